@@ -1,0 +1,247 @@
+"""Helpers for driving the running app in a real browser: page discovery, waiting, checks.
+
+Kept out of conftest.py so tests can import them:
+``from tests.e2e.streamlit_helpers import open_app_page, assert_page_healthy``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+from playwright.sync_api import Page
+from streamlit.source_util import page_icon_and_name, page_sort_key
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+APP_SCRIPT = REPO_ROOT / "app.py"
+PAGES_DIR = REPO_ROOT / "pages"
+SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+SERVER_START_TIMEOUT_S = 90
+APP_RUN_TIMEOUT_MS = 60_000
+CHART_RENDER_TIMEOUT_MS = 20_000
+
+# data-testid values of streamlit 1.67's frontend (site-packages/streamlit/static).
+APP_ROOT = '[data-testid="stApp"]'
+MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'
+STATUS_WIDGET = '[data-testid="stStatusWidget"]'
+EXCEPTION = '[data-testid="stException"]'
+VEGA_CHART = '[data-testid="stVegaLiteChart"]'
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """One page of the app: a name for test ids and screenshots, and its URL path."""
+
+    name: str
+    url_path: str  # "" for the home page
+
+
+def page_url_path(script: Path) -> str:
+    """URL path streamlit serves a ``pages/`` script under, without the leading slash.
+
+    ``pages/1_Bandit_derivation.py`` -> ``Bandit_derivation``: the leading number and the
+    separators after it are dropped, runs of spaces/underscores become one underscore and a
+    leading emoji becomes the page icon. Streamlit's own function is used so this cannot drift.
+    """
+    _icon, name = page_icon_and_name(script)
+    return name
+
+
+def discover_pages() -> list[AppPage]:
+    """The home page, then every page in ``pages/`` in streamlit's sidebar order."""
+    scripts = []
+    if PAGES_DIR.is_dir():
+        scripts = sorted(
+            (
+                p
+                for p in PAGES_DIR.glob("*.py")
+                if not p.name.startswith(".") and p.name != "__init__.py"
+            ),
+            key=page_sort_key,
+        )
+    return [AppPage("home", "")] + [AppPage(page_url_path(p), page_url_path(p)) for p in scripts]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_streamlit(port: int, log_path: Path) -> subprocess.Popen:
+    """Start ``streamlit run app.py`` headless on ``port`` in its own process group."""
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+
+def wait_for_health(base_url: str, process: subprocess.Popen, log_path: Path) -> None:
+    """Block until ``/_stcore/health`` answers ok; raise if the server dies or is too slow."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited with code {process.returncode} before answering; "
+                f"its log:\n{log_path.read_text(errors='replace')}"
+            )
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise TimeoutError(
+        f"streamlit did not answer {base_url}/_stcore/health within {SERVER_START_TIMEOUT_S} s; "
+        f"its log:\n{log_path.read_text(errors='replace')}"
+    )
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Terminate the process and its group, then kill whatever is left after 10 s."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def app_url(base_url: str, url_path: str = "", query: dict[str, object] | None = None) -> str:
+    """Full URL of a page, with optional query parameters (for deep links)."""
+    url = f"{base_url}/{url_path.strip('/')}"
+    if query:
+        url += "?" + urlencode({k: str(v) for k, v in query.items()})
+    return url
+
+
+def wait_for_app_idle(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
+    """Wait until the script has run to the end and every element has been drawn.
+
+    The script is done when stApp's script state is ``notRunning`` (or ``compilationError``)
+    and the status widget is gone. Charts and other lazily loaded elements first show a
+    ``stSkeleton`` placeholder and mount a moment later, so also wait for no skeleton.
+    """
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app) return false;
+            const state = app.getAttribute('data-test-script-state');
+            return (state === 'notRunning' || state === 'compilationError')
+                && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+                && document.querySelector('[data-testid="stMainBlockContainer"]') !== null
+                && document.querySelector('[data-testid="stStatusWidget"]') === null
+                && document.querySelector('[data-testid="stSkeleton"]') === null;
+        }""",
+        timeout=timeout_ms,
+    )
+
+
+def open_app_page(
+    page: Page, base_url: str, url_path: str = "", query: dict[str, object] | None = None
+) -> Page:
+    """Go to a page (optionally with query parameters) and wait until it has been drawn.
+
+    Streamlit answers an unknown page path with a "Page not found" dialog and runs the main
+    page instead; that is turned into a failure here rather than a test of the wrong page.
+    """
+    page.goto(app_url(base_url, url_path, query), wait_until="domcontentloaded")
+    wait_for_app_idle(page)
+    landed_on = urlparse(page.url).path.strip("/")
+    not_found = page.get_by_text("Page not found", exact=True)
+    if landed_on != url_path.strip("/") or (not_found.count() and not_found.first.is_visible()):
+        raise AssertionError(
+            f"streamlit has no page at /{url_path.strip('/')} (landed on {page.url}); "
+            f"pages/1_Bandit_derivation.py is served at /Bandit_derivation"
+        )
+    return page
+
+
+def assert_no_exception(page: Page) -> None:
+    """Fail with the exception's text if streamlit shows an exception box."""
+    boxes = page.locator(EXCEPTION)
+    visible = [boxes.nth(i) for i in range(boxes.count()) if boxes.nth(i).is_visible()]
+    if visible:
+        texts = "\n---\n".join(box.inner_text(timeout=5_000) for box in visible)
+        raise AssertionError(f"{len(visible)} exception(s) shown on {page.url}:\n{texts}")
+
+
+def assert_charts_rendered(page: Page, timeout_ms: int = CHART_RENDER_TIMEOUT_MS) -> int:
+    """Fail if a vega-lite chart has no canvas or svg drawn inside; return the chart count."""
+    charts = page.locator(VEGA_CHART)
+    count = charts.count()
+    for i in range(count):
+        drawn = charts.nth(i).locator("canvas, svg").first
+        try:
+            drawn.wait_for(state="attached", timeout=timeout_ms)
+        except Exception as error:
+            raise AssertionError(
+                f"chart {i + 1} of {count} on {page.url} has no canvas or svg after {timeout_ms} ms"
+            ) from error
+    return count
+
+
+def assert_page_healthy(page: Page) -> None:
+    """No exception box, and every chart actually drawn."""
+    assert_no_exception(page)
+    assert_charts_rendered(page)
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Full-page screenshot to artifacts/screenshots/<name>.png; return its path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, timeout=30_000)
+    return path

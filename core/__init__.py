@@ -1,0 +1,84 @@
+"""Score-Function Lab's library: problems, gradient estimators, their exact truths, and studies.
+
+∇θ E[f(x)] = E[f(x) ∇θ log p(x|θ)]; every estimator returns per-sample terms (n, d) whose
+mean estimates the gradient, and every problem knows its exact gradient, Fisher information
+and per-sample variances, so each Monte Carlo number can be checked against truth.
+"""
+
+from core.bandits import Bandit, SoftmaxBandit
+from core.checks import (
+    Agreement,
+    check_agreement,
+    mean_standard_error,
+    variance_standard_error,
+)
+from core.episodes import CREDITS, MAX_HORIZON, Episodes
+from core.estimators import (
+    BASELINES,
+    ESTIMATORS,
+    gradient_terms,
+    measure_valued,
+    pathwise,
+    score_function,
+    score_function_terms,
+)
+from core.exact import estimate_moments, per_sample_variance
+from core.gaussian import Gaussian
+from core.gaussian_costs import NAMED_COSTS
+from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
+from core.policy import LinearGaussianPolicy
+from core.problem import Problem
+from core.sampling import repeated_estimates
+from core.studies import (
+    baseline_comparison,
+    baseline_variance_curve,
+    estimator_comparison,
+    gradient_ascent,
+    horizon_study,
+    objective_curve,
+    sample_table,
+    score_check,
+    variance_curve,
+)
+
+COSTS = tuple(NAMED_COSTS)
+
+__all__ = [
+    "BASELINES",
+    "COSTS",
+    "CREDITS",
+    "ESTIMATORS",
+    "MAX_HORIZON",
+    "Agreement",
+    "Bandit",
+    "Episodes",
+    "Gaussian",
+    "LinearGaussianPolicy",
+    "Problem",
+    "SoftmaxBandit",
+    "baseline_comparison",
+    "baseline_variance_curve",
+    "check_agreement",
+    "estimate_moments",
+    "estimator_comparison",
+    "gradient_ascent",
+    "gradient_terms",
+    "horizon_study",
+    "log_sigmoid",
+    "log_softmax",
+    "make_rng",
+    "mean_standard_error",
+    "measure_valued",
+    "objective_curve",
+    "pathwise",
+    "per_sample_variance",
+    "repeated_estimates",
+    "sample_table",
+    "score_check",
+    "score_function",
+    "score_function_terms",
+    "sigmoid",
+    "softmax",
+    "variance_curve",
+    "variance_standard_error",
+]

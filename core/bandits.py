@@ -1,0 +1,140 @@
+"""Bandits: one discrete action drawn from a logistic (two arms) or softmax (K arms) policy."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from core.numerics import check_finite, check_vector, log_sigmoid, log_softmax, sigmoid, softmax
+from core.problem import EnumerableProblem
+
+
+class Bandit(EnumerableProblem):
+    """Two arms, p(a=1|θ) = σ(θ), reward r(a) = rewards[a]; d = 1.
+
+    J(θ) = r(0) + (r(1) − r(0)) σ(θ), ∇J(θ) = (r(1) − r(0)) σ(θ)(1 − σ(θ)).
+    With the defaults r(0)=5, r(1)=10 the gradient at θ=0 is 5 · ¼ = 1.25.
+    Samples are actions a ∈ {0, 1} as float64, shape (n,).
+    """
+
+    params = ("theta",)
+
+    def __init__(self, theta: float = 0.0, rewards: ArrayLike = (5.0, 10.0)) -> None:
+        self.theta = check_vector([check_finite(theta, "theta")], "theta", 1)
+        self.rewards = check_vector(rewards, "rewards", 2)
+
+    @property
+    def p_one(self) -> float:
+        """p(a=1|θ) = σ(θ)."""
+        return float(sigmoid(self.theta[0]))
+
+    @property
+    def p_zero(self) -> float:
+        """p(a=0|θ) = σ(−θ), computed directly so it keeps precision when σ(θ) ≈ 1."""
+        return float(sigmoid(-self.theta[0]))
+
+    def with_theta(self, theta: ArrayLike) -> Bandit:
+        return Bandit(float(np.asarray(theta, dtype=np.float64).reshape(-1)[0]), self.rewards)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Actions a_i = 1[u_i < σ(θ)] with u_i ~ U(0, 1)."""
+        return (rng.random(n) < self.p_one).astype(np.float64)
+
+    def support(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([0.0, 1.0]), np.array([self.p_zero, self.p_one])
+
+    def log_prob(self, x: np.ndarray) -> np.ndarray:
+        """log p(a) = a log σ(θ) + (1 − a) log σ(−θ)."""
+        a = _actions(x, 2)
+        return np.where(a == 1, log_sigmoid(self.theta[0]), log_sigmoid(-self.theta[0]))
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """∂θ log p(a) = a − σ(θ): 1 − σ(θ) for a=1 and −σ(θ) for a=0."""
+        a = _actions(x, 2)
+        return np.where(a == 1, self.p_zero, -self.p_one)[:, None]
+
+    def f(self, x: np.ndarray) -> np.ndarray:
+        """r(a)."""
+        return self.rewards[_actions(x, 2)]
+
+    def expected_value(self) -> float:
+        """J(θ) = σ(−θ) r(0) + σ(θ) r(1)."""
+        return self.p_zero * self.rewards[0] + self.p_one * self.rewards[1]
+
+    def exact_gradient(self) -> np.ndarray:
+        """∇J(θ) = (r(1) − r(0)) σ(θ) σ(−θ)."""
+        return np.array([(self.rewards[1] - self.rewards[0]) * self.p_one * self.p_zero])
+
+    def fisher_information(self) -> np.ndarray:
+        """I(θ) = σ(θ)(1 − σ(θ)), shape (1, 1)."""
+        return np.array([[self.p_one * self.p_zero]])
+
+    def optimal_baseline(self) -> np.ndarray:
+        """b* = E[f s²]/E[s²] = r(1)(1 − σ(θ)) + r(0) σ(θ); with it every term equals ∇J exactly."""
+        return np.array([self.rewards[1] * self.p_zero + self.rewards[0] * self.p_one])
+
+
+class SoftmaxBandit(EnumerableProblem):
+    """K arms, p(a=k|θ) = softmax(θ)_k, reward r(k) = rewards[k]; d = K.
+
+    ∇θ_j J = π_j (r(j) − Σ_k π_k r(k)); score e_a − π; Fisher diag(π) − π πᵀ.
+    Samples are arm indices as float64, shape (n,).
+    """
+
+    def __init__(self, logits: ArrayLike = (0.0, 0.0, 0.0), rewards: ArrayLike = (1.0, 2.0, 3.0)):
+        self.theta = check_vector(logits, "logits")
+        if self.theta.size < 2:
+            raise ValueError(f"a softmax bandit needs at least 2 arms, got {self.theta.size}")
+        self.rewards = check_vector(rewards, "rewards", self.theta.size)
+        self.params = tuple(f"logit_{k}" for k in range(self.theta.size))
+        self.probabilities = softmax(self.theta)
+
+    def with_theta(self, theta: ArrayLike) -> SoftmaxBandit:
+        return SoftmaxBandit(theta, self.rewards)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Arm k = number of cumulative probabilities below u ~ U(0, 1) (inverse CDF)."""
+        cumulative = np.cumsum(self.probabilities)[:-1]
+        return np.searchsorted(cumulative, rng.random(n), side="right").astype(np.float64)
+
+    def support(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.arange(self.dim, dtype=np.float64), self.probabilities
+
+    def log_prob(self, x: np.ndarray) -> np.ndarray:
+        """log π_a = θ_a − logsumexp(θ)."""
+        return log_softmax(self.theta)[_actions(x, self.dim)]
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """∇θ log π_a = e_a − π."""
+        a = _actions(x, self.dim)
+        scores = -np.broadcast_to(self.probabilities, (a.size, self.dim)).copy()
+        scores[np.arange(a.size), a] += 1.0
+        return scores
+
+    def f(self, x: np.ndarray) -> np.ndarray:
+        """r(a)."""
+        return self.rewards[_actions(x, self.dim)]
+
+    def expected_value(self) -> float:
+        """J = Σ_k π_k r(k)."""
+        return float(self.probabilities @ self.rewards)
+
+    def exact_gradient(self) -> np.ndarray:
+        """∇θ_j J = π_j (r(j) − J)."""
+        return self.probabilities * (self.rewards - self.expected_value())
+
+    def fisher_information(self) -> np.ndarray:
+        """diag(π) − π πᵀ."""
+        pi = self.probabilities
+        return np.diag(pi) - np.outer(pi, pi)
+
+
+def _actions(x: np.ndarray, arms: int) -> np.ndarray:
+    """Validate sampled actions and return them as integer indices."""
+    x = np.asarray(x)
+    if x.ndim != 1:
+        raise ValueError(f"actions must be a 1-D array of arm indices, got shape {x.shape}")
+    a = x.astype(np.int64)
+    if np.any(a != x) or np.any(a < 0) or np.any(a >= arms):
+        raise ValueError(f"actions must be whole numbers in 0..{arms - 1}")
+    return a

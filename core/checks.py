@@ -1,0 +1,82 @@
+"""Agreement of a Monte Carlo number with its exact value, stated as a test with a tolerance."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+DEFAULT_TOLERANCE_SE = 4.0
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """|estimate − exact| measured in standard errors, and whether it is within tolerance.
+
+    Under the null (the estimator is unbiased and the SE is right), the estimate is ~normal, so
+    the chance of a false alarm at a tolerance of k SE is P(|Z| > k) = erfc(k/√2)
+    (6.3e-5 at k = 4).
+    """
+
+    estimate: float
+    exact: float
+    standard_error: float
+    tolerance_se: float
+    distance_se: float
+    passed: bool
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return float(special.erfc(self.tolerance_se / math.sqrt(2.0)))
+
+    def label(self) -> str:
+        """e.g. '|MC − exact| = 0.8 SE ✓ (within 4 SE)'."""
+        mark = "✓" if self.passed else "✗"
+        if math.isinf(self.distance_se):
+            return f"MC ≠ exact with zero spread {mark}"
+        return f"|MC − exact| = {self.distance_se:.1f} SE {mark} (within {self.tolerance_se:g} SE)"
+
+
+def check_agreement(
+    estimate: float,
+    exact: float,
+    standard_error: float,
+    tolerance_se: float = DEFAULT_TOLERANCE_SE,
+) -> Agreement:
+    """Compare a Monte Carlo estimate with its exact value: pass iff |est − exact| ≤ k·SE.
+
+    A zero SE (every sample identical, e.g. the optimal baseline on the binary bandit) passes only
+    when the two agree to rounding (1e-9 relative).
+    """
+    estimate, exact, standard_error = float(estimate), float(exact), float(standard_error)
+    gap = abs(estimate - exact)
+    if standard_error > 0:
+        distance = gap / standard_error
+    else:
+        distance = 0.0 if gap <= 1e-9 * max(1.0, abs(exact)) else math.inf
+    return Agreement(
+        estimate=estimate,
+        exact=exact,
+        standard_error=standard_error,
+        tolerance_se=float(tolerance_se),
+        distance_se=distance,
+        passed=bool(distance <= tolerance_se),
+    )
+
+
+def mean_standard_error(values: np.ndarray) -> np.ndarray:
+    """SE of the sample mean over axis 0: s/√n with the unbiased s."""
+    values = np.asarray(values, dtype=np.float64)
+    return values.std(axis=0, ddof=1) / math.sqrt(values.shape[0])
+
+
+def variance_standard_error(values: np.ndarray) -> np.ndarray:
+    """SE of the sample variance over axis 0: √((m₄ − s⁴)/R), m₄ the fourth central moment."""
+    values = np.asarray(values, dtype=np.float64)
+    reps = values.shape[0]
+    centred = values - values.mean(axis=0)
+    variance = centred.var(axis=0, ddof=1)
+    fourth = np.mean(centred**4, axis=0)
+    return np.sqrt(np.maximum(fourth - variance**2, 0.0) / reps)

@@ -1,0 +1,84 @@
+"""Exact variances of the estimators, per sample and for an n-sample estimate."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.estimators import Baseline, check_baseline, check_estimator
+from core.numerics import check_sample_count
+from core.problem import Problem
+
+
+def per_sample_variance(
+    problem: Problem, estimator: str = "score", baseline: Baseline = None
+) -> np.ndarray:
+    """Exact variance of one sample's gradient term, shape (d,).
+
+    score: Var[A − b S] = E[A²] − 2b E[AS] + b² E[S²] − g², with b = 0 (None), a constant,
+    E[f] ("mean", the population mean) or b* = E[AS]/E[S²] ("optimal"); pathwise and
+    measure_valued: E[term²] − g². The n-sample estimate has variance per_sample_variance / n.
+    """
+    baseline = check_baseline(baseline)
+    check_estimator(estimator, baseline)
+    gradient = problem.exact_gradient()
+    if estimator == "pathwise":
+        return np.maximum(problem.pathwise_second_moment() - gradient**2, 0.0)
+    if estimator == "measure_valued":
+        return np.maximum(problem.measure_valued_second_moment() - gradient**2, 0.0)
+    if baseline == "loo":
+        raise ValueError(
+            "the leave-one-out baseline depends on n, so it has no per-sample variance; "
+            "use core.variance_curve (or core.estimate_moments) for its variance at each n"
+        )
+    return problem.score_term_variance(_baseline_vector(problem, baseline))
+
+
+def _baseline_vector(problem: Problem, baseline: float | str | None) -> np.ndarray:
+    if baseline is None:
+        return np.zeros(problem.dim)
+    if baseline == "optimal":
+        return problem.optimal_baseline()
+    if baseline == "mean":
+        return np.full(problem.dim, problem.expected_value())
+    return np.full(problem.dim, float(baseline))
+
+
+def estimate_moments(
+    problem: Problem, n: int, estimator: str = "score", baseline: Baseline = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact mean and variance of the n-sample estimate (1/n) Σ terms, each shape (d,).
+
+    For None, a constant or "optimal": mean g, variance per_sample_variance / n. The
+    leave-one-out estimate is a U-statistic with kernel ½(A_x − f_y S_x + A_y − f_x S_y):
+    Var = [4(n−2) ζ₁ + 2 ζ₂] / (n(n−1)) (Hoeffding 1948), ζ₁ = ¼ Var[A − E[f] S]. The batch-mean
+    estimate is ((n−1)/n)·RLOO + (1/n)·mean(A − fS), so its mean is g − E[fS]/n.
+    """
+    n = check_sample_count(n)
+    baseline = check_baseline(baseline)
+    check_estimator(estimator, baseline)
+    gradient = problem.exact_gradient()
+    if baseline not in ("loo", "mean"):
+        return gradient, per_sample_variance(problem, estimator, baseline) / n
+    if baseline == "loo" and n < 2:
+        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+
+    m = problem.score_moments()
+    mu_f = m.mean_f
+    leave_one_out = np.zeros(problem.dim)
+    if n >= 2:
+        zeta_1 = 0.25 * problem.score_term_variance(np.full(problem.dim, mu_f))
+        kernel_second = 0.5 * (
+            m.a2 - 2.0 * mu_f * m.a_s + m.mean_f2 * m.s2 + gradient**2 + m.f_s**2
+        )
+        zeta_2 = np.maximum(kernel_second - gradient**2, 0.0)
+        leave_one_out = (4.0 * (n - 2) * zeta_1 + 2.0 * zeta_2) / (n * (n - 1))
+    if baseline == "loo":
+        return gradient, leave_one_out
+
+    # D = A − fS is zero for one-step problems; trajectories with per-step credit keep it.
+    mean_d = gradient - m.f_s
+    var_d = np.maximum(m.a2 - 2.0 * m.a_fs + m.fs_sq - mean_d**2, 0.0)
+    cov = (m.a2 - m.a_fs - mu_f * m.a_s + mu_f * m.f_s2) - gradient * mean_d
+    shrink = (n - 1) / n
+    variance = shrink**2 * leave_one_out + var_d / n**3 + 2.0 * shrink * cov / n**2
+    return gradient - m.f_s / n, np.maximum(variance, 0.0)

@@ -1,0 +1,150 @@
+"""A continuous action from a linear activation: the simplest Gaussian policy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.polynomial import hermite_e
+from numpy.typing import ArrayLike
+
+from core.numerics import check_positive, check_vector
+from core.problem import Problem, ScoreMoments
+
+# Probabilists' Gauss–Hermite with 8 nodes integrates polynomials of degree ≤ 15 exactly; every
+# integrand here is a polynomial of degree ≤ 8 in each Gaussian variable.
+_NODES, _WEIGHTS = hermite_e.hermegauss(8)
+_WEIGHTS = _WEIGHTS / math.sqrt(2.0 * math.pi)
+
+
+class LinearGaussianPolicy(Problem):
+    """States s ~ N(0, I_d), action a ~ N(wᵀs, σ²), reward −(a − w*ᵀs)²; params w.
+
+    Score (a − wᵀs) s/σ²; Fisher E[s sᵀ]/σ² = I/σ². With δ = w − w* the objective is
+    J(w) = −(σ² + |δ|²) and ∇J = −2δ. Samples are rows (s_1, …, s_d, a), shape (n, d + 1).
+    """
+
+    def __init__(
+        self,
+        weights: ArrayLike = (0.0, 0.0),
+        target: ArrayLike = (1.0, -0.5),
+        sigma: float = 1.0,
+    ) -> None:
+        self.theta = check_vector(weights, "weights")
+        self.target = check_vector(target, "target", self.theta.size)
+        self.sigma = check_positive(sigma, "sigma")
+        self.params = tuple(f"w_{j}" for j in range(self.theta.size))
+
+    def with_theta(self, theta: ArrayLike) -> LinearGaussianPolicy:
+        return LinearGaussianPolicy(theta, self.target, self.sigma)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        states = rng.standard_normal((n, self.dim))
+        actions = states @ self.theta + self.sigma * rng.standard_normal(n)
+        return np.column_stack([states, actions])
+
+    def _split(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.dim + 1:
+            raise ValueError(
+                f"policy samples must have shape (n, {self.dim + 1}) — states then action — "
+                f"got {x.shape}"
+            )
+        return x[:, : self.dim], x[:, self.dim]
+
+    def log_prob(self, x: np.ndarray) -> np.ndarray:
+        """log N(a | wᵀs, σ²) + log N(s | 0, I)."""
+        states, actions = self._split(x)
+        noise = (actions - states @ self.theta) / self.sigma
+        log_norm = 0.5 * math.log(2.0 * math.pi)
+        return (
+            -0.5 * noise**2
+            - math.log(self.sigma)
+            - log_norm
+            - 0.5 * np.sum(states**2, axis=1)
+            - self.dim * log_norm
+        )
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """∇w log p = (a − wᵀs) s/σ²."""
+        states, actions = self._split(x)
+        return ((actions - states @ self.theta) / self.sigma**2)[:, None] * states
+
+    def f(self, x: np.ndarray) -> np.ndarray:
+        """r(s, a) = −(a − w*ᵀs)²."""
+        states, actions = self._split(x)
+        return -np.square(actions - states @ self.target)
+
+    def expected_value(self) -> float:
+        """J = −(σ² + |w − w*|²)."""
+        offset = self.theta - self.target
+        return -(self.sigma**2 + float(offset @ offset))
+
+    def exact_gradient(self) -> np.ndarray:
+        """∇J = −2(w − w*)."""
+        return -2.0 * (self.theta - self.target)
+
+    def fisher_information(self) -> np.ndarray:
+        """E[s sᵀ]/σ² = I/σ²."""
+        return np.eye(self.dim) / self.sigma**2
+
+    def _coordinate_expectation(self, j: int, integrand) -> float:
+        """E[h(ε, s_j, u)] for ε ~ N(0, σ²), s_j ~ N(0, 1), u = Σ_{i≠j} δ_i s_i ~ N(0, ρ²).
+
+        a − w*ᵀs = ε + δ_j s_j + u, so every quantity of coordinate j is a polynomial in these
+        three independent Gaussians; tensor Gauss–Hermite integrates it exactly.
+        """
+        offset = self.theta - self.target
+        rest = math.sqrt(float(offset @ offset - offset[j] ** 2))
+        eps, state, other = np.meshgrid(_NODES * self.sigma, _NODES, _NODES * rest, indexing="ij")
+        weight = _WEIGHTS[:, None, None] * _WEIGHTS[None, :, None] * _WEIGHTS[None, None, :]
+        return float(np.sum(weight * integrand(eps, state, other, offset[j])))
+
+    def score_moments(self) -> ScoreMoments:
+        def reward(eps, state, other, offset_j):
+            return -np.square(eps + offset_j * state + other)
+
+        def moment(power_f: int, power_s: int) -> np.ndarray:
+            return np.array(
+                [
+                    self._coordinate_expectation(
+                        j,
+                        lambda e, s, u, d: (
+                            reward(e, s, u, d) ** power_f * (e * s / self.sigma**2) ** power_s
+                        ),
+                    )
+                    for j in range(self.dim)
+                ]
+            )
+
+        gradient = self.exact_gradient()
+        fs_sq, f_s2 = moment(2, 2), moment(1, 2)
+        return ScoreMoments(
+            mean_f=self.expected_value(),
+            mean_f2=self._coordinate_expectation(0, lambda e, s, u, d: reward(e, s, u, d) ** 2),
+            gradient=gradient,
+            a2=fs_sq,
+            a_s=f_s2,
+            s2=np.full(self.dim, 1.0 / self.sigma**2),
+            f_s=gradient,
+            f_s2=f_s2,
+            a_fs=fs_sq,
+            fs_sq=fs_sq,
+        )
+
+    def pathwise_terms(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """a = wᵀs + σξ, so ∇w r = −2(a − w*ᵀs) s."""
+        x = self.sample(rng, n)
+        states, actions = x[:, : self.dim], x[:, self.dim]
+        return (-2.0 * (actions - states @ self.target))[:, None] * states
+
+    def pathwise_second_moment(self) -> np.ndarray:
+        """E[4 (ε + δ_j s_j + u)² s_j²] per coordinate."""
+        return np.array(
+            [
+                self._coordinate_expectation(
+                    j, lambda e, s, u, d: 4.0 * (e + d * s + u) ** 2 * s**2
+                )
+                for j in range(self.dim)
+            ]
+        )

@@ -1,0 +1,389 @@
+"""Studies: tidy (long-format) pandas DataFrames of Monte Carlo results beside their exact values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from core.checks import mean_standard_error, variance_standard_error
+from core.estimators import (
+    Baseline,
+    check_baseline,
+    check_estimator,
+    gradient_terms,
+    score_function_terms,
+)
+from core.exact import estimate_moments, per_sample_variance
+from core.numerics import check_finite, check_positive, check_sample_count, make_rng
+from core.problem import Problem
+from core.sampling import repeated_estimates
+
+
+def _check_sizes(ns: Iterable[int]) -> list[int]:
+    sizes = [check_sample_count(n, "each n") for n in ns]
+    if not sizes:
+        raise ValueError("ns must list at least one sample size")
+    return sizes
+
+
+def variance_curve(
+    problem: Problem,
+    ns: Sequence[int],
+    reps: int,
+    *,
+    estimator: str = "score",
+    baseline: Baseline = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Mean and variance across `reps` repetitions of the n-sample estimate, for each n in `ns`.
+
+    One row per (n, param) with columns n, param, mean, variance, exact_gradient,
+    exact_variance, exact_mean, mean_standard_error, variance_standard_error, reps.
+    exact_variance is per_sample_variance / n (Var[ĝ_N] = σ²/N); for the n-dependent baselines
+    ("mean", "loo") it is the exact U-statistic variance from `estimate_moments`, and
+    exact_mean shows the batch-mean baseline's bias, −∇E[f]/n. Each n draws from its own
+    stream spawned from `seed`, so adding a size leaves the others' numbers unchanged.
+
+    Example: ``core.variance_curve(core.Bandit(), ns=[10, 100], reps=1000, baseline="loo")``.
+    """
+    sizes = _check_sizes(ns)
+    reps = check_sample_count(reps, "reps")
+    if reps < 2:
+        raise ValueError("reps must be ≥ 2 to measure a variance across repetitions")
+    baseline = check_baseline(baseline)
+    check_estimator(estimator, baseline)
+    streams = np.random.SeedSequence(seed).spawn(len(sizes))
+    rows = []
+    for n, stream in zip(sizes, streams, strict=True):
+        estimates = repeated_estimates(
+            problem, n, reps, rng=make_rng(stream), estimator=estimator, baseline=baseline
+        )
+        exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
+        gradient = problem.exact_gradient()
+        means, variances = estimates.mean(axis=0), estimates.var(axis=0, ddof=1)
+        mean_se, variance_se = mean_standard_error(estimates), variance_standard_error(estimates)
+        for j, name in enumerate(problem.params):
+            rows.append(
+                {
+                    "n": n,
+                    "param": name,
+                    "mean": means[j],
+                    "variance": variances[j],
+                    "exact_gradient": gradient[j],
+                    "exact_variance": exact_variance[j],
+                    "exact_mean": exact_mean[j],
+                    "mean_standard_error": mean_se[j],
+                    "variance_standard_error": variance_se[j],
+                    "reps": reps,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def objective_curve(problem: Problem, values: Sequence[float], parameter: int = 0) -> pd.DataFrame:
+    """Exact J(θ), ∂J/∂θ_j and Fisher information I_jj as θ_j sweeps `values` (others fixed).
+
+    Columns: value, param, expected_value, exact_gradient, fisher_information.
+    """
+    if not 0 <= parameter < problem.dim:
+        raise ValueError(f"parameter must be an index in 0..{problem.dim - 1}, got {parameter}")
+    rows = []
+    for value in values:
+        theta = problem.theta.copy()
+        theta[parameter] = check_finite(value, "value")
+        at = problem.with_theta(theta)
+        rows.append(
+            {
+                "value": theta[parameter],
+                "param": problem.params[parameter],
+                "expected_value": at.expected_value(),
+                "exact_gradient": at.exact_gradient()[parameter],
+                "fisher_information": at.fisher_information()[parameter, parameter],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def baseline_variance_curve(problem: Problem, baselines: Sequence[float]) -> pd.DataFrame:
+    """Exact per-sample variance of (A − bS) for each constant b: a parabola in b per param.
+
+    Var(b) = E[A²] − 2b E[AS] + b² E[S²] − g², minimised at b* = E[AS]/E[S²].
+    Columns: baseline, param, variance, optimal_baseline.
+    """
+    optimal = problem.optimal_baseline()
+    rows = []
+    for b in baselines:
+        variance = per_sample_variance(problem, "score", check_finite(b, "baseline"))
+        for j, name in enumerate(problem.params):
+            rows.append(
+                {
+                    "baseline": float(b),
+                    "param": name,
+                    "variance": variance[j],
+                    "optimal_baseline": optimal[j],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def baseline_comparison(
+    problem: Problem,
+    n: int,
+    reps: int,
+    *,
+    constant: float | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Bias and variance of the n-sample score-function estimate under each baseline.
+
+    Monte Carlo over `reps` repetitions beside the exact values (`estimate_moments`).
+    Columns: baseline, param, mean, exact_mean, bias, exact_bias, variance, exact_variance,
+    mean_standard_error, variance_standard_error, variance_reduction (exact Var[none]/Var[b]).
+    """
+    n, reps = check_sample_count(n), check_sample_count(reps, "reps")
+    choices: list[tuple[str, Baseline]] = [("none", None)]
+    if constant is not None:
+        choices.append((f"constant b = {check_finite(constant, 'constant'):g}", constant))
+    choices += [("batch mean", "mean"), ("optimal b*", "optimal")]
+    if n >= 2:
+        choices.insert(-1, ("leave-one-out", "loo"))
+    gradient = problem.exact_gradient()
+    _, plain_variance = estimate_moments(problem, n)
+    streams = np.random.SeedSequence(seed).spawn(len(choices))
+    rows = []
+    for (label, baseline), stream in zip(choices, streams, strict=True):
+        estimates = repeated_estimates(problem, n, reps, rng=make_rng(stream), baseline=baseline)
+        exact_mean, exact_variance = estimate_moments(problem, n, "score", baseline)
+        means = estimates.mean(axis=0)
+        variances = estimates.var(axis=0, ddof=1) if reps > 1 else np.full(problem.dim, np.nan)
+        mean_se = mean_standard_error(estimates) if reps > 1 else np.full(problem.dim, np.nan)
+        variance_se = variance_standard_error(estimates)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reduction = np.where(exact_variance > 0, plain_variance / exact_variance, np.inf)
+        for j, name in enumerate(problem.params):
+            rows.append(
+                {
+                    "baseline": label,
+                    "param": name,
+                    "mean": means[j],
+                    "exact_mean": exact_mean[j],
+                    "bias": means[j] - gradient[j],
+                    "exact_bias": exact_mean[j] - gradient[j],
+                    "variance": variances[j],
+                    "exact_variance": exact_variance[j],
+                    "mean_standard_error": mean_se[j],
+                    "variance_standard_error": variance_se[j],
+                    "variance_reduction": reduction[j],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def gradient_ascent(
+    problem: Problem,
+    steps: int,
+    n: int,
+    learning_rate: float,
+    *,
+    estimator: str = "score",
+    baseline: Baseline = None,
+    maximize: bool = True,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Stochastic gradient ascent (or descent): θ ← θ ± η ĝ_N, ĝ_N the n-sample estimate.
+
+    One row per (step, param): step, param, value (θ_j before the step), gradient_estimate,
+    exact_gradient, expected_value (exact J at that θ). Parameters that must stay positive
+    (σ of a Gaussian) are kept ≥ 1e-6.
+    """
+    steps = check_sample_count(steps, "steps")
+    n = check_sample_count(n)
+    learning_rate = check_positive(learning_rate, "learning_rate")
+    check_estimator(estimator, check_baseline(baseline))
+    rng = make_rng(seed)
+    sign = 1.0 if maximize else -1.0
+    rows = []
+    current = problem
+    for step in range(steps + 1):
+        gradient = current.exact_gradient()
+        value = current.expected_value()
+        if step < steps:
+            estimate = gradient_terms(
+                current, n, rng=rng, estimator=estimator, baseline=baseline
+            ).mean(axis=0)
+        else:
+            estimate = np.full(current.dim, np.nan)
+        for j, name in enumerate(current.params):
+            rows.append(
+                {
+                    "step": step,
+                    "param": name,
+                    "value": current.theta[j],
+                    "gradient_estimate": estimate[j],
+                    "exact_gradient": gradient[j],
+                    "expected_value": value,
+                }
+            )
+        if step < steps:
+            theta = current.theta + sign * learning_rate * estimate
+            if "sigma" in current.params:
+                index = current.params.index("sigma")
+                theta[index] = max(theta[index], 1e-6)
+            current = current.with_theta(theta)
+    return pd.DataFrame(rows)
+
+
+def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
+    """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher.
+
+    Columns: quantity ("mean score" or "fisher"), row, col (param names; col is "" for the
+    mean), estimate, standard_error, exact.
+    """
+    n = check_sample_count(n)
+    if n < 2:
+        raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
+    scores = problem.score(problem.sample(make_rng(seed), n))
+    fisher = problem.fisher_information()
+    rows = []
+    mean, se = scores.mean(axis=0), mean_standard_error(scores)
+    for j, name in enumerate(problem.params):
+        rows.append(
+            {
+                "quantity": "mean score",
+                "row": name,
+                "col": "",
+                "estimate": mean[j],
+                "standard_error": se[j],
+                "exact": 0.0,
+            }
+        )
+    for i, row_name in enumerate(problem.params):
+        for j, col_name in enumerate(problem.params):
+            products = scores[:, i] * scores[:, j]
+            rows.append(
+                {
+                    "quantity": "fisher",
+                    "row": row_name,
+                    "col": col_name,
+                    "estimate": products.mean(),
+                    "standard_error": float(mean_standard_error(products)),
+                    "exact": fisher[i, j],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def estimator_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
+    """Every estimator on the same problem: estimate ± SE from n samples, exact gradient and
+    per-sample variances (exact and empirical). Unavailable estimators get one row per param
+    with available=False and the reason.
+
+    Columns: estimator, param, available, reason, estimate, standard_error, exact_gradient,
+    variance, exact_variance.
+    """
+    n = check_sample_count(n)
+    if n < 2:
+        raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
+    gradient = problem.exact_gradient()
+    streams = np.random.SeedSequence(seed).spawn(3)
+    rows = []
+    for name, stream in zip(("score", "pathwise", "measure_valued"), streams, strict=True):
+        try:
+            terms = gradient_terms(problem, n, rng=make_rng(stream), estimator=name)
+            exact_variance = per_sample_variance(problem, name)
+        except ValueError as error:
+            for j, param in enumerate(problem.params):
+                rows.append(
+                    {
+                        "estimator": name,
+                        "param": param,
+                        "available": False,
+                        "reason": str(error),
+                        "estimate": np.nan,
+                        "standard_error": np.nan,
+                        "exact_gradient": gradient[j],
+                        "variance": np.nan,
+                        "exact_variance": np.nan,
+                    }
+                )
+            continue
+        estimate, se, variance = (
+            terms.mean(axis=0),
+            mean_standard_error(terms),
+            terms.var(axis=0, ddof=1),
+        )
+        for j, param in enumerate(problem.params):
+            rows.append(
+                {
+                    "estimator": name,
+                    "param": param,
+                    "available": True,
+                    "reason": "",
+                    "estimate": estimate[j],
+                    "standard_error": se[j],
+                    "exact_gradient": gradient[j],
+                    "variance": variance[j],
+                    "exact_variance": exact_variance[j],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def sample_table(
+    problem: Problem, n: int, *, seed: int = 0, baseline: Baseline = None
+) -> pd.DataFrame:
+    """The first n draws with f(x), score, term and the running mean of the terms (first param).
+
+    Columns: draw, x, f, score, term, running_mean, exact_gradient.
+    """
+    n = check_sample_count(n)
+    x = problem.sample(make_rng(seed), n)
+    terms = score_function_terms(problem, x, baseline)[:, 0]
+    first = x if x.ndim == 1 else x[:, 0]
+    return pd.DataFrame(
+        {
+            "draw": np.arange(1, n + 1),
+            "x": first,
+            "f": problem.f(x),
+            "score": problem.score(x)[:, 0],
+            "term": terms,
+            "running_mean": np.cumsum(terms) / np.arange(1, n + 1),
+            "exact_gradient": problem.exact_gradient()[0],
+        }
+    )
+
+
+def horizon_study(
+    horizons: Sequence[int],
+    *,
+    theta: Sequence[float] = (0.0, 0.0, 0.0),
+    state_rewards: Sequence[float] = (0.0, 0.5, 1.0),
+    credits: Sequence[str] = ("return", "reward_to_go", "advantage"),
+) -> pd.DataFrame:
+    """Exact per-sample variance of REINFORCE on `Episodes` for each horizon T and credit.
+
+    Columns: horizon, credit, param, exact_gradient, exact_variance, total_variance (summed
+    over params: the trace of the estimator's covariance).
+    """
+    from core.episodes import Episodes
+
+    rows = []
+    for horizon in horizons:
+        for credit in credits:
+            problem = Episodes(int(horizon), theta, state_rewards, credit)
+            gradient = problem.exact_gradient()
+            variance = per_sample_variance(problem)
+            for j, name in enumerate(problem.params):
+                rows.append(
+                    {
+                        "horizon": int(horizon),
+                        "credit": credit,
+                        "param": name,
+                        "exact_gradient": gradient[j],
+                        "exact_variance": variance[j],
+                        "total_variance": float(variance.sum()),
+                    }
+                )
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""Helpers shared by the app's pages: layout, checks beside claims, charts. No maths here."""

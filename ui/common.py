@@ -1,0 +1,37 @@
+"""Page furniture shared by every page: header, pass/fail badges, errors, notes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import core
+
+
+def page_header(title: str, intro: str, icon: str = "∇") -> None:
+    """Wide layout, the page title and the two or three sentences that say what it shows."""
+    st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
+    st.title(title)
+    st.markdown(intro)
+
+
+def check_badge(agreement: core.Agreement, what: str = "") -> None:
+    """One line that states the check, its tolerance and its false-alarm chance."""
+    text = (
+        f"{what + ': ' if what else ''}{agreement.label()} — "
+        f"false-alarm chance at this tolerance {agreement.false_alarm_rate:.1e}"
+    )
+    if agreement.passed:
+        st.success(text, icon="✅")
+    else:
+        st.error(text, icon="❌")
+
+
+def show_input_error(error: ValueError, fix: str) -> None:
+    """A core ValueError as a person reads it: what is wrong and how to fix it, no traceback."""
+    st.error(f"**{error}**\n\nHow to fix: {fix}", icon="⚠️")
+
+
+def what_to_notice(*points: str) -> None:
+    """The short 'what to notice' note that closes every page."""
+    st.subheader("What to notice")
+    st.markdown("\n".join(f"- {point}" for point in points))

@@ -25,6 +25,7 @@ from core.estimators import (
 from core.exact import estimate_moments, per_sample_variance
 from core.gaussian import Gaussian
 from core.gaussian_costs import NAMED_COSTS
+from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
 from core.policy import LinearGaussianPolicy
 from core.problem import Problem
@@ -49,6 +50,7 @@ __all__ = [
     "CREDITS",
     "ESTIMATORS",
     "MAX_HORIZON",
+    "MAX_SAMPLES_PER_REQUEST",
     "Agreement",
     "Bandit",
     "Episodes",
@@ -59,6 +61,7 @@ __all__ = [
     "baseline_comparison",
     "baseline_variance_curve",
     "check_agreement",
+    "check_work_budget",
     "estimate_moments",
     "estimator_comparison",
     "gradient_ascent",
@@ -81,4 +84,5 @@ __all__ = [
     "softmax",
     "variance_curve",
     "variance_standard_error",
+    "work_of",
 ]

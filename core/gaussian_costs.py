@@ -15,7 +15,6 @@ from numpy.polynomial import polynomial
 from scipy import integrate, special
 
 from core.normal_integrals import (
-    _QUAD_OPTIONS,
     expect_normal,
     expect_rayleigh,
     gaussian_bump_moments,
@@ -107,8 +106,9 @@ class Cost:
             known = antiderivative(np.array([x, mu]))
             if known is not None:
                 return float(known[0] - known[1])
+            # the inner integral sits inside the outer one, whose own tolerance is 1e-11
             return integrate.quad(
-                lambda t: float(self.value(np.array([t]))[0]), mu, x, **_QUAD_OPTIONS
+                lambda t: float(self.value(np.array([t]))[0]), mu, x, epsabs=1e-14, epsrel=1e-10
             )[0]
 
         return expect_normal(

@@ -97,9 +97,14 @@ class Problem(ABC):
         """The same problem at other parameter values θ (shape (d,))."""
 
     def optimal_baseline(self) -> np.ndarray:
-        """Variance-minimising constant per parameter, b*_j = E[A_j S_j] / E[S_j²], shape (d,)."""
+        """Variance-minimising constant per parameter, b*_j = E[A_j S_j] / E[S_j²], shape (d,).
+
+        Where E[S_j²] underflows to 0 (an arm with probability below 1e-308) the score of θ_j is
+        0 almost surely and every b gives the same variance; E[f] is returned there.
+        """
         moments = self.score_moments()
-        return moments.a_s / moments.s2
+        fallback = np.full(self.dim, moments.mean_f)
+        return np.divide(moments.a_s, moments.s2, out=fallback, where=moments.s2 > 0)
 
     def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
         """Exact Var[A_j − b_j S_j] for one sample, shape (d,).

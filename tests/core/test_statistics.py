@@ -1,0 +1,140 @@
+"""Monte Carlo against exact truth, with fixed seeds and tolerances of 5 standard errors.
+
+For a mean: SE = s/√N. For a variance: SE = √((m₄ − s⁴)/N) from the sample's fourth moment.
+"""
+
+import numpy as np
+import pytest
+
+import core
+from tests.core.catalogue import CONTINUOUS, PROBLEMS
+
+N = 200_000
+TOLERANCE_SE = 5.0
+
+
+def assert_mean_within(samples, exact, what):
+    """Each coordinate passes core.check_agreement at 5 SE (gaps below rounding count as zero)."""
+    estimate, se = samples.mean(axis=0), core.mean_standard_error(samples)
+    for j in range(estimate.size):
+        agreement = core.check_agreement(estimate[j], exact[j], se[j], TOLERANCE_SE)
+        assert agreement.passed, f"{what}[{j}]: {estimate[j]} vs exact {exact[j]}, SE {se[j]}"
+
+
+def assert_variance_within(samples, exact, what):
+    """The sample variance of each coordinate passes check_agreement at 5 SE of a variance."""
+    empirical, se = samples.var(axis=0, ddof=1), core.variance_standard_error(samples)
+    for j in range(empirical.size):
+        agreement = core.check_agreement(empirical[j], exact[j], se[j], TOLERANCE_SE)
+        assert agreement.passed, f"{what}[{j}]: variance {empirical[j]} vs {exact[j]}, SE {se[j]}"
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_the_score_has_mean_zero_and_covariance_equal_to_the_fisher_information(name):
+    problem = PROBLEMS[name]()
+    scores = problem.score(problem.sample(core.make_rng(11), N))
+    assert_mean_within(scores, np.zeros(problem.dim), "mean score")
+    products = (scores[:, :, None] * scores[:, None, :]).reshape(N, -1)
+    assert_mean_within(products, problem.fisher_information().reshape(-1), "E[s sᵀ]")
+
+
+ESTIMATOR_CASES = [
+    (name, "score", baseline) for name in PROBLEMS for baseline in (None, 1.5, "mean", "optimal")
+] + [(name, estimator, None) for name in CONTINUOUS for estimator in ("pathwise", "measure_valued")]
+
+
+def _cases_that_apply():
+    for name, estimator, baseline in ESTIMATOR_CASES:
+        problem = PROBLEMS[name]()
+        if estimator == "measure_valued" and not isinstance(problem, core.Gaussian):
+            continue
+        if estimator == "pathwise" and name == "gaussian-step":
+            continue
+        yield pytest.param(name, estimator, baseline, id=f"{name}-{estimator}-{baseline}")
+
+
+@pytest.mark.parametrize(("name", "estimator", "baseline"), list(_cases_that_apply()))
+def test_per_sample_terms_have_the_exact_mean_and_the_exact_variance(name, estimator, baseline):
+    """Population-level claims: E[term] = ∇E[f] and Var[term] = per_sample_variance.
+
+    For "mean" this is the population baseline b = E[f] (a constant), which is unbiased.
+    """
+    problem = PROBLEMS[name]()
+    constant = problem.expected_value() if baseline == "mean" else baseline
+    if estimator == "score":
+        terms = core.score_function(problem, N, rng=core.make_rng(5), baseline=constant)
+    else:
+        terms = core.gradient_terms(problem, N, rng=core.make_rng(5), estimator=estimator)
+    assert_mean_within(terms, problem.exact_gradient(), f"{estimator}/{baseline} mean")
+    assert_variance_within(
+        terms, core.per_sample_variance(problem, estimator, baseline), f"{estimator}/{baseline}"
+    )
+
+
+@pytest.mark.parametrize("name", ["bandit", "softmax", "gaussian-cos", "episodes-reward-to-go"])
+@pytest.mark.parametrize("baseline", ["mean", "loo"])
+def test_batch_mean_baseline_is_biased_by_minus_g_over_n_and_leave_one_out_is_not(name, baseline):
+    problem = PROBLEMS[name]()
+    n, reps = 4, 100_000
+    estimates = core.repeated_estimates(problem, n, reps, rng=core.make_rng(3), baseline=baseline)
+    exact_mean, exact_variance = core.estimate_moments(problem, n, "score", baseline)
+    gradient = problem.exact_gradient()
+    if baseline == "loo":
+        np.testing.assert_array_equal(exact_mean, gradient)
+    elif name != "episodes-reward-to-go":
+        np.testing.assert_allclose(exact_mean, gradient * (1 - 1 / n), rtol=1e-12)
+    assert_mean_within(estimates, exact_mean, f"{baseline} mean")
+    assert_variance_within(estimates, exact_variance, f"{baseline} variance")
+    if baseline == "mean":
+        # the bias is visible: the truth lies outside the 5-SE band around the estimate
+        gap = np.abs(estimates.mean(axis=0) - gradient)
+        assert np.any(gap > TOLERANCE_SE * core.mean_standard_error(estimates))
+
+
+def test_score_function_terms_with_batch_baselines_follow_their_definitions():
+    problem = core.Bandit(0.3)
+    x = problem.sample(core.make_rng(0), 6)
+    f, s = problem.f(x), problem.score(x)[:, 0]
+    mean_terms = core.score_function_terms(problem, x, "mean")[:, 0]
+    loo_terms = core.score_function_terms(problem, x, "loo")[:, 0]
+    np.testing.assert_allclose(mean_terms, (f - f.mean()) * s)
+    others = np.array([np.delete(f, i).mean() for i in range(6)])
+    np.testing.assert_allclose(loo_terms, (f - others) * s)
+
+
+@pytest.mark.parametrize("baseline", [None, "mean", "loo", "optimal", 2.0])
+def test_repeated_estimates_equal_the_mean_of_the_per_sample_terms_from_the_same_stream(baseline):
+    problem = core.Gaussian(0.2, 0.7, "bump")
+    n, reps = 7, 5
+    estimates = core.repeated_estimates(problem, n, reps, rng=core.make_rng(9), baseline=baseline)
+    x = problem.sample(core.make_rng(9), n * reps).reshape(reps, n)
+    for rep in range(reps):
+        direct = core.score_function_terms(problem, x[rep], baseline).mean(axis=0)
+        np.testing.assert_allclose(estimates[rep], direct, rtol=1e-12, atol=1e-14)
+
+
+def test_repeated_estimates_stream_large_n_in_chunks_with_the_same_result():
+    """n above the chunk size is summed chunk by chunk; the estimate equals the one-array mean."""
+    problem = core.Gaussian(0.2, 0.7, "square")
+    n = core.numerics.CHUNK_SIZE * 2 + 123
+    estimates = core.repeated_estimates(problem, n, 1, rng=core.make_rng(4), baseline="loo")
+    whole = problem.sample(core.make_rng(4), n)
+    direct = core.score_function_terms(problem, whole, "loo").mean(axis=0)
+    np.testing.assert_allclose(estimates[0], direct, rtol=1e-10)
+
+
+def test_variance_curve_falls_as_one_over_n_and_matches_its_exact_column():
+    table = core.variance_curve(core.Bandit(), ns=[10, 100, 1000], reps=4000, seed=2)
+    assert list(table.columns[:6]) == [
+        "n",
+        "param",
+        "mean",
+        "variance",
+        "exact_gradient",
+        "exact_variance",
+    ]
+    gap = np.abs(table["variance"] - table["exact_variance"])
+    assert np.all(gap <= TOLERANCE_SE * table["variance_standard_error"])
+    slope = np.polyfit(np.log(table["n"]), np.log(table["exact_variance"]), 1)[0]
+    assert slope == pytest.approx(-1.0, abs=1e-12)
+    assert np.all(table["exact_gradient"] == 1.25)

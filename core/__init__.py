@@ -12,6 +12,13 @@ from core.checks import (
     mean_standard_error,
     variance_standard_error,
 )
+from core.derivation import (
+    BanditDerivation,
+    bandit_derivation,
+    finite_difference_check,
+    finite_difference_gradient,
+    running_estimate,
+)
 from core.episodes import CREDITS, MAX_HORIZON, Episodes
 from core.estimators import (
     BASELINES,
@@ -30,6 +37,7 @@ from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
 from core.policy import LinearGaussianPolicy
 from core.problem import Problem
 from core.sampling import repeated_estimates
+from core.score_studies import fisher_curve, score_trace
 from core.studies import (
     baseline_comparison,
     baseline_variance_curve,
@@ -40,6 +48,15 @@ from core.studies import (
     sample_table,
     score_check,
     variance_curve,
+)
+from core.variance_studies import (
+    SlopeFit,
+    derived_seed,
+    fit_variance_slope,
+    log_spaced_sizes,
+    samples_needed,
+    sweep_estimates,
+    variance_sweep,
 )
 
 COSTS = tuple(NAMED_COSTS)
@@ -53,22 +70,31 @@ __all__ = [
     "MAX_SAMPLES_PER_REQUEST",
     "Agreement",
     "Bandit",
+    "BanditDerivation",
     "Episodes",
     "Gaussian",
     "LinearGaussianPolicy",
     "Problem",
+    "SlopeFit",
     "SoftmaxBandit",
+    "bandit_derivation",
     "baseline_comparison",
     "baseline_variance_curve",
     "check_agreement",
     "check_work_budget",
+    "derived_seed",
     "estimate_moments",
     "estimator_comparison",
+    "finite_difference_check",
+    "finite_difference_gradient",
+    "fisher_curve",
+    "fit_variance_slope",
     "gradient_ascent",
     "gradient_terms",
     "horizon_study",
     "log_sigmoid",
     "log_softmax",
+    "log_spaced_sizes",
     "make_rng",
     "mean_standard_error",
     "measure_valued",
@@ -76,13 +102,18 @@ __all__ = [
     "pathwise",
     "per_sample_variance",
     "repeated_estimates",
+    "running_estimate",
     "sample_table",
+    "samples_needed",
     "score_check",
     "score_function",
     "score_function_terms",
+    "score_trace",
     "sigmoid",
     "softmax",
+    "sweep_estimates",
     "variance_curve",
     "variance_standard_error",
+    "variance_sweep",
     "work_of",
 ]

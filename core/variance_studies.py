@@ -1,0 +1,266 @@
+"""Variance against sample count: a sweep one size at a time, its log-log slope, and the N needed.
+
+`variance_sweep` gives every sample size its own random stream, seeded by (seed, n) alone, so a
+size's numbers never change when other sizes are added or removed, and an app can compute (and
+cache) the sweep one n at a time behind a progress bar while `variance_sweep(problem, ns, ...)`
+reproduces the whole table in one call.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.estimators import Baseline, check_baseline, check_estimator
+from core.exact import estimate_moments
+from core.numerics import check_positive, check_sample_count, make_rng
+from core.problem import Problem
+from core.sampling import repeated_estimates
+from core.studies import variance_curve
+
+# Beyond this N a study is not worth suggesting; the bisection stops there.
+_LARGEST_SUGGESTED_N = 10**15
+
+
+def derived_seed(seed: int, *keys: int) -> int:
+    """An independent 64-bit seed for the stream labelled `keys` under `seed` (SeedSequence)."""
+    entropy = [int(seed), *(int(k) for k in keys)]
+    if any(value < 0 for value in entropy):
+        raise ValueError(f"seeds and stream labels must be ≥ 0, got {entropy}")
+    return int(np.random.SeedSequence(entropy).generate_state(1, np.uint64)[0])
+
+
+def log_spaced_sizes(smallest: int, largest: int, count: int) -> tuple[int, ...]:
+    """About `count` whole sample sizes from `smallest` to `largest`, evenly spaced in log N.
+
+    Rounding can merge neighbours at small N, so fewer than `count` distinct sizes may return.
+    """
+    smallest, largest = (
+        check_sample_count(smallest, "smallest"),
+        check_sample_count(largest, "largest"),
+    )
+    count = check_sample_count(count, "count")
+    if largest < smallest:
+        raise ValueError(f"largest ({largest}) must be ≥ smallest ({smallest})")
+    if count == 1 or largest == smallest:
+        return (smallest,) if largest == smallest else (smallest, largest)
+    sizes = np.unique(np.geomspace(smallest, largest, count).round().astype(np.int64))
+    return tuple(int(n) for n in sizes)
+
+
+def _label(estimator: str, baseline: Baseline) -> tuple[str, str]:
+    return estimator, "none" if baseline is None else str(baseline)
+
+
+def variance_sweep(
+    problem: Problem,
+    ns: Sequence[int],
+    reps: int,
+    *,
+    estimator: str = "score",
+    baseline: Baseline = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """`core.variance_curve` with one stream per n seeded by (seed, n): Var[ĝ_N] for each N.
+
+    Same columns as `variance_curve` (n, param, mean, variance, exact_gradient, exact_variance,
+    exact_mean, mean_standard_error, variance_standard_error, reps) plus `estimator` and
+    `baseline`; the row for n is `variance_curve(problem, [n], reps, ...,
+    seed=derived_seed(seed, n))`, whatever else `ns` holds.
+    """
+    if len(ns) == 0:
+        raise ValueError("ns must list at least one sample size")
+    frames = [
+        variance_curve(
+            problem,
+            [n],
+            reps,
+            estimator=estimator,
+            baseline=baseline,
+            seed=derived_seed(seed, check_sample_count(n, "each n")),
+        )
+        for n in ns
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    table["estimator"], table["baseline"] = _label(estimator, baseline)
+    return table
+
+
+def sweep_estimates(
+    problem: Problem,
+    n: int,
+    reps: int,
+    *,
+    estimator: str = "score",
+    baseline: Baseline = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The `reps` individual n-sample estimates behind `variance_sweep`'s row for n.
+
+    Long format, one row per (repetition, param): n, repetition, param, estimate,
+    exact_gradient, exact_mean, exact_standard_error (√Var[ĝ_N] exact), estimator, baseline.
+    """
+    n, reps = check_sample_count(n), check_sample_count(reps, "reps")
+    baseline = check_baseline(baseline)
+    check_estimator(estimator, baseline)
+    # variance_curve spawns one child stream per size from its seed; with a single size, child 0.
+    stream = np.random.SeedSequence(derived_seed(seed, n)).spawn(1)[0]
+    estimates = repeated_estimates(
+        problem, n, reps, rng=make_rng(stream), estimator=estimator, baseline=baseline
+    )
+    exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
+    gradient = problem.exact_gradient()
+    frames = []
+    for j, name in enumerate(problem.params):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "n": n,
+                    "repetition": np.arange(reps),
+                    "param": name,
+                    "estimate": estimates[:, j],
+                    "exact_gradient": gradient[j],
+                    "exact_mean": exact_mean[j],
+                    "exact_standard_error": math.sqrt(exact_variance[j]),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table["estimator"], table["baseline"] = _label(estimator, baseline)
+    return table
+
+
+@dataclass(frozen=True)
+class SlopeFit:
+    """log10 Var = intercept + slope · log10 N, fitted by weighted least squares.
+
+    `exact_slope`/`exact_intercept` are the same fit (same N, same weights) through the exact
+    variances: −1 whenever Var[ĝ_N] = σ²/N, slightly different for the n-dependent baselines.
+    """
+
+    slope: float
+    standard_error: float
+    intercept: float
+    exact_slope: float
+    exact_intercept: float
+    points: int
+
+
+def fit_variance_slope(curve: pd.DataFrame) -> SlopeFit:
+    """Fit log Var[ĝ_N] against log N through one parameter's rows of a variance curve.
+
+    Weights w_i = (v_i / se_i)², the inverse variance of log v_i by the delta method
+    (SE[log v] ≈ SE[v]/v); slope SE = 1/√(Σ w_i (x_i − x̄_w)²). `curve` needs the columns n,
+    variance, variance_standard_error and exact_variance (as from `variance_curve`), one row per n.
+    """
+    required = {"n", "variance", "variance_standard_error", "exact_variance"}
+    missing = required - set(curve.columns)
+    if missing:
+        raise ValueError(
+            f"the curve lacks the columns {sorted(missing)}; pass variance_curve's table"
+        )
+    if curve["n"].duplicated().any():
+        raise ValueError("the curve has several rows per n: pass one parameter's rows only")
+    if curve["n"].nunique() < 2:
+        raise ValueError("a slope needs at least two different sample sizes")
+    n = curve["n"].to_numpy(dtype=np.float64)
+    variance = curve["variance"].to_numpy(dtype=np.float64)
+    variance_se = curve["variance_standard_error"].to_numpy(dtype=np.float64)
+    exact = curve["exact_variance"].to_numpy(dtype=np.float64)
+    if np.any(exact <= 0) or np.any(variance <= 0) or np.any(variance_se <= 0):
+        raise ValueError(
+            "the variance is zero at some N (every estimate identical, e.g. the optimal baseline "
+            "on the two-armed bandit), so there is no slope on a log scale to fit"
+        )
+    x = np.log10(n)
+    weights = (variance / variance_se * math.log(10.0)) ** 2
+    slope, intercept, spread = _weighted_line(x, np.log10(variance), weights)
+    exact_slope, exact_intercept, _ = _weighted_line(x, np.log10(exact), weights)
+    return SlopeFit(
+        slope=slope,
+        standard_error=1.0 / math.sqrt(spread),
+        intercept=intercept,
+        exact_slope=exact_slope,
+        exact_intercept=exact_intercept,
+        points=len(n),
+    )
+
+
+def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    """Weighted least-squares line: (slope, intercept, Σ w (x − x̄_w)²)."""
+    x_mean, y_mean = np.average(x, weights=w), np.average(y, weights=w)
+    spread = float(np.sum(w * (x - x_mean) ** 2))
+    slope = float(np.sum(w * (x - x_mean) * (y - y_mean)) / spread)
+    return slope, float(y_mean - slope * x_mean), spread
+
+
+def samples_needed(
+    problem: Problem,
+    relative_error: float,
+    *,
+    estimator: str = "score",
+    baseline: Baseline = None,
+) -> pd.DataFrame:
+    """The smallest N whose estimate has RMSE ≤ relative_error · |∇J|, exactly, per parameter.
+
+    RMSE² = Var[ĝ_N] + bias², from `estimate_moments`; equivalently signal-to-noise
+    |∇J|/RMSE ≥ 1/relative_error. For N-independent per-sample variance σ² (no baseline, a
+    constant, b*, other estimators): N = ⌈σ² / (ε ∇J)²⌉. For the batch-mean and leave-one-out
+    baselines, bisection on N. A zero gradient has no relative error: N is NaN.
+    Columns: param, exact_gradient, relative_error, signal_to_noise, n_needed,
+    achieved_relative_error.
+    """
+    target = check_positive(relative_error, "relative_error")
+    baseline = check_baseline(baseline)
+    check_estimator(estimator, baseline)
+    gradient = problem.exact_gradient()
+    smallest = 2 if baseline == "loo" else 1
+
+    def error_at(n: int) -> np.ndarray:
+        mean, variance = estimate_moments(problem, n, estimator, baseline)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.sqrt(variance + (mean - gradient) ** 2) / np.abs(gradient)
+
+    rows = []
+    for j, name in enumerate(problem.params):
+        if gradient[j] == 0:
+            needed = math.nan
+        elif baseline in ("mean", "loo"):
+            needed = _bisect_size(lambda n, j=j: error_at(n)[j] <= target, smallest)
+        else:
+            per_sample = float(estimate_moments(problem, 1, estimator, baseline)[1][j])
+            needed = max(1, math.ceil(per_sample / (target * gradient[j]) ** 2 * (1 - 1e-12)))
+        achieved = float(error_at(int(needed))[j]) if math.isfinite(needed) else math.nan
+        rows.append(
+            {
+                "param": name,
+                "exact_gradient": gradient[j],
+                "relative_error": target,
+                "signal_to_noise": 1.0 / target,
+                "n_needed": needed,
+                "achieved_relative_error": achieved,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _bisect_size(good_enough, smallest: int) -> float:
+    """Smallest N ≥ `smallest` with good_enough(N), assuming it stays true once reached."""
+    if good_enough(smallest):
+        return smallest
+    low, high = smallest, smallest * 2
+    while not good_enough(high):
+        low, high = high, high * 2
+        if high > _LARGEST_SUGGESTED_N:
+            return math.inf
+    while high - low > 1:
+        middle = (low + high) // 2
+        if good_enough(middle):
+            high = middle
+        else:
+            low = middle
+    return high

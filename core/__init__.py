@@ -36,6 +36,7 @@ from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
 from core.policy import LinearGaussianPolicy
 from core.problem import Problem
+from core.reports import exact_report
 from core.sampling import repeated_estimates
 from core.score_studies import fisher_curve, score_trace
 from core.studies import (
@@ -85,6 +86,7 @@ __all__ = [
     "derived_seed",
     "estimate_moments",
     "estimator_comparison",
+    "exact_report",
     "finite_difference_check",
     "finite_difference_gradient",
     "fisher_curve",

@@ -1,0 +1,633 @@
+"""`python -m core ...`: variance studies and exact-value reports without the browser.
+
+Every subcommand builds a problem from its flags, calls the same `core` function the app
+calls, and writes CSV (or a readable table) to stdout or a file. The same arguments and seed
+give the same numbers as the app and as a notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+import pandas as pd
+
+from core.bandits import Bandit, SoftmaxBandit
+from core.episodes import CREDITS, Episodes
+from core.estimators import ESTIMATORS
+from core.gaussian import Gaussian
+from core.gaussian_costs import NAMED_COSTS
+from core.policy import LinearGaussianPolicy
+from core.problem import Problem
+from core.reports import exact_report
+from core.studies import baseline_comparison
+from core.variance_studies import variance_sweep
+
+PROG = "python -m core"
+TRICK = "∇θ E[f(x)] = E[f(x) ∇θ log p(x|θ)]"
+
+EXAMPLES = f"""\
+the maths in one line:
+  {TRICK}; the N-sample average of f(x)·∇θ log p(x|θ) is unbiased,
+  its variance falls as σ²/N, and a baseline b (f(x) − b) can shrink σ².
+
+examples:
+  {PROG} exact bandit
+      exact gradient 1.25 at θ = 0 with r(0)=5, r(1)=10; Fisher; variance per estimator/baseline
+  {PROG} variance bandit --ns 10 100 1000 --reps 2000 --baseline loo > bandit.csv
+      Var[ĝ_N] over 2000 repetitions beside the exact σ²/N, as CSV
+  {PROG} variance gaussian --cost step --estimator measure_valued --format table
+  {PROG} baselines bandit --n 20 --constant 7.5
+      bias and variance of every baseline, Monte Carlo beside exact
+  {PROG} variance gaussian --help
+      the flags of one problem
+
+problems: bandit, softmax, gaussian, policy, episodes (see `{PROG} exact <problem> --help`).
+Invalid arguments exit with status 2 and a one-line message.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments get one line — what is wrong — not the whole usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples' layout and shows every default that is not None."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if (
+            "%(default)" not in text
+            and action.default is not None
+            and action.default is not argparse.SUPPRESS
+            and action.default is not False
+            and action.option_strings
+        ):
+            text += " (default: %(default)s)"
+        return text
+
+    def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
+        return action.dest.upper()
+
+
+def _format_default(value: object) -> object:
+    """Show list defaults as the user would type them: `5 10`, not `[5.0, 10.0]`."""
+    if isinstance(value, list | tuple):
+        return _Spaced(value)
+    return value
+
+
+class _Spaced(list):
+    def __str__(self) -> str:
+        return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in self)
+
+
+class _NumberList(argparse.Action):
+    """Collects numbers given as `--ns 10 100 1000` or `--ns 10,100,1000` (or both)."""
+
+    def __init__(self, *args, convert: Callable[[str], float] = float, **kwargs) -> None:
+        self.convert = convert
+        kwargs.setdefault("nargs", "+")
+        super().__init__(*args, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        numbers = []
+        for token in values:
+            for part in filter(None, token.split(",")):
+                try:
+                    numbers.append(self.convert(part))
+                except (ValueError, OverflowError):
+                    kind = "a whole number" if self.convert is _whole_number else "a number"
+                    parser.error(f"argument {option_string}: expected {kind}, got {part!r}")
+        if not numbers:
+            parser.error(f"argument {option_string}: needs at least one value")
+        setattr(namespace, self.dest, numbers)
+
+
+def _whole_number(text: str) -> int:
+    """int('1e4') fails; accept 1e4 and 10000.0 as long as they are whole."""
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+        if not value.is_integer():
+            raise ValueError(text) from None
+        return int(value)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = _whole_number(text)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be ≥ 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {value}")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
+
+
+def _baseline(text: str) -> float | str | None:
+    """none | mean | loo | optimal | a number (a constant b)."""
+    word = text.strip().lower()
+    if word == "none":
+        return None
+    if word in ("mean", "loo", "optimal"):
+        return word
+    try:
+        return _finite_float(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected none, mean, loo, optimal or a number (a constant b), got {text!r}"
+        ) from None
+
+
+def _estimator(text: str) -> str:
+    name = text.strip().lower().replace("-", "_")
+    if name not in ESTIMATORS:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(ESTIMATORS)}, got {text!r}")
+    return name
+
+
+# --- problems ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """One problem the command line can build: its help line, its flags and its constructor."""
+
+    name: str
+    summary: str
+    add_flags: Callable[[argparse.ArgumentParser], None]
+    build: Callable[[argparse.Namespace], Problem]
+    python: Callable[[argparse.Namespace], str]
+
+
+def _numbers(parser: argparse.ArgumentParser, flag: str, default, help_text: str, **kw) -> None:
+    parser.add_argument(
+        flag,
+        action=_NumberList,
+        default=_format_default(default),
+        metavar="X",
+        help=help_text,
+        **kw,
+    )
+
+
+def _tuple(values: Sequence[float]) -> str:
+    return "(" + ", ".join(repr(float(v)) for v in values) + ("," if len(values) == 1 else "") + ")"
+
+
+def _bandit_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--theta", type=_finite_float, default=0.0, help="logit θ, p(a=1) = σ(θ)")
+    _numbers(parser, "--rewards", [5.0, 10.0], "rewards r(0) r(1)")
+
+
+def _softmax_flags(parser: argparse.ArgumentParser) -> None:
+    _numbers(parser, "--logits", [0.0, 0.0, 0.0], "logits θ_1 … θ_K (K ≥ 2 arms)")
+    _numbers(parser, "--rewards", [1.0, 2.0, 3.0], "rewards r(1) … r(K), one per arm")
+
+
+def _gaussian_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mu", type=_finite_float, default=0.0, help="mean μ")
+    parser.add_argument("--sigma", type=_finite_float, default=1.0, help="standard deviation σ > 0")
+    parser.add_argument(
+        "--cost",
+        choices=tuple(NAMED_COSTS),
+        default="square",
+        help="f(x): linear x, square (x−k)², cos cos(kx), bump exp(−k x²), step 1[x > k], "
+        "abs |x−k|",
+    )
+    parser.add_argument(
+        "--k",
+        type=_finite_float,
+        default=None,
+        help="the cost's constant k (default: 0 for square/step/abs, 1 for cos/bump)",
+    )
+
+
+def _policy_flags(parser: argparse.ArgumentParser) -> None:
+    _numbers(parser, "--weights", [0.0, 0.0], "policy weights w (d of them)")
+    _numbers(parser, "--target", [1.0, -0.5], "target weights w* (same length as --weights)")
+    parser.add_argument(
+        "--sigma", type=_finite_float, default=1.0, help="action noise σ > 0, a ~ N(wᵀs, σ²)"
+    )
+
+
+def _episodes_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--horizon", type=_positive_int, default=5, help="steps T per episode (1 … 12)"
+    )
+    _numbers(parser, "--theta", [0.0, 0.0, 0.0], "logit of moving right, one per chain position")
+    _numbers(
+        parser,
+        "--state-rewards",
+        [0.0, 0.5, 1.0],
+        "reward for reaching each position (same length)",
+    )
+    parser.add_argument(
+        "--credit",
+        choices=CREDITS,
+        default="return",
+        help="what each step's score is multiplied by: return R, reward_to_go G_t, or "
+        "advantage G_t − V_t(s_t)",
+    )
+
+
+PROBLEMS: dict[str, ProblemSpec] = {
+    spec.name: spec
+    for spec in (
+        ProblemSpec(
+            "bandit",
+            "two arms, p(a=1|θ) = σ(θ), reward r(a); ∇J = (r(1) − r(0)) σ(θ)(1 − σ(θ))",
+            _bandit_flags,
+            lambda a: Bandit(a.theta, a.rewards),
+            lambda a: f"core.Bandit(theta={a.theta!r}, rewards={_tuple(a.rewards)})",
+        ),
+        ProblemSpec(
+            "softmax",
+            "K arms, p = softmax(θ), reward r(k); ∇θ_j J = π_j (r(j) − J)",
+            _softmax_flags,
+            lambda a: SoftmaxBandit(a.logits, a.rewards),
+            lambda a: f"core.SoftmaxBandit(logits={_tuple(a.logits)}, rewards={_tuple(a.rewards)})",
+        ),
+        ProblemSpec(
+            "gaussian",
+            "x ~ N(μ, σ²) with a cost f(x); params (mu, sigma); Fisher diag(1/σ², 2/σ²)",
+            _gaussian_flags,
+            lambda a: Gaussian(a.mu, a.sigma, a.cost, a.k),
+            lambda a: f"core.Gaussian(mu={a.mu!r}, sigma={a.sigma!r}, cost={a.cost!r}, k={a.k!r})",
+        ),
+        ProblemSpec(
+            "policy",
+            "states s ~ N(0, I), action a ~ N(wᵀs, σ²), reward −(a − w*ᵀs)²; ∇J = −2(w − w*)",
+            _policy_flags,
+            lambda a: LinearGaussianPolicy(a.weights, a.target, a.sigma),
+            lambda a: (
+                f"core.LinearGaussianPolicy(weights={_tuple(a.weights)}, "
+                f"target={_tuple(a.target)}, sigma={a.sigma!r})"
+            ),
+        ),
+        ProblemSpec(
+            "episodes",
+            "T-step episodes on a chain, sigmoid policy per position; REINFORCE credit choices",
+            _episodes_flags,
+            lambda a: Episodes(a.horizon, a.theta, a.state_rewards, a.credit),
+            lambda a: (
+                f"core.Episodes(horizon={a.horizon!r}, theta={_tuple(a.theta)}, "
+                f"state_rewards={_tuple(a.state_rewards)}, credit={a.credit!r})"
+            ),
+        ),
+    )
+}
+
+
+# --- progress on stderr --------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar on stderr, redrawn in place; silent unless enabled."""
+
+    def __init__(self, label: str, enabled: bool, stream: TextIO | None = None) -> None:
+        self.label, self.enabled = label, enabled
+        self.stream = stream or sys.stderr
+        self.start = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 24
+        filled = round(width * done / total)
+        elapsed = time.perf_counter() - self.start
+        line = f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} · {elapsed:.1f} s"
+        self.stream.write(line + ("\n" if done >= total else ""))
+        self.stream.flush()
+
+    def note(self, text: str) -> None:
+        if self.enabled:
+            self.stream.write(f"{self.label}: {text}\n")
+            self.stream.flush()
+
+
+def _progress_enabled(args: argparse.Namespace) -> bool:
+    if args.progress is not None:
+        return args.progress
+    return sys.stderr.isatty()
+
+
+# --- subcommands ---------------------------------------------------------------------------
+
+
+def _write(table: pd.DataFrame, args: argparse.Namespace, text: str | None = None) -> None:
+    """CSV (full precision, round-trips) or a readable table, to --output or stdout."""
+    if text is None:
+        if args.format == "csv":
+            text = table.to_csv(index=False)
+        else:
+            text = table.to_string(index=False) + "\n"
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def _python_call(function: str, problem_code: str, **kwargs: object) -> str:
+    arguments = ", ".join([problem_code] + [f"{k}={v!r}" for k, v in kwargs.items()])
+    return f"import core\n\ntable = core.{function}({arguments})\nprint(table)\n"
+
+
+def run_variance(args: argparse.Namespace) -> None:
+    spec = PROBLEMS[args.problem]
+    kwargs = {
+        "reps": args.reps,
+        "estimator": args.estimator,
+        "baseline": args.baseline,
+        "seed": args.seed,
+    }
+    if args.python:
+        code = _python_call("variance_sweep", spec.python(args), ns=list(args.ns), **kwargs)
+        sys.stdout.write(code)
+        return
+    problem = spec.build(args)
+    progress = Progress(f"variance {args.problem}", _progress_enabled(args))
+    progress.note(
+        f"{args.reps} repetitions × {len(args.ns)} sizes = {args.reps * sum(args.ns):,} samples"
+    )
+    # variance_sweep seeds each N by (seed, N) alone, so one N at a time gives the same rows
+    # as the whole sweep — and room for a progress bar between them.
+    frames = []
+    for done, n in enumerate(args.ns, start=1):
+        frames.append(variance_sweep(problem, [n], **kwargs))
+        progress(done, len(args.ns))
+    _write(pd.concat(frames, ignore_index=True), args)
+
+
+def run_baselines(args: argparse.Namespace) -> None:
+    spec = PROBLEMS[args.problem]
+    kwargs = {"n": args.n, "reps": args.reps, "constant": args.constant, "seed": args.seed}
+    if args.python:
+        sys.stdout.write(_python_call("baseline_comparison", spec.python(args), **kwargs))
+        return
+    problem = spec.build(args)
+    progress = Progress(f"baselines {args.problem}", _progress_enabled(args))
+    progress.note(f"{args.reps} repetitions of n = {args.n} per baseline …")
+    table = baseline_comparison(problem, **kwargs)
+    progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
+    _write(table, args)
+
+
+def run_exact(args: argparse.Namespace) -> None:
+    spec = PROBLEMS[args.problem]
+    kwargs = {"n": args.n, "constant": args.constant}
+    if args.python:
+        sys.stdout.write(_python_call("exact_report", spec.python(args), **kwargs))
+        return
+    problem = spec.build(args)
+    report = exact_report(problem, **kwargs)
+    text = None if args.format == "csv" else format_exact_report(problem, report, args.n)
+    _write(report, args, text)
+
+
+def format_exact_report(problem: Problem, report: pd.DataFrame, n: int | None = None) -> str:
+    """The long exact report laid out for reading: one small table per quantity."""
+
+    def values(quantity: str) -> pd.DataFrame:
+        return report[report["quantity"] == quantity]
+
+    def by_param(rows: pd.DataFrame) -> str:
+        """One line per (estimator, baseline): a number per param, then what the baseline is."""
+        table, meanings = [], []
+        for (estimator, baseline), group in rows.groupby(["estimator", "baseline"], sort=False):
+            line = {"estimator": estimator, "baseline": baseline}
+            line.update(zip(group["param"], group["value"].map(_number), strict=True))
+            table.append(line)
+            note = group["note"].iloc[0]
+            if group["value"].isna().all():
+                note = "not available: " + note
+            meanings.append(note if len(note) <= 100 else note[:99] + "…")
+        body = pd.DataFrame(table).to_string(index=False).splitlines()
+        return "\n".join(
+            f"{line}  {meaning}" for line, meaning in zip(body, ["meaning", *meanings], strict=True)
+        )
+
+    lines = [repr(problem), ""]
+    lines.append(f"expected value E[f] = {values('expected_value')['value'].iloc[0]:.10g}")
+    per_param = pd.DataFrame(
+        {
+            "exact gradient ∇E[f]": values("exact_gradient")["value"].to_numpy(),
+            "optimal baseline b*": values("optimal_baseline")["value"].to_numpy(),
+        },
+        index=list(problem.params),
+    ).T
+    lines += ["", per_param.to_string(float_format=_number), ""]
+    fisher = values("fisher_information").pivot(index="param", columns="column", values="value")
+    fisher = fisher.loc[list(problem.params), list(problem.params)]
+    fisher.index.name = fisher.columns.name = None
+    lines += ["Fisher information E[s sᵀ]:", fisher.to_string(float_format=_number), ""]
+    lines += ["variance of one gradient term (the N-sample estimate has this / N):"]
+    lines += [by_param(values("per_sample_variance")), ""]
+    if (report["quantity"] == "estimate_variance").any():
+        for quantity, what in (("estimate_mean", "mean"), ("estimate_variance", "variance")):
+            lines += [f"exact {what} of the n = {n}-sample estimate:"]
+            lines += [by_param(values(quantity)), ""]
+    return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:.6g}"
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def _add_output_flags(parser: argparse.ArgumentParser, default_format: str) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("csv", "table"),
+        default=default_format,
+        help="csv (full precision, for other tools) or a readable table",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--python",
+        action="store_true",
+        help="print the core call that computes the same numbers, and exit",
+    )
+
+
+def _add_progress_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress on stderr (default: only when stderr is a terminal; never on stdout)",
+    )
+
+
+def _variance_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ns",
+        action=_NumberList,
+        convert=_whole_number,
+        default=_format_default([10, 100, 1000, 10000]),
+        metavar="N",
+        help="sample sizes N (space- or comma-separated)",
+    )
+    parser.add_argument(
+        "--reps", type=_positive_int, default=1000, help="independent repetitions per N (≥ 2)"
+    )
+    parser.add_argument(
+        "--estimator",
+        type=_estimator,
+        default="score",
+        help=f"one of {', '.join(ESTIMATORS)}",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=_baseline,
+        default=None,
+        help="score estimator only: none, a number (constant b), mean (batch mean, biased), "
+        "loo (leave-one-out) or optimal (b*) (default: none)",
+    )
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed; same seed, same numbers"
+    )
+    _add_output_flags(parser, "csv")
+    _add_progress_flag(parser)
+
+
+def _baselines_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--n", type=_positive_int, default=100, help="samples per estimate N")
+    parser.add_argument(
+        "--reps", type=_positive_int, default=1000, help="independent repetitions per baseline"
+    )
+    parser.add_argument(
+        "--constant", type=_finite_float, default=None, help="also compare a constant baseline b"
+    )
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed; same seed, same numbers"
+    )
+    _add_output_flags(parser, "csv")
+    _add_progress_flag(parser)
+
+
+def _exact_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--n",
+        type=_positive_int,
+        default=None,
+        help="also give the exact mean and variance of the N-sample estimate, including the "
+        "batch-mean and leave-one-out baselines",
+    )
+    parser.add_argument(
+        "--constant", type=_finite_float, default=None, help="also report a constant baseline b"
+    )
+    _add_output_flags(parser, "table")
+
+
+SUBCOMMANDS = {
+    "variance": (
+        "variance study: mean and variance of the N-sample estimate across repetitions",
+        "Runs core.variance_sweep: for each N, `reps` independent N-sample estimates ĝ_N; their\n"
+        "mean and variance beside the exact gradient and the exact Var[ĝ_N] = σ²/N.\n"
+        "Each N has its own random stream seeded by (seed, N), so these are the numbers the\n"
+        "app's variance page shows for the same settings, and adding a size changes no other.\n"
+        "CSV columns: n, param, mean, variance, exact_gradient, exact_variance, exact_mean,\n"
+        "mean_standard_error, variance_standard_error, reps, estimator, baseline.",
+        _variance_flags,
+        run_variance,
+    ),
+    "exact": (
+        "exact values: E[f], ∇E[f], Fisher information, per-sample variance per estimator",
+        "Runs core.exact_report: every exact value the problem knows — no sampling, instant.\n"
+        "CSV columns: quantity, estimator, baseline, param, column, value, note.",
+        _exact_flags,
+        run_exact,
+    ),
+    "baselines": (
+        "baseline comparison: bias and variance under none / constant / mean / loo / optimal",
+        "Runs core.baseline_comparison: `reps` N-sample estimates per baseline, Monte Carlo\n"
+        "bias and variance beside their exact values and the variance-reduction factor.",
+        _baselines_flags,
+        run_baselines,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Score-Function Lab from the command line: variance studies and exact values "
+        "of the score-function (REINFORCE) gradient estimator.",
+        epilog=EXAMPLES,
+        formatter_class=_HelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command, (summary, description, add_flags, run) in SUBCOMMANDS.items():
+        sub = commands.add_parser(
+            command,
+            help=summary,
+            description=f"{description}\n\n{TRICK}",
+            epilog=EXAMPLES,
+            formatter_class=_HelpFormatter,
+        )
+        problems = sub.add_subparsers(dest="problem", metavar="PROBLEM", required=True)
+        for spec in PROBLEMS.values():
+            leaf = problems.add_parser(
+                spec.name,
+                help=spec.summary,
+                description=f"{command} on {spec.name}: {spec.summary}\n\n{description}",
+                epilog=EXAMPLES,
+                formatter_class=_HelpFormatter,
+            )
+            group = leaf.add_argument_group(f"{spec.name} problem")
+            spec.add_flags(group)
+            add_flags(leaf.add_argument_group(f"{command} options"))
+            leaf.set_defaults(run=run, parser=leaf)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse `argv`, run the subcommand; 0 on success, 2 with a one-line message on bad input."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except ValueError as error:
+        # core speaks to the person in its ValueErrors; a traceback would bury the message.
+        args.parser.exit(2, f"{args.parser.prog}: error: {error}\n")
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        return 130
+    except BrokenPipeError:
+        # `... | head` closed the pipe: not an error of ours, and nothing more to say.
+        sys.stderr.close()
+        return 0
+    return 0

@@ -123,24 +123,22 @@ def _whole_number(text: str) -> int:
         return int(value)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = _whole_number(text)
-    except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be ≥ 1, got {value}")
-    return value
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number ≥ minimum (sizes and counts ≥ 1, seeds ≥ 0)."""
+
+    def convert(text: str) -> int:
+        try:
+            value = _whole_number(text)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be ≥ {minimum}, got {value}")
+        return value
+
+    return convert
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {value}")
-    return value
+_positive_int, _seed = _at_least(1), _at_least(0)
 
 
 def _finite_float(text: str) -> float:

@@ -30,6 +30,7 @@ from core.estimators import (
     score_function_terms,
 )
 from core.exact import estimate_moments, per_sample_variance
+from core.expressions import ExpressionError, ParsedExpression, parse_expression
 from core.gaussian import Gaussian
 from core.gaussian_costs import NAMED_COSTS
 from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
@@ -73,8 +74,10 @@ __all__ = [
     "Bandit",
     "BanditDerivation",
     "Episodes",
+    "ExpressionError",
     "Gaussian",
     "LinearGaussianPolicy",
+    "ParsedExpression",
     "Problem",
     "SlopeFit",
     "SoftmaxBandit",
@@ -101,6 +104,7 @@ __all__ = [
     "mean_standard_error",
     "measure_valued",
     "objective_curve",
+    "parse_expression",
     "pathwise",
     "per_sample_variance",
     "repeated_estimates",

@@ -130,7 +130,10 @@ class Gaussian(Problem):
                     "f'(x)·∂x/∂θ is always 0 and misses the jump's whole contribution"
                 )
             else:
-                reason = "no derivative of the custom cost was given (pass derivative=...)"
+                # a parsed expression says why (it jumps); a plain function just lacks one
+                reason = getattr(self.cost.function, "nondifferentiable_reason", None) or (
+                    "no derivative of the custom cost was given (pass derivative=...)"
+                )
             raise ValueError(
                 f"the pathwise gradient is not available: {reason}. "
                 "Use the score-function or measure-valued estimator instead."
@@ -190,6 +193,9 @@ def _make_cost(
     breakpoints: tuple[float, ...],
 ) -> Cost:
     if callable(cost):
+        # A parsed expression (core.parse_expression) carries its own derivative and breakpoints.
+        derivative = derivative if derivative is not None else getattr(cost, "derivative", None)
+        breakpoints = tuple(breakpoints) or tuple(getattr(cost, "breakpoints", ()))
         probe = np.linspace(-1.0, 1.0, 5)
         try:
             values = np.asarray(cost(probe), dtype=np.float64)

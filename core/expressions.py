@@ -1,0 +1,702 @@
+"""A visitor's cost f(x), typed as text, checked by a whitelisting evaluator over its syntax tree.
+
+The text is parsed with `ast.parse(mode="eval")` and translated node by node into a small tree of
+our own; anything not on the list below is rejected with a message that names the offending part
+and its column. Nothing is ever handed to `eval`, `exec` or `compile`: the tree is evaluated by
+walking it with NumPy.
+
+Allowed (and nothing else):
+  - numbers (finite, |value| ≤ 1e6), the variable `x`, the constants `pi` and `e`;
+  - + − * / and unary ±; powers `a ** c` whose exponent c is a plain number (e.g. 2, -1.5,
+    (1/3)) with |c| ≤ 100, no power of a power in the exponent (no `9**9**9`), and nested powers
+    whose exponents multiply to at most 100 in size;
+  - comparisons < <= > >= == != (chains like `0 < x < 1` too), worth 1.0 when true and 0.0
+    when false;
+  - calls, by bare name and with exactly their number of arguments, of the functions in
+    `FUNCTIONS` (sin, cos, exp, log, sqrt, abs, where, clip, ...; see `ALLOWED_SUMMARY`).
+Limits: at most 200 characters of printable ASCII, 80 syntax nodes, nesting depth 25.
+
+A parsed f must be finite with |f(x)| ≤ 1e100 for every x in [−100, 100] (checked on a probe
+grid) and must not blow up between grid points (poles such as 1/(x − 0.3) are found by zooming
+in on every peak of |f|), so that E[f(x)] under a Gaussian exists and quadrature can find it.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+MAX_LENGTH = 200
+MAX_NODES = 80
+MAX_DEPTH = 25
+MAX_NUMBER = 1e6
+MAX_EXPONENT = 100.0
+MAX_VALUE = 1e100
+PROBE_RANGE = 100.0
+MAX_BREAKPOINTS = 100
+# One chunk of samples (core.numerics.CHUNK_SIZE) must evaluate well within this time.
+MAX_EVALUATION_SECONDS = 0.25
+# Central differences f'(x) ≈ (f(x + h) − f(x − h)) / 2h with h = 1e-5 · max(1, |x|):
+# truncation error ~h² f'''/6 and rounding ~ε|f|/h, both ≈ 1e-10 relative for a smooth f.
+DERIVATIVE_STEP = 1e-5
+
+_SMOOTH, _KINK, _JUMP = "smooth", "kink", "jump"
+
+
+def _where(condition: np.ndarray, if_true: np.ndarray, if_false: np.ndarray) -> np.ndarray:
+    return np.where(condition != 0, if_true, if_false)
+
+
+@dataclass(frozen=True)
+class _Function:
+    arity: int
+    apply: Callable[..., np.ndarray]
+    kind: str  # smooth; kink (continuous, slope jumps); jump (the value itself jumps)
+    usage: str
+
+
+FUNCTIONS: dict[str, _Function] = {
+    "sin": _Function(1, np.sin, _SMOOTH, "sin(a)"),
+    "cos": _Function(1, np.cos, _SMOOTH, "cos(a)"),
+    "tanh": _Function(1, np.tanh, _SMOOTH, "tanh(a)"),
+    "arctan": _Function(1, np.arctan, _SMOOTH, "arctan(a)"),
+    "sinh": _Function(1, np.sinh, _SMOOTH, "sinh(a)"),
+    "cosh": _Function(1, np.cosh, _SMOOTH, "cosh(a)"),
+    "exp": _Function(1, np.exp, _SMOOTH, "exp(a)"),
+    "expm1": _Function(1, np.expm1, _SMOOTH, "expm1(a) = exp(a) − 1"),
+    "log": _Function(1, np.log, _SMOOTH, "log(a), natural log, a > 0"),
+    "log1p": _Function(1, np.log1p, _SMOOTH, "log1p(a) = log(1 + a)"),
+    "sqrt": _Function(1, np.sqrt, _SMOOTH, "sqrt(a), a ≥ 0"),
+    "abs": _Function(1, np.abs, _KINK, "abs(a) = |a|"),
+    "minimum": _Function(2, np.minimum, _KINK, "minimum(a, b)"),
+    "maximum": _Function(2, np.maximum, _KINK, "maximum(a, b)"),
+    "clip": _Function(3, np.clip, _KINK, "clip(a, low, high)"),
+    "sign": _Function(1, np.sign, _JUMP, "sign(a) ∈ {−1, 0, 1}"),
+    "floor": _Function(1, np.floor, _JUMP, "floor(a)"),
+    "ceil": _Function(1, np.ceil, _JUMP, "ceil(a)"),
+    "where": _Function(3, _where, _JUMP, "where(condition, a, b)"),
+}
+CONSTANTS = {"pi": math.pi, "e": math.e}
+ALLOWED_SUMMARY = (
+    "numbers, x, pi, e, + - * / ** (a number as exponent), comparisons < <= > >= == != "
+    "(1 if true, 0 if false), and the functions " + ", ".join(f.usage for f in FUNCTIONS.values())
+)
+
+# Friendly names for the constructs people try; anything else gets its class name.
+_FORBIDDEN = {
+    ast.Attribute: "attribute access ('.') is not allowed",
+    ast.Subscript: "indexing with [...] is not allowed",
+    ast.Lambda: "lambda functions are not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "generator expressions are not allowed",
+    ast.NamedExpr: "the walrus operator ':=' is not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.FormattedValue: "f-strings are not allowed",
+    ast.List: "lists are not allowed; f(x) is one number per x",
+    ast.Tuple: "tuples are not allowed; f(x) is one number per x",
+    ast.Set: "sets are not allowed; f(x) is one number per x",
+    ast.Dict: "dicts are not allowed; f(x) is one number per x",
+    ast.IfExp: "'a if c else b' is not allowed; write where(c, a, b)",
+    ast.BoolOp: "'and'/'or' are not allowed; multiply conditions, e.g. (x > 0) * (x < 1)",
+    ast.Starred: "'*' unpacking is not allowed",
+    ast.Await: "'await' is not allowed",
+    ast.Yield: "'yield' is not allowed",
+    ast.YieldFrom: "'yield' is not allowed",
+    ast.Slice: "slices are not allowed",
+}
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_COMPARISONS = {
+    ast.Lt: np.less,
+    ast.LtE: np.less_equal,
+    ast.Gt: np.greater,
+    ast.GtE: np.greater_equal,
+    ast.Eq: np.equal,
+    ast.NotEq: np.not_equal,
+}
+_ASCII_HINTS = {
+    "−": "-",
+    "–": "-",
+    "×": "*",
+    "·": "*",
+    "÷": "/",
+    "²": "**2",
+    "³": "**3",
+    "π": "pi",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+}
+
+
+class ExpressionError(ValueError):
+    """A rejected f(x): what is wrong, where (1-based column) and the offending text."""
+
+    def __init__(self, reason: str, column: int | None = None, snippet: str = "") -> None:
+        self.reason, self.column, self.snippet = reason, column, snippet
+        where = ""
+        if column is not None:
+            where = f" (column {column}: {snippet!r})" if snippet else f" (column {column})"
+        super().__init__(reason + where)
+
+
+# -- the evaluation tree ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Node:
+    text: str
+    column: int
+
+    def evaluate(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def children(self) -> tuple[_Node, ...]:
+        return ()
+
+    def switch(self, x: np.ndarray) -> np.ndarray | None:
+        """A piecewise-constant indicator whose changes mark where this node jumps or kinks."""
+        return None
+
+    def kind(self) -> str:
+        return _SMOOTH
+
+    def singular_part(self) -> _Node | None:
+        """The sub-expression whose zeros make this node blow up (a denominator), if any."""
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class _Number(_Node):
+    value: float
+
+    def evaluate(self, x):
+        return np.float64(self.value)
+
+
+@dataclass(frozen=True, eq=False)
+class _Variable(_Node):
+    def evaluate(self, x):
+        return x
+
+
+@dataclass(frozen=True, eq=False)
+class _Negate(_Node):
+    operand: _Node
+
+    def evaluate(self, x):
+        return np.negative(self.operand.evaluate(x))
+
+    def children(self):
+        return (self.operand,)
+
+
+@dataclass(frozen=True, eq=False)
+class _Binary(_Node):
+    operator: str
+    left: _Node
+    right: _Node
+
+    def evaluate(self, x):
+        a, b = self.left.evaluate(x), self.right.evaluate(x)
+        if self.operator == "+":
+            return np.add(a, b)
+        if self.operator == "-":
+            return np.subtract(a, b)
+        if self.operator == "*":
+            return np.multiply(a, b)
+        return np.divide(a, b)
+
+    def children(self):
+        return (self.left, self.right)
+
+    def singular_part(self):
+        return self.right if self.operator == "/" else None
+
+
+@dataclass(frozen=True, eq=False)
+class _Power(_Node):
+    base: _Node
+    exponent: float
+
+    def evaluate(self, x):
+        return np.power(self.base.evaluate(x), self.exponent)
+
+    def children(self):
+        return (self.base,)
+
+    def singular_part(self):
+        return self.base if self.exponent < 0 else None
+
+
+@dataclass(frozen=True, eq=False)
+class _Compare(_Node):
+    operators: tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], ...]
+    operands: tuple[_Node, ...]
+
+    def evaluate(self, x):
+        values = [operand.evaluate(x) for operand in self.operands]
+        result = np.bool_(True)
+        for operator, left, right in zip(self.operators, values[:-1], values[1:], strict=True):
+            result = np.logical_and(result, operator(left, right))
+        return result.astype(np.float64)
+
+    def children(self):
+        return self.operands
+
+    def switch(self, x):
+        return self.evaluate(x)
+
+    def kind(self):
+        return _JUMP
+
+
+@dataclass(frozen=True, eq=False)
+class _Call(_Node):
+    name: str
+    arguments: tuple[_Node, ...]
+
+    def evaluate(self, x):
+        return FUNCTIONS[self.name].apply(*(argument.evaluate(x) for argument in self.arguments))
+
+    def children(self):
+        return self.arguments
+
+    def kind(self):
+        return FUNCTIONS[self.name].kind
+
+    def switch(self, x):
+        values = [argument.evaluate(x) for argument in self.arguments]
+        if self.name in ("abs", "sign"):
+            return np.sign(values[0])
+        if self.name in ("minimum", "maximum"):
+            return np.sign(values[0] - values[1])
+        if self.name == "clip":
+            return np.sign(values[0] - values[1]) + np.sign(values[0] - values[2])
+        if self.name in ("floor", "ceil"):
+            return FUNCTIONS[self.name].apply(values[0])
+        if self.name == "where":
+            return (values[0] != 0).astype(np.float64)
+        return None
+
+
+def _walk(node: _Node):
+    yield node
+    for child in node.children():
+        yield from _walk(child)
+
+
+# -- translation from Python's syntax tree, rejecting everything off the list -------------------
+
+
+class _Translator:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def reject(self, reason: str, node: ast.AST) -> ExpressionError:
+        column = getattr(node, "col_offset", None)
+        snippet = ast.get_source_segment(self.text, node) or ""
+        if len(snippet) > 40:
+            snippet = snippet[:37] + "..."
+        return ExpressionError(reason, None if column is None else column + 1, snippet)
+
+    def node(self, node: ast.AST, power_scale: float = 1.0) -> _Node:
+        """Translate one node; `power_scale` is the product of the exponents enclosing it."""
+        text = ast.get_source_segment(self.text, node) or ""
+        column = getattr(node, "col_offset", 0) + 1
+        if isinstance(node, ast.Constant):
+            return _Number(text, column, self.number(node))
+        if isinstance(node, ast.Name):
+            return self.name(node, text, column)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return _Negate(text, column, self.node(node.operand, power_scale))
+            if isinstance(node.op, ast.UAdd):
+                return self.node(node.operand, power_scale)
+            symbol = "not" if isinstance(node.op, ast.Not) else "~"
+            raise self.reject(f"'{symbol}' is not allowed; write 1 - (condition)", node)
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow):
+                return self.power(node, text, column, power_scale)
+            operator = _BINARY.get(type(node.op))
+            if operator is None:
+                symbol = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@"}.get(
+                    type(node.op), "bitwise operators"
+                )
+                raise self.reject(f"{symbol} is not allowed; use + - * / **", node)
+            return _Binary(
+                text,
+                column,
+                operator,
+                self.node(node.left, power_scale),
+                self.node(node.right, power_scale),
+            )
+        if isinstance(node, ast.Compare):
+            operators = []
+            for operator in node.ops:
+                function = _COMPARISONS.get(type(operator))
+                if function is None:
+                    raise self.reject("only < <= > >= == != comparisons are allowed", node)
+                operators.append(function)
+            operands = (node.left, *node.comparators)
+            return _Compare(
+                text,
+                column,
+                tuple(operators),
+                tuple(self.node(operand, power_scale) for operand in operands),
+            )
+        if isinstance(node, ast.Call):
+            return self.call(node, text, column, power_scale)
+        for kind, reason in _FORBIDDEN.items():
+            if isinstance(node, kind):
+                raise self.reject(reason, node)
+        raise self.reject(f"{type(node).__name__} is not allowed", node)
+
+    def number(self, node: ast.Constant) -> float:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, complex):
+                raise self.reject("complex numbers are not allowed; f(x) is real", node)
+            if value is None or isinstance(value, bool):
+                raise self.reject(f"{value!r} is not a number", node)
+            raise self.reject("text (strings, bytes, ...) is not allowed; f(x) is a number", node)
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            raise self.reject(f"numbers must be finite with size at most {MAX_NUMBER:g}", node)
+        return float(value)
+
+    def name(self, node: ast.Name, text: str, column: int) -> _Node:
+        if node.id == "x":
+            return _Variable(text, column)
+        if node.id in CONSTANTS:
+            return _Number(text, column, CONSTANTS[node.id])
+        if node.id in FUNCTIONS:
+            raise self.reject(f"{node.id} is a function: call it, e.g. {node.id}(x)", node)
+        if node.id.startswith("_"):
+            raise self.reject("names starting with '_' are never allowed", node)
+        raise self.reject(
+            f"unknown name {node.id!r}: the only variable is x (constants: pi, e)", node
+        )
+
+    def power(self, node: ast.BinOp, text: str, column: int, power_scale: float) -> _Node:
+        for inner in ast.walk(node.right):
+            if isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.Pow):
+                raise self.reject("a power inside an exponent (a power tower) is not allowed", node)
+            if isinstance(inner, (ast.Name, ast.Call)) and not (
+                isinstance(inner, ast.Name) and inner.id in CONSTANTS
+            ):
+                raise self.reject(
+                    "the exponent must be a plain number like 2, -1.5 or (1/3); "
+                    "for a variable exponent write exp(...)",
+                    node.right,
+                )
+        exponent_tree = self.node(node.right)
+        with np.errstate(all="ignore"):
+            exponent = float(exponent_tree.evaluate(np.float64(0.0)))
+        if not math.isfinite(exponent) or abs(exponent) > MAX_EXPONENT:
+            raise self.reject(f"exponents must be at most {MAX_EXPONENT:g} in size", node.right)
+        scale = power_scale * abs(exponent)
+        if scale > MAX_EXPONENT:
+            raise self.reject(
+                f"nested powers multiply to an exponent of {scale:g}, over the limit of "
+                f"{MAX_EXPONENT:g}",
+                node,
+            )
+        return _Power(text, column, self.node(node.left, max(scale, power_scale)), exponent)
+
+    def call(self, node: ast.Call, text: str, column: int, power_scale: float) -> _Node:
+        if not isinstance(node.func, ast.Name):
+            raise self.reject("only the listed functions can be called, by their bare name", node)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            if name == "x" or name in CONSTANTS:
+                raise self.reject(f"{name} is not a function and cannot be called", node)
+            if name.startswith("_"):
+                raise self.reject("names starting with '_' are never allowed", node.func)
+            allowed = ", ".join(FUNCTIONS)
+            raise self.reject(f"unknown function {name!r}: allowed are {allowed}", node.func)
+        if node.keywords:
+            raise self.reject("keyword arguments are not allowed", node.keywords[0].value)
+        for argument in node.args:
+            if isinstance(argument, ast.Starred):
+                raise self.reject("'*' unpacking is not allowed", argument)
+        function = FUNCTIONS[name]
+        if len(node.args) != function.arity:
+            raise self.reject(
+                f"{name} takes {function.arity} argument{'s' * (function.arity > 1)}: "
+                f"{function.usage}; got {len(node.args)}",
+                node,
+            )
+        arguments = tuple(self.node(argument, power_scale) for argument in node.args)
+        return _Call(text, column, name, arguments)
+
+
+def _check_characters(text: str) -> None:
+    for index, character in enumerate(text):
+        if " " <= character <= "~":
+            continue
+        hint = _ASCII_HINTS.get(character)
+        name = unicodedata.name(character, f"U+{ord(character):04X}")
+        advice = f"; write {hint!r} instead" if hint else ""
+        raise ExpressionError(
+            f"only plain ASCII letters, digits and symbols are allowed; found {name}{advice}",
+            index + 1,
+            character if character.isprintable() else "",
+        )
+
+
+def _depth(node: ast.AST) -> int:
+    children = list(ast.iter_child_nodes(node))
+    return 1 + max((_depth(child) for child in children), default=0)
+
+
+def _parse_tree(text: str) -> _Node:
+    if not isinstance(text, str):
+        raise ExpressionError(f"f(x) must be text, got {type(text).__name__}")
+    text = text.strip()
+    if not text:
+        raise ExpressionError("f(x) is empty: type an expression in x, e.g. sin(3*x) + (x > 1)")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"f(x) is {len(text)} characters long; the limit is {MAX_LENGTH}", MAX_LENGTH + 1
+        )
+    _check_characters(text)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        column = error.offset or 0
+        if not 1 <= column <= len(text):  # the parser ran off the end of the text
+            raise ExpressionError(
+                f"not a valid expression: it ends too early ({error.msg})", len(text) + 1
+            ) from None
+        snippet = text[column - 1 : column + 9]
+        raise ExpressionError(f"not a valid expression ({error.msg})", column, snippet) from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        raise ExpressionError(f"not a valid expression ({error})") from None
+    nodes = sum(1 for _ in ast.walk(tree.body))
+    if nodes > MAX_NODES:
+        raise ExpressionError(f"f(x) has {nodes} parts; the limit is {MAX_NODES}")
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ExpressionError(f"f(x) is nested more than {MAX_DEPTH} levels deep")
+    return _Translator(text).node(tree.body)
+
+
+# -- checks on the values -----------------------------------------------------------------------
+
+
+def _probe_grid() -> np.ndarray:
+    dense = np.linspace(-10.0, 10.0, 4001)
+    wide = np.linspace(-PROBE_RANGE, PROBE_RANGE, 4001)
+    return np.unique(np.concatenate([dense, wide, np.arange(-10.0, 11.0)]))
+
+
+def _culprit(root: _Node, x: np.ndarray) -> _Node:
+    """The innermost node whose value at x is not finite (or too large) while its inputs are."""
+    node = root
+    while True:
+        for child in node.children():
+            with np.errstate(all="ignore"):
+                value = np.asarray(child.evaluate(x), dtype=np.float64)
+            if not np.all(np.isfinite(value)) or np.any(np.abs(value) > MAX_VALUE):
+                node = child
+                break
+        else:
+            return node
+
+
+def _bad_value_error(root: _Node, x: float, value: float) -> ExpressionError:
+    culprit = _culprit(root, np.array([x]))
+    if np.isnan(value):
+        problem = "is not a number (NaN)"
+        if isinstance(culprit, _Power):
+            problem += "; a fractional power of a negative number is not real, use abs(...)"
+        elif isinstance(culprit, _Call) and culprit.name in ("log", "sqrt", "log1p"):
+            problem += f"; {FUNCTIONS[culprit.name].usage}"
+    elif np.isinf(value):
+        problem = "is infinite (overflow or division by zero)"
+    else:
+        problem = f"is {value:.3g}, larger than the limit {MAX_VALUE:g} in size"
+    return ExpressionError(
+        f"f(x) {problem} at x = {x:.6g}, in {culprit.text!r}; f must be finite for every x in "
+        f"[−{PROBE_RANGE:g}, {PROBE_RANGE:g}]",
+        culprit.column,
+        culprit.text,
+    )
+
+
+def _changes(indicator: Callable[[np.ndarray], np.ndarray], grid: np.ndarray) -> np.ndarray:
+    """Points where a piecewise-constant indicator changes, located by bisection to rounding."""
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(np.asarray(indicator(grid), dtype=np.float64), grid.shape)
+        # Cells where the indicator is undefined (a branch `where` masks out) mark nothing.
+        defined = np.isfinite(values[1:]) & np.isfinite(values[:-1])
+        cells = np.flatnonzero(defined & (values[1:] != values[:-1]))
+        low, high = grid[cells], grid[cells + 1]
+        left = values[cells]
+        for _ in range(60):
+            middle = 0.5 * (low + high)
+            same = np.broadcast_to(indicator(middle), middle.shape) == left
+            low, high = np.where(same, middle, low), np.where(same, high, middle)
+    return 0.5 * (low + high)
+
+
+def _pole_near(root: _Node, grid: np.ndarray, values: np.ndarray) -> tuple[float, _Node] | None:
+    """A point where |f| grows without bound, found by zooming in on the largest peaks of |f|."""
+    if not any(node.singular_part() is not None for node in _walk(root)):
+        return None
+    magnitude = np.abs(values)
+    peaks = np.flatnonzero((magnitude[1:-1] >= magnitude[:-2]) & (magnitude[1:-1] >= magnitude[2:]))
+    peaks = peaks[np.argsort(magnitude[peaks + 1])[::-1][:10]] + 1
+    for peak in peaks:
+        low, high = grid[peak - 1], grid[peak + 1]
+        half_width = 0.5 * (high - low)
+        for _ in range(3):
+            fine = np.linspace(low, high, 201)
+            with np.errstate(all="ignore"):
+                size = np.abs(np.broadcast_to(root.evaluate(fine), fine.shape))
+            top = int(np.argmax(np.where(np.isfinite(size), size, np.inf)))
+            low, high = fine[max(top - 1, 0)], fine[min(top + 1, 200)]
+        centre = fine[top]
+        steps = half_width * 10.0 ** -np.arange(2.0, 9.0)
+        with np.errstate(all="ignore"):
+            near = np.abs(np.broadcast_to(root.evaluate(centre + steps), steps.shape))
+            near = np.maximum(near, np.abs(root.evaluate(centre - steps)))
+        if not np.all(np.isfinite(near)) or near[-1] > 1e3 * max(near[0], 1e-300):
+            singular = [n.singular_part() for n in _walk(root) if n.singular_part() is not None]
+            return float(centre), singular[0]
+    return None
+
+
+class ParsedExpression:
+    """A checked, vectorised f(x) built from text; call it on an array of x.
+
+    Attributes: `text` (as typed, stripped), `formula` ("f(x) = ..."), `breakpoints` (x where f
+    jumps or kinks, found from its comparisons, abs, minimum, maximum, clip, sign, floor, ceil
+    and where — at most 100, nearest 0 first, within [−100, 100]), `derivative` (a central
+    difference with step h = 1e-5·max(1, |x|), or None when f jumps) and
+    `nondifferentiable_reason` (why the pathwise gradient is unavailable, or None).
+
+    `core.Gaussian(mu, sigma, cost=parse_expression("sin(3*x) + (x > 1)"))` takes all of these
+    from the object: exact values by adaptive quadrature split at the breakpoints.
+    """
+
+    def __init__(self, text: str, tree: _Node) -> None:
+        self.text = text
+        self.formula = f"f(x) = {text}"
+        self._tree = tree
+        self._breakpoints: tuple[float, ...] = ()
+        self.nondifferentiable_reason: str | None = None
+        for node in _walk(tree):
+            if node.kind() == _JUMP:
+                self.nondifferentiable_reason = (
+                    f"f jumps where {node.text!r} (column {node.column}) changes value, so its "
+                    "slope f'(x) is 0 or undefined there and the reparameterised gradient "
+                    "f'(x)·∂x/∂θ misses each jump's whole contribution"
+                )
+                break
+
+    def _raw(self, x: np.ndarray) -> np.ndarray:
+        """f(x) as a new float64 array of x's shape, NaN and inf included."""
+        with np.errstate(all="ignore"):
+            values = np.array(self._tree.evaluate(x), dtype=np.float64)  # a fresh, writable copy
+        if values.shape != x.shape:  # a constant f, e.g. "3"
+            values = np.full(x.shape, values)
+        return values
+
+    def __call__(self, x: ArrayLike) -> np.ndarray:
+        """f(x) elementwise, as a new float64 array of x's shape; ValueError where not finite."""
+        x = np.asarray(x, dtype=np.float64)
+        values = self._raw(x)
+        finite = np.isfinite(values)
+        if not finite.all():
+            first = int(np.flatnonzero(~finite.ravel())[0])
+            raise _bad_value_error(
+                self._tree, float(x.ravel()[first]), float(values.ravel()[first])
+            )
+        return values
+
+    @property
+    def derivative(self) -> Callable[[ArrayLike], np.ndarray] | None:
+        """f'(x) by central differences (step `DERIVATIVE_STEP`·max(1, |x|)), None if f jumps."""
+        return None if self.nondifferentiable_reason else self._central_difference
+
+    def _central_difference(self, x: ArrayLike) -> np.ndarray:
+        """(f(x + h) − f(x − h)) / (2h), h = 1e-5·max(1, |x|), with h made exactly representable."""
+        x = np.asarray(x, dtype=np.float64)
+        step = DERIVATIVE_STEP * np.maximum(1.0, np.abs(x))
+        step = (x + step) - x
+        return (self(x + step) - self(x - step)) / (2.0 * step)
+
+    @property
+    def breakpoints(self) -> tuple[float, ...]:
+        return self._breakpoints
+
+    def __repr__(self) -> str:
+        return f"parse_expression({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParsedExpression) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("ParsedExpression", self.text))
+
+    def __reduce__(self):
+        # Pickled as its text and re-checked on load: no tree ever crosses a process boundary.
+        return (parse_expression, (self.text,))
+
+
+def parse_expression(text: str) -> ParsedExpression:
+    """Parse and check a visitor's f(x); raise `ExpressionError` (a ValueError) if it is unsafe.
+
+    See the module docstring for what is allowed. The returned object is a vectorised callable
+    with `.text`, `.formula`, `.breakpoints`, `.derivative` and `.nondifferentiable_reason`.
+
+    >>> f = parse_expression("abs(x - 2)**1.5")
+    >>> float(f(np.array([3.0]))[0])
+    1.0
+    """
+    tree = _parse_tree(text)
+    expression = ParsedExpression(text.strip(), tree)
+    grid = _probe_grid()
+    values = expression._raw(grid)
+    bad = ~np.isfinite(values) | (np.abs(values) > MAX_VALUE)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise _bad_value_error(tree, float(grid[first]), float(values[first]))
+    pole = _pole_near(tree, grid, values)
+    if pole is not None:
+        where, singular = pole
+        raise ExpressionError(
+            f"f(x) grows without bound near x = {where:.6g}, where {singular.text!r} reaches 0, "
+            "so E[f(x)] does not exist",
+            singular.column,
+            singular.text,
+        )
+    points: list[float] = []
+    for node in _walk(tree):
+        if node.kind() != _SMOOTH:
+            points.extend(_changes(node.switch, grid).tolist())
+    # Bisection stops within ~1e-21 of a change; rounding merges the two sides of one point.
+    unique = sorted(set((np.round(points, 12) + 0.0).tolist()), key=abs)[:MAX_BREAKPOINTS]
+    expression._breakpoints = tuple(sorted(unique))
+    chunk = np.linspace(-1.0, 1.0, 1 << 16)
+    elapsed = math.inf
+    for _ in range(2):  # the faster of two runs, so a busy machine does not reject a fine f
+        start = time.perf_counter()
+        expression._raw(chunk)
+        elapsed = min(elapsed, time.perf_counter() - start)
+        if elapsed <= MAX_EVALUATION_SECONDS:
+            break
+    if elapsed > MAX_EVALUATION_SECONDS:
+        raise ExpressionError(
+            f"f(x) took {elapsed:.2f} s to evaluate on {chunk.size:,} points; the limit is "
+            f"{MAX_EVALUATION_SECONDS:g} s — simplify it"
+        )
+    return expression

@@ -52,6 +52,22 @@ CREDIT_TITLES = {
     "reward_to_go": "reward-to-go",
     "advantage": "reward-to-go − V(s)",
 }
+# Distinct hues for the categories a chart compares (estimators, baselines, credits, runs).
+CATEGORY_SCALE = alt.Scale(scheme="tableau10")
+
+
+def _by_param() -> alt.Column:
+    """One facet column per parameter, headed 'parameter <name>'."""
+    return alt.Column(
+        "param:N",
+        title=None,
+        header=alt.Header(labelExpr="'parameter ' + datum.value", labelFontSize=13),
+    )
+
+
+def _panel_width(panels: int, total: int = 720) -> int:
+    """Width of each of `panels` facet panels so the row fills about `total` pixels."""
+    return max(220, min(560, total // max(panels, 1)))
 
 
 def _with_error_bars(frame: pd.DataFrame, value: str, standard_error: str) -> pd.DataFrame:
@@ -71,7 +87,7 @@ def estimates_vs_exact_chart(
     estimate: str = "estimate",
     standard_error: str = "standard_error",
     exact: str = "exact",
-    width: int = 200,
+    width: int | None = None,
 ) -> alt.FacetChart:
     """Monte Carlo estimates ± 2 SE (points, error bars) beside their exact values (black ticks),
     one panel per param with its own y scale; x is `category` (estimator, baseline, credit)."""
@@ -93,19 +109,19 @@ def estimates_vs_exact_chart(
     bars = base.mark_rule(strokeWidth=2).encode(
         y=alt.Y("low:Q", title=value_title, scale=alt.Scale(zero=False)),
         y2="high:Q",
-        color=alt.Color(f"{category}:N", sort=order, legend=None),
+        color=alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE),
     )
     points = base.mark_point(filled=True, size=70).encode(
         y=alt.Y("estimate:Q", title=value_title),
-        color=alt.Color(f"{category}:N", sort=order, legend=None),
+        color=alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE),
     )
     exact_ticks = base.mark_tick(color="black", thickness=2, size=28).encode(
         y=alt.Y("exact:Q", title=value_title)
     )
     return (
         alt.layer(bars, points, exact_ticks, data=data)
-        .properties(width=width, height=240)
-        .facet(column=alt.Column("param:N", title="parameter"))
+        .properties(width=width or _panel_width(data["param"].nunique()), height=240)
+        .facet(column=_by_param())
         .resolve_scale(y="independent")
     )
 
@@ -129,7 +145,7 @@ def baseline_parabola_chart(
     *,
     n: int,
     constant: float,
-    width: int = 300,
+    width: int | None = None,
 ) -> alt.FacetChart:
     """The exact per-sample variance Var[(f − b)·s] as a parabola in b (line), b* (dashed rule),
     and each baseline of `comparison` as n·Var[ĝ_n]: exact (open marks) and Monte Carlo ± 2 SE.
@@ -166,7 +182,11 @@ def baseline_parabola_chart(
     y_title = "per-sample variance n·Var[ĝₙ] (gradient units²)"
     baseline_order = list(dict.fromkeys(comparison["baseline"]))
     color = alt.Color(
-        "baseline:N", sort=baseline_order, title="baseline", legend=alt.Legend(orient="bottom")
+        "baseline:N",
+        sort=baseline_order,
+        title="baseline",
+        legend=alt.Legend(orient="bottom"),
+        scale=CATEGORY_SCALE,
     )
     line = (
         alt.Chart()
@@ -210,8 +230,8 @@ def baseline_parabola_chart(
     )
     return (
         alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)
-        .properties(width=width, height=280)
-        .facet(column=alt.Column("param:N", title="parameter"))
+        .properties(width=width or _panel_width(len(summary)), height=280)
+        .facet(column=_by_param())
         .resolve_scale(y="independent", x="independent")
     )
 
@@ -220,7 +240,9 @@ def ascent_chart(runs: pd.DataFrame, *, objective_title: str) -> alt.VConcatChar
     """core.gradient_ascent runs (a `run` column) over steps: the exact objective J(θ) at each
     step on top, each parameter's value below."""
     data = downsample(runs)
-    color = alt.Color("run:N", title="run", legend=alt.Legend(orient="bottom"))
+    color = alt.Color(
+        "run:N", title="run", legend=alt.Legend(orient="bottom"), scale=CATEGORY_SCALE
+    )
     step = alt.X("step:Q", title="step (one update per step)")
     objective = (
         alt.Chart(data.drop_duplicates(["run", "step"]))
@@ -286,7 +308,7 @@ def cost_density_chart(grid: pd.DataFrame, *, cost_title: str) -> alt.LayerChart
 
 
 def horizon_variance_chart(
-    exact: pd.DataFrame, monte_carlo: pd.DataFrame, width: int = 220
+    exact: pd.DataFrame, monte_carlo: pd.DataFrame, width: int | None = None
 ) -> alt.FacetChart:
     """Exact per-sample variance against the horizon T (lines, log y) for each credit, with
     Monte Carlo points ± 2 SE; one panel per param. Zero variances cannot sit on a log axis and
@@ -307,7 +329,11 @@ def horizon_variance_chart(
     ).assign(credit_title=lambda frame: frame["credit"].map(CREDIT_TITLES))
     order = [CREDIT_TITLES[c] for c in CREDIT_TITLES]
     color = alt.Color(
-        "credit_title:N", sort=order, title="credit", legend=alt.Legend(orient="bottom")
+        "credit_title:N",
+        sort=order,
+        title="credit",
+        legend=alt.Legend(orient="bottom"),
+        scale=CATEGORY_SCALE,
     )
     x = alt.X("horizon:Q", title="horizon T (steps per episode)", axis=alt.Axis(tickMinStep=1))
     y_title = "per-sample variance (reward² per unit θ²)"
@@ -337,7 +363,7 @@ def horizon_variance_chart(
     )
     return (
         alt.layer(line, bars, dots, data=data)
-        .properties(width=width, height=260)
-        .facet(column=alt.Column("param:N", title="parameter"))
+        .properties(width=width or _panel_width(data["param"].nunique()), height=260)
+        .facet(column=_by_param())
         .resolve_scale(y="independent")
     )

@@ -348,7 +348,7 @@ def _write(table: pd.DataFrame, args: argparse.Namespace, text: str | None = Non
         if args.format == "csv":
             text = table.to_csv(index=False)
         else:
-            text = table.to_string(index=False) + "\n"
+            text = table.to_string(index=False, float_format=_number) + "\n"
     if args.output and args.output != "-":
         with open(args.output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

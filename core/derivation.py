@@ -81,16 +81,26 @@ def bandit_derivation(problem: Bandit) -> BanditDerivation:
 def running_estimate(
     problem: Problem, n: int, *, seed: int = 0, baseline: Baseline = None
 ) -> pd.DataFrame:
-    """`core.sample_table` plus the exact standard error of the running mean, σ/√draw.
+    """`core.sample_table` plus the standard error of the running mean, measured and exact.
 
-    σ² is the exact per-sample variance of the first parameter's term (`per_sample_variance`;
-    for baseline "mean" the population-mean baseline, so the band is the large-n one). Columns:
-    draw, x, f, score, term, running_mean, exact_gradient, exact_standard_error.
+    standard_error after k draws is s_k/√k, s_k the sample standard deviation of the first k
+    terms (NaN at k = 1); exact_standard_error is σ/√k with σ² the exact per-sample variance of
+    the first parameter's term (`per_sample_variance`; for the "mean" and "loo" baselines the
+    population-mean baseline, the large-n band). Columns: draw, x, f, score, term,
+    running_mean, exact_gradient, standard_error, exact_standard_error.
     """
     table = sample_table(problem, n, seed=seed, baseline=baseline)
+    draws = table["draw"].to_numpy(dtype=np.float64)
+    # Sums of squares about the exact gradient, not zero, so the variance does not cancel.
+    centred = table["term"].to_numpy() - table["exact_gradient"].to_numpy()
+    sums, squares = np.cumsum(centred), np.cumsum(centred**2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = np.maximum(squares - sums**2 / draws, 0.0) / (draws - 1.0)
+    variance[0] = np.nan
+    table["standard_error"] = np.sqrt(variance / draws)
     band_baseline = "mean" if baseline == "loo" else baseline
-    variance = float(per_sample_variance(problem, "score", band_baseline)[0])
-    table["exact_standard_error"] = np.sqrt(variance / table["draw"].to_numpy(dtype=np.float64))
+    sigma_squared = float(per_sample_variance(problem, "score", band_baseline)[0])
+    table["exact_standard_error"] = np.sqrt(sigma_squared / draws)
     return table
 
 

@@ -367,3 +367,292 @@ def horizon_variance_chart(
         .facet(column=_by_param())
         .resolve_scale(y="independent")
     )
+
+
+# --- pages 1–3: bandit derivation, score checks, variance vs sample count ---------------------
+
+
+def _log_band(frame: pd.DataFrame, value: str, standard_error: str) -> pd.DataFrame:
+    """Copy with low/high = value · exp(∓ERROR_BAR_SE · SE/value): the ±2 SE interval of
+    log(value) by the delta method, so a band on a log axis never crosses zero."""
+    ratio = np.exp(ERROR_BAR_SE * frame[standard_error] / frame[value])
+    return frame.assign(low=frame[value] / ratio, high=frame[value] * ratio)
+
+
+def running_mean_chart(
+    table: pd.DataFrame, *, value_title: str, exact_title: str = "exact ∇J(θ)"
+) -> alt.LayerChart:
+    """The running Monte Carlo mean over draws (log x) converging to the exact value, inside the
+    exact ±2 SE band (exact ± 2σ/√draw). `table` is core.running_estimate."""
+    data = _with_error_bars(
+        log_thin(table, "draw"), "exact_gradient", "exact_standard_error"
+    ).dropna(subset=["running_mean"])
+    x = alt.X("draw:Q", title="number of draws N (log scale)", scale=alt.Scale(type="log"))
+    tooltip = [
+        alt.Tooltip("draw:Q", title="draws N"),
+        alt.Tooltip("running_mean:Q", title="running mean", format=".5g"),
+        alt.Tooltip("standard_error:Q", title="measured SE", format=".3g"),
+        alt.Tooltip("exact_gradient:Q", title=exact_title, format=".5g"),
+        alt.Tooltip("exact_standard_error:Q", title="exact SE σ/√N", format=".3g"),
+    ]
+    base = alt.Chart(data).encode(x=x, tooltip=tooltip)
+    band = base.mark_area(opacity=0.2, color="#9ecae9").encode(
+        y=alt.Y("low:Q", title=value_title), y2="high:Q"
+    )
+    exact = base.mark_line(color="black", strokeDash=[6, 3]).encode(y="exact_gradient:Q")
+    running = base.mark_line(color="#e45756", strokeWidth=2).encode(y="running_mean:Q")
+    return alt.layer(band, exact, running).properties(height=260)
+
+
+def objective_chart(
+    curve: pd.DataFrame,
+    checks: pd.DataFrame,
+    *,
+    theta: float,
+    objective_title: str = "J(θ) = E[r(a)] (reward units)",
+    gradient_title: str = "∇J(θ) (reward units per unit θ)",
+) -> alt.HConcatChart:
+    """J(θ) and ∇J(θ) over a θ sweep (core.objective_curve) with the current θ marked; on the
+    gradient panel, each check of ∇J at θ (`checks`: method, gradient, standard_error) as a
+    point with ±2 SE error bars (zero-width for exact and finite-difference values)."""
+    x = alt.X("value:Q", title="θ (logit of p(a = 1), unitless)")
+    rule = alt.Chart(pd.DataFrame({"value": [theta]})).mark_rule(strokeDash=[4, 4], color="gray")
+    curve_tooltip = [
+        alt.Tooltip("value:Q", title="θ", format=".3f"),
+        alt.Tooltip("expected_value:Q", title="J(θ)", format=".5g"),
+        alt.Tooltip("exact_gradient:Q", title="∇J(θ)", format=".5g"),
+    ]
+    base = alt.Chart(downsample(curve)).encode(x=x, tooltip=curve_tooltip)
+    here = curve.iloc[[int((curve["value"] - theta).abs().to_numpy().argmin())]]
+    objective = alt.layer(
+        base.mark_line().encode(y=alt.Y("expected_value:Q", title=objective_title)),
+        rule.encode(x="value:Q"),
+        alt.Chart(here)
+        .mark_point(filled=True, size=90, color="black")
+        .encode(x=x, y="expected_value:Q", tooltip=curve_tooltip),
+    ).properties(title="Objective J(θ)", height=260)
+    marks = _with_error_bars(checks, "gradient", "standard_error").assign(value=theta)
+    order = list(dict.fromkeys(marks["method"]))
+    color = alt.Color("method:N", sort=order, title="at the current θ")
+    mark_tooltip = [
+        alt.Tooltip("method:N", title="value"),
+        alt.Tooltip("gradient:Q", title="∇J(θ)", format=".6g"),
+        alt.Tooltip("standard_error:Q", title="standard error", format=".3g"),
+    ]
+    mark_base = alt.Chart(marks).encode(x=x, color=color, tooltip=mark_tooltip)
+    gradient = alt.layer(
+        base.mark_line(color="#4c78a8").encode(y=alt.Y("exact_gradient:Q", title=gradient_title)),
+        rule.encode(x="value:Q"),
+        mark_base.mark_rule(strokeWidth=3).encode(y="low:Q", y2="high:Q"),
+        mark_base.mark_point(size=110, filled=False, strokeWidth=2).encode(
+            y="gradient:Q", shape=alt.Shape("method:N", sort=order, title="at the current θ")
+        ),
+    ).properties(title="Gradient ∇J(θ)", height=260)
+    return alt.hconcat(objective, gradient).resolve_scale(color="independent")
+
+
+def score_histogram_chart(sample: pd.DataFrame, *, width: int = 220) -> alt.FacetChart:
+    """Histogram of score values s_j (core.score_trace's `score`), one panel per parameter, with
+    the mean-zero line. A discrete distribution's score takes few values: few bars."""
+    data = downsample(sample[["param", "score"]])
+    tooltip = [
+        alt.Tooltip("param:N", title="parameter"),
+        alt.Tooltip("score:Q", bin=alt.Bin(maxbins=40), title="score range"),
+        alt.Tooltip("count():Q", title="draws"),
+    ]
+    bars = (
+        alt.Chart()
+        .mark_bar(opacity=0.8)
+        .encode(
+            x=alt.X(
+                "score:Q",
+                bin=alt.Bin(maxbins=40),
+                title="score s = ∂ log p(x|θ)/∂θ_j (per unit θ_j)",
+            ),
+            y=alt.Y("count():Q", title="draws"),
+            tooltip=tooltip,
+        )
+    )
+    zero = alt.Chart().mark_rule(color="black", strokeDash=[4, 4]).encode(x=alt.datum(0))
+    return (
+        alt.layer(bars, zero, data=data)
+        .properties(width=width, height=200)
+        .facet(facet=alt.Facet("param:N", title="parameter"), columns=3)
+        .resolve_scale(x="independent", y="independent")
+    )
+
+
+def score_running_mean_chart(trace: pd.DataFrame, *, width: int = 220) -> alt.FacetChart:
+    """Running mean of each score component over draws (log x) shrinking to 0 inside the exact
+    ±2·√(I_jj/N) band; one panel per parameter. `trace` is core.score_trace."""
+    data = log_thin_groups(trace, "param", "draw")
+    data = data.assign(
+        low=-ERROR_BAR_SE * data["exact_standard_error"],
+        high=ERROR_BAR_SE * data["exact_standard_error"],
+    )
+    x = alt.X("draw:Q", title="number of draws N (log scale)", scale=alt.Scale(type="log"))
+    tooltip = [
+        alt.Tooltip("param:N", title="parameter"),
+        alt.Tooltip("draw:Q", title="draws N"),
+        alt.Tooltip("running_mean:Q", title="running mean of s", format=".4g"),
+        alt.Tooltip("exact_standard_error:Q", title="exact SE √(I/N)", format=".3g"),
+    ]
+    y_title = "running mean of s (per unit θ_j)"
+    base = alt.Chart().encode(x=x, tooltip=tooltip)
+    band = base.mark_area(opacity=0.2, color="#9ecae9").encode(
+        y=alt.Y("low:Q", title=y_title), y2="high:Q"
+    )
+    zero = base.mark_rule(color="black", strokeDash=[4, 4]).encode(y=alt.datum(0))
+    line = base.mark_line(color="#e45756").encode(y=alt.Y("running_mean:Q", title=y_title))
+    return (
+        alt.layer(band, zero, line, data=data)
+        .properties(width=width, height=200)
+        .facet(facet=alt.Facet("param:N", title="parameter"), columns=3)
+        .resolve_scale(y="independent")
+    )
+
+
+def log_thin_groups(frame: pd.DataFrame, group: str, column: str, max_rows: int = 1_000):
+    """`log_thin` within each group (e.g. per parameter), groups kept in order of appearance."""
+    parts = [log_thin(part, column, max_rows) for _, part in frame.groupby(group, sort=False)]
+    return pd.concat(parts, ignore_index=True) if parts else frame
+
+
+def fisher_curve_chart(
+    exact: pd.DataFrame, points: pd.DataFrame, *, parameter_title: str
+) -> alt.LayerChart:
+    """Exact Fisher information I_jj as θ_j sweeps (line; core.objective_curve's
+    fisher_information) with Monte Carlo estimates ± 2 SE at a few values (core.fisher_curve)."""
+    x = alt.X("value:Q", title=parameter_title)
+    y_title = "Fisher information I_jj (per unit θ_j²)"
+    line = (
+        alt.Chart(downsample(exact))
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("fisher_information:Q", title=y_title),
+            tooltip=[
+                alt.Tooltip("value:Q", title="θ_j", format=".3f"),
+                alt.Tooltip("fisher_information:Q", title="exact I_jj", format=".5g"),
+            ],
+        )
+    )
+    data = _with_error_bars(points, "estimate", "standard_error")
+    tooltip = [
+        alt.Tooltip("value:Q", title="θ_j", format=".3f"),
+        alt.Tooltip("estimate:Q", title="Monte Carlo mean of s²", format=".5g"),
+        alt.Tooltip("standard_error:Q", title="standard error", format=".3g"),
+        alt.Tooltip("exact:Q", title="exact I_jj", format=".5g"),
+    ]
+    base = alt.Chart(data).encode(x=x, tooltip=tooltip)
+    bars = base.mark_rule(color="#e45756", strokeWidth=2).encode(y="low:Q", y2="high:Q")
+    dots = base.mark_point(color="#e45756", filled=True, size=60).encode(y="estimate:Q")
+    return alt.layer(line, bars, dots).properties(height=260)
+
+
+def variance_vs_n_chart(
+    curve: pd.DataFrame, fits: pd.DataFrame, *, width: int = 300
+) -> alt.FacetChart:
+    """Var[ĝ_N] against N on log-log axes: the exact σ²/N line (solid), Monte Carlo variances
+    with ±2 SE bands of log Var (points, rules) and the fitted power law (dashed), one panel
+    per parameter, colour per estimator. `curve` is core.variance_sweep (several estimators
+    concatenated), `fits` has estimator, param, slope, intercept (log10 Var = a + b log10 N)."""
+    usable = curve[(curve["variance"] > 0) & (curve["exact_variance"] > 0)]
+    points = _log_band(usable, "variance", "variance_standard_error")
+    fitted = usable[["estimator", "param", "n"]].merge(fits, on=["estimator", "param"])
+    fitted = fitted.assign(
+        fitted_variance=10.0 ** (fitted["intercept"] + fitted["slope"] * np.log10(fitted["n"]))
+    )
+    data = pd.concat([points.assign(layer="points"), fitted.assign(layer="fit")], ignore_index=True)
+    x = alt.X("n:Q", title="samples per estimate N (log scale)", scale=alt.Scale(type="log"))
+    y_title = "Var[ĝ_N] (gradient units², log scale)"
+    y_scale = alt.Scale(type="log")
+    color = alt.Color("estimator:N", title="estimator", legend=alt.Legend(orient="bottom"))
+    tooltip = [
+        alt.Tooltip("estimator:N"),
+        alt.Tooltip("param:N", title="parameter"),
+        alt.Tooltip("n:Q", title="N"),
+        alt.Tooltip("variance:Q", title="Monte Carlo Var", format=".4g"),
+        alt.Tooltip("variance_standard_error:Q", title="its SE", format=".3g"),
+        alt.Tooltip("exact_variance:Q", title="exact σ²/N", format=".4g"),
+    ]
+    pts = alt.Chart().transform_filter(alt.datum.layer == "points")
+    exact = pts.mark_line(strokeWidth=1.5).encode(
+        x=x,
+        y=alt.Y("exact_variance:Q", title=y_title, scale=y_scale),
+        color=color,
+        tooltip=tooltip,
+    )
+    bars = pts.mark_rule(strokeWidth=2).encode(
+        x=x,
+        y=alt.Y("low:Q", title=y_title, scale=y_scale),
+        y2="high:Q",
+        color=color,
+        tooltip=tooltip,
+    )
+    dots = pts.mark_point(filled=True, size=50).encode(
+        x=x, y=alt.Y("variance:Q", title=y_title, scale=y_scale), color=color, tooltip=tooltip
+    )
+    fit = (
+        alt.Chart()
+        .transform_filter(alt.datum.layer == "fit")
+        .mark_line(strokeDash=[6, 4], opacity=0.8)
+        .encode(
+            x=x,
+            y=alt.Y("fitted_variance:Q", title=y_title, scale=y_scale),
+            color=color,
+            tooltip=[
+                alt.Tooltip("estimator:N"),
+                alt.Tooltip("param:N", title="parameter"),
+                alt.Tooltip("slope:Q", title="fitted slope", format=".3f"),
+            ],
+        )
+    )
+    return (
+        alt.layer(exact, fit, bars, dots, data=data)
+        .properties(width=width, height=300)
+        .facet(column=alt.Column("param:N", title="parameter"))
+        .resolve_scale(y="independent")
+    )
+
+
+def spread_chart(estimates: pd.DataFrame, *, value_title: str, width: int = 220) -> alt.FacetChart:
+    """Histograms of the individual N-sample estimates (core.sweep_estimates) at a few N, one
+    panel per N on a shared x axis, with the exact gradient (solid) and exact ±2 SE (dashed)."""
+    data = pd.concat(
+        [downsample(part, MAX_CHART_ROWS // 4) for _, part in estimates.groupby("n", sort=True)],
+        ignore_index=True,
+    )
+    data = _with_error_bars(data, "exact_gradient", "exact_standard_error")
+    color = alt.Color("estimator:N", title="estimator", legend=alt.Legend(orient="bottom"))
+    bars = (
+        alt.Chart()
+        .mark_bar(opacity=0.55)
+        .encode(
+            x=alt.X("estimate:Q", bin=alt.Bin(maxbins=40), title=value_title),
+            y=alt.Y("count():Q", title="repetitions", stack=None),
+            color=color,
+            tooltip=[
+                alt.Tooltip("estimator:N"),
+                alt.Tooltip("estimate:Q", bin=alt.Bin(maxbins=40), title="estimate range"),
+                alt.Tooltip("count():Q", title="repetitions"),
+            ],
+        )
+    )
+    exact_tooltip = [
+        alt.Tooltip("exact_gradient:Q", title="exact ∇J", format=".5g"),
+        alt.Tooltip("exact_standard_error:Q", title="exact SE", format=".3g"),
+    ]
+    exact = (
+        alt.Chart()
+        .mark_rule(color="black", strokeWidth=2)
+        .encode(x="mean(exact_gradient):Q", tooltip=exact_tooltip)
+    )
+    # One pair of ±2 SE rules per estimator, in its colour: their exact spreads differ.
+    low = alt.Chart().mark_rule(strokeDash=[4, 4]).encode(x="mean(low):Q", color=color)
+    high = alt.Chart().mark_rule(strokeDash=[4, 4]).encode(x="mean(high):Q", color=color)
+    return (
+        alt.layer(bars, exact, low, high, data=data)
+        .properties(width=width, height=200)
+        .facet(column=alt.Column("n:O", title="samples per estimate N"))
+    )

@@ -45,6 +45,10 @@ def test_running_estimate_ends_at_the_mean_of_its_terms_and_its_band_is_sigma_ov
     assert table["running_mean"].iloc[-1] == pytest.approx(table["term"].mean(), rel=1e-12)
     sigma = math.sqrt(core.per_sample_variance(problem)[0])
     np.testing.assert_allclose(table["exact_standard_error"], sigma / np.sqrt(table["draw"]))
+    assert table["standard_error"].iloc[-1] == pytest.approx(
+        core.mean_standard_error(table["term"].to_numpy()), rel=1e-10
+    )
+    assert np.isnan(table["standard_error"].iloc[0])
     same = core.sample_table(problem, 400, seed=7)
     np.testing.assert_array_equal(table["term"], same["term"])
 

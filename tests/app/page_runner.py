@@ -1,0 +1,36 @@
+"""Run one page of the app in AppTest and read what it shows (shared by the page tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT_S = 60
+
+
+def run_page(script: str, query: dict[str, object] | None = None) -> AppTest:
+    """AppTest of `script` (relative to the repo root), with query params set before the run."""
+    app = AppTest.from_file(str(REPO_ROOT / script), default_timeout=TIMEOUT_S)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value if isinstance(value, list) else str(value)
+    app.run()
+    return app
+
+
+def shown_text(app: AppTest) -> str:
+    """Every text the page shows: markdown, LaTeX, metrics, captions, alerts, headers, code."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "latex", "caption", "code"):
+        parts += [str(element.value) for element in getattr(app, kind)]
+    for kind in ("success", "error", "warning", "info"):
+        parts += [str(element.value) for element in getattr(app, kind)]
+    parts += [f"{metric.label}: {metric.value}" for metric in app.metric]
+    return "\n".join(parts)
+
+
+def assert_healthy(app: AppTest) -> None:
+    """No exception box and no error alert (a failed check or an input error)."""
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]

@@ -1,0 +1,115 @@
+"""AppTest of the Bandit derivation page: defaults, every control, links that restore a view."""
+
+import math
+
+import pytest
+
+import core
+from tests.app.page_runner import assert_healthy, run_page, shown_text
+
+PAGE = "pages/1_Bandit_derivation.py"
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+def test_defaults_show_the_exact_gradient_one_and_a_quarter_and_every_check_passes(default_page):
+    assert_healthy(default_page)
+    metrics = {metric.label: metric.value for metric in default_page.metric}
+    assert metrics["Exact ∇J(θ), closed form"] == "1.25"
+    latex = "\n".join(element.value for element in default_page.latex)
+    assert r"\mathbf{1.25}" in latex
+    assert "(10 - 5) \\cdot 0.25" in latex
+    badges = [element.value for element in default_page.success]
+    assert any("|MC − exact|" in text and "within 4 SE" in text for text in badges)
+    assert any("|FD − exact|" in text for text in badges)
+
+
+def test_defaults_show_the_first_ten_draws_with_their_running_mean(default_page):
+    table = default_page.dataframe[0].value
+    assert len(table) == 10
+    assert list(table.columns) == [
+        "draw",
+        "a",
+        "r(a)",
+        "∇θ log π(a)",
+        "r(a)·∇θ log π(a)",
+        "running mean",
+    ]
+    assert set(table["∇θ log π(a)"]) <= {0.5, -0.5}
+
+
+def test_defaults_offer_every_result_for_download_with_its_core_call(default_page):
+    code = "\n".join(element.value for element in default_page.code)
+    assert "core.running_estimate(problem, 1000, seed=0)" in code
+    assert "core.objective_curve(problem" in code
+    assert "core.gradient_ascent(problem, steps=40, n=10, learning_rate=0.5, seed=0)" in code
+    assert "core.Bandit(theta=0.0, rewards=(5.0, 10.0))" in code
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value"),
+    [
+        ("slider", "theta", 2.0),
+        ("slider", "theta", -6.0),
+        ("number_input", "r0", -20.0),
+        ("number_input", "r1", 5.0),
+        ("number_input", "n", 2),
+        ("number_input", "n", 100_000),
+        ("number_input", "seed", 12345),
+        ("slider", "steps", 200),
+        ("slider", "batch", 1),
+        ("slider", "lr", 5.0),
+    ],
+)
+def test_page_runs_after_changing_each_control(kind, key, value):
+    app = run_page(PAGE)
+    getattr(app, kind)(key=key).set_value(value).run()
+    assert not app.exception, [e.value for e in app.exception]
+    if key in ("theta", "r0", "r1"):
+        theta = app.slider(key="theta").value
+        rewards = (app.number_input(key="r0").value, app.number_input(key="r1").value)
+        exact = core.Bandit(theta, rewards).exact_gradient()[0]
+        assert f"{exact:.6g}" in shown_text(app)
+
+
+def test_equal_rewards_give_a_zero_gradient_that_every_check_confirms():
+    app = run_page(PAGE, {"r0": 3.0, "r1": 3.0})
+    assert_healthy(app)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Exact ∇J(θ), closed form"] == "0"
+
+
+def test_a_link_restores_every_control_and_the_numbers():
+    query = {"theta": 1.5, "r0": 2.0, "r1": 7.0, "n": 500, "seed": 3, "steps": 12}
+    query |= {"batch": 25, "lr": 0.25}
+    app = run_page(PAGE, query)
+    assert_healthy(app)
+    assert app.slider(key="theta").value == 1.5
+    assert (app.number_input(key="r0").value, app.number_input(key="r1").value) == (2.0, 7.0)
+    assert (app.number_input(key="n").value, app.number_input(key="seed").value) == (500, 3)
+    assert (app.slider(key="steps").value, app.slider(key="batch").value) == (12, 25)
+    assert app.slider(key="lr").value == 0.25
+    exact = core.Bandit(1.5, (2.0, 7.0)).exact_gradient()[0]
+    assert f"{exact:.6g}" in shown_text(app)
+    table = core.running_estimate(core.Bandit(1.5, (2.0, 7.0)), 500, seed=3)
+    assert f"{table['running_mean'].iloc[-1]:.4f}" in shown_text(app)
+
+
+def test_garbage_link_values_fall_back_to_defaults_with_a_notice():
+    app = run_page(PAGE, {"theta": "abc", "r0": "1e9", "n": "-5", "seed": "nan"})
+    assert not app.exception
+    assert app.slider(key="theta").value == 0.0
+    assert app.number_input(key="r0").value == 5.0
+    assert app.number_input(key="n").value == 1000
+    notice = "\n".join(element.value for element in app.info)
+    assert "theta=abc" in notice and "r0=1e9" in notice
+    assert "1.25" in shown_text(app)
+
+
+def test_a_link_with_default_values_shows_no_notice():
+    app = run_page(PAGE, {"theta": "0.0", "r1": "10"})
+    assert not app.info
+    assert math.isclose(app.slider(key="theta").value, 0.0)

@@ -37,6 +37,7 @@ from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
 from core.policy import LinearGaussianPolicy
 from core.problem import Problem
+from core.reliability import RARE_OUTCOME_MINIMUM, rare_outcome_warning, rarest_outcome_probability
 from core.reports import exact_report
 from core.sampling import repeated_estimates
 from core.score_studies import fisher_curve, score_trace
@@ -70,6 +71,7 @@ __all__ = [
     "ESTIMATORS",
     "MAX_HORIZON",
     "MAX_SAMPLES_PER_REQUEST",
+    "RARE_OUTCOME_MINIMUM",
     "Agreement",
     "Bandit",
     "BanditDerivation",
@@ -107,6 +109,8 @@ __all__ = [
     "parse_expression",
     "pathwise",
     "per_sample_variance",
+    "rare_outcome_warning",
+    "rarest_outcome_probability",
     "repeated_estimates",
     "running_estimate",
     "sample_table",

@@ -1,0 +1,46 @@
+"""When the SE-based checks can be trusted: the rarest outcome must be drawn often enough."""
+
+import numpy as np
+import pytest
+
+import core
+
+
+def test_the_rarest_bandit_action_is_the_smaller_arm_probability():
+    assert core.rarest_outcome_probability(core.Bandit(0.0)) == 0.5
+    assert core.rarest_outcome_probability(core.Bandit(10.0)) == pytest.approx(
+        float(core.sigmoid(-10.0))
+    )
+    softmax = core.SoftmaxBandit(logits=(0.0, 1.0, 2.0))
+    assert core.rarest_outcome_probability(softmax) == pytest.approx(softmax.probabilities.min())
+
+
+def test_the_step_cost_is_rare_on_the_smaller_side_of_its_jump():
+    # P(x > 2) for x ~ N(0, 1) is 1 − Φ(2) ≈ 0.02275.
+    step = core.Gaussian(0.0, 1.0, "step", k=2.0)
+    assert core.rarest_outcome_probability(step) == pytest.approx(0.0227501319, rel=1e-8)
+    assert core.rarest_outcome_probability(core.Gaussian(0.0, 1.0, "square")) is None
+    assert core.rarest_outcome_probability(core.Episodes()) is None
+
+
+def test_a_warning_only_when_the_rarest_outcome_is_expected_fewer_than_ten_times():
+    assert core.rare_outcome_warning(core.Bandit(0.0), 20) is None
+    assert core.rare_outcome_warning(core.Bandit(0.0), 19) is not None
+    far = core.Bandit(10.0)  # p(a=0) ≈ 4.5e-5: about 0.45 expected in 10,000 draws
+    message = core.rare_outcome_warning(far, 10_000)
+    assert "expected only 0.45 times in these 10,000 draws" in message
+    assert core.rare_outcome_warning(far, 1_000_000) is None
+    assert core.rare_outcome_warning(core.Gaussian(), 1) is None
+
+
+def test_the_warning_is_earned_draws_without_the_rare_action_fail_their_check():
+    """At θ = 10, 10,000 draws miss a = 0 with probability e^−0.45 ≈ 64%. Such draws give
+    identical terms, a zero spread, and a check that fails although the estimator is unbiased —
+    the situation the warning describes."""
+    bandit = core.Bandit(10.0)
+    terms = core.score_function_terms(bandit, np.ones(10_000))[:, 0]
+    check = core.check_agreement(
+        terms.mean(), bandit.exact_gradient()[0], core.mean_standard_error(terms)
+    )
+    assert not check.passed
+    assert core.rare_outcome_warning(bandit, terms.size) is not None

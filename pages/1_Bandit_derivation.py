@@ -9,13 +9,14 @@ from ui import cached
 from ui.cached_456 import bandit_spec, problem_code
 from ui.charts import ascent_chart, objective_chart, running_mean_chart
 from ui.common import check_badge, page_header, show_input_error, what_to_notice
+from ui.controls_456 import URL, seed_input, work_caption
 from ui.exports import export_results
-from ui.latex import tex_factor, tex_number
+from ui.formatting import tex_factor, tex_number
 from ui.links import link_snapshot, notice_rejected_link_values
+from ui.problem_controls import bandit_controls
 
 TABLE_ROWS = 10
 THETA_GRID = tuple(np.round(np.linspace(-6.0, 6.0, 241), 6).tolist())
-BIND = {"bind": "query-params"}
 
 page_header(
     "The two-armed bandit, derived",
@@ -28,34 +29,26 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Bandit")
-    theta = st.slider(
-        "θ, the logit of p(a = 1)", -6.0, 6.0, 0.0, 0.1, key="theta", **BIND,
-        help="p(a = 1 | θ) = σ(θ) = 1/(1 + e^(−θ)); θ = 0 picks both arms equally often.",
-    )  # fmt: skip
-    r0 = st.number_input("r(0), reward of arm 0", -100.0, 100.0, 5.0, 0.5, key="r0", **BIND)
-    r1 = st.number_input("r(1), reward of arm 1", -100.0, 100.0, 10.0, 0.5, key="r1", **BIND)
+    spec = bandit_controls()
     st.header("Sampling")
     n = st.number_input(
-        "Monte Carlo draws n", 2, 100_000, 1_000, 100, key="n", **BIND,
+        "Monte Carlo draws n", 2, 100_000, 1_000, 100, key="n", bind=URL,
         help="Actions sampled to estimate ∇J(θ); the same draws fill the table and the chart.",
     )  # fmt: skip
-    seed = st.number_input("seed", 0, 2**31 - 1, 0, 1, key="seed", **BIND)
+    seed = seed_input()
     st.header("Gradient ascent")
-    steps = st.slider("steps", 1, 200, 40, key="steps", **BIND)
-    batch = st.slider("draws per step", 1, 1_000, 10, key="batch", **BIND)
-    learning_rate = st.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", **BIND)
+    steps = st.slider("steps", 1, 200, 40, key="steps", bind=URL)
+    batch = st.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
+    learning_rate = st.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
     try:
         work = core.check_work_budget([n] + [batch] * steps)
     except ValueError as error:
         show_input_error(error, "Lower the draws n, the steps or the draws per step.")
         st.stop()
-    st.caption(
-        f"Work: n + steps × draws per step = **{work:,}** samples "
-        f"(cap {core.MAX_SAMPLES_PER_REQUEST:,} per request)."
-    )
+    work_caption(work)
 
 notice_rejected_link_values(snapshot)
-spec = bandit_spec(theta, r0, r1)
+_, theta, (r0, r1) = spec
 problem_line = f"problem = {problem_code(spec)}"
 
 try:

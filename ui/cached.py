@@ -14,13 +14,15 @@ import streamlit as st
 
 import core
 from ui.cached_456 import ProblemSpec, build_problem
-from ui.charts import log_thin
+from ui.charts import downsample, log_thin, log_thin_groups
 
 MAX_ENTRIES = 64
 # Per-n rows of a variance sweep are small and reused as N ranges change: keep more of them.
 MAX_SWEEP_ENTRIES = 512
 # Traces are kept at this many log-spaced draws per parameter: dense early, sparse late.
 TRACE_ROWS = 2_000
+# Histograms are drawn from at most this many draws per parameter.
+SAMPLE_ROWS = 5_000
 
 Baseline = float | str | None
 
@@ -72,8 +74,20 @@ def score_check(spec: ProblemSpec, n: int, seed: int) -> pd.DataFrame:
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def score_trace(spec: ProblemSpec, n: int, seed: int) -> pd.DataFrame:
-    """core.score_trace: every draw's score and the running mean, same draws as score_check."""
-    return core.score_trace(build_problem(spec), n, seed=seed)
+    """core.score_trace (same draws as score_check) at up to TRACE_ROWS log-spaced draws per
+    parameter: the running mean's shape on a log axis, in a small cache entry."""
+    return log_thin_groups(
+        core.score_trace(build_problem(spec), n, seed=seed), "param", "draw", TRACE_ROWS
+    )
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def score_sample(spec: ProblemSpec, n: int, seed: int) -> pd.DataFrame:
+    """Score values of core.score_trace's draws for a histogram: at most SAMPLE_ROWS evenly
+    spaced draws per parameter (draws are i.i.d., so any fixed subset is a fair sample)."""
+    trace = core.score_trace(build_problem(spec), n, seed=seed)[["draw", "param", "score"]]
+    parts = [downsample(part, SAMPLE_ROWS) for _, part in trace.groupby("param", sort=False)]
+    return pd.concat(parts, ignore_index=True)
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)

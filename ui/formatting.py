@@ -1,4 +1,4 @@
-"""Numbers typeset for st.latex: a fixed number of significant figures, ×10^k instead of 'e'."""
+"""Numbers as the pages show them: typeset for st.latex, and estimates with their 95% CI."""
 
 from __future__ import annotations
 
@@ -23,3 +23,21 @@ def tex_factor(value: float, digits: int = 4) -> str:
     """tex_number in parentheses when negative, so it can stand in a product: '(-0.5)'."""
     text = tex_number(value, digits)
     return f"({text})" if text.startswith("-") else text
+
+
+# z of a two-sided 95% normal confidence interval.
+Z_95 = 1.959963984540054
+
+
+def interval_text(estimate: float, standard_error: float, digits: int = 4) -> str:
+    """'0.0123 [−0.0021, 0.0267]': the estimate and its 95% normal confidence interval."""
+    half = Z_95 * float(standard_error)
+    return f"{estimate:.{digits}g} [{estimate - half:.{digits}g}, {estimate + half:.{digits}g}]"
+
+
+def interval_column(table, estimate: str = "estimate", standard_error: str = "standard_error"):
+    """`interval_text` for every row of a table: a column of 'estimate [low, high]' strings."""
+    return [
+        interval_text(value, error)
+        for value, error in zip(table[estimate], table[standard_error], strict=True)
+    ]

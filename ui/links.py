@@ -18,8 +18,45 @@ LinkSnapshot = dict[str, list[str]]
 
 
 def link_snapshot() -> LinkSnapshot:
-    """The URL's query parameters as they arrived, before any bound widget has read them."""
-    return {key: list(st.query_params.get_all(key)) for key in st.query_params}
+    """The URL's query parameters as they arrived, before any bound widget has read them.
+
+    Also drops non-finite numbers from the link (see `_drop_non_finite_link_values`), so they
+    are reported like any other unusable value instead of crashing the page.
+    """
+    snapshot = {key: list(st.query_params.get_all(key)) for key in st.query_params}
+    _drop_non_finite_link_values(snapshot)
+    return snapshot
+
+
+def _is_non_finite_number(text: str) -> bool:
+    try:
+        return not math.isfinite(float(text))
+    except (ValueError, OverflowError):
+        return False
+
+
+def _drop_non_finite_link_values(snapshot: LinkSnapshot) -> None:
+    """Remove ?key=inf / -inf / 1e999 before any widget reads the URL.
+
+    Streamlit 1.67 seeds an integer `st.number_input` bound to the URL with int(float(value));
+    for an infinite value that raises OverflowError, which its URL seeding does not catch, so the
+    page would crash. No control here takes an infinite value, so drop them all. Widgets seed
+    from the session's *initial* query parameters, which `st.query_params` does not reach;
+    hence the internal handle (guarded: if streamlit changes it, nothing is dropped).
+    """
+    bad = [key for key, values in snapshot.items() if any(map(_is_non_finite_number, values))]
+    if not bad:
+        return
+    try:
+        from streamlit.runtime.state import get_session_state
+
+        with get_session_state().query_params() as query_params:
+            for key in bad:
+                query_params._initial_query_params.pop(key, None)
+    except (AttributeError, ImportError, TypeError):
+        return
+    for key in bad:
+        del st.query_params[key]
 
 
 def _same_value(raw: Sequence[str], value: object) -> bool:

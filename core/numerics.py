@@ -81,6 +81,9 @@ def check_positive(value: object, name: str) -> float:
 
 def check_vector(values: object, name: str, length: int | None = None) -> np.ndarray:
     """Return a read-only 1-D float64 array of finite numbers, of the given length if stated."""
+    if _holds_non_numbers(values):
+        # NumPy would read "5" as 5.0 and True as 1.0; check_finite refuses both, so do we.
+        raise ValueError(f"{name} must be a list of numbers, got {values!r}")
     try:
         array = np.array(values, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -97,3 +100,14 @@ def check_vector(values: object, name: str, length: int | None = None) -> np.nda
         raise ValueError(f"{name} must contain only finite numbers, got {array.tolist()}")
     array.setflags(write=False)
     return array
+
+
+def _holds_non_numbers(values: object) -> bool:
+    """True if values is, or a nested list/tuple holds, text, bytes, booleans or complex numbers."""
+    if isinstance(values, (str, bytes, bool, np.bool_, complex)):
+        return True
+    if isinstance(values, np.ndarray):
+        return values.dtype.kind not in "iuf"
+    if isinstance(values, (list, tuple)):
+        return any(_holds_non_numbers(item) for item in values)
+    return False

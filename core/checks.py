@@ -78,10 +78,18 @@ def mean_standard_error(values: np.ndarray) -> np.ndarray:
 
 
 def variance_standard_error(values: np.ndarray) -> np.ndarray:
-    """SE of the sample variance over axis 0: √((m₄ − s⁴)/R), m₄ the fourth central moment."""
+    """SE of the sample variance over axis 0: √((m₄ − m₂² (R−3)/(R−1))/R), m₂ and m₄ the second
+    and fourth central sample moments — Var[s²] = (μ₄ − σ⁴ (R−3)/(R−1))/R exactly (e.g. Cramér
+    1946, §27.4) with plug-ins.
+
+    The (R−3)/(R−1) factor matters when μ₄ ≈ σ⁴ — a symmetric two-point distribution, such as
+    the bandit's one-sample terms at θ = 0 — where dropping it gives an SE of about zero and a
+    correct variance then fails its check.
+    """
     values = np.asarray(values, dtype=np.float64)
     reps = values.shape[0]
     centred = values - values.mean(axis=0)
-    variance = centred.var(axis=0, ddof=1)
     fourth = np.mean(centred**4, axis=0)
-    return np.sqrt(np.maximum(fourth - variance**2, 0.0) / reps)
+    second = np.mean(centred**2, axis=0)
+    shrink = (reps - 3) / max(reps - 1, 1)
+    return np.sqrt(np.maximum(fourth - shrink * second**2, 0.0) / reps)

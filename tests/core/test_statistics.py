@@ -138,3 +138,13 @@ def test_variance_curve_falls_as_one_over_n_and_matches_its_exact_column():
     slope = np.polyfit(np.log(table["n"]), np.log(table["exact_variance"]), 1)[0]
     assert slope == pytest.approx(-1.0, abs=1e-12)
     assert np.all(table["exact_gradient"] == 1.25)
+
+
+def test_variance_standard_error_of_a_symmetric_two_point_sample_is_not_zero():
+    """For ±1 with equal counts m₂ = m₄ = 1, and the exact Var[s²] = (μ₄ − σ⁴(R−3)/(R−1))/R
+    = 2/(R(R−1)) is small but not zero; an SE of 0 would fail every check of a correct variance
+    (the bandit's one-sample terms at θ = 0 are such a sample)."""
+    reps = 1000
+    values = np.repeat([-1.0, 1.0], reps // 2)[:, None]
+    expected = np.sqrt(2.0 / (reps * (reps - 1)))
+    assert core.variance_standard_error(values)[0] == pytest.approx(expected, rel=1e-9)

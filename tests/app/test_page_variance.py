@@ -1,0 +1,129 @@
+"""AppTest of the Variance vs sample count page: sweep, slope, spread, N needed, links."""
+
+import pytest
+
+import core
+from tests.app.page_runner import assert_healthy, run_page, shown_text
+
+PAGE = "pages/3_Variance_vs_samples.py"
+DEFAULT_NS = core.log_spaced_sizes(10, 1000, 7)
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(default_page):
+    assert_healthy(default_page)
+    slopes = default_page.dataframe[0].value
+    assert list(slopes["exact slope (same fit through exact variances)"]) == [pytest.approx(-1.0)]
+    assert "✓" in slopes["check (4 SE)"].iloc[0]
+    badges = "\n".join(element.value for element in default_page.success)
+    assert "fitted slope vs exact" in badges
+    assert "measured Var[ĝ_N] vs exact at all 7 points — 7 of 7 checks pass" in badges
+    points = default_page.dataframe[1].value
+    assert tuple(points["n"]) == DEFAULT_NS
+    expected = core.variance_sweep(core.Bandit(), DEFAULT_NS, 1000, seed=0)
+    assert points["variance"].tolist() == pytest.approx(expected["variance"].tolist(), rel=1e-12)
+
+
+def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
+    needed = default_page.dataframe[2].value
+    # σ² = 14.0625 and ∇J = 1.25 at θ = 0: N = 14.0625 / (0.1 · 1.25)² = 900.
+    assert needed.iloc[0, 3] == "900"
+    assert "= 900" in "\n".join(element.value for element in default_page.latex)
+
+
+def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(default_page):
+    assert len(default_page.get("vega_lite_chart")) == 2
+    code = "\n".join(element.value for element in default_page.code)
+    assert "core.variance_sweep(problem, ns, reps=1000, estimator='score', baseline=None" in code
+    assert "ns = [10, 22, 46, 100, 215, 464, 1000]" in code
+    assert len(default_page.get("download_button")) == 2
+
+
+@pytest.mark.parametrize(
+    ("setup", "kind", "key", "value"),
+    [
+        ({}, "selectbox", "problem", "Gaussian"),
+        ({}, "selectbox", "problem", "Softmax"),
+        ({}, "selectbox", "problem", "Linear-Gaussian"),
+        ({}, "selectbox", "baseline", "batch mean"),
+        ({}, "selectbox", "baseline", "leave-one-out"),
+        ({}, "selectbox", "baseline", "optimal b*"),
+        ({}, "selectbox", "baseline", "constant b"),
+        ({"baseline": "constant b"}, "number_input", "b", -100.0),
+        ({}, "select_slider", "nmin", 1),
+        ({"reps": 100}, "select_slider", "nmax", 30_000),
+        ({}, "slider", "points", 2),
+        ({}, "select_slider", "reps", 100),
+        ({}, "number_input", "seed", 5),
+        ({}, "select_slider", "target", 0.001),
+        ({}, "slider", "theta", -6.0),
+        ({"problem": "Gaussian"}, "multiselect", "est", ["pathwise", "measure_valued"]),
+        ({"problem": "Gaussian"}, "selectbox", "param", "sigma"),
+        ({"problem": "Gaussian"}, "selectbox", "cost", "step"),
+        ({"problem": "Linear-Gaussian"}, "multiselect", "est", ["score", "pathwise"]),
+    ],
+)
+def test_page_runs_after_changing_each_control(setup, kind, key, value):
+    app = run_page(PAGE, setup)
+    getattr(app, kind)(key=key).set_value(value).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert getattr(app, kind)(key=key).value == value
+    assert "Var[ĝ_N]" in shown_text(app)
+
+
+def test_optimal_baseline_on_the_bandit_explains_the_zero_variance_instead_of_a_slope():
+    app = run_page(PAGE, {"baseline": "optimal b*"})
+    assert not app.exception and not app.error
+    assert "zero at every N" in "\n".join(element.value for element in app.info)
+
+
+def test_unavailable_estimator_and_impossible_baseline_are_explained_not_raised():
+    step = run_page(PAGE, {"problem": "Gaussian", "cost": "step", "est": ["score", "pathwise"]})
+    assert not step.exception
+    assert "not differentiable" in "\n".join(element.value for element in step.error)
+    assert "fitted slopes vs exact" in shown_text(step)
+    loo = run_page(PAGE, {"nmin": 1, "baseline": "leave-one-out"})
+    assert not loo.exception
+    assert "n ≥ 2" in "\n".join(element.value for element in loo.error)
+
+
+def test_work_over_the_cap_is_refused_with_the_fix():
+    app = run_page(PAGE, {"problem": "Gaussian", "nmax": 1_000_000, "reps": 10_000})
+    assert not app.exception
+    message = "\n".join(element.value for element in app.error)
+    assert "over the cap" in message and "How to fix" in message
+
+
+def test_a_link_restores_every_control_and_the_numbers():
+    query = {"problem": "Gaussian", "mu": 0.5, "cost": "cos", "est": ["score", "pathwise"]}
+    query |= {"nmin": 5, "nmax": 300, "points": 4, "reps": 200, "seed": 3, "target": 0.05}
+    query |= {"param": "sigma"}
+    app = run_page(PAGE, query)
+    assert_healthy(app)
+    assert app.selectbox(key="problem").value == "Gaussian"
+    assert app.multiselect(key="est").value == ["score", "pathwise"]
+    assert (app.select_slider(key="nmin").value, app.select_slider(key="nmax").value) == (5, 300)
+    assert (app.slider(key="points").value, app.select_slider(key="reps").value) == (4, 200)
+    assert app.select_slider(key="target").value == 0.05
+    assert app.selectbox(key="param").value == "sigma"
+    problem = core.Gaussian(0.5, 1.0, "cos")
+    ns = core.log_spaced_sizes(5, 300, 4)
+    expected = core.variance_sweep(problem, ns, 200, estimator="pathwise", seed=3)
+    shown = app.dataframe[1].value
+    shown = shown[shown["estimator"] == "pathwise"]
+    assert shown["variance"].tolist() == pytest.approx(expected["variance"].tolist(), rel=1e-12)
+
+
+def test_garbage_link_values_fall_back_to_defaults_with_a_notice():
+    app = run_page(PAGE, {"nmax": "7", "reps": "all", "baseline": "magic", "est": "bogus"})
+    assert not app.exception
+    assert app.select_slider(key="nmax").value == 1000
+    assert app.select_slider(key="reps").value == 1000
+    assert app.selectbox(key="baseline").value == "none"
+    assert app.multiselect(key="est").value == ["score"]
+    notice = "\n".join(element.value for element in app.info)
+    assert "nmax=7" in notice and "baseline=magic" in notice

@@ -1,0 +1,84 @@
+"""Many Monte Carlo-vs-exact checks at once: a label per table row and one honest summary badge."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+import core
+from ui.common import check_badge
+
+
+def plus_minus(value: float, standard_error: float) -> str:
+    """'1.2065 ± 0.0266' (4 significant figures), or '—' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.5g} ± {standard_error:.2g}"
+
+
+def plus_minus_column(table: pd.DataFrame, value: str, standard_error: str) -> list[str]:
+    """plus_minus of each row's value and standard error."""
+    return [plus_minus(v, se) for v, se in zip(table[value], table[standard_error], strict=True)]
+
+
+def check_rows(
+    table: pd.DataFrame, estimate: str, exact: str, standard_error: str
+) -> list[core.Agreement | None]:
+    """core.check_agreement (4 SE) for every row of `table`; None where there is no estimate."""
+    return [
+        None
+        if pd.isna(row[estimate])
+        else core.check_agreement(row[estimate], row[exact], row[standard_error])
+        for _, row in table.iterrows()
+    ]
+
+
+CHECK_COLUMN = f"check (|MC − exact| ≤ {core.checks.DEFAULT_TOLERANCE_SE:g} SE)"
+
+
+def short_label(agreement: core.Agreement | None) -> str:
+    """A table cell: '✓ 0.8 SE', '✗ 5.1 SE', '✓ equal' (zero spread, equal to rounding), '—'."""
+    if agreement is None:
+        return "—"
+    mark = "✓" if agreement.passed else "✗"
+    if agreement.standard_error == 0:
+        return f"{mark} {'equal (zero spread)' if agreement.passed else 'differs, zero spread'}"
+    return f"{mark} {agreement.distance_se:.1f} SE"
+
+
+def labels(agreements: Sequence[core.Agreement | None]) -> list[str]:
+    """short_label of each check."""
+    return [short_label(agreement) for agreement in agreements]
+
+
+def summary_badge(
+    agreements: Sequence[core.Agreement | None], what: str, caveat: str | None = None
+) -> None:
+    """One badge for a family of checks: how many pass, the worst one, and the chance that any
+    of them false-alarms (at most m times the single-check rate, by the union bound).
+
+    `caveat` (e.g. core.rare_outcome_warning) says why the z-test is not reliable for these
+    draws; the result is then shown as a warning instead of a pass or fail.
+    """
+    checks = [agreement for agreement in agreements if agreement is not None]
+    if not checks:
+        return
+    worst = max(checks, key=lambda agreement: agreement.distance_se)
+    passed = sum(agreement.passed for agreement in checks)
+    if caveat:
+        st.warning(
+            f"{what} — {passed} of {len(checks)} checks pass, worst {worst.label()}; "
+            f"not a reliable test here: {caveat}",
+            icon="⚠️",
+        )
+        return
+    if len(checks) > 1:
+        family = min(1.0, len(checks) * worst.false_alarm_rate)
+        what = (
+            f"{what} — {passed} of {len(checks)} checks pass "
+            f"(chance that any of the {len(checks)} false-alarms ≤ {family:.1e}); worst"
+        )
+    check_badge(worst, what=what)

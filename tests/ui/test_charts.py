@@ -1,0 +1,209 @@
+"""Chart builders of pages 1–3, checked through their Vega-Lite specs (`chart.to_dict()`)."""
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+import core
+from ui import charts
+
+
+def walk(spec):
+    """Every dict inside a Vega-Lite spec (layers, facets, concatenations)."""
+    if isinstance(spec, dict):
+        yield spec
+        for value in spec.values():
+            yield from walk(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from walk(value)
+
+
+def marked_views(spec):
+    """Each view that draws a mark, with its encoding."""
+    return [view for view in walk(spec) if "mark" in view]
+
+
+def dataset_sizes(spec):
+    return {name: len(rows) for name, rows in spec.get("datasets", {}).items()}
+
+
+def axis_titles(spec):
+    return {
+        channel["title"]
+        for view in marked_views(spec)
+        for channel in view.get("encoding", {}).values()
+        if isinstance(channel, dict) and "title" in channel
+    }
+
+
+def log_channels(spec):
+    return {
+        (name, channel.get("field"))
+        for view in marked_views(spec)
+        for name, channel in view.get("encoding", {}).items()
+        if isinstance(channel, dict) and channel.get("scale", {}).get("type") == "log"
+    }
+
+
+def assert_every_mark_has_a_tooltip(spec):
+    views = marked_views(spec)
+    assert views
+    for view in views:
+        mark = view["mark"]["type"] if isinstance(view["mark"], dict) else view["mark"]
+        if mark == "rule" and "tooltip" not in view.get("encoding", {}):
+            continue  # reference lines (zero, current θ) carry no data to explain
+        if mark == "area":
+            continue  # bands share their tooltip with the line drawn over them
+        assert "tooltip" in view.get("encoding", {}), view
+
+
+@pytest.fixture(autouse=True)
+def streamlits_row_limit():
+    """Streamlit sends chart data as Arrow with no row limit; the builders cap rows themselves
+    (MAX_CHART_ROWS), which these tests check, so Altair's own 5,000-row guard is lifted."""
+    with alt.data_transformers.disable_max_rows():
+        yield
+
+
+@pytest.fixture(scope="module")
+def bandit():
+    return core.Bandit(0.0, (5.0, 10.0))
+
+
+def test_downsample_keeps_first_and_last_and_caps_the_rows():
+    frame = pd.DataFrame({"x": np.arange(25_000)})
+    thin = charts.downsample(frame, 1_000)
+    assert len(thin) == 1_000
+    assert thin["x"].iloc[0] == 0 and thin["x"].iloc[-1] == 24_999
+    assert charts.downsample(frame.iloc[:10], 1_000) is not None
+    assert len(charts.downsample(frame.iloc[:10], 1_000)) == 10
+
+
+def test_log_thin_keeps_every_early_draw_and_the_last():
+    frame = pd.DataFrame({"draw": np.arange(1, 100_001)})
+    thin = charts.log_thin(frame, "draw", 2_000)
+    assert len(thin) <= 2_000
+    assert thin["draw"].iloc[:10].tolist() == list(range(1, 11))
+    assert thin["draw"].iloc[-1] == 100_000
+
+
+def test_log_thin_groups_thins_each_group_separately():
+    frame = pd.DataFrame(
+        {"param": ["a"] * 5_000 + ["b"] * 5_000, "draw": np.tile(np.arange(1, 5_001), 2)}
+    )
+    thin = charts.log_thin_groups(frame, "param", "draw", 500)
+    assert thin.groupby("param").size().max() <= 500
+    assert set(thin["param"]) == {"a", "b"}
+
+
+def test_log_band_is_symmetric_on_a_log_axis_and_stays_positive():
+    frame = pd.DataFrame({"v": [1.0, 0.01], "se": [2.0, 0.001]})
+    band = charts._log_band(frame, "v", "se")
+    assert (band["low"] > 0).all()
+    np.testing.assert_allclose(band["v"] / band["low"], band["high"] / band["v"])
+
+
+def test_running_mean_chart_has_a_log_draw_axis_an_exact_line_and_tooltips(bandit):
+    table = core.running_estimate(bandit, 50_000, seed=0)
+    spec = charts.running_mean_chart(table, value_title="running mean").to_dict()
+    assert ("x", "draw") in log_channels(spec)
+    assert "number of draws N (log scale)" in axis_titles(spec)
+    assert max(dataset_sizes(spec).values()) <= 2_000
+    fields = {view["encoding"]["y"]["field"] for view in marked_views(spec)}
+    assert {"running_mean", "exact_gradient", "low"} <= fields
+    assert_every_mark_has_a_tooltip(spec)
+
+
+def test_objective_chart_marks_theta_and_shows_each_check_with_error_bars(bandit):
+    curve = core.objective_curve(bandit, np.linspace(-6, 6, 241))
+    checks = pd.DataFrame(
+        {
+            "method": ["exact", "Monte Carlo ± 2 SE", "finite difference"],
+            "gradient": [1.25, 1.3, 1.25],
+            "standard_error": [0.0, 0.1, 0.0],
+        }
+    )
+    spec = charts.objective_chart(curve, checks, theta=0.5).to_dict()
+    assert len(spec["hconcat"]) == 2
+    titles = axis_titles(spec)
+    assert "θ (logit of p(a = 1), unitless)" in titles
+    assert any("reward units" in title for title in titles)
+    rows = [row for data in spec["datasets"].values() for row in data]
+    bars = [row for row in rows if row.get("method") == "Monte Carlo ± 2 SE"]
+    assert bars[0]["low"] == pytest.approx(1.1) and bars[0]["high"] == pytest.approx(1.5)
+    assert any(row.get("value") == 0.5 and set(row) == {"value"} for row in rows)
+    assert_every_mark_has_a_tooltip(spec)
+
+
+def test_score_charts_facet_by_parameter_and_cap_the_rows():
+    problem = core.Gaussian(0.0, 1.0)
+    trace = core.score_trace(problem, 30_000, seed=0)
+    histogram = charts.score_histogram_chart(trace).to_dict()
+    assert histogram["facet"]["field"] == "param"
+    assert max(dataset_sizes(histogram).values()) <= charts.MAX_CHART_ROWS
+    assert any(view["encoding"].get("x", {}).get("bin") for view in marked_views(histogram))
+    assert_every_mark_has_a_tooltip(histogram)
+    running = charts.score_running_mean_chart(trace).to_dict()
+    assert ("x", "draw") in log_channels(running)
+    assert max(dataset_sizes(running).values()) <= 2 * 1_000
+    assert_every_mark_has_a_tooltip(running)
+
+
+def test_fisher_curve_chart_lays_points_with_error_bars_over_the_exact_line():
+    problem = core.Gaussian(0.0, 1.0)
+    exact = core.objective_curve(problem, np.linspace(0.5, 2, 31), parameter=1)
+    points = core.fisher_curve(problem, [0.5, 1.0, 2.0], 500, parameter=1, seed=0)
+    spec = charts.fisher_curve_chart(exact, points, parameter_title="σ").to_dict()
+    assert "Fisher information I_jj (per unit θ_j²)" in axis_titles(spec)
+    marks = {view["mark"]["type"] for view in marked_views(spec)}
+    assert {"line", "rule", "point"} <= marks
+    assert_every_mark_has_a_tooltip(spec)
+
+
+def test_variance_chart_is_log_log_with_exact_line_fit_and_bands():
+    problem = core.Bandit(0.3)
+    curve = core.variance_sweep(problem, core.log_spaced_sizes(10, 1000, 4), 200, seed=0)
+    fit = core.fit_variance_slope(curve)
+    fits = pd.DataFrame(
+        [{"estimator": "score", "param": "theta", "slope": fit.slope, "intercept": fit.intercept}]
+    )
+    spec = charts.variance_vs_n_chart(curve, fits).to_dict()
+    logs = log_channels(spec)
+    assert ("x", "n") in logs and ("y", "exact_variance") in logs and ("y", "variance") in logs
+    assert ("y", "fitted_variance") in logs
+    assert "Var[ĝ_N] (gradient units², log scale)" in axis_titles(spec)
+    rows = [row for data in spec["datasets"].values() for row in data]
+    fitted = [row for row in rows if row["layer"] == "fit"]
+    assert len(fitted) == 4
+    expected = 10 ** (fit.intercept + fit.slope * np.log10(fitted[0]["n"]))
+    assert fitted[0]["fitted_variance"] == pytest.approx(expected)
+    assert all(row["low"] > 0 for row in rows if row["layer"] == "points")
+    assert_every_mark_has_a_tooltip(spec)
+
+
+def test_variance_chart_leaves_out_zero_variances_that_a_log_axis_cannot_show():
+    curve = core.variance_sweep(core.Bandit(0.0), [10, 100], 50, baseline="optimal", seed=0)
+    fits = pd.DataFrame(columns=["estimator", "param", "slope", "intercept"])
+    spec = charts.variance_vs_n_chart(curve, fits).to_dict()
+    rows = [row for data in spec.get("datasets", {}).values() for row in data]
+    assert rows == []
+
+
+def test_spread_chart_has_one_panel_per_n_and_exact_rules():
+    problem = core.Bandit(0.3)
+    estimates = pd.concat(
+        [core.sweep_estimates(problem, n, 5_000, seed=0) for n in (10, 100, 1000)],
+        ignore_index=True,
+    )
+    spec = charts.spread_chart(estimates, value_title="estimate").to_dict()
+    assert spec["facet"]["column"]["field"] == "n"
+    assert sum(dataset_sizes(spec).values()) <= charts.MAX_CHART_ROWS
+    rule_fields = {
+        view["encoding"]["x"]["field"]
+        for view in marked_views(spec)
+        if view["mark"]["type"] == "rule"
+    }
+    assert rule_fields == {"exact_gradient", "low", "high"}
+    assert_every_mark_has_a_tooltip(spec)

@@ -88,11 +88,15 @@ def estimates_vs_exact_chart(
     standard_error: str = "standard_error",
     exact: str = "exact",
     width: int | None = None,
+    height: int = 240,
 ) -> alt.FacetChart:
     """Monte Carlo estimates ± 2 SE (points, error bars) beside their exact values (black ticks),
-    one panel per param with its own y scale; x is `category` (estimator, baseline, credit)."""
+    one panel per param with its own y scale; x is `category` (estimator, baseline, credit).
+    A `quantity` column in `table`, if present, adds one row of panels per quantity."""
+    kept = ["param", category, estimate, standard_error, exact]
+    kept += ["quantity"] if "quantity" in table else []
     data = _with_error_bars(
-        table[["param", category, estimate, standard_error, exact]].dropna(subset=[estimate]),
+        table[kept].dropna(subset=[estimate]),
         estimate,
         standard_error,
     ).rename(columns={estimate: "estimate", standard_error: "standard_error", exact: "exact"})
@@ -105,24 +109,56 @@ def estimates_vs_exact_chart(
         alt.Tooltip("standard_error:Q", title="standard error", format=".3g"),
         alt.Tooltip("exact:Q", title="exact", format=".5g"),
     ]
-    base = alt.Chart().encode(x=x, tooltip=tooltip)
+    if "quantity" in data:
+        tooltip.insert(0, alt.Tooltip("quantity:N"))
+    color = alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE)
+    base = alt.Chart().encode(x=x, color=color, tooltip=tooltip)
     bars = base.mark_rule(strokeWidth=2).encode(
-        y=alt.Y("low:Q", title=value_title, scale=alt.Scale(zero=False)),
-        y2="high:Q",
-        color=alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE),
+        y=alt.Y("low:Q", title=value_title, scale=alt.Scale(zero=False)), y2="high:Q"
     )
-    points = base.mark_point(filled=True, size=70).encode(
-        y=alt.Y("estimate:Q", title=value_title),
-        color=alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE),
-    )
+    points = base.mark_point(filled=True, size=70).encode(y=alt.Y("estimate:Q", title=value_title))
     exact_ticks = base.mark_tick(color="black", thickness=2, size=28).encode(
         y=alt.Y("exact:Q", title=value_title)
     )
-    return (
-        alt.layer(bars, points, exact_ticks, data=data)
-        .properties(width=width or _panel_width(data["param"].nunique()), height=240)
-        .facet(column=_by_param())
-        .resolve_scale(y="independent")
+    layers = alt.layer(bars, points, exact_ticks, data=data).properties(
+        width=width or _panel_width(data["param"].nunique()), height=height
+    )
+    if "quantity" in data:
+        rows = alt.Row("quantity:N", title=None, sort=list(dict.fromkeys(data["quantity"])))
+        return layers.facet(column=_by_param(), row=rows).resolve_scale(y="independent")
+    return layers.facet(column=_by_param()).resolve_scale(y="independent")
+
+
+def estimator_comparison_chart(
+    table: pd.DataFrame, *, gradient_title: str, variance_title: str, width: int | None = None
+) -> alt.FacetChart:
+    """Every estimator's gradient estimate and per-sample variance (Monte Carlo ± 2 SE, dots and
+    bars) beside their exact values (black ticks): one row per quantity, one column per param.
+
+    `table` has estimator (display names), param, mean, mean_standard_error, exact_gradient,
+    variance, variance_standard_error, exact_variance (the pages' per-estimator comparison).
+    """
+    columns = {"estimate": "estimate", "standard_error": "standard_error", "exact": "exact"}
+    quantities = [
+        (gradient_title, ("mean", "mean_standard_error", "exact_gradient")),
+        (variance_title, ("variance", "variance_standard_error", "exact_variance")),
+    ]
+    long = pd.concat(
+        [
+            table[["estimator", "param", *fields]]
+            .rename(columns=dict(zip(fields, columns, strict=True)))
+            .assign(quantity=title)
+            for title, fields in quantities
+        ],
+        ignore_index=True,
+    )
+    return estimates_vs_exact_chart(
+        long,
+        "estimator",
+        category_title="estimator",
+        value_title="Monte Carlo ± 2 SE, exact (tick)",
+        width=width,
+        height=170,
     )
 
 

@@ -30,7 +30,12 @@ from core.estimators import (
     score_function_terms,
 )
 from core.exact import estimate_moments, per_sample_variance
-from core.expressions import ExpressionError, ParsedExpression, parse_expression
+from core.expressions import (
+    ExpressionError,
+    ParsedExpression,
+    evaluation_time_limit,
+    parse_expression,
+)
 from core.gaussian import Gaussian
 from core.gaussian_costs import NAMED_COSTS
 from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
@@ -91,6 +96,7 @@ __all__ = [
     "derived_seed",
     "estimate_moments",
     "estimator_comparison",
+    "evaluation_time_limit",
     "exact_report",
     "finite_difference_check",
     "finite_difference_gradient",

@@ -24,13 +24,15 @@ in on every peak of |f|), so that E[f(x)] under a Gaussian exists and quadrature
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
 import keyword
 import math
 import time
 import tokenize
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +53,24 @@ MAX_EVALUATION_SECONDS = 0.25
 DERIVATIVE_STEP = 1e-5
 
 _SMOOTH, _KINK, _JUMP = "smooth", "kink", "jump"
+
+# (deadline on time.monotonic(), seconds allowed) for the current thread's or task's work.
+_DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("expression_deadline", default=None)
+
+
+@contextlib.contextmanager
+def evaluation_time_limit(seconds: float) -> Iterator[None]:
+    """Within the block, every parsed f(x) raises ExpressionError once `seconds` have passed.
+
+    Exact values for a custom f come from adaptive quadrature, which can take long for a wildly
+    oscillating f; this bounds it. The limit is per thread (a context variable), so concurrent
+    app sessions each keep their own.
+    """
+    token = _DEADLINE.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
 
 
 def _where(condition: np.ndarray, if_true: np.ndarray, if_false: np.ndarray) -> np.ndarray:
@@ -644,6 +664,12 @@ class ParsedExpression:
 
     def __call__(self, x: ArrayLike) -> np.ndarray:
         """f(x) elementwise, as a new float64 array of x's shape; ValueError where not finite."""
+        limit = _DEADLINE.get()
+        if limit is not None and time.monotonic() > limit[0]:
+            raise ExpressionError(
+                f"computing with f(x) = {self.text} took longer than the limit of {limit[1]:g} s "
+                "(quadrature struggles with an f that oscillates fast); simplify f or slow it down"
+            )
         x = np.asarray(x, dtype=np.float64)
         values = self._raw(x)
         finite = np.isfinite(values)

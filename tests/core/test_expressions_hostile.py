@@ -423,3 +423,31 @@ def test_pathwise_is_declared_unavailable_where_f_jumps_with_the_reason():
         ValueError, match="pathwise gradient is not available: f jumps where 'x > 1'"
     ):
         core.pathwise(problem, 10, rng=core.make_rng(0))
+
+
+def test_the_evaluation_time_limit_stops_slow_quadrature_and_is_per_thread():
+    """sin(100x) under N(2, 5²) needs ~40 s of quadrature; the limit stops it at 0.5 s."""
+    import threading
+    import time
+    import warnings
+
+    problem = core.Gaussian(2.0, 5.0, cost=core.parse_expression("sin(100*x)"))
+    start = time.perf_counter()
+    with (
+        warnings.catch_warnings(),
+        core.evaluation_time_limit(0.5),
+        pytest.raises(core.ExpressionError, match="took longer than the limit of 0.5 s"),
+    ):
+        warnings.simplefilter("ignore")
+        core.per_sample_variance(problem, "score")
+    assert time.perf_counter() - start < 5.0
+    # another thread, started while a limit is active here, does not inherit it
+    quick = core.Gaussian(0.0, 1.0, cost=core.parse_expression("x**2"))
+    results = []
+    with core.evaluation_time_limit(0.0):
+        worker = threading.Thread(target=lambda: results.append(quick.expected_value()))
+        worker.start()
+        worker.join()
+        with pytest.raises(core.ExpressionError):
+            quick.expected_value()
+    assert results == [pytest.approx(1.0, rel=1e-10)]

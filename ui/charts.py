@@ -12,6 +12,12 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.utils import schemapi
+
+# Altair's debug mode validates every schema object as it is built, and again whole charts in
+# to_dict(); Streamlit's to_dict() still validates each chart once, so building without it keeps
+# every check and halves the build time of a layered, faceted chart (measured: ~0.27 → ~0.14 s).
+schemapi.disable_debug_mode()
 
 # Beyond ~10k rows a Vega-Lite chart gets slow in the browser and heavy on the wire.
 MAX_CHART_ROWS = 10_000

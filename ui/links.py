@@ -4,6 +4,10 @@ Widgets bound with ``bind="query-params"`` read their value from the URL and sil
 value they cannot use (garbage, out of bounds, an option that does not exist). Take a snapshot of
 the URL before the widgets run and call `notice_rejected_link_values` after them: it tells the
 visitor which values were replaced by defaults, so a stale link never fails silently.
+
+Call `link_snapshot()` near the top of the page (it keeps a slot there for the notice) and
+`notice_rejected_link_values(snapshot)` after the page's *last* bound widget, main area included:
+a widget created after the call cannot be checked.
 """
 
 from __future__ import annotations
@@ -13,18 +17,31 @@ import numbers
 from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-LinkSnapshot = dict[str, list[str]]
+SHARE_NOTE = (
+    "🔗 **Share this view:** the address bar holds every setting on this page, seed included, "
+    "so a copied link reopens these exact numbers."
+)
+SHOWN_VALUE_LENGTH = 40
+
+
+class LinkSnapshot(dict[str, list[str]]):
+    """The link's values as they arrived, and the slot near the top of the page for the notice."""
+
+    slot: DeltaGenerator | None = None
 
 
 def link_snapshot() -> LinkSnapshot:
     """The URL's query parameters as they arrived, before any bound widget has read them.
 
-    Also drops non-finite numbers from the link (see `_drop_non_finite_link_values`), so they
-    are reported like any other unusable value instead of crashing the page.
+    Reserves a slot where it is called, so the notice appears there even though it is written
+    after the last widget. Also drops non-finite numbers from the link (see
+    `_drop_non_finite_link_values`), so they are reported instead of crashing the page.
     """
-    snapshot = {key: list(st.query_params.get_all(key)) for key in st.query_params}
+    snapshot = LinkSnapshot({key: list(st.query_params.get_all(key)) for key in st.query_params})
     _drop_non_finite_link_values(snapshot)
+    snapshot.slot = st.empty()
     return snapshot
 
 
@@ -84,17 +101,23 @@ def rejected_link_values(snapshot: LinkSnapshot) -> list[str]:
         if key in st.query_params or key not in st.session_state:
             continue
         if not _same_value(raw, st.session_state[key]):
-            rejected.append(f"{key}={'&'.join(raw)}")
+            shown = "&".join(raw)
+            if len(shown) > SHOWN_VALUE_LENGTH:
+                shown = shown[: SHOWN_VALUE_LENGTH - 1] + "…"
+            rejected.append(f"{key}={shown}")
     return rejected
 
 
 def notice_rejected_link_values(snapshot: LinkSnapshot) -> None:
-    """An info line naming the link values that could not be used and were replaced by defaults."""
+    """Name the link values that could not be used (in the snapshot's slot near the top of the
+    page), and say in the sidebar that the URL carries this view; call after the last widget."""
     rejected = rejected_link_values(snapshot)
     if rejected:
-        st.info(
+        text = (
             "This link carried values this page cannot use — "
             + ", ".join(f"`{item}`" for item in rejected)
-            + " — so those controls show their defaults (or their nearest valid setting).",
-            icon="🔗",
+            + " — so those controls show their defaults (or their nearest valid setting)."
         )
+        target = getattr(snapshot, "slot", None) or st
+        target.info(text, icon="🔗")
+    st.sidebar.caption(SHARE_NOTE)

@@ -71,9 +71,10 @@ def _by_param() -> alt.Column:
     )
 
 
-def _panel_width(panels: int, total: int = 720) -> int:
-    """Width of each of `panels` facet panels so the row fills about `total` pixels."""
-    return max(220, min(560, total // max(panels, 1)))
+def _panel_width(panels: int, total: int = 600) -> int:
+    """Width of each of `panels` facet panels so a row of them, with axes, fits the ~880 px of
+    the main column beside the sidebar."""
+    return max(190, min(560, total // max(panels, 1)))
 
 
 def _with_error_bars(frame: pd.DataFrame, value: str, standard_error: str) -> pd.DataFrame:
@@ -118,11 +119,13 @@ def estimates_vs_exact_chart(
     if "quantity" in data:
         tooltip.insert(0, alt.Tooltip("quantity:N"))
     color = alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE)
-    base = alt.Chart().encode(x=x, color=color, tooltip=tooltip)
+    base = alt.Chart().encode(x=x, tooltip=tooltip)
     bars = base.mark_rule(strokeWidth=2).encode(
-        y=alt.Y("low:Q", title=value_title, scale=alt.Scale(zero=False)), y2="high:Q"
+        y=alt.Y("low:Q", title=value_title, scale=alt.Scale(zero=False)), y2="high:Q", color=color
     )
-    points = base.mark_point(filled=True, size=70).encode(y=alt.Y("estimate:Q", title=value_title))
+    points = base.mark_point(filled=True, size=70).encode(
+        y=alt.Y("estimate:Q", title=value_title), color=color
+    )
     exact_ticks = base.mark_tick(color="black", thickness=2, size=28).encode(
         y=alt.Y("exact:Q", title=value_title)
     )
@@ -130,7 +133,12 @@ def estimates_vs_exact_chart(
         width=width or _panel_width(data["param"].nunique()), height=height
     )
     if "quantity" in data:
-        rows = alt.Row("quantity:N", title=None, sort=list(dict.fromkeys(data["quantity"])))
+        rows = alt.Row(
+            "quantity:N",
+            title=None,
+            sort=list(dict.fromkeys(data["quantity"])),
+            header=alt.Header(labelFontSize=12, labelLimit=260),
+        )
         return layers.facet(column=_by_param(), row=rows).resolve_scale(y="independent")
     return layers.facet(column=_by_param()).resolve_scale(y="independent")
 
@@ -159,12 +167,7 @@ def estimator_comparison_chart(
         ignore_index=True,
     )
     return estimates_vs_exact_chart(
-        long,
-        "estimator",
-        category_title="estimator",
-        value_title="Monte Carlo ± 2 SE, exact (tick)",
-        width=width,
-        height=170,
+        long, "estimator", category_title="estimator", value_title="", width=width, height=170
     )
 
 

@@ -89,7 +89,6 @@ with st.sidebar:
     work_caption(work)
     st.caption(f"N = {', '.join(f'{n:,}' for n in ns)}")
 
-notice_rejected_link_values(snapshot)
 spec = choice.spec
 try:
     problem = build_problem(spec)
@@ -319,3 +318,6 @@ what_to_notice(
     "With few repetitions the measured variance itself is noisy: its ±2 SE bars are honest, "
     "and the checks account for them.",
 )
+
+# After the last bound widget (the spread's parameter selector is in the main area).
+notice_rejected_link_values(snapshot)

@@ -11,6 +11,7 @@ from ui.charts import ascent_chart, baseline_parabola_chart
 from ui.common import page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, gaussian_controls, seed_input, work_caption
 from ui.exports import export_results
+from ui.links import link_snapshot, notice_rejected_link_values
 
 PROBLEMS = ("binary bandit", "softmax bandit", "Gaussian cost")
 ASCENT_BASELINES = {
@@ -29,6 +30,7 @@ page_header(
     "constant b, the batch mean (slightly biased), leave-one-out and the optimal b*, each Monte "
     "Carlo number beside its exact value.",
 )
+snapshot = link_snapshot()
 
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
@@ -319,3 +321,6 @@ what_to_notice(
     "gradient.",
     "With the same seed, the run with a baseline climbs more smoothly: less variance per step.",
 )
+
+# After the last bound widget: names link values that could not be used.
+notice_rejected_link_values(snapshot)

@@ -387,6 +387,11 @@ class CustomCost(Cost):
     def kinks(self, mu, sigma):
         return [(point - mu) / sigma for point in self.breakpoints]
 
+    def antiderivative(self, x):
+        """The function's own F (core.parse_expression builds one), else None: quadrature."""
+        known = getattr(self.function, "antiderivative", None)
+        return None if known is None else known(np.asarray(x, dtype=np.float64))
+
 
 NAMED_COSTS: dict[str, type[Cost]] = {
     cost.name: cost for cost in (LinearCost, SquareCost, CosineCost, BumpCost, StepCost, AbsCost)

@@ -451,3 +451,44 @@ def test_the_evaluation_time_limit_stops_slow_quadrature_and_is_per_thread():
         with pytest.raises(core.ExpressionError):
             quick.expected_value()
     assert results == [pytest.approx(1.0, rel=1e-10)]
+
+
+def test_the_antiderivative_matches_adaptive_quadrature():
+    from scipy import integrate
+
+    for text in ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "floor(x) * cos(x)"):
+        parsed = core.parse_expression(text)
+        ends = np.array([-7.5, -1.3, 0.0, 2.7, 40.0])
+        exact = [
+            integrate.quad(
+                lambda t, f=parsed: float(f(np.array([t]))[0]),
+                0.0,
+                end,
+                points=[p for p in parsed.breakpoints if min(0, end) < p < max(0, end)] or None,
+                limit=500,
+                epsabs=1e-13,
+                epsrel=1e-12,
+            )[0]
+            for end in ends
+        ]
+        np.testing.assert_allclose(parsed.antiderivative(ends), exact, rtol=1e-10, atol=1e-11)
+
+
+def test_measure_valued_variance_of_a_custom_square_equals_the_closed_form():
+    for mu, sigma in ((0.3, 1.2), (3.0, 3.0)):
+        custom = core.Gaussian(mu, sigma, cost=core.parse_expression("x**2"))
+        named = core.Gaussian(mu, sigma, cost="square")
+        np.testing.assert_allclose(
+            core.per_sample_variance(custom, "measure_valued"),
+            core.per_sample_variance(named, "measure_valued"),
+            rtol=1e-9,
+        )
+
+
+@pytest.mark.parametrize("estimator", ["score", "measure_valued"])
+def test_custom_per_sample_variance_matches_monte_carlo(estimator):
+    problem = core.Gaussian(MU, SIGMA, cost=core.parse_expression("sin(3*x) + (x > 1)"))
+    terms = core.gradient_terms(problem, 400_000, rng=core.make_rng(13), estimator=estimator)
+    exact = core.per_sample_variance(problem, estimator)
+    empirical, standard_error = terms.var(axis=0, ddof=1), core.variance_standard_error(terms)
+    assert np.all(np.abs(empirical - exact) < 5 * standard_error)

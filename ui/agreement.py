@@ -54,6 +54,27 @@ def labels(agreements: Sequence[core.Agreement | None]) -> list[str]:
     return [short_label(agreement) for agreement in agreements]
 
 
+# A sample variance s² is skewed by at least twice its relative SE (exactly so for Gaussian
+# terms, whose s² is a scaled χ²; heavier tails skew it more). Past a relative SE of 20% the
+# normal approximation behind a 4-SE check — and its stated false-alarm rate — is rough.
+ROUGH_VARIANCE_RELATIVE_SE = 0.2
+
+
+def rough_variance_caveat(table: pd.DataFrame, variance: str, standard_error: str) -> str | None:
+    """Why the variance checks of `table` are only rough, or None when every Monte Carlo variance
+    is known to within ROUGH_VARIANCE_RELATIVE_SE of itself."""
+    positive = table[variance] > 0
+    relative = (table.loc[positive, standard_error] / table.loc[positive, variance]).max()
+    if pd.isna(relative) or relative <= ROUGH_VARIANCE_RELATIVE_SE:
+        return None
+    return (
+        f"a Monte Carlo variance here is uncertain by up to {relative:.0%} of itself. The sample "
+        "variance of heavy-tailed terms is skewed — usually a little low, now and then far too "
+        "high — so a 4-SE check on it is only rough and fails more often than its stated rate. "
+        "More samples (or repetitions) sharpen it."
+    )
+
+
 def summary_badge(
     agreements: Sequence[core.Agreement | None], what: str, caveat: str | None = None
 ) -> None:

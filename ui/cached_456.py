@@ -242,6 +242,13 @@ def per_sample_comparison(spec: ProblemSpec, n: int, seed: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def cost_formula(spec: ProblemSpec) -> str:
+    """The Gaussian's cost as a person reads it, with the k in use: 'f(x) = (x − k)², k = 0'."""
+    cost = build_problem(spec).cost
+    return cost.formula if cost.name == "linear" else f"{cost.formula}, k = {cost.k:g}"
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def cost_and_density(spec: ProblemSpec, points: int = 401) -> pd.DataFrame:
     """f(x) and the density p(x|θ) on μ ± 4σ, for drawing the cost under the distribution."""
     problem = build_problem(spec)

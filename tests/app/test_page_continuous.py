@@ -1,0 +1,162 @@
+"""AppTest of the Continuous and non-differentiable page: three estimators against exact truth,
+the step cost without a pathwise gradient, the linear-Gaussian policy, links."""
+
+import pytest
+
+from tests.app.page_runner import assert_healthy, run_page, shown_text
+
+PAGE = "pages/5_Continuous_and_nondifferentiable.py"
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def tables(app):
+    """Gaussian gradient, Gaussian variance, policy gradient, policy variance."""
+    return [frame.value for frame in app.dataframe]
+
+
+def test_defaults_show_the_exact_values_of_the_square_cost_and_the_policy(default_page):
+    assert_healthy(default_page)
+    shown = metrics(default_page)
+    # x ~ N(0, 1), f = x²: E[f] = 1, ∂μ = 0, ∂σ = 2σ = 2.
+    assert shown["E[f(x)] (exact)"] == "1"
+    assert shown["∂E[f]/∂mu (exact)"] == "0"
+    assert shown["∂E[f]/∂sigma (exact)"] == "2"
+    # J(w) = −(σ² + |w − w*|²) = −(1 + 1.25); ∇J = −2(w − w*) = (2, −1).
+    assert shown["J(w) (exact)"] == "-2.25"
+    assert shown["∂J/∂w_0 (exact)"] == "2"
+    assert shown["∂J/∂w_1 (exact)"] == "-1"
+
+
+def test_defaults_compare_all_three_estimators_with_exact_per_sample_variances(default_page):
+    gradient, variance, policy_gradient, _ = tables(default_page)
+    assert list(gradient["estimator"]) == [
+        "score function",
+        "score function",
+        "pathwise",
+        "pathwise",
+        "measure-valued",
+        "measure-valued",
+    ]
+    # Exact per-sample variances for f = x² at μ = 0, σ = 1: score (15, 74), pathwise (4, 8),
+    # measure-valued (0, 4).
+    assert list(variance["per-sample variance (exact)"]) == ["15", "74", "4", "8", "0", "4"]
+    assert all(label.startswith("✓") for label in gradient.iloc[:, -1])
+    assert all(label.startswith("✓") for label in variance.iloc[:, -1])
+    # The policy has no measure-valued gradient; core says why.
+    assert list(policy_gradient["gradient (MC ± SE)"])[-2:] == ["not available"] * 2
+    assert "implemented for core.Gaussian only" in shown_text(default_page)
+
+
+def test_heavy_tailed_variance_checks_say_they_are_rough(default_page):
+    # The score function's σ-term (x² − 1)x²/σ has a per-sample variance of 74 but a sample
+    # variance so skewed at n = 2000 that its 4-SE check is only rough; the page says so.
+    warnings = [element.value for element in default_page.warning]
+    assert any(
+        "Gaussian: per-sample variances" in text and "only rough" in text for text in warnings
+    )
+    badges = [element.value for element in default_page.success]
+    assert any("Gaussian: gradients — 6 of 6 checks pass" in text for text in badges)
+    assert any("Policy: gradients — 4 of 4 checks pass" in text for text in badges)
+
+
+def test_the_step_cost_has_no_pathwise_gradient_and_the_score_function_still_works():
+    app = run_page(PAGE, {"cost": "step"})
+    assert_healthy(app)
+    gradient = tables(app)[0]
+    pathwise = gradient[gradient["estimator"] == "pathwise"]
+    assert list(pathwise["gradient (MC ± SE)"]) == ["not available", "not available"]
+    score = gradient[gradient["estimator"] == "score function"]
+    assert all(label.startswith("✓") for label in score.iloc[:, -1])
+    # ∂μ P(x > 0) = φ(0) = 0.398942.
+    assert metrics(app)["∂E[f]/∂mu (exact)"] == "0.398942"
+    text = shown_text(app)
+    assert "not differentiable" in text and "misses the jump" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value"),
+    [
+        ("selectbox", "cost", "linear"),
+        ("selectbox", "cost", "cos"),
+        ("selectbox", "cost", "bump"),
+        ("selectbox", "cost", "abs"),
+        ("slider", "mu", -3.0),
+        ("slider", "sigma", 0.1),
+        ("slider", "sigma", 3.0),
+        ("number_input", "k", 1.5),
+        ("select_slider", "n", 1_000),
+        ("select_slider", "n", 100_000),
+        ("number_input", "seed", 99),
+        ("slider", "w0", 3.0),
+        ("slider", "w1", -3.0),
+        ("slider", "target0", -2.0),
+        ("slider", "target1", 0.0),
+        ("slider", "noise", 0.1),
+    ],
+)
+def test_each_control_reruns_without_error(kind, key, value):
+    app = run_page(PAGE)
+    getattr(app, kind)(key=key).set_value(value).run()
+    assert_healthy(app)
+    assert len(app.dataframe) == 4
+
+
+def test_a_cost_core_rejects_is_explained_not_raised():
+    app = run_page(PAGE, {"cost": "bump", "k": -1.0})
+    assert not app.exception
+    assert any("needs k > 0" in element.value for element in app.error)
+
+
+def test_a_step_far_in_the_tail_warns_that_its_checks_are_unreliable():
+    # P(x > 3) for N(−3, 1) is Φ(−6) ≈ 1e-9: no draw lands past the jump.
+    app = run_page(PAGE, {"cost": "step", "k": 3.0, "mu": -3.0})
+    assert not app.exception
+    assert any("rarest outcome" in element.value for element in app.warning)
+
+
+def test_query_params_restore_the_view():
+    query = {
+        "mu": 0.5,
+        "sigma": 2.0,
+        "cost": "abs",
+        "k": 1.0,
+        "n": 5_000,
+        "seed": 4,
+        "w0": 1.0,
+        "target1": 1.5,
+        "noise": 0.5,
+    }
+    app = run_page(PAGE, query)
+    assert_healthy(app)
+    assert app.slider(key="mu").value == 0.5
+    assert app.slider(key="sigma").value == 2.0
+    assert app.selectbox(key="cost").value == "abs"
+    assert app.number_input(key="k").value == 1.0
+    assert app.select_slider(key="n").value == 5_000
+    assert app.number_input(key="seed").value == 4
+    assert app.slider(key="w0").value == 1.0
+    assert app.slider(key="target1").value == 1.5
+    assert app.slider(key="noise").value == 0.5
+    code = "\n".join(element.value for element in app.code)
+    assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=1.0)" in code
+    assert "core.LinearGaussianPolicy(weights=(1.0, 0.0), target=(1.0, 1.5), sigma=0.5)" in code
+    assert "core.variance_curve(problem, [1], 5000, estimator=estimator, seed=4)" in code
+
+
+def test_garbage_query_values_fall_back_to_the_defaults():
+    app = run_page(PAGE, {"cost": "sin", "sigma": "0", "n": "123", "k": "abc", "noise": "-1"})
+    assert_healthy(app)
+    assert app.selectbox(key="cost").value == "square"
+    assert app.slider(key="sigma").value == 1.0
+    assert app.select_slider(key="n").value == 2_000
+    assert app.number_input(key="k").value is None
+    assert app.slider(key="noise").value == 1.0
+    assert metrics(app)["∂E[f]/∂sigma (exact)"] == "2"

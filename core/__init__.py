@@ -40,12 +40,14 @@ from core.gaussian import Gaussian
 from core.gaussian_costs import NAMED_COSTS
 from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
+from core.parallel import sweep_repeated_estimates
 from core.policy import LinearGaussianPolicy
 from core.problem import Problem
 from core.reliability import RARE_OUTCOME_MINIMUM, rare_outcome_warning, rarest_outcome_probability
 from core.reports import exact_report
 from core.sampling import repeated_estimates
 from core.score_studies import fisher_curve, score_trace
+from core.streamed_terms import streamed_gradient_terms
 from core.studies import (
     baseline_comparison,
     baseline_variance_curve,
@@ -127,7 +129,9 @@ __all__ = [
     "score_trace",
     "sigmoid",
     "softmax",
+    "streamed_gradient_terms",
     "sweep_estimates",
+    "sweep_repeated_estimates",
     "variance_curve",
     "variance_standard_error",
     "variance_sweep",

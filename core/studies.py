@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from core.estimators import (
 )
 from core.exact import estimate_moments, per_sample_variance
 from core.numerics import check_finite, check_positive, check_sample_count, make_rng
+from core.parallel import sweep_repeated_estimates
 from core.problem import Problem
 from core.sampling import repeated_estimates
 
@@ -37,6 +39,8 @@ def variance_curve(
     baseline: Baseline = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    method: str = "auto",
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Mean and variance across `reps` repetitions of the n-sample estimate, for each n in `ns`.
 
@@ -51,14 +55,19 @@ def variance_curve(
         baseline: for "score" only — None, a float (constant b), "mean" (batch mean, biased),
             "loo" (leave-one-out, unbiased) or "optimal" (the variance-minimising b*).
         seed: the same seed gives the same numbers, here, in the app and in ``python -m core``.
-        progress: optional ``progress(done, total)``, called after each N (e.g. a progress bar).
+        progress: optional ``progress(done, total)`` in tasks, called as the work proceeds
+            (e.g. a progress bar).
+        method: "auto" (default), "counts" (draw outcome counts: exact and O(1) in N, for
+            Bandit, SoftmaxBandit, Episodes) or "per_sample" (every sample, chunked).
+        executor: run the work on any concurrent.futures.Executor (a ProcessPoolExecutor, a
+            Dask client's ``get_executor()``); the numbers are identical to in-process.
 
     Returns one row per (n, param) with columns n, param, mean, variance, exact_gradient,
     exact_variance, exact_mean, mean_standard_error, variance_standard_error, reps.
     exact_variance is per_sample_variance / n (Var[ĝ_N] = σ²/N); for the n-dependent baselines
     ("mean", "loo") it is the exact U-statistic variance from `estimate_moments`, and
     exact_mean shows the batch-mean baseline's bias, −∇E[f]/n. Each n draws from its own
-    stream spawned from `seed`, so adding a size leaves the others' numbers unchanged.
+    stream spawned from `seed` (split into tasks by `core.sweep_repeated_estimates`).
 
     Example (the bandit with r(0)=5, r(1)=10 at θ=0, whose exact gradient is 1.25)::
 
@@ -71,34 +80,57 @@ def variance_curve(
         raise ValueError("reps must be ≥ 2 to measure a variance across repetitions")
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    streams = np.random.SeedSequence(seed).spawn(len(sizes))
-    rows = []
-    for done, (n, stream) in enumerate(zip(sizes, streams, strict=True), start=1):
-        estimates = repeated_estimates(
-            problem, n, reps, rng=make_rng(stream), estimator=estimator, baseline=baseline
-        )
-        exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
-        gradient = problem.exact_gradient()
-        means, variances = estimates.mean(axis=0), estimates.var(axis=0, ddof=1)
-        mean_se, variance_se = mean_standard_error(estimates), variance_standard_error(estimates)
-        for j, name in enumerate(problem.params):
-            rows.append(
-                {
-                    "n": n,
-                    "param": name,
-                    "mean": means[j],
-                    "variance": variances[j],
-                    "exact_gradient": gradient[j],
-                    "exact_variance": exact_variance[j],
-                    "exact_mean": exact_mean[j],
-                    "mean_standard_error": mean_se[j],
-                    "variance_standard_error": variance_se[j],
-                    "reps": reps,
-                }
-            )
-        if progress is not None:
-            progress(done, len(sizes))
-    return pd.DataFrame(rows)
+    all_estimates = sweep_repeated_estimates(
+        problem,
+        sizes,
+        reps,
+        seed=seed,
+        estimator=estimator,
+        baseline=baseline,
+        method=method,
+        executor=executor,
+        progress=progress,
+    )
+    gradient = problem.exact_gradient()
+    # Only the batch-mean and leave-one-out moments depend on n beyond the 1/n.
+    n_free = (
+        None if baseline in ("mean", "loo") else estimate_moments(problem, 1, estimator, baseline)
+    )
+    columns: dict[str, list] = {name: [] for name in _VARIANCE_CURVE_COLUMNS}
+    for n, estimates in zip(sizes, all_estimates, strict=True):
+        if n_free is None:
+            exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
+        else:
+            exact_mean, exact_variance = n_free[0], n_free[1] / n
+        values = {
+            "n": np.full(problem.dim, n),
+            "param": problem.params,
+            "mean": estimates.mean(axis=0),
+            "variance": estimates.var(axis=0, ddof=1),
+            "exact_gradient": gradient,
+            "exact_variance": exact_variance,
+            "exact_mean": exact_mean,
+            "mean_standard_error": mean_standard_error(estimates),
+            "variance_standard_error": variance_standard_error(estimates),
+            "reps": np.full(problem.dim, reps),
+        }
+        for name, column in values.items():
+            columns[name].extend(column)
+    return pd.DataFrame(columns)
+
+
+_VARIANCE_CURVE_COLUMNS = (
+    "n",
+    "param",
+    "mean",
+    "variance",
+    "exact_gradient",
+    "exact_variance",
+    "exact_mean",
+    "mean_standard_error",
+    "variance_standard_error",
+    "reps",
+)
 
 
 def objective_curve(problem: Problem, values: Sequence[float], parameter: int = 0) -> pd.DataFrame:

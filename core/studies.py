@@ -258,8 +258,16 @@ def gradient_ascent(
     rows = []
     current = problem
     for step in range(steps + 1):
-        gradient = current.exact_gradient()
-        value = current.expected_value()
+        try:
+            gradient, value = current.exact_gradient(), current.expected_value()
+        except OverflowError:  # a closed form in Python floats overflows where NumPy gives inf
+            gradient, value = np.full(current.dim, np.inf), np.inf
+        if not (np.all(np.isfinite(gradient)) and np.isfinite(value)):
+            raise ValueError(
+                f"gradient {'ascent' if maximize else 'descent'} diverged by step {step} "
+                f"(θ = {np.array2string(current.theta, precision=3)}, J(θ) overflows); "
+                "lower the learning rate or use more samples per step"
+            )
         if step < steps:
             estimate = gradient_terms(
                 current, n, rng=rng, estimator=estimator, baseline=baseline
@@ -279,6 +287,11 @@ def gradient_ascent(
             )
         if step < steps:
             theta = current.theta + sign * learning_rate * estimate
+            if not np.all(np.isfinite(theta)):
+                raise ValueError(
+                    f"gradient {'ascent' if maximize else 'descent'} diverged at step {step}: "
+                    "the step overflowed; lower the learning rate or use more samples per step"
+                )
             if "sigma" in current.params:
                 index = current.params.index("sigma")
                 theta[index] = max(theta[index], 1e-6)

@@ -339,3 +339,12 @@ def test_valid_extremes_never_warn():
             for cost in core.COSTS:
                 problem = core.Gaussian(0.5, sigma, cost)
                 assert np.all(np.isfinite(problem.exact_gradient())), cost
+
+
+def test_a_diverging_gradient_descent_raises_value_error_not_overflow_error():
+    """Found by fuzzing the Baselines page: a constant baseline far from f with σ clamped near 0
+    makes the score-function steps explode; Python's float power then raised OverflowError."""
+    with pytest.raises(ValueError, match="diverged"):
+        core.gradient_ascent(
+            core.Gaussian(0.0, 1.0, "square"), 50, 10, 0.2, baseline=5.0, maximize=False, seed=0
+        )

@@ -108,7 +108,12 @@ def estimates_vs_exact_chart(
         standard_error,
     ).rename(columns={estimate: "estimate", standard_error: "standard_error", exact: "exact"})
     order = list(dict.fromkeys(data[category]))
-    x = alt.X(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelAngle=-30))
+    x = alt.X(
+        f"{category}:N",
+        title=category_title,
+        sort=order,
+        axis=alt.Axis(labelAngle=-35, labelOverlap=False, labelLimit=140),
+    )
     tooltip = [
         alt.Tooltip("param:N", title="parameter"),
         alt.Tooltip(f"{category}:N", title=category_title),

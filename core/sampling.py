@@ -259,7 +259,8 @@ class _DrawnOutcomeCounts:
     def finish(self, totals: np.ndarray, n: int) -> np.ndarray:
         if self.threshold is None:
             return totals @ self.statistics
-        return (n - totals) * self.statistics[0] + totals * self.statistics[1]
+        counts = np.column_stack([n - totals[:, 0], totals[:, 0]])
+        return counts @ self.statistics  # as count_sums computes it, to the last bit
 
 
 class _GaussianSums:

@@ -32,6 +32,15 @@ def gaussian_spec(mu: float, sigma: float, cost: str, k: float | None) -> Proble
     return ("gaussian", float(mu), float(sigma), cost, None if k is None else float(k))
 
 
+# A custom cost's computations stop after this long (core.ParsedExpression.with_time_limit).
+CUSTOM_COST_SECONDS = 8.0
+
+
+def custom_gaussian_spec(mu: float, sigma: float, formula: str) -> ProblemSpec:
+    """A Gaussian with a visitor's cost f(x), kept as its text (checked by core.parse_expression)."""
+    return ("gaussian_formula", float(mu), float(sigma), str(formula))
+
+
 def policy_spec(weights: tuple[float, ...], target: tuple[float, ...], sigma: float) -> ProblemSpec:
     return ("policy", tuple(map(float, weights)), tuple(map(float, target)), float(sigma))
 
@@ -57,6 +66,10 @@ def build_problem(spec: ProblemSpec) -> core.Problem:
         return core.SoftmaxBandit(logits=args[0], rewards=args[1])
     if kind == "gaussian":
         return core.Gaussian(mu=args[0], sigma=args[1], cost=args[2], k=args[3])
+    if kind == "gaussian_formula":
+        # parsed afresh per computation, with a deadline that bounds this computation's quadrature
+        cost = core.parse_expression(args[2]).with_time_limit(CUSTOM_COST_SECONDS)
+        return core.Gaussian(mu=args[0], sigma=args[1], cost=cost)
     if kind == "policy":
         return core.LinearGaussianPolicy(weights=args[0], target=args[1], sigma=args[2])
     if kind == "episodes":
@@ -73,6 +86,11 @@ def problem_code(spec: ProblemSpec) -> str:
         return f"core.SoftmaxBandit(logits={args[0]!r}, rewards={args[1]!r})"
     if kind == "gaussian":
         return f"core.Gaussian(mu={args[0]!r}, sigma={args[1]!r}, cost={args[2]!r}, k={args[3]!r})"
+    if kind == "gaussian_formula":
+        return (
+            f"core.Gaussian(mu={args[0]!r}, sigma={args[1]!r}, "
+            f"cost=core.parse_expression({args[2]!r}))"
+        )
     if kind == "policy":
         return (
             f"core.LinearGaussianPolicy(weights={args[0]!r}, target={args[1]!r}, sigma={args[2]!r})"
@@ -245,7 +263,7 @@ def per_sample_comparison(spec: ProblemSpec, n: int, seed: int) -> pd.DataFrame:
 def cost_formula(spec: ProblemSpec) -> str:
     """The Gaussian's cost as a person reads it, with the k in use: 'f(x) = (x − k)², k = 0'."""
     cost = build_problem(spec).cost
-    return cost.formula if cost.name == "linear" else f"{cost.formula}, k = {cost.k:g}"
+    return cost.formula if cost.name in ("linear", "custom") else f"{cost.formula}, k = {cost.k:g}"
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
@@ -269,7 +287,9 @@ def credit_comparison(
     seed: int,
 ) -> pd.DataFrame:
     """core.variance_curve of the n-episode estimate for each credit (same seed, so the same
-    episodes), with a `credit` column."""
+    episodes), with a `credit` column and `variance_reduction`, the exact variance with the whole
+    return over the exact variance with this credit (∞ where only the latter is zero, NaN where
+    both are)."""
     frames = [
         core.variance_curve(
             build_problem(episodes_spec(horizon, theta, state_rewards, credit)),
@@ -279,7 +299,12 @@ def credit_comparison(
         ).assign(credit=credit)
         for credit in core.CREDITS
     ]
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    whole_return = table[table["credit"] == "return"].set_index("param")["exact_variance"]
+    exact, before = table["exact_variance"], table["param"].map(whole_return)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reduction = np.where(exact > 0, before / exact, np.where(before > 0, np.inf, np.nan))
+    return table.assign(variance_reduction=reduction)
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)

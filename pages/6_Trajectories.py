@@ -1,0 +1,272 @@
+"""Trajectories: REINFORCE on T-step episodes, crediting each step with the whole return, the
+reward still to come, or that minus the state's value; all unbiased, with very different variance."""
+
+import pandas as pd
+import streamlit as st
+
+import core
+from ui import cached_456 as cached
+from ui.agreement import (
+    CHECK_COLUMN,
+    check_rows,
+    labels,
+    plus_minus_column,
+    rough_variance_caveat,
+    summary_badge,
+)
+from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_chart
+from ui.common import page_header, show_input_error, what_to_notice
+from ui.controls_456 import URL, seed_input, work_caption
+from ui.exports import export_results
+
+POSITIONS = 3
+REPS = (100, 200, 500, 1_000, 2_000, 4_000)
+EPISODES_PER_HORIZON = (500, 1_000, 2_000, 5_000, 10_000, 20_000)
+HORIZONS = tuple(range(1, core.MAX_HORIZON + 1))
+
+page_header(
+    "Trajectories",
+    "REINFORCE on whole episodes: a policy takes T steps along a short chain and collects a "
+    "reward at every step. Each step's score can be credited with the whole return, with only "
+    "the reward still to come (earlier rewards cannot depend on this action), or with that minus "
+    "the state's exact value. All three are unbiased — checked here against the exact gradient — "
+    "but their variance differs, more and more as the horizon T grows.",
+)
+
+# -- controls --------------------------------------------------------------------------------------
+with st.sidebar:
+    st.header("Episodes")
+    horizon = st.slider("Horizon T (steps per episode)", 1, core.MAX_HORIZON, 5, key="T", bind=URL)
+    st.caption(
+        "Positions 0, 1, 2; every episode starts at 0. In position s the policy steps right with "
+        "probability σ(θₛ), else left (clamped at the ends), and earns the reward of the position "
+        "it reaches."
+    )
+    columns = st.columns(POSITIONS)
+    theta = tuple(
+        column.slider(f"θ{s}", -4.0, 4.0, 0.0, 0.1, key=f"theta{s}", bind=URL)
+        for s, column in enumerate(columns)
+    )
+    rewards = tuple(
+        column.number_input(
+            f"reward {s}", -10.0, 10.0, (0.0, 0.5, 1.0)[s], 0.5, key=f"reward{s}", bind=URL
+        )
+        for s, column in enumerate(columns)
+    )
+
+    st.header("Monte Carlo")
+    n = st.slider("Episodes per estimate n", 1, 1000, 10, key="n", bind=URL)
+    reps = st.select_slider("Repetitions", REPS, value=1_000, key="reps", bind=URL)
+    per_horizon = st.select_slider(
+        "Episodes per horizon point",
+        EPISODES_PER_HORIZON,
+        value=2_000,
+        key="per_T",
+        bind=URL,
+        help="Monte Carlo per-sample variances on the horizon chart: this many episodes for "
+        "each T and credit.",
+    )
+    seed = seed_input()
+    credit_count = len(core.CREDITS)
+    try:
+        work = core.check_work_budget([n] * credit_count, reps) + core.check_work_budget(
+            [per_horizon] * credit_count * len(HORIZONS)
+        )
+        work_caption(work)
+    except ValueError as error:
+        show_input_error(error, "lower the repetitions, n or the episodes per horizon point.")
+        st.stop()
+
+# -- results ---------------------------------------------------------------------------------------
+st.latex(
+    r"""\begin{aligned}
+\text{whole return:}\quad & \hat g = \sum_{t=0}^{T-1} R\;\nabla_\theta \log \pi(a_t \mid s_t),
+ && R = \sum_{t=0}^{T-1} r_t \\
+\text{reward-to-go:}\quad & \hat g = \sum_{t=0}^{T-1} G_t\,\nabla_\theta \log \pi(a_t \mid s_t),
+ && G_t = \sum_{t' \ge t} r_{t'} \\
+\text{reward-to-go} - V\text{:}\quad & \hat g = \sum_{t=0}^{T-1} \big(G_t - V_t(s_t)\big)\,
+ \nabla_\theta \log \pi(a_t \mid s_t), && V_t(s) = \mathbb{E}\big[G_t \mid s_t = s\big]
+\end{aligned}"""
+)
+st.caption(
+    r"Dropping $r_0, \dots, r_{t-1}$ from step $t$'s credit removes terms whose expectation is "
+    r"zero (a past reward is independent of a later action's score), and so does subtracting "
+    r"$V_t(s_t)$, which depends on the state only: all three estimate the same gradient."
+)
+
+try:
+    spec = cached.episodes_spec(horizon, theta, rewards, "return")
+    summary = cached.exact_summary(spec)
+    with st.spinner(f"Rolling out {credit_count * n * reps:,} episodes…", show_time=True):
+        comparison = cached.credit_comparison(horizon, theta, rewards, n, reps, seed)
+    exact_by_horizon = cached.horizon_exact(HORIZONS, theta, rewards)
+except ValueError as error:
+    show_input_error(error, "pick values inside the controls' ranges.")
+    st.stop()
+
+st.subheader("Exact values")
+metric_columns = st.columns(POSITIONS + 1)
+metric_columns[0].metric(f"E[R], T = {horizon} (exact)", f"{summary['expected_value'].iloc[0]:.6g}")
+for column, row in zip(metric_columns[1:], summary.itertuples(), strict=True):
+    column.metric(f"∂E[R]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+
+st.subheader("Unbiased: every credit estimates the same gradient")
+gradient_checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
+variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
+credit_titles = comparison["credit"].map(CREDIT_TITLES)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "credit": credit_titles,
+            "parameter": comparison["param"],
+            "mean estimate (MC ± SE)": plus_minus_column(comparison, "mean", "mean_standard_error"),
+            "exact gradient": comparison["exact_gradient"],
+            CHECK_COLUMN: labels(gradient_checks),
+        }
+    ),
+    hide_index=True,
+    column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
+)
+summary_badge(gradient_checks, "Mean estimate vs exact gradient")
+st.altair_chart(
+    estimates_vs_exact_chart(
+        comparison.assign(credit=credit_titles),
+        "credit",
+        category_title="credit",
+        value_title="ĝ (reward / unit θ)",
+        estimate="mean",
+        standard_error="mean_standard_error",
+        exact="exact_gradient",
+    ),
+    width="content",
+)
+st.caption(
+    f"Dots: the mean of {reps:,} estimates, each from n = {n} episodes, ± 2 SE; black ticks: the "
+    "exact gradient by enumerating all 2^T episodes. The three credits use the same episodes."
+)
+
+st.subheader(f"Variance of the n = {n} estimate at T = {horizon}")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "credit": credit_titles,
+            "parameter": comparison["param"],
+            "Var[ĝₙ] (MC ± SE)": plus_minus_column(
+                comparison, "variance", "variance_standard_error"
+            ),
+            "Var[ĝₙ] (exact)": comparison["exact_variance"],
+            CHECK_COLUMN: labels(variance_checks),
+            "reduction vs whole return (exact)": comparison["variance_reduction"],
+        }
+    ),
+    hide_index=True,
+    column_config={
+        "Var[ĝₙ] (exact)": st.column_config.NumberColumn(format="%.5g"),
+        "reduction vs whole return (exact)": st.column_config.NumberColumn(
+            format="%.3g", help="Var[whole return] / Var[this credit]; ∞ means zero variance."
+        ),
+    },
+)
+summary_badge(
+    variance_checks,
+    "Variance vs exact",
+    caveat=rough_variance_caveat(comparison, "variance", "variance_standard_error"),
+)
+
+st.subheader("Variance as the horizon grows")
+progress = st.progress(0.0, text="Rolling out episodes for each horizon…")
+points = []
+for done, steps in enumerate(HORIZONS, start=1):
+    points.append(cached.horizon_point(steps, theta, rewards, per_horizon, seed))
+    progress.progress(done / len(HORIZONS), text=f"Rolled out T = 1 … {steps}")
+progress.empty()
+monte_carlo = pd.concat(points, ignore_index=True)
+st.altair_chart(horizon_variance_chart(exact_by_horizon, monte_carlo), width="content")
+horizon_checks = check_rows(monte_carlo, "variance", "exact_variance", "variance_standard_error")
+summary_badge(
+    horizon_checks,
+    "Per-sample variances on the chart vs exact",
+    caveat=rough_variance_caveat(monte_carlo, "variance", "variance_standard_error"),
+)
+longest = exact_by_horizon[exact_by_horizon["horizon"] == HORIZONS[-1]]
+totals = longest.drop_duplicates("credit").set_index("credit")["total_variance"]
+st.markdown(
+    f"**Total variance of one episode's term at T = {HORIZONS[-1]}** (exact, summed over the "
+    "parameters):"
+)
+for column, (credit, total) in zip(st.columns(len(totals)), totals.items(), strict=True):
+    column.metric(CREDIT_TITLES[credit], f"{total:.4g}")
+st.caption(
+    "Lines: exact variance of one episode's term per parameter, by enumerating all 2^T episodes; "
+    f"dots: Monte Carlo from {per_horizon:,} episodes per T ± 2 SE (log scale; zero variances, "
+    "e.g. of a position the chain cannot reach yet, are not drawn). Total variance = the sum "
+    "over parameters."
+)
+
+st.subheader("Export")
+problem_code = (
+    "core.Episodes(horizon={horizon}, theta={theta!r}, state_rewards={rewards!r}, credit=credit)"
+)
+export_results(
+    comparison,
+    "credit_comparison.csv",
+    f"""import pandas as pd
+
+import core
+
+table = pd.concat(
+    core.variance_curve(
+        {problem_code.format(horizon=horizon, theta=theta, rewards=rewards)},
+        [{n}],
+        {reps},
+        seed={seed},
+    ).assign(credit=credit)
+    for credit in core.CREDITS
+)""",
+    "credit: return / reward_to_go / advantage (reward-to-go − V); n: episodes per estimate; "
+    "param; mean ± mean_standard_error: mean of reps estimates; exact_gradient; variance ± "
+    "variance_standard_error: variance of the n-episode estimate (reward² per unit θ²); "
+    "exact_variance; variance_reduction: exact Var[return] / Var[this credit] (added by the page).",
+    key="export-credits",
+)
+export_results(
+    exact_by_horizon,
+    "horizon_study_exact.csv",
+    f"""import core
+
+exact = core.horizon_study(range(1, {HORIZONS[-1] + 1}), theta={theta!r}, state_rewards={rewards!r})""",
+    "horizon: T; credit; param; exact_gradient; exact_variance: exact variance of one episode's "
+    "term; total_variance: summed over params.",
+    key="export-horizon-exact",
+)
+export_results(
+    monte_carlo,
+    "horizon_study_monte_carlo.csv",
+    f"""import pandas as pd
+
+import core
+
+points = pd.concat(
+    core.variance_curve(
+        {problem_code.format(horizon="horizon", theta=theta, rewards=rewards)},
+        [1],
+        {per_horizon},
+        seed={seed},
+    ).assign(credit=credit, horizon=horizon)
+    for horizon in range(1, {HORIZONS[-1] + 1})
+    for credit in core.CREDITS
+)""",
+    "horizon: T; credit; param; mean: mean of the per-episode terms; variance ± "
+    "variance_standard_error: per-sample variance (MC); exact_variance.",
+    key="export-horizon-mc",
+)
+
+what_to_notice(
+    "All three credits agree with the exact gradient within their error bars: dropping past "
+    "rewards and subtracting V(s) never bias the estimate.",
+    "With the whole return every step is credited with rewards it could not have caused, so the "
+    "variance grows fastest with T; reward-to-go grows more slowly, and reward-to-go − V "
+    "slowest of all (compare the total variances at T = 12).",
+    "Parameters of positions the chain cannot reach within T steps have zero gradient and zero "
+    "variance — there is nothing to learn about them yet.",
+)

@@ -1,0 +1,135 @@
+"""AppTest of the Trajectories page: every credit unbiased against the exact gradient, variance as
+the horizon grows, every control, links."""
+
+import pytest
+
+import core
+from tests.app.page_runner import assert_healthy, run_page
+
+PAGE = "pages/6_Trajectories.py"
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_defaults_show_the_exact_return_and_gradient_of_five_step_episodes(default_page):
+    assert_healthy(default_page)
+    episodes = core.Episodes(5, (0.0, 0.0, 0.0), (0.0, 0.5, 1.0))
+    shown = metrics(default_page)
+    assert shown["E[R], T = 5 (exact)"] == f"{episodes.expected_value():.6g}" == "2.01562"
+    gradient = episodes.exact_gradient()
+    assert shown["∂E[R]/∂theta_0 (exact)"] == f"{gradient[0]:.6g}" == "0.585938"
+    assert shown["∂E[R]/∂theta_2 (exact)"] == "0.140625"
+
+
+def test_defaults_check_every_credit_against_the_same_exact_gradient(default_page):
+    gradients, variances = (frame.value for frame in default_page.dataframe)
+    assert list(gradients["credit"].unique()) == [
+        "whole return",
+        "reward-to-go",
+        "reward-to-go − V(s)",
+    ]
+    assert list(gradients["exact gradient"]) == pytest.approx([0.5859375, 0.5625, 0.140625] * 3)
+    assert all(label.startswith("✓") for label in gradients.iloc[:, -1])
+    assert all(label.startswith("✓") for label in variances.iloc[:, 4])
+    # Reward-to-go − V has the smallest exact variance for every parameter.
+    by_credit = variances.groupby("credit", sort=False)["Var[ĝₙ] (exact)"].apply(list)
+    assert all(
+        a > b > c
+        for a, b, c in zip(
+            by_credit["whole return"],
+            by_credit["reward-to-go"],
+            by_credit["reward-to-go − V(s)"],
+            strict=True,
+        )
+    )
+    badges = [element.value for element in default_page.success]
+    assert any("Mean estimate vs exact gradient — 9 of 9 checks pass" in text for text in badges)
+
+
+def test_defaults_show_the_variance_growing_with_the_horizon(default_page):
+    exact = core.horizon_study([12])
+    totals = exact.drop_duplicates("credit").set_index("credit")["total_variance"]
+    shown = metrics(default_page)
+    assert shown["whole return"] == f"{totals['return']:.4g}" == "106.4"
+    assert shown["reward-to-go"] == f"{totals['reward_to_go']:.4g}"
+    assert shown["reward-to-go − V(s)"] == f"{totals['advantage']:.4g}"
+    assert len(default_page.get("vega_lite_chart")) == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value"),
+    [
+        ("slider", "T", 1),
+        ("slider", "T", 12),
+        ("slider", "theta0", 4.0),
+        ("slider", "theta1", -4.0),
+        ("slider", "theta2", 2.5),
+        ("number_input", "reward0", -10.0),
+        ("number_input", "reward2", 10.0),
+        ("slider", "n", 1),
+        ("slider", "n", 1000),
+        ("select_slider", "reps", 100),
+        ("select_slider", "per_T", 500),
+        ("number_input", "seed", 2024),
+    ],
+)
+def test_each_control_reruns_without_error(kind, key, value):
+    app = run_page(PAGE)
+    getattr(app, kind)(key=key).set_value(value).run()
+    assert not app.exception
+    assert len(app.dataframe) == 2
+
+
+def test_at_one_step_the_value_baseline_leaves_no_variance():
+    # T = 1 from position 0: the terms (r(a) − V)·(a − ½) are ¼·½ = 0.125 for both actions.
+    app = run_page(PAGE, {"T": 1})
+    assert_healthy(app)
+    variances = app.dataframe[1].value
+    advantage = variances[variances["credit"] == "reward-to-go − V(s)"]
+    assert list(advantage["Var[ĝₙ] (exact)"]) == [0.0, 0.0, 0.0]
+
+
+def test_query_params_restore_the_view():
+    query = {
+        "T": 8,
+        "theta0": 1.5,
+        "theta2": -0.5,
+        "reward1": 2.0,
+        "n": 20,
+        "reps": 500,
+        "per_T": 1_000,
+        "seed": 11,
+    }
+    app = run_page(PAGE, query)
+    assert not app.exception
+    assert app.slider(key="T").value == 8
+    assert app.slider(key="theta0").value == 1.5
+    assert app.slider(key="theta2").value == -0.5
+    assert app.number_input(key="reward1").value == 2.0
+    assert app.slider(key="n").value == 20
+    assert app.select_slider(key="reps").value == 500
+    assert app.select_slider(key="per_T").value == 1_000
+    assert app.number_input(key="seed").value == 11
+    episodes = core.Episodes(8, (1.5, 0.0, -0.5), (0.0, 2.0, 1.0))
+    assert metrics(app)["E[R], T = 8 (exact)"] == f"{episodes.expected_value():.6g}"
+    code = "\n".join(element.value for element in app.code)
+    assert "theta=(1.5, 0.0, -0.5), state_rewards=(0.0, 2.0, 1.0)" in code
+    assert "[20],\n        500,\n        seed=11," in code
+
+
+def test_garbage_query_values_fall_back_to_the_defaults():
+    app = run_page(PAGE, {"T": "99", "theta1": "x", "n": "0", "reps": "3", "per_T": "-5"})
+    assert_healthy(app)
+    assert app.slider(key="T").value == 5
+    assert app.slider(key="theta1").value == 0.0
+    assert app.slider(key="n").value == 10
+    assert app.select_slider(key="reps").value == 1_000
+    assert app.select_slider(key="per_T").value == 2_000
+    assert metrics(app)["E[R], T = 5 (exact)"] == "2.01562"

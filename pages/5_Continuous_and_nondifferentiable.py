@@ -17,17 +17,11 @@ from ui.agreement import (
 from ui.charts import ESTIMATOR_TITLES, cost_density_chart, estimator_comparison_chart
 from ui.common import page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, gaussian_controls, seed_input, work_caption
+from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export_results
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 ESTIMATOR_COUNT = len(core.ESTIMATORS)
-
-
-def custom_cost_input() -> cached.ProblemSpec | None:
-    """The place for a visitor's own cost f(x) (a text input parsed by core.parse_expression,
-    issue 5). It returns the spec of a Gaussian with that cost when one is entered, None to use
-    the named cost chosen above; until the input is added, always None."""
-    return None
 
 
 page_header(
@@ -43,7 +37,7 @@ page_header(
 with st.sidebar:
     st.header("Gaussian and cost")
     spec = gaussian_controls()
-    spec = custom_cost_input() or spec
+    spec = custom_cost_input(spec)  # the visitor's own f(x), checked by core.parse_expression
 
     st.header("Monte Carlo")
     n = st.select_slider("Samples n", SAMPLE_SIZES, value=2_000, key="n", bind=URL)
@@ -98,7 +92,9 @@ try:
         caveat = cached.rare_outcome_warning(spec, n)
 except ValueError as error:
     show_input_error(
-        error, "for the bump cost k must be > 0; leave k empty to use the cost's default."
+        error,
+        custom_cost_fix(spec)
+        or "for the bump cost k must be > 0; leave k empty to use the cost's default.",
     )
     st.stop()
 

@@ -1,0 +1,59 @@
+"""AppTest of the custom cost f(x) on the Continuous page: exact values, the pathwise reason,
+and hostile formulas rejected in place with the page carrying on."""
+
+import math
+
+import pytest
+from scipy import special
+
+from tests.app.page_runner import run_page, shown_text
+
+PAGE = "pages/5_Continuous_and_nondifferentiable.py"
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_a_typed_cost_gets_exact_values_and_the_reason_pathwise_is_unavailable():
+    app = run_page(PAGE, {"f": "sin(3*x) + (x > 1)", "mu": "0.5", "sigma": "1.5"})
+    assert not app.exception
+    mu, sigma = 0.5, 1.5
+    expected = math.sin(3 * mu) * math.exp(-4.5 * sigma**2) + special.ndtr((mu - 1) / sigma)
+    assert float(metrics(app)["E[f(x)] (exact)"]) == pytest.approx(expected, rel=1e-5)
+    text = shown_text(app)
+    assert "The cost f(x) = sin(3*x) + (x > 1) under N(μ, σ²)" in text
+    assert "split at x = 1" in text
+    assert "f jumps where 'x > 1' (column 13)" in text
+    assert "cost=core.parse_expression('sin(3*x) + (x > 1)')" in text
+
+
+def test_a_smooth_typed_cost_runs_all_three_estimators():
+    app = run_page(PAGE, {"f": "abs(x - 2)**1.5"})
+    assert not app.exception
+    assert "central differences, h = 1e-05·max(1, |x|)" in shown_text(app)
+    gradients, variances = app.dataframe[0].value, app.dataframe[1].value
+    for table in (gradients, variances):
+        assert set(table["estimator"]) == {"score function", "pathwise", "measure-valued"}
+        estimates = table[[c for c in table.columns if "MC ± SE" in c][0]]
+        assert "not available" not in set(estimates)
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        ("__import__('os').system('echo pwned')", "attribute access"),
+        ("().__class__.__mro__", "attribute access"),
+        ("9**9**9", "power tower"),
+        ("1/(x - 0.3)", "blows up"),
+        ("3x", "write 3*x"),
+    ],
+)
+def test_a_hostile_formula_is_rejected_in_place_and_the_named_cost_is_used(formula, message):
+    app = run_page(PAGE, {"f": formula})
+    assert not app.exception
+    errors = [element.value for element in app.error]
+    assert any(message in text and "How to fix" in text for text in errors), errors
+    text = shown_text(app)
+    assert "Showing the named cost above until the formula is fixed." in text
+    assert "The cost f(x) = (x − k)², k = 0 under N(μ, σ²)" in text

@@ -1,0 +1,77 @@
+"""The visitor's own cost f(x): a text input checked by core.parse_expression.
+
+The text never reaches `eval`; core walks its syntax tree and accepts only numbers, x, arithmetic,
+comparisons and a fixed list of NumPy functions (`core.expressions.ALLOWED_SUMMARY`). A rejected
+formula is shown under the input with the reason and its column, and the page carries on with
+the named cost chosen above.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import core
+from core import expressions
+from ui.cached_456 import ProblemSpec, custom_gaussian_spec
+from ui.common import show_input_error
+
+URL = "query-params"
+EXAMPLES = ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "where(x > 0, sqrt(x), 0)")
+FIX = (
+    "use x as the variable, numbers, + - * / and ** with a number as exponent, comparisons "
+    "such as (x > 1), and the functions "
+    + ", ".join(expressions.FUNCTIONS)
+    + f"; for example {EXAMPLES[0]} or {EXAMPLES[1]}. f must be finite for every x in "
+    f"[−{expressions.PROBE_RANGE:g}, {expressions.PROBE_RANGE:g}]. Clear the box to use the "
+    "named cost."
+)
+
+
+def custom_cost_input(spec: ProblemSpec) -> ProblemSpec:
+    """A text input for f(x); returns the Gaussian spec with that cost, or `spec` unchanged when
+    the box is empty or the formula is rejected (the reason is shown under the box)."""
+    text = st.text_input(
+        "Or type your own cost f(x)",
+        key="f",
+        bind=URL,
+        max_chars=expressions.MAX_LENGTH,
+        placeholder=f"e.g. {EXAMPLES[0]}",
+        help="Replaces the cost above. Allowed: " + expressions.ALLOWED_SUMMARY + ".",
+    )
+    if not text or not text.strip():
+        return spec
+    try:
+        parsed = core.parse_expression(text)
+    except ValueError as error:
+        show_input_error(error, FIX)
+        st.caption("Showing the named cost above until the formula is fixed.")
+        return spec
+    st.caption(custom_cost_note(parsed))
+    _, mu, sigma, *_ = spec
+    return custom_gaussian_spec(mu, sigma, parsed.text)
+
+
+def custom_cost_note(parsed: core.ParsedExpression) -> str:
+    """How core treats the formula: exact values by quadrature, and the pathwise gradient."""
+    jumps = ", ".join(f"{point:g}" for point in parsed.breakpoints[:6])
+    more = "…" if len(parsed.breakpoints) > 6 else ""
+    split = f", split at x = {jumps}{more}" if jumps else ""
+    if parsed.derivative is None:
+        pathwise = "pathwise gradient unavailable: f jumps"
+    else:
+        pathwise = (
+            f"pathwise gradient via f′ by central differences, h = "
+            f"{expressions.DERIVATIVE_STEP:g}·max(1, |x|)"
+        )
+    return f"Using {parsed.formula}: exact values by adaptive quadrature{split}; {pathwise}."
+
+
+def custom_cost_fix(spec: ProblemSpec) -> str | None:
+    """How to fix a custom cost that failed while computing, or None for a named cost."""
+    if spec[0] != "gaussian_formula":
+        return None
+    return (
+        "exact values integrate f over μ ± 40σ, so f must stay finite there and not oscillate "
+        "too fast to integrate: pick a smaller σ or a gentler f(x), or clear the box to use the "
+        "named cost."
+    )

@@ -12,15 +12,30 @@ from ui.common import page_header
 PAGES_DIR = Path(__file__).parent / "pages"
 # What each numbered page shows, in the order a newcomer should read them.
 PAGE_MAP = {
-    1: ("🎰", "Derive it on a two-armed bandit, with your numbers, then check it three ways."),
+    1: (
+        ":material/casino:",
+        "Derive it on a two-armed bandit, with your numbers, then check it three ways.",
+    ),
     2: (
-        "📐",
+        ":material/functions:",
         "The score has mean zero and covariance = Fisher information — measured and checked.",
     ),
-    3: ("📉", "Variance falls as 1/N: measure it on log-log axes, fit the slope, size a study."),
-    4: ("⚖️", "Baselines cut the variance without bias: none, constant, batch mean, RLOO, b*."),
-    5: ("〰️", "Continuous and non-differentiable costs: score vs pathwise vs measure-valued."),
-    6: ("🧭", "Trajectories: REINFORCE with the whole return vs reward-to-go as T grows."),
+    3: (
+        ":material/trending_down:",
+        "Variance falls as 1/N: measure it on log-log axes, fit the slope, size a study.",
+    ),
+    4: (
+        ":material/balance:",
+        "Baselines cut the variance without bias: none, constant, batch mean, RLOO, b*.",
+    ),
+    5: (
+        ":material/show_chart:",
+        "Continuous and non-differentiable costs: score vs pathwise vs measure-valued.",
+    ),
+    6: (
+        ":material/route:",
+        "Trajectories: REINFORCE with the whole return vs reward-to-go as T grows.",
+    ),
 }
 
 page_header(
@@ -69,7 +84,7 @@ for number, (icon, description) in PAGE_MAP.items():
     if not scripts:
         continue
     title = scripts[0].stem.split("_", 1)[1].replace("_", " ")
-    link_col, text_col = st.columns([1, 3])
+    link_col, text_col = st.columns([1, 2], vertical_alignment="center")
     with link_col:
         st.page_link(f"pages/{scripts[0].name}", label=f"{number}. {title}", icon=icon)
     with text_col:

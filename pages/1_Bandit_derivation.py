@@ -7,7 +7,7 @@ import streamlit as st
 import core
 from ui import cached
 from ui.cached_456 import bandit_spec, problem_code
-from ui.charts import ascent_chart, objective_chart, running_mean_chart
+from ui.charts import ascent_chart, gradient_panel, objective_panel, running_mean_chart
 from ui.common import check_badge, page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, seed_input, work_caption
 from ui.exports import export_results
@@ -70,29 +70,29 @@ st.header("1 · The derivation, with your numbers")
 s, one_minus_s = tex_number(d["prob_one"]), tex_number(d["prob_zero"])
 st.latex(
     rf"""\begin{{aligned}}
-\pi_\theta(1) &= \sigma(\theta) = \sigma({tex_number(theta)}) = {s},
-  \qquad \pi_\theta(0) = 1 - \sigma(\theta) = {one_minus_s}
+\pi_\theta(1) &= \sigma(\theta) = \sigma({tex_number(theta)}) = {s}
   && \text{{the policy}} \\
-\log \pi_\theta(1) &= \log \sigma(\theta) = {tex_number(d["log_prob_one"])},
-  \qquad \log \pi_\theta(0) = \log\big(1 - \sigma(\theta)\big) = {tex_number(d["log_prob_zero"])}
+\pi_\theta(0) &= 1 - \sigma(\theta) = {one_minus_s} \\[4pt]
+\log \pi_\theta(1) &= \log \sigma(\theta) = {tex_number(d["log_prob_one"])}
   && \text{{log-likelihoods}} \\
-\nabla_\theta \log \pi_\theta(1) &= 1 - \sigma(\theta) = {tex_number(d["score_one"])},
-  \qquad \nabla_\theta \log \pi_\theta(0) = -\sigma(\theta) = {tex_number(d["score_zero"])}
-  && \text{{because }} \sigma' = \sigma(1 - \sigma) \\
+\log \pi_\theta(0) &= \log\big(1 - \sigma(\theta)\big) = {tex_number(d["log_prob_zero"])} \\[4pt]
+\nabla_\theta \log \pi_\theta(1) &= 1 - \sigma(\theta) = {tex_number(d["score_one"])}
+  && \text{{their gradients, as }} \sigma' = \sigma(1 - \sigma) \\
+\nabla_\theta \log \pi_\theta(0) &= -\sigma(\theta) = {tex_number(d["score_zero"])} \\[4pt]
 \nabla_\theta J(\theta) &= \mathbb{{E}}_{{a \sim \pi_\theta}}
   \big[r(a)\, \nabla_\theta \log \pi_\theta(a)\big]
   && \text{{the log-derivative trick}} \\
 &= \pi_\theta(1)\, r(1)\, \big(1 - \sigma(\theta)\big)
   + \pi_\theta(0)\, r(0)\, \big(-\sigma(\theta)\big)
-  && \text{{the expectation over two arms}} \\
+  && \text{{the expectation over both arms}} \\
 &= {s} \cdot {tex_factor(r1)} \cdot {tex_factor(d["score_one"])}
   + {one_minus_s} \cdot {tex_factor(r0)} \cdot {tex_factor(d["score_zero"])}
-  = {tex_number(d["weighted_term_one"])} + {tex_factor(d["weighted_term_zero"])}
   && \text{{your numbers}} \\
+&= {tex_number(d["weighted_term_one"])} + {tex_factor(d["weighted_term_zero"])} \\[4pt]
 &= \big(r(1) - r(0)\big)\, \sigma(\theta)\big(1 - \sigma(\theta)\big)
-  = ({tex_number(r1)} - {tex_factor(r0)}) \cdot {tex_number(d["sigmoid_slope"])}
+  && \text{{collect the terms}} \\
+&= ({tex_number(r1)} - {tex_factor(r0)}) \cdot {tex_number(d["sigmoid_slope"])}
   = \mathbf{{{tex_number(exact, 6)}}}
-  && \text{{collect the terms}}
 \end{{aligned}}"""
 )
 st.caption(
@@ -126,7 +126,7 @@ with fd_col:
 
 # --- 3. with numbers ----------------------------------------------------------------------------
 st.header("3 · With numbers: the first draws")
-table_col, chart_col = st.columns([5, 6])
+table_col, chart_col = st.columns([3, 2])
 with table_col:
     first = draws[draws["draw"] <= TABLE_ROWS]
     st.dataframe(
@@ -139,9 +139,12 @@ with table_col:
                 "r(a)·∇θ log π(a)": first["term"],
                 "running mean": first["running_mean"],
             }
-        ).style.format(precision=4),
+        ),
         hide_index=True,
-        width="stretch",
+        column_config={
+            name: st.column_config.NumberColumn(format="%.3f")
+            for name in ("r(a)", "∇θ log π(a)", "r(a)·∇θ log π(a)", "running mean")
+        },
     )
     st.caption(
         f"Each draw's term r(a)·∇θ log π(a) is an unbiased one-sample estimate of ∇J = "
@@ -175,12 +178,18 @@ export_results(
 st.header("4 · J(θ) and ∇J(θ) across θ")
 checks = pd.DataFrame(
     {
-        "method": ["exact", f"Monte Carlo (n = {n:,}) ± 2 SE", "finite difference"],
+        "method": ["exact", "Monte Carlo ± 2 SE", "finite difference"],
         "gradient": [exact, estimate, float(fd["finite_difference"])],
         "standard_error": [0.0, standard_error, 0.0],
     }
 )
-st.altair_chart(objective_chart(curve, checks, theta=theta), width="stretch")
+objective_col, gradient_col = st.columns(2)
+with objective_col:
+    st.markdown("**Objective J(θ)**")
+    st.altair_chart(objective_panel(curve, theta=theta), width="stretch")
+with gradient_col:
+    st.markdown("**Gradient ∇J(θ)**")
+    st.altair_chart(gradient_panel(curve, checks, theta=theta), width="stretch")
 st.caption(
     "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
     "flattens as the policy becomes certain."

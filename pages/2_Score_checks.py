@@ -41,7 +41,8 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Distribution")
-    choice = problem_controls()
+    # The score and its moments do not depend on the reward, so no reward controls here.
+    choice = problem_controls(rewards=False)
     if choice.note:
         st.caption(choice.note)
     st.header("Sampling")
@@ -124,6 +125,10 @@ fisher = fisher.assign(
     cell=interval_column(fisher),
     check=labels(fisher_checks),
 )
+fisher["interval_check"] = [
+    f"{interval.split(' ', 1)[1]}  {label}"
+    for interval, label in zip(fisher["cell"], fisher["check"], strict=True)
+]
 
 
 def matrix(column: str) -> pd.DataFrame:
@@ -151,10 +156,10 @@ else:
         st.markdown("**Exact Fisher information I(θ)**")
         st.dataframe(matrix("exact").style.format("{:.4g}"), width="stretch")
     with estimate_col:
-        st.markdown(f"**Monte Carlo mean of s sᵀ, n = {n:,} [95% CI]**")
-        st.dataframe(matrix("cell"), width="stretch")
-    st.markdown("**Each entry checked: |MC − exact| in standard errors**")
-    st.dataframe(matrix("check"), width="stretch")
+        st.markdown(f"**Monte Carlo mean of s sᵀ, n = {n:,}**")
+        st.dataframe(matrix("estimate").style.format("{:.4g}"), width="stretch")
+    st.markdown("**Each Monte Carlo entry: its 95% CI, and |MC − exact| in standard errors**")
+    st.dataframe(matrix("interval_check"), width="stretch")
 summary_badge(fisher_checks, "Cov[s] = I(θ)")
 export_results(
     check,
@@ -168,21 +173,18 @@ export_results(
 
 # --- 3. draw by draw ----------------------------------------------------------------------------
 st.header("3 · Draw by draw")
-histogram_col, running_col = st.columns(2)
-with histogram_col:
-    st.markdown("**Histogram of score values**")
-    st.altair_chart(score_histogram_chart(sample), width="stretch")
-    st.caption(
-        "Positive and negative scores balance exactly: the mean is zero (dashed). A discrete "
-        "distribution's score takes only a few values, one per outcome."
-    )
-with running_col:
-    st.markdown("**Running mean of s converging to 0**")
-    st.altair_chart(score_running_mean_chart(trace), width="stretch")
-    st.caption(
-        "Shaded: the exact ±2·√(I_jj/N) band — the score's variance is the Fisher information, "
-        "so the running mean leaves the band about 1 time in 20."
-    )
+st.markdown("**Histogram of score values**")
+st.altair_chart(score_histogram_chart(sample), width="stretch")
+st.caption(
+    "Positive and negative scores balance exactly: the mean is zero (dashed). A discrete "
+    "distribution's score takes only a few values, one per outcome."
+)
+st.markdown("**Running mean of s converging to 0**")
+st.altair_chart(score_running_mean_chart(trace), width="stretch")
+st.caption(
+    "Shaded: the exact ±2·√(I_jj/N) band — the score's variance is the Fisher information, "
+    "so the running mean leaves the band only about 1 time in 20."
+)
 export_results(
     trace,
     "score_running_mean.csv",

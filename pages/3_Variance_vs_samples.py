@@ -231,10 +231,12 @@ export_results(
 
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
-spread_param = st.selectbox(
-    "parameter", problem.params, key="param", bind=URL,
-    help="Whose estimates the histograms show.",
-)  # fmt: skip
+spread_param = problem.params[0]
+if len(problem.params) > 1:
+    spread_param = st.selectbox(
+        "parameter", problem.params, key="param", bind=URL,
+        help="Whose estimates the histograms show.",
+    )  # fmt: skip
 estimates = pd.concat(
     [
         cached.sweep_estimates(spec, n, reps, e, baseline_for(e), seed)
@@ -246,14 +248,15 @@ estimates = pd.concat(
 st.altair_chart(
     spread_chart(
         estimates[estimates["param"] == spread_param],
-        value_title=f"estimate ĝ_N of ∂J/∂{spread_param} (gradient units)",
+        value_title=f"ĝ_N of ∂J/∂{spread_param}",
     ),
     width="stretch",
 )
 st.caption(
-    "Each panel: histogram of the N-sample estimates at one N (the draws behind that N's point "
-    "above). Solid black: the exact gradient; dashed: exact ±2 SE. Each 100-fold increase in "
-    "N narrows the histogram 10-fold."
+    f"Each dot: one of the {reps:,} N-sample estimates ĝ_N of ∂J/∂{spread_param} "
+    "(gradient units) at that N — the draws behind that N's point above, jittered sideways. "
+    "Black tick: the exact gradient; black bar: exact ±2 SE. A 100-fold increase in N "
+    "narrows the spread 10-fold."
 )
 
 # --- 4. how many samples for a target -----------------------------------------------------------
@@ -272,7 +275,9 @@ st.dataframe(
                 "— (∇J = 0)" if math.isnan(n) else ("> 10^15" if math.isinf(n) else f"{int(n):,}")
                 for n in needed["n_needed"]
             ],
-            "relative error at that N (exact)": needed["achieved_relative_error"],
+            "relative error at that N (exact)": [
+                "—" if math.isnan(e) else f"{e:.4g}" for e in needed["achieved_relative_error"]
+            ],
         }
     ),
     hide_index=True,

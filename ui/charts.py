@@ -454,57 +454,78 @@ def running_mean_chart(
     return alt.layer(band, exact, running).properties(height=260)
 
 
-def objective_chart(
-    curve: pd.DataFrame,
-    checks: pd.DataFrame,
-    *,
-    theta: float,
-    objective_title: str = "J(θ) = E[r(a)] (reward units)",
-    gradient_title: str = "∇J(θ) (reward units per unit θ)",
-) -> alt.HConcatChart:
-    """J(θ) and ∇J(θ) over a θ sweep (core.objective_curve) with the current θ marked; on the
-    gradient panel, each check of ∇J at θ (`checks`: method, gradient, standard_error) as a
-    point with ±2 SE error bars (zero-width for exact and finite-difference values)."""
-    x = alt.X("value:Q", title="θ (logit of p(a = 1), unitless)")
-    rule = alt.Chart(pd.DataFrame({"value": [theta]})).mark_rule(strokeDash=[4, 4], color="gray")
-    curve_tooltip = [
+THETA_AXIS_TITLE = "θ (logit of p(a = 1), unitless)"
+
+
+def objective_panel(
+    curve: pd.DataFrame, *, theta: float, title: str = "J(θ) = E[r(a)] (reward units)"
+) -> alt.LayerChart:
+    """J(θ) over a θ sweep (core.objective_curve) with the current θ marked (rule and dot)."""
+    x = alt.X("value:Q", title=THETA_AXIS_TITLE)
+    tooltip = [
         alt.Tooltip("value:Q", title="θ", format=".3f"),
         alt.Tooltip("expected_value:Q", title="J(θ)", format=".5g"),
         alt.Tooltip("exact_gradient:Q", title="∇J(θ)", format=".5g"),
     ]
-    base = alt.Chart(downsample(curve)).encode(x=x, tooltip=curve_tooltip)
     here = curve.iloc[[int((curve["value"] - theta).abs().to_numpy().argmin())]]
-    objective = alt.layer(
-        base.mark_line().encode(y=alt.Y("expected_value:Q", title=objective_title)),
+    rule = alt.Chart(pd.DataFrame({"value": [theta]})).mark_rule(strokeDash=[4, 4], color="gray")
+    return alt.layer(
+        alt.Chart(downsample(curve))
+        .mark_line()
+        .encode(x=x, y=alt.Y("expected_value:Q", title=title), tooltip=tooltip),
         rule.encode(x="value:Q"),
         alt.Chart(here)
         .mark_point(filled=True, size=90, color="black")
-        .encode(x=x, y="expected_value:Q", tooltip=curve_tooltip),
-    ).properties(title="Objective J(θ)", height=260)
+        .encode(x=x, y="expected_value:Q", tooltip=tooltip),
+    ).properties(height=280)
+
+
+def gradient_panel(
+    curve: pd.DataFrame,
+    checks: pd.DataFrame,
+    *,
+    theta: float,
+    title: str = "∇J(θ) (reward units per unit θ)",
+) -> alt.LayerChart:
+    """Exact ∇J(θ) over a θ sweep (core.objective_curve) with, at the current θ, each check of
+    it (`checks`: method, gradient, standard_error) as a marker with ±2 SE error bars
+    (zero-width for exact and finite-difference values); legend below."""
+    x = alt.X("value:Q", title=THETA_AXIS_TITLE)
+    curve_tooltip = [
+        alt.Tooltip("value:Q", title="θ", format=".3f"),
+        alt.Tooltip("exact_gradient:Q", title="exact ∇J(θ)", format=".5g"),
+    ]
     marks = _with_error_bars(checks, "gradient", "standard_error").assign(value=theta)
     order = list(dict.fromkeys(marks["method"]))
-    color = alt.Color("method:N", sort=order, title="at the current θ")
+    # One horizontal row under the plot: a taller legend would squeeze the plot, since
+    # Streamlit fits plot and legend together into the chart's height.
+    legend = alt.Legend(orient="bottom", direction="horizontal", title=None, columns=3)
+    color = alt.Color("method:N", sort=order, legend=legend)
+    shape = alt.Shape("method:N", sort=order, legend=legend)
     mark_tooltip = [
         alt.Tooltip("method:N", title="value"),
         alt.Tooltip("gradient:Q", title="∇J(θ)", format=".6g"),
         alt.Tooltip("standard_error:Q", title="standard error", format=".3g"),
     ]
     mark_base = alt.Chart(marks).encode(x=x, color=color, tooltip=mark_tooltip)
-    gradient = alt.layer(
-        base.mark_line(color="#4c78a8").encode(y=alt.Y("exact_gradient:Q", title=gradient_title)),
+    rule = alt.Chart(pd.DataFrame({"value": [theta]})).mark_rule(strokeDash=[4, 4], color="gray")
+    return alt.layer(
+        alt.Chart(downsample(curve))
+        .mark_line(color="#4c78a8")
+        .encode(x=x, y=alt.Y("exact_gradient:Q", title=title), tooltip=curve_tooltip),
         rule.encode(x="value:Q"),
         mark_base.mark_rule(strokeWidth=3).encode(y="low:Q", y2="high:Q"),
-        mark_base.mark_point(size=110, filled=False, strokeWidth=2).encode(
-            y="gradient:Q", shape=alt.Shape("method:N", sort=order, title="at the current θ")
+        mark_base.mark_point(size=120, filled=False, strokeWidth=2).encode(
+            y="gradient:Q", shape=shape
         ),
-    ).properties(title="Gradient ∇J(θ)", height=260)
-    return alt.hconcat(objective, gradient).resolve_scale(color="independent")
+    ).properties(height=280)
 
 
-def score_histogram_chart(sample: pd.DataFrame, *, width: int = 220) -> alt.FacetChart:
+def score_histogram_chart(sample: pd.DataFrame, *, width: int | None = None) -> alt.FacetChart:
     """Histogram of score values s_j (core.score_trace's `score`), one panel per parameter, with
     the mean-zero line. A discrete distribution's score takes few values: few bars."""
     data = downsample(sample[["param", "score"]])
+    width = width or _panel_width(min(data["param"].nunique(), 3))
     tooltip = [
         alt.Tooltip("param:N", title="parameter"),
         alt.Tooltip("score:Q", bin=alt.Bin(maxbins=40), title="score range"),
@@ -512,12 +533,12 @@ def score_histogram_chart(sample: pd.DataFrame, *, width: int = 220) -> alt.Face
     ]
     bars = (
         alt.Chart()
-        .mark_bar(opacity=0.8)
+        .mark_bar(opacity=0.8, binSpacing=0)
         .encode(
             x=alt.X(
                 "score:Q",
                 bin=alt.Bin(maxbins=40),
-                title="score s = ∂ log p(x|θ)/∂θ_j (per unit θ_j)",
+                title="score s_j (per unit θ_j)",
             ),
             y=alt.Y("count():Q", title="draws"),
             tooltip=tooltip,
@@ -528,14 +549,15 @@ def score_histogram_chart(sample: pd.DataFrame, *, width: int = 220) -> alt.Face
         alt.layer(bars, zero, data=data)
         .properties(width=width, height=200)
         .facet(facet=alt.Facet("param:N", title="parameter"), columns=3)
-        .resolve_scale(x="independent", y="independent")
+        .resolve_scale(x="independent")  # one count axis: every panel has n draws
     )
 
 
-def score_running_mean_chart(trace: pd.DataFrame, *, width: int = 220) -> alt.FacetChart:
+def score_running_mean_chart(trace: pd.DataFrame, *, width: int | None = None) -> alt.FacetChart:
     """Running mean of each score component over draws (log x) shrinking to 0 inside the exact
     ±2·√(I_jj/N) band; one panel per parameter. `trace` is core.score_trace."""
     data = log_thin_groups(trace, "param", "draw")
+    width = width or _panel_width(min(data["param"].nunique(), 3))
     data = data.assign(
         low=-ERROR_BAR_SE * data["exact_standard_error"],
         high=ERROR_BAR_SE * data["exact_standard_error"],
@@ -574,7 +596,7 @@ def fisher_curve_chart(
     """Exact Fisher information I_jj as θ_j sweeps (line; core.objective_curve's
     fisher_information) with Monte Carlo estimates ± 2 SE at a few values (core.fisher_curve)."""
     x = alt.X("value:Q", title=parameter_title)
-    y_title = "Fisher information I_jj (per unit θ_j²)"
+    y_title = "Fisher information I_jj (per θ_j²)"
     line = (
         alt.Chart(downsample(exact))
         .mark_line()
@@ -601,13 +623,14 @@ def fisher_curve_chart(
 
 
 def variance_vs_n_chart(
-    curve: pd.DataFrame, fits: pd.DataFrame, *, width: int = 300
+    curve: pd.DataFrame, fits: pd.DataFrame, *, width: int | None = None
 ) -> alt.FacetChart:
     """Var[ĝ_N] against N on log-log axes: the exact σ²/N line (solid), Monte Carlo variances
     with ±2 SE bands of log Var (points, rules) and the fitted power law (dashed), one panel
     per parameter, colour per estimator. `curve` is core.variance_sweep (several estimators
     concatenated), `fits` has estimator, param, slope, intercept (log10 Var = a + b log10 N)."""
     usable = curve[(curve["variance"] > 0) & (curve["exact_variance"] > 0)]
+    width = width or _panel_width(curve["param"].nunique())
     points = _log_band(usable, "variance", "variance_standard_error")
     fitted = usable[["estimator", "param", "n"]].merge(fits, on=["estimator", "param"])
     fitted = fitted.assign(
@@ -666,43 +689,55 @@ def variance_vs_n_chart(
     )
 
 
-def spread_chart(estimates: pd.DataFrame, *, value_title: str, width: int = 220) -> alt.FacetChart:
-    """Histograms of the individual N-sample estimates (core.sweep_estimates) at a few N, one
-    panel per N on a shared x axis, with the exact gradient (solid) and exact ±2 SE (dashed)."""
+def spread_chart(
+    estimates: pd.DataFrame, *, value_title: str, width: int | None = None
+) -> alt.FacetChart:
+    """The individual N-sample estimates (core.sweep_estimates) as a jittered strip per N on one
+    shared axis, so the spread visibly narrows as N grows; black: the exact gradient (tick) and
+    exact ±2 SE (rule). One panel per estimator."""
+    per_n = MAX_CHART_ROWS // max(1, estimates.groupby(["n", "estimator"]).ngroups)
     data = pd.concat(
-        [downsample(part, MAX_CHART_ROWS // 4) for _, part in estimates.groupby("n", sort=True)],
+        [downsample(part, per_n) for _, part in estimates.groupby(["n", "estimator"], sort=True)],
         ignore_index=True,
     )
     data = _with_error_bars(data, "exact_gradient", "exact_standard_error")
-    color = alt.Color("estimator:N", title="estimator", legend=alt.Legend(orient="bottom"))
-    bars = (
+    width = width or _panel_width(data["estimator"].nunique())
+    x = alt.X("n:O", title="samples per estimate N", axis=alt.Axis(labelAngle=0))
+    y_scale = alt.Scale(zero=False)
+    points = (
         alt.Chart()
-        .mark_bar(opacity=0.55)
+        .transform_calculate(jitter="(random() - 0.5) * 0.6")
+        .mark_circle(size=12, opacity=0.3)
         .encode(
-            x=alt.X("estimate:Q", bin=alt.Bin(maxbins=40), title=value_title),
-            y=alt.Y("count():Q", title="repetitions", stack=None),
-            color=color,
+            x=x,
+            xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
+            y=alt.Y("estimate:Q", title=value_title, scale=y_scale),
+            color=alt.Color("estimator:N", legend=None),
             tooltip=[
                 alt.Tooltip("estimator:N"),
-                alt.Tooltip("estimate:Q", bin=alt.Bin(maxbins=40), title="estimate range"),
-                alt.Tooltip("count():Q", title="repetitions"),
+                alt.Tooltip("n:Q", title="N"),
+                alt.Tooltip("repetition:Q"),
+                alt.Tooltip("estimate:Q", title="estimate ĝ_N", format=".5g"),
             ],
         )
     )
     exact_tooltip = [
-        alt.Tooltip("exact_gradient:Q", title="exact ∇J", format=".5g"),
-        alt.Tooltip("exact_standard_error:Q", title="exact SE", format=".3g"),
+        alt.Tooltip("n:Q", title="N"),
+        alt.Tooltip("mean(exact_gradient):Q", title="exact ∇J", format=".5g"),
+        alt.Tooltip("mean(exact_standard_error):Q", title="exact SE", format=".3g"),
     ]
-    exact = (
+    band = (
         alt.Chart()
         .mark_rule(color="black", strokeWidth=2)
-        .encode(x="mean(exact_gradient):Q", tooltip=exact_tooltip)
+        .encode(x=x, y="mean(low):Q", y2="mean(high):Q", tooltip=exact_tooltip)
     )
-    # One pair of ±2 SE rules per estimator, in its colour: their exact spreads differ.
-    low = alt.Chart().mark_rule(strokeDash=[4, 4]).encode(x="mean(low):Q", color=color)
-    high = alt.Chart().mark_rule(strokeDash=[4, 4]).encode(x="mean(high):Q", color=color)
+    centre = (
+        alt.Chart()
+        .mark_tick(color="black", thickness=3, size=40)
+        .encode(x=x, y="mean(exact_gradient):Q", tooltip=exact_tooltip)
+    )
     return (
-        alt.layer(bars, exact, low, high, data=data)
-        .properties(width=width, height=200)
-        .facet(column=alt.Column("n:O", title="samples per estimate N"))
+        alt.layer(points, band, centre, data=data)
+        .properties(width=width, height=300)
+        .facet(column=alt.Column("estimator:N", title="estimator"))
     )

@@ -29,10 +29,16 @@ def tex_factor(value: float, digits: int = 4) -> str:
 Z_95 = 1.959963984540054
 
 
-def interval_text(estimate: float, standard_error: float, digits: int = 4) -> str:
-    """'0.0123 [−0.0021, 0.0267]': the estimate and its 95% normal confidence interval."""
+def interval_text(estimate: float, standard_error: float) -> str:
+    """'-0.009 [-0.022, 0.005]': the estimate and its 95% normal confidence interval, all
+    with the decimals that two significant figures of the half-width need."""
     half = Z_95 * float(standard_error)
-    return f"{estimate:.{digits}g} [{estimate - half:.{digits}g}, {estimate + half:.{digits}g}]"
+    if not math.isfinite(half) or half <= 0:
+        return f"{estimate:.6g} [exact: zero spread]"
+    decimals = max(0, 1 - math.floor(math.log10(half)))
+    return (
+        f"{estimate:.{decimals}f} [{estimate - half:.{decimals}f}, {estimate + half:.{decimals}f}]"
+    )
 
 
 def interval_column(table, estimate: str = "estimate", standard_error: str = "standard_error"):

@@ -119,5 +119,5 @@ def notice_rejected_link_values(snapshot: LinkSnapshot) -> None:
             + " — so those controls show their defaults (or their nearest valid setting)."
         )
         target = getattr(snapshot, "slot", None) or st
-        target.info(text, icon="🔗")
+        target.info(text, icon=":material/link:")
     st.sidebar.caption(SHARE_NOTE)

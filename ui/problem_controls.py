@@ -35,34 +35,37 @@ class ProblemChoice:
     note: str = ""
 
 
-def bandit_controls() -> ProblemSpec:
-    """θ, r(0) and r(1) of the two-armed bandit (defaults 0, 5, 10: ∇J = 1.25)."""
+def bandit_controls(rewards: bool = True) -> ProblemSpec:
+    """θ, r(0) and r(1) of the two-armed bandit (defaults 0, 5, 10: ∇J = 1.25); without
+    `rewards` only θ (for views the rewards do not change, like the score's moments)."""
     theta = st.slider(
         "θ, the logit of p(a = 1)", -6.0, 6.0, 0.0, 0.1, key="theta", bind=URL,
         help="p(a = 1 | θ) = σ(θ) = 1/(1 + e^(−θ)); θ = 0 picks both arms equally often.",
     )  # fmt: skip
+    if not rewards:
+        return bandit_spec(theta, 5.0, 10.0)
     r0 = st.number_input("r(0), reward of arm 0", -100.0, 100.0, 5.0, 0.5, key="r0", bind=URL)
     r1 = st.number_input("r(1), reward of arm 1", -100.0, 100.0, 10.0, 0.5, key="r1", bind=URL)
     return bandit_spec(theta, r0, r1)
 
 
-def problem_controls(labels: tuple[str, ...] = PROBLEM_LABELS) -> ProblemChoice:
-    """The problem selector and the chosen problem's parameters; call inside `st.sidebar`."""
+def problem_controls(
+    labels: tuple[str, ...] = PROBLEM_LABELS, *, rewards: bool = True
+) -> ProblemChoice:
+    """The problem selector and the chosen problem's parameters; call inside `st.sidebar`.
+    Without `rewards`, the bandit's rewards keep their defaults and get no controls."""
     label = st.selectbox("Distribution", labels, key="problem", bind=URL, help=PROBLEM_HELP)
     if label == BANDIT:
-        theta = st.slider("θ, the logit of p(a = 1)", -6.0, 6.0, 0.0, 0.1, key="theta", bind=URL)
-        r0 = st.number_input("r(0), reward of arm 0", -100.0, 100.0, 5.0, 0.5, key="r0", bind=URL)
-        r1 = st.number_input("r(1), reward of arm 1", -100.0, 100.0, 10.0, 0.5, key="r1", bind=URL)
-        return ProblemChoice(label, bandit_spec(theta, r0, r1))
+        return ProblemChoice(label, bandit_controls(rewards))
     if label == SOFTMAX:
         arms = st.slider("arms K", 2, MAX_ARMS, 3, key="arms", bind=URL)
         logits = tuple(
             st.slider(f"logit of arm {k}", -5.0, 5.0, DEFAULT_LOGITS[k], 0.1, key=f"l{k}", bind=URL)
             for k in range(arms)
         )
-        rewards = tuple(float(k + 1) for k in range(arms))
-        note = f"Arm k pays r(k) = k + 1: rewards {', '.join(f'{r:g}' for r in rewards)}."
-        return ProblemChoice(label, softmax_spec(logits, rewards), note)
+        arm_rewards = tuple(float(k + 1) for k in range(arms))
+        note = f"Arm k pays r(k) = k + 1: rewards {', '.join(f'{r:g}' for r in arm_rewards)}."
+        return ProblemChoice(label, softmax_spec(logits, arm_rewards), note)
     if label == GAUSSIAN:
         return ProblemChoice(label, gaussian_controls())
     dim = st.slider("state dimension d", 1, len(POLICY_TARGET), 2, key="dim", bind=URL)

@@ -4,6 +4,7 @@ import pytest
 
 import core
 from tests.app.page_runner import assert_healthy, run_page, shown_text
+from ui.formatting import interval_text
 
 PAGE = "pages/2_Score_checks.py"
 
@@ -50,7 +51,7 @@ def test_vector_parameters_show_exact_and_estimated_fisher_side_by_side(query, e
     estimated = app.dataframe[2].value
     assert list(estimated.index) == list(exact.index)
     checks = app.dataframe[3].value
-    assert checks.map(lambda text: "✓" in text).all().all()
+    assert checks.map(lambda text: text.startswith("[") and "✓" in text).all().all()
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,13 @@ def test_a_link_restores_every_control_and_the_numbers():
     assert app.selectbox(key="sweep").value == "sigma"
     check = core.score_check(core.Gaussian(0.5, 1.5, "cos"), 2000, seed=7)
     mu_mean = check[(check["quantity"] == "mean score") & (check["row"] == "mu")]
-    assert f"{mu_mean['estimate'].iloc[0]:.4g}" in app.dataframe[0].value.iloc[0, 1]
+    expected = interval_text(mu_mean["estimate"].iloc[0], mu_mean["standard_error"].iloc[0])
+    assert app.dataframe[0].value.iloc[0, 1] == expected
+
+
+def test_the_bandit_score_check_has_no_reward_controls_because_the_score_ignores_rewards():
+    app = run_page(PAGE)
+    assert [widget.key for widget in app.number_input] == ["n", "seed"]
 
 
 def test_garbage_link_values_fall_back_to_defaults_with_a_notice():

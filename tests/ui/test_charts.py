@@ -116,7 +116,7 @@ def test_running_mean_chart_has_a_log_draw_axis_an_exact_line_and_tooltips(bandi
     assert_every_mark_has_a_tooltip(spec)
 
 
-def test_objective_chart_marks_theta_and_shows_each_check_with_error_bars(bandit):
+def test_objective_and_gradient_panels_mark_theta_and_show_each_check_with_error_bars(bandit):
     curve = core.objective_curve(bandit, np.linspace(-6, 6, 241))
     checks = pd.DataFrame(
         {
@@ -125,16 +125,25 @@ def test_objective_chart_marks_theta_and_shows_each_check_with_error_bars(bandit
             "standard_error": [0.0, 0.1, 0.0],
         }
     )
-    spec = charts.objective_chart(curve, checks, theta=0.5).to_dict()
-    assert len(spec["hconcat"]) == 2
-    titles = axis_titles(spec)
-    assert "θ (logit of p(a = 1), unitless)" in titles
-    assert any("reward units" in title for title in titles)
-    rows = [row for data in spec["datasets"].values() for row in data]
+    objective = charts.objective_panel(curve, theta=0.5).to_dict()
+    gradient = charts.gradient_panel(curve, checks, theta=0.5).to_dict()
+    for spec in (objective, gradient):
+        titles = axis_titles(spec)
+        assert "θ (logit of p(a = 1), unitless)" in titles
+        assert any("reward units" in title for title in titles)
+        rows = [row for data in spec["datasets"].values() for row in data]
+        assert any(row.get("value") == 0.5 and set(row) == {"value"} for row in rows)
+        assert_every_mark_has_a_tooltip(spec)
+    rows = [row for data in gradient["datasets"].values() for row in data]
     bars = [row for row in rows if row.get("method") == "Monte Carlo ± 2 SE"]
     assert bars[0]["low"] == pytest.approx(1.1) and bars[0]["high"] == pytest.approx(1.5)
-    assert any(row.get("value") == 0.5 and set(row) == {"value"} for row in rows)
-    assert_every_mark_has_a_tooltip(spec)
+    legends = [
+        channel["legend"]
+        for view in marked_views(gradient)
+        for channel in view.get("encoding", {}).values()
+        if isinstance(channel, dict) and channel.get("legend")
+    ]
+    assert legends and all(legend["orient"] == "bottom" for legend in legends)
 
 
 def test_score_charts_facet_by_parameter_and_cap_the_rows():
@@ -156,7 +165,7 @@ def test_fisher_curve_chart_lays_points_with_error_bars_over_the_exact_line():
     exact = core.objective_curve(problem, np.linspace(0.5, 2, 31), parameter=1)
     points = core.fisher_curve(problem, [0.5, 1.0, 2.0], 500, parameter=1, seed=0)
     spec = charts.fisher_curve_chart(exact, points, parameter_title="σ").to_dict()
-    assert "Fisher information I_jj (per unit θ_j²)" in axis_titles(spec)
+    assert "Fisher information I_jj (per θ_j²)" in axis_titles(spec)
     marks = {view["mark"]["type"] for view in marked_views(spec)}
     assert {"line", "rule", "point"} <= marks
     assert_every_mark_has_a_tooltip(spec)
@@ -191,19 +200,20 @@ def test_variance_chart_leaves_out_zero_variances_that_a_log_axis_cannot_show():
     assert rows == []
 
 
-def test_spread_chart_has_one_panel_per_n_and_exact_rules():
+def test_spread_chart_strips_every_n_on_one_axis_with_exact_band():
     problem = core.Bandit(0.3)
     estimates = pd.concat(
         [core.sweep_estimates(problem, n, 5_000, seed=0) for n in (10, 100, 1000)],
         ignore_index=True,
     )
     spec = charts.spread_chart(estimates, value_title="estimate").to_dict()
-    assert spec["facet"]["column"]["field"] == "n"
+    assert spec["facet"]["column"]["field"] == "estimator"
     assert sum(dataset_sizes(spec).values()) <= charts.MAX_CHART_ROWS
-    rule_fields = {
-        view["encoding"]["x"]["field"]
-        for view in marked_views(spec)
-        if view["mark"]["type"] == "rule"
-    }
-    assert rule_fields == {"exact_gradient", "low", "high"}
+    views = marked_views(spec)
+    assert all(view["encoding"]["x"]["field"] == "n" for view in views)
+    rule = next(view for view in views if view["mark"]["type"] == "rule")
+    assert (rule["encoding"]["y"]["field"], rule["encoding"]["y2"]["field"]) == ("low", "high")
+    rows = [row for data in spec["datasets"].values() for row in data]
+    at_ten = next(row for row in rows if row["n"] == 10)
+    assert at_ten["high"] - at_ten["low"] == pytest.approx(4 * at_ten["exact_standard_error"])
     assert_every_mark_has_a_tooltip(spec)

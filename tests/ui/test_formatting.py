@@ -1,0 +1,25 @@
+"""Numbers as the pages show them: LaTeX numbers and estimates with their 95% interval."""
+
+import math
+
+from ui.formatting import interval_text, tex_factor, tex_number
+
+
+def test_tex_number_uses_times_ten_to_the_power_not_e():
+    assert tex_number(1.25) == "1.25"
+    assert tex_number(2.3e-5) == r"2.3 \times 10^{-5}"
+    assert tex_number(math.inf) == r"\infty" and tex_number(math.nan) == r"\text{NaN}"
+
+
+def test_tex_factor_brackets_negative_numbers_only():
+    assert tex_factor(-0.5) == "(-0.5)" and tex_factor(0.5) == "0.5"
+
+
+def test_interval_text_gives_estimate_and_bounds_the_same_decimals():
+    # half-width 1.96 · 0.00709 = 0.0139: two significant figures (0.014) need three decimals.
+    assert interval_text(-0.0086, 0.00709) == "-0.009 [-0.022, 0.005]"
+    assert interval_text(12.3456, 1.0) == "12.3 [10.4, 14.3]"
+
+
+def test_interval_text_says_so_when_there_is_no_spread():
+    assert interval_text(0.25, 0.0) == "0.25 [exact: zero spread]"

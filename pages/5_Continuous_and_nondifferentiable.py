@@ -19,6 +19,7 @@ from ui.common import page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, gaussian_controls, seed_input, work_caption
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export_results
+from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 ESTIMATOR_COUNT = len(core.ESTIMATORS)
@@ -32,6 +33,7 @@ page_header(
     "same cost, shows where the pathwise gradient breaks — a step cost has no useful derivative — "
     "and repeats the comparison for a linear-Gaussian policy with a continuous action.",
 )
+snapshot = link_snapshot()
 
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
@@ -254,3 +256,6 @@ what_to_notice(
     "For the policy the pathwise gradient (through a = wᵀs + σε) has several times lower "
     "variance than REINFORCE at the same n.",
 )
+
+# After the last bound widget: names link values that could not be used.
+notice_rejected_link_values(snapshot)

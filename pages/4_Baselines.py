@@ -10,6 +10,7 @@ from ui.agreement import (
     CHECK_COLUMN,
     check_rows,
     labels,
+    number_text,
     plus_minus_column,
     rough_variance_caveat,
     summary_badge,
@@ -189,18 +190,19 @@ st.dataframe(
             ),
             "Var[ĝₙ] (exact)": comparison["exact_variance"],
             CHECK_COLUMN: labels(variance_checks),
-            "reduction (exact)": comparison["variance_reduction"],
-            "reduction (MC)": comparison["monte_carlo_reduction"],
+            "reduction (exact)": comparison["variance_reduction"].map(number_text),
+            "reduction (MC)": comparison["monte_carlo_reduction"].map(number_text),
         }
     ),
     hide_index=True,
     column_config={
         "Var[ĝₙ] (exact)": number,
-        "reduction (exact)": st.column_config.NumberColumn(
-            format="%.4g",
-            help="Var[no baseline] / Var[this baseline]; ∞ means zero variance.",
+        "reduction (exact)": st.column_config.TextColumn(
+            help="Var[no baseline] / Var[this baseline]; ∞ means zero variance."
         ),
-        "reduction (MC)": st.column_config.NumberColumn(format="%.4g"),
+        "reduction (MC)": st.column_config.TextColumn(
+            help="The same ratio of the Monte Carlo variances; — where this one is zero."
+        ),
     },
 )
 rare_outcome = cached.rare_outcome_warning(spec, n * reps)

@@ -10,6 +10,7 @@ from ui.agreement import (
     CHECK_COLUMN,
     check_rows,
     labels,
+    number_text,
     plus_minus_column,
     rough_variance_caveat,
     summary_badge,
@@ -44,7 +45,7 @@ with st.sidebar:
     )
     columns = st.columns(POSITIONS)
     theta = tuple(
-        column.slider(f"θ{s}", -4.0, 4.0, 0.0, 0.1, key=f"theta{s}", bind=URL)
+        column.slider(f"θ{'₀₁₂'[s]}", -4.0, 4.0, 0.0, 0.1, key=f"theta{s}", bind=URL)
         for s, column in enumerate(columns)
     )
     rewards = tuple(
@@ -156,14 +157,15 @@ st.dataframe(
             ),
             "Var[ĝₙ] (exact)": comparison["exact_variance"],
             CHECK_COLUMN: labels(variance_checks),
-            "reduction vs whole return (exact)": comparison["variance_reduction"],
+            "reduction vs whole return (exact)": comparison["variance_reduction"].map(number_text),
         }
     ),
     hide_index=True,
     column_config={
         "Var[ĝₙ] (exact)": st.column_config.NumberColumn(format="%.5g"),
-        "reduction vs whole return (exact)": st.column_config.NumberColumn(
-            format="%.3g", help="Var[whole return] / Var[this credit]; ∞ means zero variance."
+        "reduction vs whole return (exact)": st.column_config.TextColumn(
+            help="Var[whole return] / Var[this credit]; ∞ means zero variance, — that both are "
+            "zero."
         ),
     },
 )

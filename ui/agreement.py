@@ -19,6 +19,15 @@ def plus_minus(value: float, standard_error: float) -> str:
     return f"{value:.5g} ± {standard_error:.2g}"
 
 
+def number_text(value: float, digits: int = 4) -> str:
+    """A table cell for a number that may be infinite or missing: '9', '∞', '—'."""
+    if pd.isna(value):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.{digits}g}"
+
+
 def plus_minus_column(table: pd.DataFrame, value: str, standard_error: str) -> list[str]:
     """plus_minus of each row's value and standard error."""
     return [plus_minus(v, se) for v, se in zip(table[value], table[standard_error], strict=True)]

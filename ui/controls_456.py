@@ -50,8 +50,9 @@ def gaussian_controls(prefix: str = "") -> ProblemSpec:
         step=0.1,
         key=f"{prefix}k",
         bind=URL,
-        placeholder="default (0 for square, step, abs; 1 for cos, bump)",
-        help="The cost's shift or frequency; the linear cost ignores it.",
+        placeholder="default",
+        help="The cost's shift or frequency — empty means 0 for square, step and abs, 1 for cos "
+        "and bump; the linear cost ignores it.",
     )
     return gaussian_spec(mu, sigma, cost, k)
 

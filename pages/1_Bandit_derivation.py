@@ -6,8 +6,8 @@ import streamlit as st
 
 import core
 from ui import cached
+from ui.cached import show_chart
 from ui.cached_456 import bandit_spec, problem_code
-from ui.charts import ascent_chart, gradient_panel, objective_panel, running_mean_chart
 from ui.common import check_badge, page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, seed_input, work_caption
 from ui.exports import export_results
@@ -151,10 +151,7 @@ with table_col:
         f"{exact:.6g}; their running mean settles on it as draws accumulate."
     )
 with chart_col:
-    st.altair_chart(
-        running_mean_chart(draws, value_title="running mean of r(a)·∇θ log π(a)"),
-        width="stretch",
-    )
+    show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
     st.caption(
         f"Red: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
         f"with σ² = {core.per_sample_variance(core.Bandit(theta, (r0, r1)))[0]:.4g}, the "
@@ -186,10 +183,10 @@ checks = pd.DataFrame(
 objective_col, gradient_col = st.columns(2)
 with objective_col:
     st.markdown("**Objective J(θ)**")
-    st.altair_chart(objective_panel(curve, theta=theta), width="stretch")
+    show_chart("objective_panel", curve, theta=theta)
 with gradient_col:
     st.markdown("**Gradient ∇J(θ)**")
-    st.altair_chart(gradient_panel(curve, checks, theta=theta), width="stretch")
+    show_chart("gradient_panel", curve, checks, theta=theta)
 st.caption(
     "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
     "flattens as the policy becomes certain."
@@ -212,11 +209,10 @@ st.markdown(
     f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
 )
 start, end = ascent.iloc[0], ascent.iloc[-1]
-st.altair_chart(
-    ascent_chart(
-        ascent.assign(run="score function, no baseline"), objective_title="exact J(θ) (reward)"
-    ),
-    width="stretch",
+show_chart(
+    "ascent_chart",
+    ascent.assign(run="score function, no baseline"),
+    objective_title="exact J(θ) (reward)",
 )
 st.caption(
     f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "

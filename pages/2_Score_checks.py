@@ -7,12 +7,8 @@ import streamlit as st
 import core
 from ui import cached
 from ui.agreement import check_rows, labels, summary_badge
+from ui.cached import show_chart
 from ui.cached_456 import build_problem, problem_code
-from ui.charts import (
-    fisher_curve_chart,
-    score_histogram_chart,
-    score_running_mean_chart,
-)
 from ui.common import page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, seed_input, work_caption
 from ui.exports import export_results
@@ -174,13 +170,13 @@ export_results(
 # --- 3. draw by draw ----------------------------------------------------------------------------
 st.header("3 · Draw by draw")
 st.markdown("**Histogram of score values**")
-st.altair_chart(score_histogram_chart(sample), width="stretch")
+show_chart("score_histogram_chart", sample)
 st.caption(
     "Positive and negative scores balance exactly: the mean is zero (dashed). A discrete "
     "distribution's score takes only a few values, one per outcome."
 )
 st.markdown("**Running mean of s converging to 0**")
-st.altair_chart(score_running_mean_chart(trace), width="stretch")
+show_chart("score_running_mean_chart", trace)
 st.caption(
     "Shaded: the exact ±2·√(I_jj/N) band — the score's variance is the Fisher information, "
     "so the running mean leaves the band only about 1 time in 20."
@@ -198,11 +194,11 @@ export_results(
 # --- 4. Fisher information across the parameter ---------------------------------------------------
 st.header(f"4 · Fisher information as {sweep} varies")
 point_checks = check_rows(fisher_points, "estimate", "exact", "standard_error")
-st.altair_chart(
-    fisher_curve_chart(
-        fisher_exact, fisher_points, parameter_title=f"{sweep} (other parameters fixed)"
-    ),
-    width="stretch",
+show_chart(
+    "fisher_curve_chart",
+    fisher_exact,
+    fisher_points,
+    parameter_title=f"{sweep} (other parameters fixed)",
 )
 summary_badge(point_checks, f"Monte Carlo I({sweep}) at {FISHER_POINTS} values")
 st.caption(

@@ -8,8 +8,8 @@ import streamlit as st
 import core
 from ui import cached
 from ui.agreement import check_rows, labels, summary_badge
+from ui.cached import show_chart
 from ui.cached_456 import build_problem, problem_code
-from ui.charts import spread_chart, variance_vs_n_chart
 from ui.common import check_badge, page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, seed_input, work_caption
 from ui.exports import export_results
@@ -158,7 +158,7 @@ if fitted.empty:
         "bandit makes every term equal ∇J — so there is nothing to draw on a log scale."
     )
 else:
-    st.altair_chart(variance_vs_n_chart(curve, fitted), width="stretch")
+    show_chart("variance_vs_n_chart", curve, fitted)
     st.caption(
         "Solid line: exact Var[ĝ_N] (σ²/N, or the exact U-statistic variance for the batch-mean "
         "and leave-one-out baselines). Points: variance of the "
@@ -245,12 +245,10 @@ estimates = pd.concat(
     ],
     ignore_index=True,
 )
-st.altair_chart(
-    spread_chart(
-        estimates[estimates["param"] == spread_param],
-        value_title=f"ĝ_N of ∂J/∂{spread_param}",
-    ),
-    width="stretch",
+show_chart(
+    "spread_chart",
+    estimates[estimates["param"] == spread_param],
+    value_title=f"ĝ_N of ∂J/∂{spread_param}",
 )
 st.caption(
     f"Each dot: one of the {reps:,} N-sample estimates ĝ_N of ∂J/∂{spread_param} "

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import core
+from ui import charts
 from ui.cached_456 import ProblemSpec, build_problem
 from ui.charts import downsample, log_thin, log_thin_groups
 
@@ -129,3 +130,22 @@ def samples_needed(
     return core.samples_needed(
         build_problem(spec), relative_error, estimator=estimator, baseline=baseline
     )
+
+
+# -- charts --------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def chart_spec(builder: str, *args, **kwargs) -> dict:
+    """The Vega-Lite spec of `ui.charts.<builder>(*args, **kwargs)`, built once per data.
+
+    Altair spends most of a page's render building and schema-validating chart objects; the
+    builders are validated in tests/ui/test_charts.py, so here a spec is built unvalidated,
+    once, and reused whenever the same data comes back.
+    """
+    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+
+
+def show_chart(builder: str, *args, **kwargs) -> None:
+    """Draw `ui.charts.<builder>(*args, **kwargs)` at the container's width, via chart_spec."""
+    st.vega_lite_chart(chart_spec(builder, *args, **kwargs), width="stretch")

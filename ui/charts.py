@@ -421,6 +421,10 @@ def horizon_variance_chart(
 
 # --- pages 1–3: bandit derivation, score checks, variance vs sample count ---------------------
 
+# These specs are built once per data with Altair's default data transformer
+# (ui.cached.chart_spec), whose guard refuses datasets over 5,000 rows: keep each under it.
+SPEC_MAX_ROWS = 5_000
+
 
 def _log_band(frame: pd.DataFrame, value: str, standard_error: str) -> pd.DataFrame:
     """Copy with low/high = value · exp(∓ERROR_BAR_SE · SE/value): the ±2 SE interval of
@@ -524,7 +528,7 @@ def gradient_panel(
 def score_histogram_chart(sample: pd.DataFrame, *, width: int | None = None) -> alt.FacetChart:
     """Histogram of score values s_j (core.score_trace's `score`), one panel per parameter, with
     the mean-zero line. A discrete distribution's score takes few values: few bars."""
-    data = downsample(sample[["param", "score"]])
+    data = downsample(sample[["param", "score"]], SPEC_MAX_ROWS)
     width = width or _panel_width(min(data["param"].nunique(), 3))
     tooltip = [
         alt.Tooltip("param:N", title="parameter"),
@@ -695,7 +699,7 @@ def spread_chart(
     """The individual N-sample estimates (core.sweep_estimates) as a jittered strip per N on one
     shared axis, so the spread visibly narrows as N grows; black: the exact gradient (tick) and
     exact ±2 SE (rule). One panel per estimator."""
-    per_n = MAX_CHART_ROWS // max(1, estimates.groupby(["n", "estimator"]).ngroups)
+    per_n = SPEC_MAX_ROWS // max(1, estimates.groupby(["n", "estimator"]).ngroups)
     data = pd.concat(
         [downsample(part, per_n) for _, part in estimates.groupby(["n", "estimator"], sort=True)],
         ignore_index=True,

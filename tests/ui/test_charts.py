@@ -1,6 +1,5 @@
 """Chart builders of pages 1–3, checked through their Vega-Lite specs (`chart.to_dict()`)."""
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,14 +56,6 @@ def assert_every_mark_has_a_tooltip(spec):
         if mark == "area":
             continue  # bands share their tooltip with the line drawn over them
         assert "tooltip" in view.get("encoding", {}), view
-
-
-@pytest.fixture(autouse=True)
-def streamlits_row_limit():
-    """Streamlit sends chart data as Arrow with no row limit; the builders cap rows themselves
-    (MAX_CHART_ROWS), which these tests check, so Altair's own 5,000-row guard is lifted."""
-    with alt.data_transformers.disable_max_rows():
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +189,15 @@ def test_variance_chart_leaves_out_zero_variances_that_a_log_axis_cannot_show():
     spec = charts.variance_vs_n_chart(curve, fits).to_dict()
     rows = [row for data in spec.get("datasets", {}).values() for row in data]
     assert rows == []
+
+
+def test_specs_build_under_altairs_default_row_guard_as_the_app_builds_them():
+    # ui.cached.chart_spec builds with Altair's default transformer (5,000 rows per dataset).
+    trace = core.score_trace(
+        core.SoftmaxBandit((0.1, 0.2, 0.3, 0.4, 0.5), (1, 2, 3, 4, 5)), 50_000, seed=0
+    )
+    for chart in (charts.score_histogram_chart(trace), charts.score_running_mean_chart(trace)):
+        assert max(dataset_sizes(chart.to_dict()).values()) <= charts.SPEC_MAX_ROWS
 
 
 def test_spread_chart_strips_every_n_on_one_axis_with_exact_band():

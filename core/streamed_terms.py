@@ -173,8 +173,9 @@ class _GaussianTerms:
 
     def _score_terms(self, z, f: np.ndarray, first, second, out: np.ndarray) -> None:
         """out = ((f − b₁)·z, (f − b₂)·(z² − 1))/σ; b a number, or per sample (leave-one-out)."""
-        weight = np.subtract(f, first, out=f)
-        weight /= self.sigma
+        weight = f if np.isscalar(first) and first == 0.0 else np.subtract(f, first, out=f)
+        if self.sigma != 1.0:
+            weight /= self.sigma
         np.multiply(weight, z, out=out[:, 0])
         if second is not first:
             weight += (first - second) / self.sigma

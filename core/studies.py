@@ -91,46 +91,28 @@ def variance_curve(
         executor=executor,
         progress=progress,
     )
-    gradient = problem.exact_gradient()
     # Only the batch-mean and leave-one-out moments depend on n beyond the 1/n.
-    n_free = (
-        None if baseline in ("mean", "loo") else estimate_moments(problem, 1, estimator, baseline)
-    )
-    columns: dict[str, list] = {name: [] for name in _VARIANCE_CURVE_COLUMNS}
-    for n, estimates in zip(sizes, all_estimates, strict=True):
-        if n_free is None:
-            exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
-        else:
-            exact_mean, exact_variance = n_free[0], n_free[1] / n
-        values = {
-            "n": np.full(problem.dim, n),
-            "param": problem.params,
+    if baseline in ("mean", "loo"):
+        moments = [estimate_moments(problem, n, estimator, baseline) for n in sizes]
+    else:
+        exact_mean, one_sample = estimate_moments(problem, 1, estimator, baseline)
+        moments = [(exact_mean, one_sample / n) for n in sizes]
+    # Every size has `reps` rows, so one (reps, sizes·d) array gives all statistics at once.
+    estimates = np.concatenate(all_estimates, axis=1)
+    return pd.DataFrame(
+        {
+            "n": np.repeat(sizes, problem.dim),
+            "param": list(problem.params) * len(sizes),
             "mean": estimates.mean(axis=0),
             "variance": estimates.var(axis=0, ddof=1),
-            "exact_gradient": gradient,
-            "exact_variance": exact_variance,
-            "exact_mean": exact_mean,
+            "exact_gradient": np.tile(problem.exact_gradient(), len(sizes)),
+            "exact_variance": np.concatenate([variance for _, variance in moments]),
+            "exact_mean": np.concatenate([mean for mean, _ in moments]),
             "mean_standard_error": mean_standard_error(estimates),
             "variance_standard_error": variance_standard_error(estimates),
-            "reps": np.full(problem.dim, reps),
+            "reps": np.full(len(sizes) * problem.dim, reps),
         }
-        for name, column in values.items():
-            columns[name].extend(column)
-    return pd.DataFrame(columns)
-
-
-_VARIANCE_CURVE_COLUMNS = (
-    "n",
-    "param",
-    "mean",
-    "variance",
-    "exact_gradient",
-    "exact_variance",
-    "exact_mean",
-    "mean_standard_error",
-    "variance_standard_error",
-    "reps",
-)
+    )
 
 
 def objective_curve(problem: Problem, values: Sequence[float], parameter: int = 0) -> pd.DataFrame:

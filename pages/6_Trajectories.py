@@ -24,6 +24,9 @@ POSITIONS = 3
 REPS = (100, 200, 500, 1_000, 2_000, 4_000)
 EPISODES_PER_HORIZON = (500, 1_000, 2_000, 5_000, 10_000, 20_000)
 HORIZONS = tuple(range(1, core.MAX_HORIZON + 1))
+# Monte Carlo points on the horizon chart: dense where the curves bend, sparser later (the cost of
+# a point grows with T, so these eight cost about 60% of all twelve).
+SAMPLED_HORIZONS = (1, 2, 3, 4, 6, 8, 10, 12)
 
 page_header(
     "Trajectories",
@@ -61,7 +64,7 @@ with st.sidebar:
     per_horizon = st.select_slider(
         "Episodes per horizon point",
         EPISODES_PER_HORIZON,
-        value=2_000,
+        value=1_000,
         key="per_T",
         bind=URL,
         help="Monte Carlo per-sample variances on the horizon chart: this many episodes for "
@@ -71,7 +74,7 @@ with st.sidebar:
     credit_count = len(core.CREDITS)
     try:
         work = core.check_work_budget([n] * credit_count, reps) + core.check_work_budget(
-            [per_horizon] * credit_count * len(HORIZONS)
+            [per_horizon] * credit_count * len(SAMPLED_HORIZONS)
         )
         work_caption(work)
     except ValueError as error:
@@ -178,11 +181,14 @@ summary_badge(
 st.subheader("Variance as the horizon grows")
 progress = st.progress(0.0, text="Rolling out episodes for each horizon…")
 points = []
-for done, steps in enumerate(HORIZONS, start=1):
+for done, steps in enumerate(SAMPLED_HORIZONS, start=1):
     points.append(cached.horizon_point(steps, theta, rewards, per_horizon, seed))
-    progress.progress(done / len(HORIZONS), text=f"Rolled out T = 1 … {steps}")
+    progress.progress(done / len(SAMPLED_HORIZONS), text=f"Rolled out T = 1 … {steps}")
 progress.empty()
-monte_carlo = pd.concat(points, ignore_index=True)
+monte_carlo = pd.concat(points, ignore_index=True).merge(
+    exact_by_horizon[["horizon", "credit", "param", "exact_variance"]],
+    on=["horizon", "credit", "param"],
+)
 st.altair_chart(horizon_variance_chart(exact_by_horizon, monte_carlo), width="content")
 horizon_checks = check_rows(monte_carlo, "variance", "exact_variance", "variance_standard_error")
 summary_badge(
@@ -200,7 +206,8 @@ for column, (credit, total) in zip(st.columns(len(totals)), totals.items(), stri
     column.metric(CREDIT_TITLES[credit], f"{total:.4g}")
 st.caption(
     "Lines: exact variance of one episode's term per parameter, by enumerating all 2^T episodes; "
-    f"dots: Monte Carlo from {per_horizon:,} episodes per T ± 2 SE (log scale; zero variances, "
+    f"dots: Monte Carlo from {per_horizon:,} episodes at T = "
+    f"{', '.join(map(str, SAMPLED_HORIZONS))} ± 2 SE (log scale; zero variances, "
     "e.g. of a position the chain cannot reach yet, are not drawn). Total variance = the sum "
     "over parameters."
 )
@@ -248,18 +255,28 @@ export_results(
 
 import core
 
-points = pd.concat(
-    core.variance_curve(
-        {problem_code.format(horizon="horizon", theta=theta, rewards=rewards)},
-        [1],
-        {per_horizon},
-        seed={seed},
-    ).assign(credit=credit, horizon=horizon)
-    for horizon in range(1, {HORIZONS[-1] + 1})
-    for credit in core.CREDITS
-)""",
-    "horizon: T; credit; param; mean: mean of the per-episode terms; variance ± "
-    "variance_standard_error: per-sample variance (MC); exact_variance.",
+rows = []
+for horizon in {SAMPLED_HORIZONS}:
+    for credit in core.CREDITS:
+        problem = {problem_code.format(horizon="horizon", theta=theta, rewards=rewards)}
+        # one term per episode; the same stream, so the same episodes, for every credit
+        terms = core.repeated_estimates(problem, 1, {per_horizon}, rng=core.make_rng({seed}))
+        rows.append(
+            pd.DataFrame(
+                {{
+                    "horizon": horizon,
+                    "credit": credit,
+                    "param": problem.params,
+                    "variance": terms.var(axis=0, ddof=1),
+                    "variance_standard_error": core.variance_standard_error(terms),
+                }}
+            )
+        )
+exact = core.horizon_study(range(1, {HORIZONS[-1] + 1}), theta={theta!r}, state_rewards={rewards!r})
+points = pd.concat(rows).merge(exact, on=["horizon", "credit", "param"])""",
+    "horizon: T; credit; param; mean ± mean_standard_error: mean of the per-episode terms; "
+    "variance ± variance_standard_error: per-sample variance (MC); exact_variance (from "
+    "core.horizon_study).",
     key="export-horizon-mc",
 )
 

@@ -324,15 +324,25 @@ def horizon_point(
     seed: int,
 ) -> pd.DataFrame:
     """Monte Carlo per-sample variance ± SE of each credit at one horizon, from `episodes`
-    episodes (core.variance_curve with ns=[1]); one cached call per T so the page can show
-    progress and a new horizon range reuses the others."""
-    frames = [
-        core.variance_curve(
-            build_problem(episodes_spec(horizon, theta, state_rewards, credit)),
-            [1],
-            episodes,
-            seed=seed,
-        ).assign(credit=credit, horizon=horizon)
-        for credit in core.CREDITS
-    ]
+    episodes: core.repeated_estimates with n = 1 (one term per episode) from the stream
+    core.make_rng(seed), the same episodes for every credit. Exact values come from
+    core.horizon_study, so none are recomputed here; one cached call per T lets the page show
+    progress."""
+    frames = []
+    for credit in core.CREDITS:
+        problem = build_problem(episodes_spec(horizon, theta, state_rewards, credit))
+        terms = core.repeated_estimates(problem, 1, episodes, rng=core.make_rng(seed))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "horizon": horizon,
+                    "credit": credit,
+                    "param": problem.params,
+                    "mean": terms.mean(axis=0),
+                    "mean_standard_error": core.mean_standard_error(terms),
+                    "variance": terms.var(axis=0, ddof=1),
+                    "variance_standard_error": core.variance_standard_error(terms),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)

@@ -104,7 +104,7 @@ def test_query_params_restore_the_view():
         "reward1": 2.0,
         "n": 20,
         "reps": 500,
-        "per_T": 1_000,
+        "per_T": 5_000,
         "seed": 11,
     }
     app = run_page(PAGE, query)
@@ -115,7 +115,7 @@ def test_query_params_restore_the_view():
     assert app.number_input(key="reward1").value == 2.0
     assert app.slider(key="n").value == 20
     assert app.select_slider(key="reps").value == 500
-    assert app.select_slider(key="per_T").value == 1_000
+    assert app.select_slider(key="per_T").value == 5_000
     assert app.number_input(key="seed").value == 11
     episodes = core.Episodes(8, (1.5, 0.0, -0.5), (0.0, 2.0, 1.0))
     assert metrics(app)["E[R], T = 8 (exact)"] == f"{episodes.expected_value():.6g}"
@@ -131,5 +131,5 @@ def test_garbage_query_values_fall_back_to_the_defaults():
     assert app.slider(key="theta1").value == 0.0
     assert app.slider(key="n").value == 10
     assert app.select_slider(key="reps").value == 1_000
-    assert app.select_slider(key="per_T").value == 2_000
+    assert app.select_slider(key="per_T").value == 1_000
     assert metrics(app)["E[R], T = 5 (exact)"] == "2.01562"

@@ -40,14 +40,15 @@ with st.sidebar:
     steps = st.slider("steps", 1, 200, 40, key="steps", bind=URL)
     batch = st.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
     learning_rate = st.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
-    try:
-        work = core.check_work_budget([n] + [batch] * steps)
-    except ValueError as error:
-        show_input_error(error, "Lower the draws n, the steps or the draws per step.")
-        st.stop()
-    work_caption(work)
 
 notice_rejected_link_values(snapshot)
+try:
+    work = core.check_work_budget([n] + [batch] * steps)
+except ValueError as error:
+    show_input_error(error, "Lower the draws n, the steps or the draws per step.")
+    st.stop()
+with st.sidebar:
+    work_caption(work)
 _, theta, (r0, r1) = spec
 problem_line = f"problem = {problem_code(spec)}"
 

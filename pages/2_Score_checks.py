@@ -56,14 +56,15 @@ with st.sidebar:
         "Fisher curve over", problem.params, key="sweep", bind=URL,
         help="The parameter swept for the Fisher-information curve; the others stay fixed.",
     )  # fmt: skip
-    try:
-        work = core.check_work_budget([n, n] + [n] * FISHER_POINTS)
-    except ValueError as error:
-        show_input_error(error, "Lower the draws n.")
-        st.stop()
-    work_caption(work)
 
 notice_rejected_link_values(snapshot)
+try:
+    work = core.check_work_budget([n, n] + [n] * FISHER_POINTS)
+except ValueError as error:
+    show_input_error(error, "Lower the draws n.")
+    st.stop()
+with st.sidebar:
+    work_caption(work)
 spec, params = choice.spec, problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.label, sweep), DEFAULT_RANGE.get(choice.label, (-2.0, 2.0)))

@@ -17,7 +17,19 @@ from ui.formatting import tex_number
 from ui.links import link_snapshot, notice_rejected_link_values
 from ui.problem_controls import GAUSSIAN, POLICY, problem_controls
 
-ESTIMATOR_CHOICES = {GAUSSIAN: core.ESTIMATORS, POLICY: ("score", "pathwise")}
+# Which estimators to compare, as one choice so a selection is never empty; per problem, the
+# sets whose estimators all apply to it.
+ESTIMATOR_SETS = {
+    "score": ("score",),
+    "pathwise": ("pathwise",),
+    "measure-valued": ("measure_valued",),
+    "score vs pathwise": ("score", "pathwise"),
+    "all three": ("score", "pathwise", "measure_valued"),
+}
+ESTIMATOR_CHOICES = {
+    GAUSSIAN: tuple(ESTIMATOR_SETS),
+    POLICY: ("score", "pathwise", "score vs pathwise"),
+}
 BASELINES = {
     "none": None,
     "constant b": "constant",
@@ -45,13 +57,13 @@ with st.sidebar:
     if choice.note:
         st.caption(choice.note)
     st.header("Estimator")
-    options = ESTIMATOR_CHOICES.get(choice.label, ("score",))
-    estimators = st.multiselect(
-        "estimators", options, default=["score"], key="est", bind=URL,
+    estimator_set = st.selectbox(
+        "estimators", ESTIMATOR_CHOICES.get(choice.label, ("score",)), key="est", bind=URL,
         help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
-        "measure_valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
+        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
         "only the score function applies.",
     )  # fmt: skip
+    estimators = ESTIMATOR_SETS[estimator_set]
     baseline_label = st.selectbox(
         "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
         help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
@@ -75,26 +87,35 @@ with st.sidebar:
         help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",
     )  # fmt: skip
     st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
-
-    if not estimators:
-        show_input_error(ValueError("no estimator is selected"), "Pick at least one estimator.")
-        st.stop()
     try:
-        ns = core.log_spaced_sizes(smallest, max(largest, smallest), points)
-        spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
-        work = core.check_work_budget(list(ns + spread_ns) * len(estimators), reps)
+        problem = build_problem(choice.spec)
     except ValueError as error:
-        show_input_error(error, "Lower the repetitions, the largest N or the estimators chosen.")
-        st.stop()
+        problem = None
+        problem_error = error
+    spread_param = problem.params[0] if problem else ""
+    if problem and len(problem.params) > 1:
+        st.header("Spread")
+        spread_param = st.selectbox(
+            "parameter in the spread chart", problem.params, key="param", bind=URL,
+            help="Whose individual estimates section 3 shows.",
+        )  # fmt: skip
+
+# Every bound widget exists now: name the link values that could not be used, before any stop.
+notice_rejected_link_values(snapshot)
+spec = choice.spec
+if problem is None:
+    show_input_error(problem_error, "Reset the problem's controls to their defaults.")
+    st.stop()
+try:
+    ns = core.log_spaced_sizes(smallest, max(largest, smallest), points)
+    spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
+    work = core.check_work_budget(list(ns + spread_ns) * len(estimators), reps)
+except ValueError as error:
+    show_input_error(error, "Lower the repetitions, the largest N or the estimators chosen.")
+    st.stop()
+with st.sidebar:
     work_caption(work)
     st.caption(f"N = {', '.join(f'{n:,}' for n in ns)}")
-
-spec = choice.spec
-try:
-    problem = build_problem(spec)
-except ValueError as error:
-    show_input_error(error, "Reset the problem's controls to their defaults.")
-    st.stop()
 
 
 def baseline_for(estimator: str):
@@ -231,12 +252,6 @@ export_results(
 
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
-spread_param = problem.params[0]
-if len(problem.params) > 1:
-    spread_param = st.selectbox(
-        "parameter", problem.params, key="param", bind=URL,
-        help="Whose estimates the histograms show.",
-    )  # fmt: skip
 estimates = pd.concat(
     [
         cached.sweep_estimates(spec, n, reps, e, baseline_for(e), seed)
@@ -321,6 +336,3 @@ what_to_notice(
     "With few repetitions the measured variance itself is noisy: its ±2 SE bars are honest, "
     "and the checks account for them.",
 )
-
-# After the last bound widget (the spread's parameter selector is in the main area).
-notice_rejected_link_values(snapshot)

@@ -61,10 +61,10 @@ def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(defaul
         ({}, "number_input", "seed", 5),
         ({}, "select_slider", "target", 0.001),
         ({}, "slider", "theta", -6.0),
-        ({"problem": "Gaussian"}, "multiselect", "est", ["pathwise", "measure_valued"]),
+        ({"problem": "Gaussian"}, "selectbox", "est", "all three"),
         ({"problem": "Gaussian"}, "selectbox", "param", "sigma"),
         ({"problem": "Gaussian"}, "selectbox", "cost", "step"),
-        ({"problem": "Linear-Gaussian"}, "multiselect", "est", ["score", "pathwise"]),
+        ({"problem": "Linear-Gaussian"}, "selectbox", "est", "score vs pathwise"),
     ],
 )
 def test_page_runs_after_changing_each_control(setup, kind, key, value):
@@ -82,7 +82,7 @@ def test_optimal_baseline_on_the_bandit_explains_the_zero_variance_instead_of_a_
 
 
 def test_unavailable_estimator_and_impossible_baseline_are_explained_not_raised():
-    step = run_page(PAGE, {"problem": "Gaussian", "cost": "step", "est": ["score", "pathwise"]})
+    step = run_page(PAGE, {"problem": "Gaussian", "cost": "step", "est": "score vs pathwise"})
     assert not step.exception
     assert "not differentiable" in "\n".join(element.value for element in step.error)
     assert "fitted slopes vs exact" in shown_text(step)
@@ -99,13 +99,13 @@ def test_work_over_the_cap_is_refused_with_the_fix():
 
 
 def test_a_link_restores_every_control_and_the_numbers():
-    query = {"problem": "Gaussian", "mu": 0.5, "cost": "cos", "est": ["score", "pathwise"]}
+    query = {"problem": "Gaussian", "mu": 0.5, "cost": "cos", "est": "score vs pathwise"}
     query |= {"nmin": 5, "nmax": 300, "points": 4, "reps": 200, "seed": 3, "target": 0.05}
     query |= {"param": "sigma"}
     app = run_page(PAGE, query)
     assert_healthy(app)
     assert app.selectbox(key="problem").value == "Gaussian"
-    assert app.multiselect(key="est").value == ["score", "pathwise"]
+    assert app.selectbox(key="est").value == "score vs pathwise"
     assert (app.select_slider(key="nmin").value, app.select_slider(key="nmax").value) == (5, 300)
     assert (app.slider(key="points").value, app.select_slider(key="reps").value) == (4, 200)
     assert app.select_slider(key="target").value == 0.05
@@ -124,6 +124,12 @@ def test_garbage_link_values_fall_back_to_defaults_with_a_notice():
     assert app.select_slider(key="nmax").value == 1000
     assert app.select_slider(key="reps").value == 1000
     assert app.selectbox(key="baseline").value == "none"
-    assert app.multiselect(key="est").value == ["score"]
+    assert app.selectbox(key="est").value == "score"
     notice = "\n".join(element.value for element in app.info)
-    assert "nmax=7" in notice and "baseline=magic" in notice
+    assert "nmax=7" in notice and "baseline=magic" in notice and "est=bogus" in notice
+
+
+def test_the_notice_names_bad_link_values_even_when_the_page_stops_early():
+    app = run_page(PAGE, {"problem": "Gaussian", "param": "nope", "nmax": 1_000_000})
+    assert not app.exception
+    assert "param=nope" in "\n".join(element.value for element in app.info)

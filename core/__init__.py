@@ -43,7 +43,12 @@ from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
 from core.parallel import sweep_repeated_estimates
 from core.policy import LinearGaussianPolicy
 from core.problem import Problem
-from core.reliability import RARE_OUTCOME_MINIMUM, rare_outcome_warning, rarest_outcome_probability
+from core.reliability import (
+    RARE_OUTCOME_MINIMUM,
+    rare_outcome_warning,
+    rarest_outcome_probability,
+    sample_variance_standard_error,
+)
 from core.reports import exact_report
 from core.sampling import repeated_estimates
 from core.score_studies import fisher_curve, score_trace
@@ -122,6 +127,7 @@ __all__ = [
     "repeated_estimates",
     "running_estimate",
     "sample_table",
+    "sample_variance_standard_error",
     "samples_needed",
     "score_check",
     "score_function",

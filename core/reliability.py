@@ -11,9 +11,13 @@ for normal approximations of counts asks for about 10 expected occurrences.
 
 from __future__ import annotations
 
+import numpy as np
+
 from core.bandits import Bandit, SoftmaxBandit
+from core.estimators import score_function_terms
 from core.gaussian import Gaussian
-from core.problem import Problem
+from core.numerics import check_sample_count
+from core.problem import EnumerableProblem, Problem
 
 RARE_OUTCOME_MINIMUM = 10.0
 
@@ -51,3 +55,26 @@ def rare_outcome_warning(
         "pass) by chance far more often than its stated false-alarm rate. Draw more samples or "
         "move the parameters toward the middle."
     )
+
+
+def sample_variance_standard_error(problem: Problem, reps: int) -> np.ndarray | None:
+    """Exact SE of the sample variance of `reps` i.i.d. one-sample score-function terms, (d,).
+
+    Var[s²] = (μ₄ − σ⁴ (R−3)/(R−1))/R with σ² and μ₄ the exact central moments of one term
+    (e.g. Cramér 1946, §27.4), by enumerating the support of an `EnumerableProblem` (the terms
+    follow the problem's own credit, e.g. reward-to-go for `Episodes`). None for other problems.
+
+    The plug-in SE (`variance_standard_error`) is estimated from the same draws as s², and the two
+    err together: a sample that misses the upper tail reports both a low variance and a low SE,
+    so a 4-SE check fails far more often than its stated rate (measured on 10-step episodes:
+    P(|z| > 4) ≈ 1% with the plug-in SE, none in 300 runs with this one).
+    """
+    if not isinstance(problem, EnumerableProblem):
+        return None
+    reps = check_sample_count(reps, "reps")
+    outcomes, probabilities = problem.support()
+    terms = score_function_terms(problem, outcomes)
+    centred = terms - probabilities @ terms
+    second, fourth = probabilities @ centred**2, probabilities @ centred**4
+    shrink = (reps - 3) / max(reps - 1, 1)
+    return np.sqrt(np.maximum(fourth - shrink * second**2, 0.0) / reps)

@@ -44,3 +44,39 @@ def test_the_warning_is_earned_draws_without_the_rare_action_fail_their_check():
     )
     assert not check.passed
     assert core.rare_outcome_warning(bandit, terms.size) is not None
+
+
+def test_exact_sample_variance_se_of_the_bandit_matches_the_two_point_formula():
+    # One-sample terms at θ = 0 are 5 or −2.5 with probability ½: centred ±3.75, so μ₄ = σ⁴ and
+    # Var[s²] = σ⁴ · 2/(R(R−1)) with σ² = 14.0625.
+    reps = 1000
+    expected = 14.0625 * np.sqrt(2.0 / (reps * (reps - 1)))
+    se = core.sample_variance_standard_error(core.Bandit(), reps)
+    assert se == pytest.approx([expected], rel=1e-12)
+    assert core.sample_variance_standard_error(core.Gaussian(), reps) is None
+
+
+def test_exact_sample_variance_se_is_the_spread_of_sample_variances_of_episode_terms():
+    """z = (s² − σ²)/SE over 200 independent runs has mean ≈ 0 and spread ≈ 1 for 10-step
+    episodes, whose terms the plug-in SE handles badly (its z runs ~1.14 wide there)."""
+    problem = core.Episodes(10, credit="return")
+    reps = 1000
+    exact, se = (
+        core.per_sample_variance(problem),
+        core.sample_variance_standard_error(problem, reps),
+    )
+    z = np.array(
+        [
+            (
+                core.repeated_estimates(problem, 1, reps, rng=core.make_rng(seed)).var(
+                    axis=0, ddof=1
+                )
+                - exact
+            )
+            / se
+            for seed in range(200)
+        ]
+    )
+    # SE of a mean of 200 unit-variance z's is 0.07; of their standard deviation about 0.05.
+    assert np.all(np.abs(z.mean(axis=0)) < 5 * 0.071)
+    assert np.all(np.abs(z.std(axis=0, ddof=1) - 1.0) < 5 * 0.05)

@@ -207,7 +207,8 @@ for column, (credit, total) in zip(st.columns(len(totals)), totals.items(), stri
 st.caption(
     "Lines: exact variance of one episode's term per parameter, by enumerating all 2^T episodes; "
     f"dots: Monte Carlo from {per_horizon:,} episodes at T = "
-    f"{', '.join(map(str, SAMPLED_HORIZONS))} ± 2 SE (log scale; zero variances, "
+    f"{', '.join(map(str, SAMPLED_HORIZONS))}, each T its own stream, ± 2 exact SE of a sample "
+    "variance (log scale; zero variances, "
     "e.g. of a position the chain cannot reach yet, are not drawn). Total variance = the sum "
     "over parameters."
 )
@@ -259,8 +260,9 @@ rows = []
 for horizon in {SAMPLED_HORIZONS}:
     for credit in core.CREDITS:
         problem = {problem_code.format(horizon="horizon", theta=theta, rewards=rewards)}
-        # one term per episode; the same stream, so the same episodes, for every credit
-        terms = core.repeated_estimates(problem, 1, {per_horizon}, rng=core.make_rng({seed}))
+        # one term per episode; a stream per T, the same episodes for every credit
+        rng = core.make_rng(core.derived_seed({seed}, horizon))
+        terms = core.repeated_estimates(problem, 1, {per_horizon}, rng=rng)
         rows.append(
             pd.DataFrame(
                 {{
@@ -268,15 +270,18 @@ for horizon in {SAMPLED_HORIZONS}:
                     "credit": credit,
                     "param": problem.params,
                     "variance": terms.var(axis=0, ddof=1),
-                    "variance_standard_error": core.variance_standard_error(terms),
+                    # exact SE of this sample variance, by enumerating the 2^T episodes
+                    "variance_standard_error": core.sample_variance_standard_error(
+                        problem, {per_horizon}
+                    ),
                 }}
             )
         )
 exact = core.horizon_study(range(1, {HORIZONS[-1] + 1}), theta={theta!r}, state_rewards={rewards!r})
 points = pd.concat(rows).merge(exact, on=["horizon", "credit", "param"])""",
     "horizon: T; credit; param; mean ± mean_standard_error: mean of the per-episode terms; "
-    "variance ± variance_standard_error: per-sample variance (MC); exact_variance (from "
-    "core.horizon_study).",
+    "variance: per-sample variance (MC); variance_standard_error: its exact SE; exact_variance "
+    "(from core.horizon_study).",
     key="export-horizon-mc",
 )
 

@@ -323,15 +323,18 @@ def horizon_point(
     episodes: int,
     seed: int,
 ) -> pd.DataFrame:
-    """Monte Carlo per-sample variance ± SE of each credit at one horizon, from `episodes`
-    episodes: core.repeated_estimates with n = 1 (one term per episode) from the stream
-    core.make_rng(seed), the same episodes for every credit. Exact values come from
-    core.horizon_study, so none are recomputed here; one cached call per T lets the page show
-    progress."""
+    """Monte Carlo per-sample variance of each credit at one horizon, from `episodes` episodes:
+    core.repeated_estimates with n = 1 (one term per episode) from the stream
+    core.make_rng(core.derived_seed(seed, horizon)) — its own stream per T, the same episodes for
+    every credit. `variance_standard_error` is the exact SE of that sample variance
+    (core.sample_variance_standard_error), which keeps the 4-SE check at its stated rate where
+    the plug-in SE would not. Exact values come from core.horizon_study; one cached call per T
+    lets the page show progress."""
     frames = []
     for credit in core.CREDITS:
         problem = build_problem(episodes_spec(horizon, theta, state_rewards, credit))
-        terms = core.repeated_estimates(problem, 1, episodes, rng=core.make_rng(seed))
+        rng = core.make_rng(core.derived_seed(seed, horizon))
+        terms = core.repeated_estimates(problem, 1, episodes, rng=rng)
         frames.append(
             pd.DataFrame(
                 {
@@ -341,7 +344,9 @@ def horizon_point(
                     "mean": terms.mean(axis=0),
                     "mean_standard_error": core.mean_standard_error(terms),
                     "variance": terms.var(axis=0, ddof=1),
-                    "variance_standard_error": core.variance_standard_error(terms),
+                    "variance_standard_error": core.sample_variance_standard_error(
+                        problem, episodes
+                    ),
                 }
             )
         )

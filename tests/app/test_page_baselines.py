@@ -166,3 +166,14 @@ def test_garbage_query_values_fall_back_to_the_defaults():
 def test_the_same_settings_and_seed_give_the_same_numbers():
     first, second = run_page(PAGE, {"seed": 3}), run_page(PAGE, {"seed": 3})
     assert first.dataframe[1].value.equals(second.dataframe[1].value)
+
+
+def test_the_reproduce_code_gives_the_numbers_on_the_page():
+    app = run_page(PAGE, {"seed": 5, "n": 12})
+    namespace = {}
+    exec(app.code[0].value, namespace)  # the baseline_comparison block
+    table = namespace["table"]
+    variance = app.dataframe[1].value
+    assert list(variance["Var[ĝₙ] (exact)"]) == pytest.approx(list(table["exact_variance"]))
+    shown = [text.split(" ± ")[0] for text in variance["Var[ĝₙ] (MC ± SE)"]]
+    assert shown == [f"{value:.5g}" for value in table["variance"]]

@@ -160,3 +160,15 @@ def test_garbage_query_values_fall_back_to_the_defaults():
     assert app.number_input(key="k").value is None
     assert app.slider(key="noise").value == 1.0
     assert metrics(app)["∂E[f]/∂sigma (exact)"] == "2"
+
+
+def test_the_reproduce_code_gives_the_numbers_on_the_page():
+    app = run_page(PAGE, {"cost": "cos", "seed": 8})
+    namespace = {}
+    exec(app.code[0].value, namespace)  # the Gaussian comparison block
+    table = namespace["table"]
+    gradient = tables(app)[0]
+    shown = gradient[gradient["gradient (MC ± SE)"] != "not available"]
+    assert [text.split(" ± ")[0] for text in shown["gradient (MC ± SE)"]] == [
+        f"{value:.5g}" for value in table["mean"]
+    ]

@@ -133,3 +133,14 @@ def test_garbage_query_values_fall_back_to_the_defaults():
     assert app.select_slider(key="reps").value == 1_000
     assert app.select_slider(key="per_T").value == 1_000
     assert metrics(app)["E[R], T = 5 (exact)"] == "2.01562"
+
+
+def test_the_reproduce_code_gives_the_numbers_on_the_page():
+    app = run_page(PAGE, {"T": 3, "seed": 6, "reps": 200})
+    namespace = {}
+    exec(app.code[0].value, namespace)  # the credit comparison block
+    table = namespace["table"]
+    gradients = app.dataframe[0].value
+    assert [text.split(" ± ")[0] for text in gradients["mean estimate (MC ± SE)"]] == [
+        f"{value:.5g}" for value in table["mean"]
+    ]

@@ -17,7 +17,7 @@ from ui.agreement import (
 )
 from ui.charts import ascent_chart, baseline_parabola_chart
 from ui.common import page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, gaussian_controls, seed_input, work_caption
+from ui.controls_456 import URL, gaussian_controls, seed_input, work_budget
 from ui.exports import export_results
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -104,14 +104,10 @@ with st.sidebar:
     if ascent_baseline == "constant":
         ascent_baseline = constant
 
-    try:
-        work = core.check_work_budget(
-            [n] * cached.BASELINE_COMPARISON_COUNT, reps
-        ) + core.check_work_budget([ascent_n] * 2 * steps)
-        work_caption(work)
-    except ValueError as error:
-        show_input_error(error, "lower the repetitions or the samples per estimate.")
-        st.stop()
+    work = work_budget(
+        [([n] * cached.BASELINE_COMPARISON_COUNT, reps), ([ascent_n] * 2 * steps, 1)],
+        "lower the repetitions or the samples per estimate.",
+    )
 
 # -- results ---------------------------------------------------------------------------------------
 st.latex(

@@ -16,7 +16,7 @@ from ui.agreement import (
 )
 from ui.charts import ESTIMATOR_TITLES, cost_density_chart, estimator_comparison_chart
 from ui.common import page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, gaussian_controls, seed_input, work_caption
+from ui.controls_456 import URL, gaussian_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export_results
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -59,12 +59,7 @@ with st.sidebar:
     noise = st.slider("Action noise σ", 0.1, 3.0, 1.0, 0.05, key="noise", bind=URL)
     policy = cached.policy_spec(weights, target, noise)
 
-    try:
-        work = core.check_work_budget([n] * 2 * ESTIMATOR_COUNT)
-        work_caption(work)
-    except ValueError as error:
-        show_input_error(error, "choose fewer samples.")
-        st.stop()
+    work = work_budget([([n] * 2 * ESTIMATOR_COUNT, 1)], "choose fewer samples.")
 
 # -- results: Gaussian ----------------------------------------------------------------------------
 st.latex(

@@ -17,7 +17,7 @@ from ui.agreement import (
 )
 from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_chart
 from ui.common import page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_caption
+from ui.controls_456 import URL, seed_input, work_budget
 from ui.exports import export_results
 
 POSITIONS = 3
@@ -72,14 +72,10 @@ with st.sidebar:
     )
     seed = seed_input()
     credit_count = len(core.CREDITS)
-    try:
-        work = core.check_work_budget([n] * credit_count, reps) + core.check_work_budget(
-            [per_horizon] * credit_count * len(SAMPLED_HORIZONS)
-        )
-        work_caption(work)
-    except ValueError as error:
-        show_input_error(error, "lower the repetitions, n or the episodes per horizon point.")
-        st.stop()
+    work = work_budget(
+        [([n] * credit_count, reps), ([per_horizon] * credit_count * len(SAMPLED_HORIZONS), 1)],
+        "lower the repetitions, n or the episodes per horizon point.",
+    )
 
 # -- results ---------------------------------------------------------------------------------------
 st.latex(

@@ -3,10 +3,13 @@ copied link reproduces the view; bounds keep every value one core accepts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 import core
 from ui.cached_456 import ProblemSpec, gaussian_spec
+from ui.common import show_input_error
 
 URL = "query-params"
 MAX_SEED = 2**31 - 1
@@ -57,10 +60,18 @@ def gaussian_controls(prefix: str = "") -> ProblemSpec:
     return gaussian_spec(mu, sigma, cost, k)
 
 
-def work_caption(work: int) -> None:
-    """The samples this view draws next to the cap on one request."""
+def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:
+    """Check the samples a view draws — each part reps × Σn, summed — against the cap on one
+    request and show the total next to the controls; over the cap, say so with `fix` and stop
+    the page before any work starts."""
+    try:
+        work = core.check_work_budget([core.work_of(ns, reps) for ns, reps in parts])
+    except ValueError as error:
+        show_input_error(error, fix)
+        st.stop()
     share = work / core.MAX_SAMPLES_PER_REQUEST
     st.caption(
         f"Work: **{work:,}** samples per run — {share:.1%} of the "
         f"{core.MAX_SAMPLES_PER_REQUEST:,}-sample cap on one request."
     )
+    return work

@@ -177,3 +177,12 @@ def test_the_reproduce_code_gives_the_numbers_on_the_page():
     assert list(variance["Var[ĝₙ] (exact)"]) == pytest.approx(list(table["exact_variance"]))
     shown = [text.split(" ± ")[0] for text in variance["Var[ĝₙ] (MC ± SE)"]]
     assert shown == [f"{value:.5g}" for value in table["variance"]]
+
+
+def test_a_request_over_the_work_cap_is_refused_with_the_fix_before_any_work():
+    # 5 baselines × 1000 × 4000 = 2e7 samples plus the two ascent runs: just over the cap.
+    app = run_page(PAGE, {"n": 1000, "reps": 4000, "steps": 200, "step_n": 200})
+    assert not app.exception
+    errors = [element.value for element in app.error]
+    assert any("over the cap of 20,000,000" in text and "How to fix" in text for text in errors)
+    assert not app.dataframe

@@ -9,7 +9,7 @@ from ui import cached
 from ui.cached import show_chart
 from ui.cached_456 import bandit_spec, problem_code
 from ui.common import check_badge, page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_caption
+from ui.controls_456 import URL, seed_input, work_budget
 from ui.exports import export_results
 from ui.formatting import tex_factor, tex_number
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -42,13 +42,8 @@ with st.sidebar:
     learning_rate = st.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
 
 notice_rejected_link_values(snapshot)
-try:
-    work = core.check_work_budget([n] + [batch] * steps)
-except ValueError as error:
-    show_input_error(error, "Lower the draws n, the steps or the draws per step.")
-    st.stop()
 with st.sidebar:
-    work_caption(work)
+    work_budget([([n] + [batch] * steps, 1)], "Lower the draws n, the steps or the draws per step.")
 _, theta, (r0, r1) = spec
 problem_line = f"problem = {problem_code(spec)}"
 

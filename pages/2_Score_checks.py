@@ -4,13 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import core
 from ui import cached
 from ui.agreement import check_rows, labels, summary_badge
 from ui.cached import show_chart
 from ui.cached_456 import build_problem, problem_code
 from ui.common import page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_caption
+from ui.controls_456 import URL, seed_input, work_budget
 from ui.exports import export_results
 from ui.formatting import interval_column
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -58,13 +57,8 @@ with st.sidebar:
     )  # fmt: skip
 
 notice_rejected_link_values(snapshot)
-try:
-    work = core.check_work_budget([n, n] + [n] * FISHER_POINTS)
-except ValueError as error:
-    show_input_error(error, "Lower the draws n.")
-    st.stop()
 with st.sidebar:
-    work_caption(work)
+    work_budget([([n, n] + [n] * FISHER_POINTS, 1)], "Lower the draws n.")
 spec, params = choice.spec, problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.label, sweep), DEFAULT_RANGE.get(choice.label, (-2.0, 2.0)))

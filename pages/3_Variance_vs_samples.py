@@ -11,7 +11,7 @@ from ui.agreement import check_rows, labels, summary_badge
 from ui.cached import show_chart
 from ui.cached_456 import build_problem, problem_code
 from ui.common import check_badge, page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_caption
+from ui.controls_456 import URL, seed_input, work_budget
 from ui.exports import export_results
 from ui.formatting import tex_number
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -108,13 +108,15 @@ if problem is None:
     st.stop()
 try:
     ns = core.log_spaced_sizes(smallest, max(largest, smallest), points)
-    spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
-    work = core.check_work_budget(list(ns + spread_ns) * len(estimators), reps)
 except ValueError as error:
-    show_input_error(error, "Lower the repetitions, the largest N or the estimators chosen.")
+    show_input_error(error, "Choose a largest N at least as large as the smallest N.")
     st.stop()
+spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
 with st.sidebar:
-    work_caption(work)
+    work_budget(
+        [(list(ns + spread_ns) * len(estimators), reps)],
+        "Lower the repetitions, the largest N or the estimators chosen.",
+    )
     st.caption(f"N = {', '.join(f'{n:,}' for n in ns)}")
 
 

@@ -77,10 +77,11 @@ def _render(app) -> tuple[float, float]:
 def page_renders(rounds: int = 3) -> list[Row]:
     import streamlit as st
     from streamlit import config
+    from streamlit import logger as streamlit_logger
     from streamlit.testing.v1 import AppTest
 
     config.set_option("client.showErrorDetails", "full")
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" notes of bare mode
+    streamlit_logger.set_log_level(logging.ERROR)  # quiet the "no runtime" notes of bare mode
     pages = discover_pages()
     warm = AppTest.from_file(str(pages[0]), default_timeout=TIMEOUT_S)
     warm.run()  # imports Streamlit, core and ui once

@@ -36,8 +36,12 @@ class Target:
         if value is None:
             return "n/a"
         if self.kind == "speed":
-            return "met" if value >= self.value else f"MISSED by {1 - value / self.value:.0%}"
-        return "met" if value <= self.value else f"MISSED by {value / self.value - 1:.0%}"
+            shortfall = 1 - value / self.value
+        else:
+            shortfall = value / self.value - 1
+        if shortfall <= 0:
+            return "met"
+        return f"MISSED by {shortfall:.1%}" if shortfall < 0.1 else f"MISSED by {shortfall:.0%}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class Row:
     timing: Timing | None
     target: Target | None = None
     note: str = ""
+    as_speed: bool = False  # show the ratio as a speed even without a speed target
 
 
 def _seconds(value: float | None) -> str:
@@ -62,7 +67,7 @@ def _ratio(row: Row) -> str:
     timing = row.timing
     if timing is None or timing.ratio is None:
         return "—"
-    if row.target is not None and row.target.kind == "speed":
+    if row.as_speed or (row.target is not None and row.target.kind == "speed"):
         return f"{1.0 / timing.ratio:.2f}× (speed)"
     return f"{timing.ratio:.3g}× (time)"
 

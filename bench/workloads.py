@@ -58,6 +58,7 @@ def per_sample_terms(rounds: int) -> list[Row]:
         Row(
             "Bandit score terms stored, leave-one-out baseline (two passes)",
             paired(streamed(bandit, bandit_out, baseline="loo"), uniforms, rounds),
+            as_speed=True,
         ),
         Row(
             "Bandit fused estimate, no stored terms (u < p counted per chunk)",
@@ -71,6 +72,7 @@ def per_sample_terms(rounds: int) -> list[Row]:
         Row(
             "reference: core.score_function on the Bandit (one array, not chunked)",
             paired(lambda: core.score_function(bandit, n, rng=make_rng(1)), uniforms, rounds),
+            as_speed=True,
         ),
     ]
     for estimator in core.ESTIMATORS:
@@ -96,6 +98,7 @@ def per_sample_terms(rounds: int) -> list[Row]:
         Row(
             "reference: core.gradient_terms, Gaussian score (one array, not chunked)",
             paired(lambda: core.gradient_terms(gaussian, n, rng=make_rng(1)), normals, rounds),
+            as_speed=True,
         )
     )
     return rows

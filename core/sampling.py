@@ -343,14 +343,16 @@ class _GaussianPowerSums:
         self.space = GaussianWorkspace(problem)
         self.powers = np.empty(CHUNK_SIZE)
 
-    def _add_power_sums(self, values: np.ndarray, block: int, totals: np.ndarray) -> None:
-        """totals[:, j − 1] += Σ values^j per repetition, j = 1 … self.orders."""
+    def _add_power_sums(
+        self, values: np.ndarray, block: int, totals: np.ndarray, orders: int
+    ) -> None:
+        """totals[:, j − 1] += Σ values^j per repetition, j = 1 … orders."""
         _add_row_sums(values, block, totals[:, 0])
-        if self.orders < 2:
+        if orders < 2:
             return
         power = np.multiply(values, values, out=self.powers[: values.size])
         _add_row_sums(power, block, totals[:, 1])
-        for order in range(3, self.orders + 1):
+        for order in range(3, orders + 1):
             _add_row_sums(np.multiply(power, values, out=power), block, totals[:, order - 1])
 
     def __call__(
@@ -358,13 +360,15 @@ class _GaussianPowerSums:
     ) -> None:
         size = block * length
         if self.estimator != "measure_valued":
-            self._add_power_sums(rng.standard_normal(out=self.space.normals[:size]), block, totals)
+            normals = rng.standard_normal(out=self.space.normals[:size])
+            self._add_power_sums(normals, block, totals, self.orders)
             return
         orders = self.orders
         radius, maxwell, coupled = self.space.measure_valued_variates(rng, size)
-        self._add_power_sums(radius, block, totals[:, :orders])
-        self._add_power_sums(maxwell, block, totals[:, orders : 2 * orders])
-        self._add_power_sums(coupled, block, totals[:, 2 * orders :])
+        # The mean's term keeps only odd powers of y: the even ones cancel in f(μ+σy) − f(μ−σy).
+        self._add_power_sums(radius, block, totals[:, :orders], orders - (orders % 2 == 0))
+        self._add_power_sums(maxwell, block, totals[:, orders : 2 * orders], orders)
+        self._add_power_sums(coupled, block, totals[:, 2 * orders :], orders)
 
     def finish(self, totals: np.ndarray, n: int) -> np.ndarray:
         powers = np.column_stack([np.full(len(totals), float(n)), totals])

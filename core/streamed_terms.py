@@ -119,7 +119,11 @@ def _bandit_terms(
             write(chunk_arms, start, stop, table)
     if not batch:
         return
-    counts = np.bincount(arms.view(np.uint8) if two_arms else arms, minlength=rewards_size)
+    if two_arms:
+        ones = np.count_nonzero(arms)
+        counts = np.array([n - ones, ones])
+    else:
+        counts = np.bincount(arms, minlength=rewards_size)
     rewards = problem.f(arms_of_support)
     total = counts @ rewards
     if baseline == "mean":
@@ -156,13 +160,7 @@ class _GaussianTerms:
         for start, stop in _chunks(n):
             chunk, size = out[start:stop], stop - start
             if self.estimator == "measure_valued":
-                radius, maxwell, coupled = space.measure_valued_variates(rng, size)
-                location = space.value_at(radius)
-                location -= space.value_at(np.negative(radius, out=radius))
-                np.multiply(location, _LOCATION_CONSTANT / self.sigma, out=chunk[:, 0])
-                scale = space.value_at(maxwell)
-                scale -= space.value_at(coupled)
-                np.multiply(scale, 1.0 / self.sigma, out=chunk[:, 1])
+                self._measure_valued(*space.measure_valued_variates(rng, size), chunk)
                 continue
             z = rng.standard_normal(out=space.normals[:size])
             if self.estimator == "pathwise":
@@ -170,6 +168,28 @@ class _GaussianTerms:
                 np.multiply(chunk[:, 0], z, out=chunk[:, 1])
             else:
                 self._score_terms(z, space.value_at(z), first, second, chunk)
+
+    def _measure_valued(self, radius, maxwell, coupled, out: np.ndarray) -> None:
+        """A polynomial cost f(μ + σz) = Σ_k c_k z^k is evaluated on the variates directly:
+        f(μ + σy) − f(μ − σy) = 2 Σ_{k odd} c_k y^k and f(μ + σM) − f(μ + σN) = p(M) − p(N)
+        with p = f − c_0, each already scaled by its constant; any other cost is evaluated at
+        the points."""
+        location_scale, scale_scale = _LOCATION_CONSTANT / self.sigma, 1.0 / self.sigma
+        coefficients = getattr(self.space.cost, "coefficients", None)
+        if coefficients is None:
+            location = self.space.value_at(radius)
+            location -= self.space.value_at(np.negative(radius, out=radius))
+            np.multiply(location, location_scale, out=out[:, 0])
+            scale = self.space.value_at(maxwell)
+            scale -= self.space.value_at(coupled)
+            np.multiply(scale, scale_scale, out=out[:, 1])
+            return
+        c = np.asarray(coefficients(self.space.mu, self.space.sigma), dtype=np.float64)
+        powers = np.arange(c.size)
+        _polynomial(radius, np.where(powers % 2 == 1, 2.0 * location_scale * c, 0.0), out[:, 0])
+        without_constant = np.where(powers > 0, scale_scale * c, 0.0)
+        _polynomial(maxwell, without_constant, out[:, 1])
+        out[:, 1] -= _polynomial(coupled, without_constant, radius)
 
     def _score_terms(self, z, f: np.ndarray, first, second, out: np.ndarray) -> None:
         """out = ((f − b₁)·z, (f − b₂)·(z² − 1))/σ; b a number, or per sample (leave-one-out)."""
@@ -200,3 +220,20 @@ class _GaussianTerms:
             else:
                 first = (total - f) / (n - 1)
             self._score_terms(z, f, first, first, out[start:stop])
+
+
+def _polynomial(values: np.ndarray, coefficients: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Σ_k c_k values^k into `out` by Horner's rule, skipping zero terms (an odd or
+    constant-free polynomial costs one pass per non-zero coefficient)."""
+    c = np.trim_zeros(coefficients, "b")
+    if c.size < 2:
+        out.fill(c[0] if c.size else 0.0)
+        return out
+    np.multiply(values, c[-1], out=out)
+    for coefficient in c[-2:0:-1]:  # c_{n−1} … c_1
+        if coefficient:
+            out += coefficient
+        out *= values
+    if c[0]:
+        out += c[0]
+    return out

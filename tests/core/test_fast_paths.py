@@ -114,6 +114,22 @@ def test_power_sums_for_a_polynomial_cost_equal_evaluating_the_cost(estimator, b
     np.testing.assert_allclose(estimates[0], estimates[1], rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize(
+    "cost, k, function",
+    [("square", 0.5, lambda x: (x - 0.5) ** 2), ("linear", None, lambda x: 1.0 * x)],
+)
+def test_streamed_measure_valued_terms_of_a_polynomial_cost_equal_evaluating_it(cost, k, function):
+    """Horner on the variates (2 Σ_odd c_k y^k and p(M) − p(N)) gives the evaluated terms."""
+    named, as_function = core.Gaussian(0.3, 1.4, cost, k=k), core.Gaussian(0.3, 1.4, function)
+    terms = [
+        core.streamed_gradient_terms(
+            problem, CHUNK_SIZE + 77, rng=make_rng(2), estimator="measure_valued"
+        )
+        for problem in (named, as_function)
+    ]
+    np.testing.assert_allclose(terms[0], terms[1], rtol=1e-9, atol=1e-12)
+
+
 def test_the_coupled_measure_valued_draw_has_the_law_of_gradient_terms():
     """M = sign(N)√(N² + 2E) with N as U·M replaces Gamma(3/2) and a uniform: per coordinate,
     the terms match core.measure_valued in distribution and the estimates the exact moments."""

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.bandits import Bandit, SoftmaxBandit
 from core.estimators import Baseline, check_baseline, check_estimator
 from core.fast_paths import OutcomeTable, outcome_table, repetition_cost, resolve_method
 from core.numerics import check_sample_count, make_rng
 from core.problem import Problem
-from core.sampling import estimate_block
+from core.sampling import estimate_block, wants_outcome_table
 
 # ~4M sampled steps per task: ~15 ms at the RNG limit, long enough that a process pool's
 # per-task cost (pickling a problem, ~0.1 ms) is noise, short enough to balance two workers.
@@ -70,14 +69,15 @@ def plan_tasks(
     method: str = "auto",
 ) -> list[list[EstimateTask]]:
     """The tasks of a sweep, one list per n; each list's repetitions add up to `reps`."""
-    table = outcome_table(problem) if estimator == "score" else None
+    table = outcome_table(problem) if wants_outcome_table(problem, estimator, method) else None
     streams = np.random.SeedSequence(seed).spawn(len(ns))
     plan = []
     for n, stream in zip(ns, streams, strict=True):
         resolved = resolve_method(problem, n, estimator, method, table)
         per_task = max(1, int(TASK_SAMPLES // repetition_cost(problem, n, resolved, table)))
         count = math.ceil(reps / per_task)
-        needs_table = resolved == "counts" or isinstance(problem, (Bandit, SoftmaxBandit))
+        # Ship the table only to tasks that read it: 4096 rows for 12-step episodes.
+        needs_table = wants_outcome_table(problem, estimator, resolved)
         plan.append(
             [
                 EstimateTask(

@@ -57,8 +57,15 @@ def repeated_estimates(
     n, reps = check_sample_count(n), check_sample_count(reps, "reps")
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    table = outcome_table(problem) if estimator == "score" else None
+    table = outcome_table(problem) if wants_outcome_table(problem, estimator, method) else None
     return estimate_block(problem, n, reps, rng, estimator, baseline, method, table)
+
+
+def wants_outcome_table(problem: Problem, estimator: str, method: str) -> bool:
+    """Whether the counts route may be taken, or the per-sample bandit kernel needs the table."""
+    if estimator != "score":
+        return False
+    return method != "per_sample" or isinstance(problem, (Bandit, SoftmaxBandit))
 
 
 def estimate_block(

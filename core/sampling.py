@@ -137,9 +137,10 @@ def _chunk_kernel(problem: Problem, estimator: str, baseline, table: OutcomeTabl
     if isinstance(problem, Gaussian):
         if estimator == "pathwise":
             problem.pathwise_terms(np.random.default_rng(0), 1)  # raises with the reason
-        polynomial = getattr(problem.cost, "coefficients", None)
-        if polynomial is not None:
-            return _GaussianPowerSums(problem, estimator, polynomial(problem.mu, problem.sigma))
+        coefficients_of = getattr(problem.cost, "coefficients", None)  # polynomial costs only
+        if coefficients_of is not None:
+            coefficients = coefficients_of(problem.mu, problem.sigma)
+            return _GaussianPowerSums(problem, estimator, coefficients)
         return _GaussianSums(problem, estimator, needs_scores=baseline is not None)
     return _GenericSums(problem, estimator)
 

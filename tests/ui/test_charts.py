@@ -5,45 +5,8 @@ import pandas as pd
 import pytest
 
 import core
+from tests.ui.vega_spec import axis_titles, dataset_sizes, log_channels, marked_views
 from ui import charts
-
-
-def walk(spec):
-    """Every dict inside a Vega-Lite spec (layers, facets, concatenations)."""
-    if isinstance(spec, dict):
-        yield spec
-        for value in spec.values():
-            yield from walk(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            yield from walk(value)
-
-
-def marked_views(spec):
-    """Each view that draws a mark, with its encoding."""
-    return [view for view in walk(spec) if "mark" in view]
-
-
-def dataset_sizes(spec):
-    return {name: len(rows) for name, rows in spec.get("datasets", {}).items()}
-
-
-def axis_titles(spec):
-    return {
-        channel["title"]
-        for view in marked_views(spec)
-        for channel in view.get("encoding", {}).values()
-        if isinstance(channel, dict) and "title" in channel
-    }
-
-
-def log_channels(spec):
-    return {
-        (name, channel.get("field"))
-        for view in marked_views(spec)
-        for name, channel in view.get("encoding", {}).items()
-        if isinstance(channel, dict) and channel.get("scale", {}).get("type") == "log"
-    }
 
 
 def assert_every_mark_has_a_tooltip(spec):

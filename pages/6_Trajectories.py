@@ -19,6 +19,7 @@ from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_
 from ui.common import page_header, show_input_error, what_to_notice
 from ui.controls_456 import URL, seed_input, work_budget
 from ui.exports import export_results
+from ui.links import link_snapshot, notice_rejected_link_values
 
 POSITIONS = 3
 REPS = (100, 200, 500, 1_000, 2_000, 4_000)
@@ -36,6 +37,7 @@ page_header(
     "the state's exact value. All three are unbiased — checked here against the exact gradient — "
     "but their variance differs, more and more as the horizon T grows.",
 )
+snapshot = link_snapshot()
 
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
@@ -71,6 +73,8 @@ with st.sidebar:
         "each T and credit.",
     )
     seed = seed_input()
+    # After the last bound widget, before any stop: names link values that could not be used.
+    notice_rejected_link_values(snapshot)
     credit_count = len(core.CREDITS)
     work = work_budget(
         [([n] * credit_count, reps), ([per_horizon] * credit_count * len(SAMPLED_HORIZONS), 1)],

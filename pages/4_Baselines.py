@@ -104,6 +104,8 @@ with st.sidebar:
     if ascent_baseline == "constant":
         ascent_baseline = constant
 
+    # After the last bound widget, before any stop: names link values that could not be used.
+    notice_rejected_link_values(snapshot)
     work = work_budget(
         [([n] * cached.BASELINE_COMPARISON_COUNT, reps), ([ascent_n] * 2 * steps, 1)],
         "lower the repetitions or the samples per estimate.",
@@ -328,6 +330,3 @@ what_to_notice(
     "gradient.",
     "With the same seed, the run with a baseline climbs more smoothly: less variance per step.",
 )
-
-# After the last bound widget: names link values that could not be used.
-notice_rejected_link_values(snapshot)

@@ -59,6 +59,8 @@ with st.sidebar:
     noise = st.slider("Action noise σ", 0.1, 3.0, 1.0, 0.05, key="noise", bind=URL)
     policy = cached.policy_spec(weights, target, noise)
 
+    # After the last bound widget, before any stop: names link values that could not be used.
+    notice_rejected_link_values(snapshot)
     work = work_budget([([n] * 2 * ESTIMATOR_COUNT, 1)], "choose fewer samples.")
 
 # -- results: Gaussian ----------------------------------------------------------------------------
@@ -251,6 +253,3 @@ what_to_notice(
     "For the policy the pathwise gradient (through a = wᵀs + σε) has several times lower "
     "variance than REINFORCE at the same n.",
 )
-
-# After the last bound widget: names link values that could not be used.
-notice_rejected_link_values(snapshot)

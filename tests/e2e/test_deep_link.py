@@ -68,3 +68,14 @@ def test_a_link_with_bad_values_falls_back_to_defaults_and_says_so(
     assert notice.count() == 1
     assert "theta=banana" in notice.first.inner_text() and "n=inf" in notice.first.inner_text()
     assert browser_page.locator(METRIC).filter(has_text="Monte Carlo from n = 1,000 draws").count()
+
+
+def test_a_deep_link_to_the_trajectories_page_sets_the_horizon_and_rewards(
+    streamlit_server: str, browser_page: Page
+) -> None:
+    link = {"T": 3, "reward2": 2, "n": 5, "reps": 100}
+    open_app_page(browser_page, streamlit_server, "Trajectories", link)
+    assert_page_healthy(browser_page)
+    expected = core.Episodes(3, (0.0, 0.0, 0.0), (0.0, 0.5, 2.0)).expected_value()
+    assert metric_value(browser_page, "E[R], T = 3 (exact)") == f"{expected:.6g}"
+    assert browser_page.get_by_text("This link carried values").count() == 0

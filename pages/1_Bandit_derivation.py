@@ -163,7 +163,9 @@ export_results(
     "draw: index of the sampled action; x: action a (0 or 1); f: reward r(a); score: "
     "∇θ log π(a); term: r(a)·score; running_mean: mean of the first `draw` terms; "
     "exact_gradient: exact ∇J(θ); standard_error / exact_standard_error: measured s/√draw "
-    "and exact σ/√draw of the running mean.",
+    "and exact σ/√draw of the running mean. Every draw up to "
+    f"{cached.TRACE_ROWS:,} draws; beyond, {cached.TRACE_ROWS:,} log-spaced draws (the call "
+    "returns them all).",
     key="export-draws",
 )
 

@@ -26,7 +26,7 @@ from core.policy import LinearGaussianPolicy
 from core.problem import Problem
 from core.reports import exact_report
 from core.studies import baseline_comparison
-from core.variance_studies import variance_sweep
+from core.variance_studies import log_spaced_sizes, variance_sweep
 
 PROG = "python -m core"
 TRICK = "∇θ E[f(x)] = E[f(x) ∇θ log p(x|θ)]"
@@ -369,21 +369,20 @@ def run_variance(args: argparse.Namespace) -> None:
         "baseline": args.baseline,
         "seed": args.seed,
     }
+    ns = list(log_spaced_sizes(*args.log_ns)) if args.log_ns else list(args.ns)
     if args.python:
-        code = _python_call("variance_sweep", spec.python(args), ns=list(args.ns), **kwargs)
+        code = _python_call("variance_sweep", spec.python(args), ns=ns, **kwargs)
         sys.stdout.write(code)
         return
     problem = spec.build(args)
     progress = Progress(f"variance {args.problem}", _progress_enabled(args))
-    progress.note(
-        f"{args.reps} repetitions × {len(args.ns)} sizes = {args.reps * sum(args.ns):,} samples"
-    )
+    progress.note(f"{args.reps} repetitions × {len(ns)} sizes = {args.reps * sum(ns):,} samples")
     # variance_sweep seeds each N by (seed, N) alone, so one N at a time gives the same rows
     # as the whole sweep — and room for a progress bar between them.
     frames = []
-    for done, n in enumerate(args.ns, start=1):
+    for done, n in enumerate(ns, start=1):
         frames.append(variance_sweep(problem, [n], **kwargs))
-        progress(done, len(args.ns))
+        progress(done, len(ns))
     _write(pd.concat(frames, ignore_index=True), args)
 
 
@@ -490,13 +489,22 @@ def _add_progress_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def _variance_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+    sizes = parser.add_mutually_exclusive_group()
+    sizes.add_argument(
         "--ns",
         action=_NumberList,
         convert=_whole_number,
         default=_format_default([10, 100, 1000, 10000]),
         metavar="N",
         help="sample sizes N (space- or comma-separated)",
+    )
+    sizes.add_argument(
+        "--log-ns",
+        nargs=3,
+        type=_positive_int,
+        metavar=("SMALLEST", "LARGEST", "COUNT"),
+        help="instead of --ns: COUNT sizes evenly spaced in log N, as the app's variance page "
+        "picks them from its smallest N, largest N and points (core.log_spaced_sizes)",
     )
     parser.add_argument(
         "--reps", type=_positive_int, default=1000, help="independent repetitions per N (≥ 2)"

@@ -7,7 +7,8 @@ Uses the browser test's own machinery (tests/e2e/streamlit_helpers.py): a fresh
 `streamlit run app.py`, Debian's Chromium through Playwright, and the same checks — a page that
 shows an exception box or an undrawn chart is reported and not saved. Each image is the first
 screen of the page (1280 × 900 CSS px), scaled to 960 px wide and reduced to a 256-colour
-palette so the committed PNGs stay small.
+palette so the committed PNGs stay small. Emoji in the badges need a colour emoji font
+(Debian: `apt-get install fonts-noto-color-emoji`); without it they show as empty boxes.
 """
 
 from __future__ import annotations

@@ -109,6 +109,19 @@ def test_each_variance_row_is_variance_curve_with_the_size_s_own_seed(
         pd.testing.assert_frame_equal(rows, curve, check_exact=True)
 
 
+def test_log_spaced_sizes_are_the_variance_page_s_choice_of_n(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    code, out, _ = run_in_process(
+        capsys, "variance", "bandit", "--log-ns", "10", "1000", "7", "--reps", "50"
+    )
+    assert code == 0
+    sizes = core.log_spaced_sizes(10, 1000, 7)
+    assert read_csv(out)["n"].tolist() == list(sizes)
+    expected = core.variance_sweep(core.Bandit(), list(sizes), 50)
+    pd.testing.assert_frame_equal(read_csv(out), expected, check_exact=True)
+
+
 def test_variance_with_a_constant_baseline_and_table_format(capsys: pytest.CaptureFixture) -> None:
     code, out, _ = run_in_process(
         capsys, "variance", "softmax", "--logits", "0", "1", "-1", "--rewards", "1", "2", "3",
@@ -301,6 +314,8 @@ BAD_ARGUMENTS = [
     (("exact", "bandit", "--n", "-3"), "--n"),
     (("exact", "unicorn"), "invalid choice"),
     (("baselines", "bandit", "--constant", "inf"), "finite"),
+    (("variance", "bandit", "--log-ns", "100", "10", "3"), "largest (10) must be ≥ smallest (100)"),
+    (("variance", "bandit", "--ns", "5", "--log-ns", "1", "10", "2"), "not allowed with"),
     ((), "required"),
 ]
 

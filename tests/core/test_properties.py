@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import core
+from tests.core.test_exact_values import finite_difference_gradient
 
 PROPERTY = settings(
     derandomize=True,
@@ -148,22 +149,15 @@ def test_repeated_estimates_are_finite_and_shaped(problem, seed):
 # -- exact gradients agree with finite differences of the exact objective --------------------------
 
 
-def _finite_difference(problem, step):
-    """Central differences of expected_value in every coordinate of θ."""
-    columns = []
-    for unit in np.eye(problem.dim):
-        upper = problem.with_theta(problem.theta + step * unit).expected_value()
-        lower = problem.with_theta(problem.theta - step * unit).expected_value()
-        columns.append((upper - lower) / (2 * step))
-    return np.array(columns)
-
-
 def _check_against_finite_differences(problem, scale):
     step = 1e-5 * scale
     # O(h²) truncation plus rounding ε|J|/h, with room for curvature at the scale of the problem
     tolerance = 1e-6 * (1 + abs(problem.expected_value())) / scale
     np.testing.assert_allclose(
-        problem.exact_gradient(), _finite_difference(problem, step), rtol=1e-5, atol=tolerance
+        problem.exact_gradient(),
+        finite_difference_gradient(problem, step),
+        rtol=1e-5,
+        atol=tolerance,
     )
 
 

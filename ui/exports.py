@@ -18,7 +18,7 @@ def export_results(
     left, right = st.columns([1, 2])
     with left:
         st.download_button(
-            "Download the table (CSV)",
+            f"Download {filename}",
             header + table.to_csv(index=False),
             file_name=filename,
             mime="text/csv",

@@ -239,9 +239,25 @@ def assert_page_healthy(page: Page) -> None:
     assert_charts_rendered(page)
 
 
+MAX_SCREENSHOT_HEIGHT = 12_000  # px; a taller page is cut there
+
+
 def save_screenshot(page: Page, name: str) -> Path:
     """Full-page screenshot to artifacts/screenshots/<name>.png; return its path."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True, timeout=30_000)
+    # Streamlit scrolls inside its main container, so full_page alone stops at the viewport:
+    # grow the viewport to the content's height for the shot, then put it back.
+    original = page.viewport_size or {"width": 1280, "height": 900}
+    content_height = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section.main,'
+              + ' [data-testid="stAppViewContainer"]')].map(e => e.scrollHeight), 0)"""
+    )
+    height = int(min(max(content_height, original["height"]), MAX_SCREENSHOT_HEIGHT))
+    page.set_viewport_size({"width": original["width"], "height": height})
+    try:
+        page.wait_for_timeout(300)  # let charts re-lay out at the new size
+        page.screenshot(path=str(path), full_page=True, timeout=30_000)
+    finally:
+        page.set_viewport_size(original)
     return path

@@ -54,7 +54,9 @@ def variance_curve(
         estimator: "score" (score function / REINFORCE), "pathwise" or "measure_valued".
         baseline: for "score" only — None, a float (constant b), "mean" (batch mean, biased),
             "loo" (leave-one-out, unbiased) or "optimal" (the variance-minimising b*).
-        seed: the same seed gives the same numbers, here, in the app and in ``python -m core``.
+        seed: the same seed gives the same numbers. (The app's variance page and
+            ``python -m core variance`` call `core.variance_sweep`, which seeds each N by
+            (seed, N) so that sizes can be computed one at a time.)
         progress: optional ``progress(done, total)`` in tasks, called as the work proceeds
             (e.g. a progress bar).
         method: "auto" (default), "counts" (draw outcome counts: exact and O(1) in N, for

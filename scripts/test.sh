@@ -20,7 +20,7 @@ else
     if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get update -q </dev/null
-    "${SUDO[@]}" apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core </dev/null
+    "${SUDO[@]}" apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji </dev/null
 fi
 /usr/bin/chromium --version 2>/dev/null || true
 

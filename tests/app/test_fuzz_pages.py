@@ -68,7 +68,7 @@ QUERY_KEYS = [
 @dataclass
 class Tally:
     runs: int = 0
-    input_errors: int = 0  # runs that showed a message (st.error) instead of results: allowed
+    input_errors: int = 0  # runs with an st.error box (an input message or a failed check)
     exceptions: list[str] = field(default_factory=list)
     slowest: dict[str, float] = field(default_factory=dict)
     widgets_set: dict[str, set[str]] = field(default_factory=dict)
@@ -208,7 +208,7 @@ def test_zz_report_the_fuzz_counts(capsys):
     with capsys.disabled():
         print(
             f"\nfuzz: {TALLY.runs} page runs, {len(TALLY.exceptions)} exceptions, "
-            f"{TALLY.input_errors} runs answered with an input message; slowest run "
+            f"{TALLY.input_errors} runs showed an error box (input message or failed check); slowest run "
             + ", ".join(f"{page} {seconds:.1f} s" for page, seconds in TALLY.slowest.items())
         )
     assert not TALLY.exceptions

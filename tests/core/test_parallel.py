@@ -13,7 +13,7 @@ from core.parallel import TASK_SAMPLES, plan_tasks
 
 # n·reps well above TASK_SAMPLES, so the large sizes are split into several tasks.
 SIZES = [10, 1_000, 200_000]
-REPS = 60
+REPS = 30
 
 
 @pytest.fixture(scope="module")

@@ -76,9 +76,14 @@ with st.sidebar:
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
     credit_count = len(core.CREDITS)
+    # An episode draws one action per step, so it counts as T samples against the cap.
     work = work_budget(
-        [([n] * credit_count, reps), ([per_horizon] * credit_count * len(SAMPLED_HORIZONS), 1)],
-        "lower the repetitions, n or the episodes per horizon point.",
+        [
+            ([n * horizon] * credit_count, reps),
+            ([per_horizon * T for T in SAMPLED_HORIZONS] * credit_count, 1),
+        ],
+        "lower the repetitions, n, the horizon or the episodes per horizon point "
+        "(each episode counts as T samples, one per step).",
     )
 
 # -- results ---------------------------------------------------------------------------------------

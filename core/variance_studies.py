@@ -17,9 +17,9 @@ import pandas as pd
 
 from core.estimators import Baseline, check_baseline, check_estimator
 from core.exact import estimate_moments
-from core.numerics import check_positive, check_sample_count, make_rng
+from core.numerics import check_positive, check_sample_count
+from core.parallel import sweep_repeated_estimates
 from core.problem import Problem
-from core.sampling import repeated_estimates
 from core.studies import variance_curve
 
 # Beyond this N a study is not worth suggesting; the bisection stops there.
@@ -107,11 +107,11 @@ def sweep_estimates(
     n, reps = check_sample_count(n), check_sample_count(reps, "reps")
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    # variance_curve spawns one child stream per size from its seed; with a single size, child 0.
-    stream = np.random.SeedSequence(derived_seed(seed, n)).spawn(1)[0]
-    estimates = repeated_estimates(
-        problem, n, reps, rng=make_rng(stream), estimator=estimator, baseline=baseline
-    )
+    # The same call variance_sweep's row for n makes, so the shown draws are that row's draws
+    # however the repetitions are split into tasks.
+    estimates = sweep_repeated_estimates(
+        problem, [n], reps, seed=derived_seed(seed, n), estimator=estimator, baseline=baseline
+    )[0]
     exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
     gradient = problem.exact_gradient()
     frames = []

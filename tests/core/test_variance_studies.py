@@ -137,3 +137,17 @@ def test_samples_needed_is_one_for_zero_variance_and_nan_for_a_zero_gradient():
 def test_samples_needed_rejects_a_non_positive_target():
     with pytest.raises(ValueError, match="relative_error"):
         core.samples_needed(core.Bandit(), 0.0)
+
+
+def test_shown_draws_are_the_sweep_rows_draws_even_when_split_into_tasks():
+    """Above 2^22 samples per size the sweep splits repetitions into tasks; the individual
+    estimates shown beside a row must still be exactly that row's estimates."""
+    problem = core.Gaussian(0.3, 1.0, "cos")
+    n, reps = 5_000, 1_000
+    draws = core.variance_studies.sweep_estimates(problem, n, reps, seed=3)
+    row = core.variance_studies.variance_sweep(problem, [n], reps, seed=3)
+    for param in problem.params:
+        estimates = draws.loc[draws["param"] == param, "estimate"]
+        expected = row.loc[row["param"] == param].iloc[0]
+        assert estimates.mean() == pytest.approx(expected["mean"], rel=1e-12)
+        assert estimates.var(ddof=1) == pytest.approx(expected["variance"], rel=1e-12)

@@ -6,23 +6,8 @@ import pandas as pd
 import pytest
 
 import core
+from tests.ui.vega_spec import marked_views as views
 from ui import charts
-
-
-def walk(spec):
-    """Every dict inside a Vega-Lite spec (layers, facets, concatenations)."""
-    if isinstance(spec, dict):
-        yield spec
-        for value in spec.values():
-            yield from walk(value)
-    elif isinstance(spec, list):
-        for value in spec:
-            yield from walk(value)
-
-
-def views(spec):
-    """Each view that draws a mark."""
-    return [view for view in walk(spec) if "mark" in view]
 
 
 def rows(spec):

@@ -33,6 +33,12 @@ def check_baseline(baseline: Baseline) -> float | str | None:
     )
 
 
+def check_baseline_fits(baseline: Baseline, n: int) -> None:
+    """The leave-one-out baseline averages the other n − 1 rewards, so it needs n ≥ 2."""
+    if baseline == "loo" and n < 2:
+        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+
+
 def check_estimator(estimator: str, baseline: Baseline = None) -> str:
     """Validate the estimator name and that a baseline is only paired with the score function."""
     if estimator not in ESTIMATORS:
@@ -65,8 +71,7 @@ def score_function_terms(problem: Problem, x: np.ndarray, baseline: Baseline = N
     n = rewards.size
     if baseline == "mean":
         return credited - rewards.mean() * scores
-    if n < 2:
-        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+    check_baseline_fits(baseline, n)
     others = (rewards.sum() - rewards) / (n - 1)
     return credited - others[:, None] * scores
 

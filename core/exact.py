@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.estimators import Baseline, check_baseline, check_estimator
+from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
 from core.numerics import check_sample_count
 from core.problem import Problem
 
@@ -59,8 +59,7 @@ def estimate_moments(
     gradient = problem.exact_gradient()
     if baseline not in ("loo", "mean"):
         return gradient, per_sample_variance(problem, estimator, baseline) / n
-    if baseline == "loo" and n < 2:
-        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+    check_baseline_fits(baseline, n)
 
     m = problem.score_moments()
     mu_f = m.mean_f

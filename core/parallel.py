@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.estimators import Baseline, check_baseline, check_estimator
+from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
 from core.fast_paths import OutcomeTable, outcome_table, repetition_cost, resolve_method
 from core.numerics import check_sample_count, make_rng
 from core.problem import Problem
@@ -122,8 +122,7 @@ def sweep_repeated_estimates(
     reps = check_sample_count(reps, "reps")
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    if baseline == "loo" and min(sizes) < 2:
-        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+    check_baseline_fits(baseline, min(sizes))
     plan = plan_tasks(
         problem, sizes, reps, seed=seed, estimator=estimator, baseline=baseline, method=method
     )

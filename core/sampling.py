@@ -23,7 +23,7 @@ import numpy as np
 from numpy.polynomial import polynomial
 
 from core.bandits import Bandit, SoftmaxBandit
-from core.estimators import Baseline, check_baseline, check_estimator
+from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
 from core.fast_paths import (
     OutcomeTable,
     count_sums,
@@ -79,8 +79,7 @@ def estimate_block(
     table: OutcomeTable | None,
 ) -> np.ndarray:
     """`repeated_estimates` for checked arguments and a precomputed outcome table (or None)."""
-    if baseline == "loo" and n < 2:
-        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+    check_baseline_fits(baseline, n)
     method = resolve_method(problem, n, estimator, method, table)
     if method == "counts":
         sums = count_sums(table, n, reps, rng)

@@ -17,6 +17,7 @@ from core.bandits import Bandit, SoftmaxBandit
 from core.estimators import (
     Baseline,
     check_baseline,
+    check_baseline_fits,
     check_estimator,
     gradient_terms,
     score_function_terms,
@@ -49,8 +50,7 @@ def streamed_gradient_terms(
     n = check_sample_count(n)
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    if baseline == "loo" and n < 2:
-        raise ValueError("the leave-one-out baseline needs n ≥ 2 samples (it averages the others)")
+    check_baseline_fits(baseline, n)
     if out is None:
         out = np.empty((n, problem.dim), order="F" if isinstance(problem, Gaussian) else "C")
     elif out.shape != (n, problem.dim) or out.dtype != np.float64:

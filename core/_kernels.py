@@ -157,6 +157,13 @@ class ThresholdDraw:
         uniforms = rng.random(out=self.uniforms[:size])
         return np.less(uniforms, self.threshold, out=self.ones[:size])
 
+    def into(self, rng: np.random.Generator, column: np.ndarray) -> np.ndarray:
+        """The same outcomes written as 0.0/1.0 straight into a float64 column."""
+        if self.uniforms.size < column.size:
+            self.uniforms, self.ones = np.empty(column.size), np.empty(column.size, dtype=bool)
+        uniforms = rng.random(out=self.uniforms[: column.size])
+        return np.less(uniforms, self.threshold, out=column)
+
 
 class InverseCdfDraw:
     """Outcome k = number of cumulative probabilities below u ~ U(0, 1) (inverse CDF)."""
@@ -180,27 +187,30 @@ def draw_samples(draw: OutcomeDraw, rng: np.random.Generator, n: int) -> np.ndar
     return samples
 
 
+def outcome_terms(statistics: np.ndarray, d: int, baseline: np.ndarray | float) -> np.ndarray:
+    """Per-outcome terms A_k − b S_k, shape (K, d), from the statistics (A, S, f, fS); b
+    broadcasts against (K, d): one number, per parameter (d,) or per outcome (K, 1)."""
+    if np.ndim(baseline) == 0 and baseline == 0.0:
+        return statistics[:, :d]
+    return statistics[:, :d] - baseline * statistics[:, d : 2 * d]
+
+
 class OutcomeTableTerms:
     """Terms of a finite support looked up by outcome: each draw's term is a row of a (K, d)
     table of A − b S. Two outcomes: t(a) = t(0) + a·(t(1) − t(0)), within one rounding of the
-    table entry. Batch baselines first store the outcomes in column 0 and count them for Σf,
-    then look up the table that count implies (leave-one-out: b_k = (Σf − f_k)/(n − 1))."""
+    table entry. Batch baselines ("mean", "loo") first store the outcomes in column 0 and count
+    them for Σf, then look up the table that count implies (leave-one-out: b_k = (Σf − f_k)/(n − 1)).
+    `terms` is the table for any other baseline, built once by the problem (`outcome_terms`).
+    """
 
     order = "C"
 
-    def __init__(self, draw: OutcomeDraw, table: OutcomeTable, d: int, baseline) -> None:
+    def __init__(
+        self, draw: OutcomeDraw, table: OutcomeTable, d: int, baseline, terms: np.ndarray | None
+    ) -> None:
         self.draw, self.statistics, self.d, self.baseline = draw, table.statistics, d, baseline
-        self.size = table.size
-        self.batch = isinstance(baseline, str)  # "mean" or "loo"; b* arrives as numbers
-        if not self.batch:
-            self.terms = self._terms(0.0 if baseline is None else np.asarray(baseline))
-
-    def _terms(self, baseline: np.ndarray | float) -> np.ndarray:
-        """A − b S per outcome; b broadcasts against (K, d): per parameter (d,) or outcome (K, 1)."""
-        d, statistics = self.d, self.statistics
-        if np.ndim(baseline) == 0 and baseline == 0.0:
-            return statistics[:, :d]
-        return statistics[:, :d] - baseline * statistics[:, d : 2 * d]
+        self.size, self.terms = table.size, terms
+        self.batch = terms is None
 
     def _write(self, outcomes: np.ndarray, terms: np.ndarray, out: np.ndarray) -> None:
         if self.size == 2:
@@ -212,6 +222,14 @@ class OutcomeTableTerms:
 
     def fill(self, rng: np.random.Generator, out: np.ndarray) -> None:
         n = out.shape[0]
+        into = getattr(self.draw, "into", None)  # outcomes written as floats: one pass less
+        if not self.batch and self.size == 2 and into is not None:
+            low, step = self.terms[0, 0], self.terms[1, 0] - self.terms[0, 0]
+            for start, stop in chunks(n):
+                column = into(rng, out[start:stop, 0])
+                column *= step
+                column += low
+            return
         if not self.batch:
             for start, stop in chunks(n):
                 self._write(self.draw(rng, stop - start), self.terms, out[start:stop])
@@ -228,7 +246,9 @@ class OutcomeTableTerms:
             counts[0] = n - counts[1]
         rewards = self.statistics[:, 2 * self.d]
         per_outcome = batch_baseline(counts @ rewards, rewards, n, self.baseline)
-        terms = self._terms(np.broadcast_to(per_outcome, rewards.shape)[:, None])
+        terms = outcome_terms(
+            self.statistics, self.d, np.broadcast_to(per_outcome, rewards.shape)[:, None]
+        )
         indices = np.empty(min(n, CHUNK_SIZE), dtype=np.intp)
         for start, stop in chunks(n):
             chunk = out[start:stop]

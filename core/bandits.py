@@ -14,6 +14,7 @@ from core._kernels import (
     OutcomeTableTerms,
     ThresholdDraw,
     draw_samples,
+    outcome_terms,
 )
 from core.numerics import check_finite, check_vector, log_sigmoid, log_softmax, sigmoid, softmax
 from core.problem import EnumerableProblem
@@ -30,12 +31,21 @@ class _DrawnByOutcome(EnumerableProblem):
         """Arm indices as float64, drawn by `outcome_draw` (one uniform per pull)."""
         return draw_samples(self.outcome_draw(), rng, n)
 
+    @cached_property
+    def _term_tables(self) -> dict:
+        """Per-outcome term tables already built, by baseline (None, a number, "optimal")."""
+        return {}
+
     def term_kernel(self, estimator: str, baseline: float | str | None):
         if estimator != "score":
             return super().term_kernel(estimator, baseline)
-        if baseline == "optimal":
-            baseline = self.optimal_baseline()
-        return OutcomeTableTerms(self.outcome_draw(), self.outcome_table(), self.dim, baseline)
+        table, terms = self.outcome_table(), None
+        if baseline not in ("mean", "loo"):
+            terms = self._term_tables.get(baseline)
+            if terms is None:
+                b = self.optimal_baseline() if baseline == "optimal" else baseline or 0.0
+                terms = self._term_tables[baseline] = outcome_terms(table.statistics, self.dim, b)
+        return OutcomeTableTerms(self.outcome_draw(), table, self.dim, baseline, terms)
 
     def sum_kernel(self, estimator: str, baseline: float | str | None):
         if estimator != "score":
@@ -70,12 +80,12 @@ class Bandit(_DrawnByOutcome):
     def _arguments(self) -> tuple[tuple[str, object], ...]:
         return (("theta", float(self.theta[0])), ("rewards", self.rewards))
 
-    @property
+    @cached_property
     def p_one(self) -> float:
         """p(a=1|θ) = σ(θ)."""
         return float(sigmoid(self.theta[0]))
 
-    @property
+    @cached_property
     def p_zero(self) -> float:
         """p(a=0|θ) = σ(−θ), computed directly so it keeps precision when σ(θ) ≈ 1."""
         return float(sigmoid(-self.theta[0]))

@@ -132,6 +132,7 @@ def variance_curve(
     else:
         exact_mean, one_sample = estimate_moments(problem, 1, estimator, baseline)
         moments = [(exact_mean, one_sample / n) for n in sizes]
+
     # Statistics per size, on that size's own (reps, d) block: the same sums, in the same order,
     # whatever else `ns` holds.
     def per_size(statistic) -> np.ndarray:

@@ -75,10 +75,16 @@ __all__ = list(_PUBLIC)
 
 
 def __getattr__(name: str) -> object:
-    """Import a public name's module on first use (PEP 562) and keep the name here."""
+    """Import a public name's module on first use (PEP 562) and keep the name here; a
+    submodule (`core.checks`, `core.expressions`, …) is imported when first named."""
     module = _PUBLIC.get(name) or _CONSTANTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'core' has no attribute {name!r}")
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'core' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -163,6 +163,8 @@ def test_import_core_and_a_bandit_load_neither_pandas_nor_scipy():
         loaded = _modules_after(statement)
         assert "pandas" not in loaded and "scipy" not in loaded, statement
     assert "pandas" in _modules_after("import core; core.variance_curve")
+    # a submodule is imported when first named, as if core had imported it at start-up
+    assert "core.expressions" in _modules_after("import core; core.expressions.MAX_LENGTH")
 
 
 def test_numbers_of_a_study_are_the_same_in_a_fresh_interpreter():

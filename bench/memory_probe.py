@@ -28,6 +28,7 @@ WORKLOADS = {
 
 def main(workload: str) -> None:
     problem, options = WORKLOADS[workload]
+    core.variance_curve  # noqa: B018 — load the study's modules (pandas) before the baseline
     core_rss = status_kib("VmRSS")
     reset_peak_rss()
     table = core.variance_curve(problem, SWEEP_NS, SWEEP_REPS, **options)

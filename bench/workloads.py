@@ -9,7 +9,10 @@ import numpy as np
 import core
 from bench.measure import paired
 from bench.report import Row, Target
+from core import _engine
+from core.estimators import ESTIMATORS
 from core.numerics import CHUNK_SIZE, make_rng
+from core.variance_studies import size_stream
 
 TERMS_N = 1 << 22  # samples per per-sample-terms run
 SWEEP_NS = tuple(int(n) for n in np.geomspace(10, 100_000, 10).round())  # 10 … 1e5
@@ -47,13 +50,18 @@ def per_sample_terms(rounds: int) -> list[Row]:
         raw_draws("normal", n)
 
     def streamed(problem, out, **options):
-        return lambda: core.streamed_gradient_terms(problem, n, rng=make_rng(1), out=out, **options)
+        return lambda: core.gradient_terms(problem, n, rng=make_rng(1), out=out, **options)
 
     rows = [
         Row(
-            "Bandit score terms stored, n = 2^22 (streamed_gradient_terms)",
+            "Bandit score terms stored, n = 2^22 (score_function, given out=)",
             paired(streamed(bandit, bandit_out), uniforms, rounds),
-            Target("speed", 0.45),
+            Target("speed", 0.6),
+        ),
+        Row(
+            "Bandit score terms, n = 2^22, result allocated by the call",
+            paired(lambda: core.score_function(bandit, n, rng=make_rng(1)), uniforms, rounds),
+            Target("speed", 0.6),
         ),
         Row(
             "Bandit score terms stored, leave-one-out baseline (two passes)",
@@ -63,19 +71,16 @@ def per_sample_terms(rounds: int) -> list[Row]:
         Row(
             "Bandit fused estimate, no stored terms (u < p counted per chunk)",
             paired(
-                lambda: core.repeated_estimates(bandit, n, 1, rng=make_rng(1), method="per_sample"),
+                lambda: _engine.repeated_estimates(
+                    bandit, n, 1, make_rng(1), "score", None, "per_sample"
+                ),
                 uniforms,
                 rounds,
             ),
             Target("speed", 0.85),
         ),
-        Row(
-            "reference: core.score_function on the Bandit (one array, not chunked)",
-            paired(lambda: core.score_function(bandit, n, rng=make_rng(1)), uniforms, rounds),
-            as_speed=True,
-        ),
     ]
-    for estimator in core.ESTIMATORS:
+    for estimator in ESTIMATORS:
         rows.append(
             Row(
                 f"Gaussian (square cost) {estimator} terms stored",
@@ -96,12 +101,50 @@ def per_sample_terms(rounds: int) -> list[Row]:
     )
     rows.append(
         Row(
-            "reference: core.gradient_terms, Gaussian score (one array, not chunked)",
-            paired(lambda: core.gradient_terms(gaussian, n, rng=make_rng(1)), normals, rounds),
-            as_speed=True,
+            "Gaussian score terms, n = 2^22, result allocated by the call",
+            paired(lambda: core.score_function(gaussian, n, rng=make_rng(1)), normals, rounds),
+            Target("speed", 0.6),
         )
     )
+    rows.extend(small_calls(rounds))
     return rows
+
+
+SMALL_N = 1000
+SMALL_CALLS = 200  # calls per timed round, so a round is long enough to time
+
+
+def small_calls(rounds: int) -> list[Row]:
+    """A call at n = 1000 against the NumPy one-liner a user would write instead."""
+    bandit = core.Bandit()
+    rewards, p = np.asarray(bandit.rewards), bandit.p_one
+    score = np.array([-p, 1.0 - p])
+    rng_ours, rng_numpy = make_rng(1), make_rng(2)
+
+    def ours():
+        for _ in range(SMALL_CALLS):
+            core.score_function(bandit, SMALL_N, rng=rng_ours)
+
+    def one_liner():
+        for _ in range(SMALL_CALLS):
+            arms = (rng_numpy.random(SMALL_N) < p).astype(int)
+            rewards[arms] * score[arms]
+
+    return [
+        Row(
+            "Bandit score_function at n = 1000 vs the NumPy one-liner "
+            "rewards[a]·score[a], a = (u < p)",
+            paired(ours, one_liner, rounds),
+            Target("time", 2.0),
+        )
+    ]
+
+
+def _sweep_estimates(problem, method: str) -> list[np.ndarray]:
+    """What variance_curve draws, without building its table."""
+    streams = [size_stream(0, n) for n in SWEEP_NS]
+    plan = _engine.plan_tasks(problem, SWEEP_NS, SWEEP_REPS, streams, "score", None, method)
+    return _engine.run_plan(plan)
 
 
 def sweep(rounds: int, workers: int = 2) -> list[Row]:
@@ -124,14 +167,8 @@ def sweep(rounds: int, workers: int = 2) -> list[Row]:
             Target("time", 0.01),
         ),
         Row(
-            "  … its estimates alone (sweep_repeated_estimates, no DataFrame)",
-            paired(
-                lambda: core.sweep_repeated_estimates(
-                    bandit, SWEEP_NS, SWEEP_REPS, method="counts"
-                ),
-                uniforms,
-                rounds,
-            ),
+            "  … its estimates alone (the engine's tasks, no DataFrame)",
+            paired(lambda: _sweep_estimates(bandit, "counts"), uniforms, rounds),
             Target("time", 0.01),
         ),
         Row(
@@ -170,7 +207,7 @@ def sweep(rounds: int, workers: int = 2) -> list[Row]:
                 note=f"ideal {1 / workers:g}×; more means other processes hold the cores",
             )
         )
-    for estimator in core.ESTIMATORS:
+    for estimator in ESTIMATORS:
         rows.append(
             Row(
                 f"Gaussian (square cost) {estimator}, one core",

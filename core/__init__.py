@@ -3,143 +3,92 @@
 ∇θ E[f(x)] = E[f(x) ∇θ log p(x|θ)]; every estimator returns per-sample terms (n, d) whose
 mean estimates the gradient, and every problem knows its exact gradient, Fisher information
 and per-sample variances, so each Monte Carlo number can be checked against truth.
+
+The public names, by role (each is imported on first use, so `import core` stays cheap):
+
+Problems — frozen values whose repr rebuilds them:
+    Problem, Bandit, SoftmaxBandit, Gaussian, LinearGaussianPolicy, Episodes,
+    parse_expression, ExpressionError (a custom Gaussian cost typed as text)
+Estimators — one signature, `estimator(problem, n, *, rng, ...) -> terms (n, d)`, streamed:
+    score_function, pathwise, measure_valued, gradient_terms
+Exact values:
+    per_sample_variance, estimate_moments, exact_report
+Checks — Monte Carlo against exact, in standard errors:
+    check_agreement, Agreement
+Studies — tidy pandas tables of Monte Carlo beside exact values:
+    variance_curve (the sweep over sample sizes), fit_variance_slope, samples_needed,
+    baseline_comparison, baseline_variance_curve, estimator_comparison, gradient_ascent,
+    score_check, objective_curve, horizon_study, bandit_derivation, sample_table
+
+Everything else lives in its module: constants (`core.estimators.ESTIMATORS`, `BASELINES`,
+`core.episodes.CREDITS`, `MAX_HORIZON`, `core.gaussian.COSTS`, also reachable as `core.X`),
+helpers (`core.numerics.make_rng`, `core.variance_studies.derived_seed`, `log_spaced_sizes`),
+and the other studies (`core.score_studies`, `core.derivation`, `core.reliability`).
 """
 
-from core.bandits import Bandit, SoftmaxBandit
-from core.checks import (
-    Agreement,
-    check_agreement,
-    mean_standard_error,
-    variance_standard_error,
-)
-from core.derivation import (
-    BanditDerivation,
-    bandit_derivation,
-    finite_difference_check,
-    finite_difference_gradient,
-    running_estimate,
-)
-from core.episodes import CREDITS, MAX_HORIZON, Episodes
-from core.estimators import (
-    BASELINES,
-    ESTIMATORS,
-    gradient_terms,
-    measure_valued,
-    pathwise,
-    score_function,
-    score_function_terms,
-)
-from core.exact import estimate_moments, per_sample_variance
-from core.expressions import (
-    ExpressionError,
-    ParsedExpression,
-    evaluation_time_limit,
-    parse_expression,
-)
-from core.gaussian import Gaussian
-from core.gaussian_costs import NAMED_COSTS
-from core.limits import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
-from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid, softmax
-from core.parallel import sweep_repeated_estimates
-from core.policy import LinearGaussianPolicy
-from core.problem import Problem
-from core.reliability import (
-    RARE_OUTCOME_MINIMUM,
-    rare_outcome_warning,
-    rarest_outcome_probability,
-    sample_variance_standard_error,
-)
-from core.reports import exact_report
-from core.sampling import repeated_estimates
-from core.score_studies import fisher_curve, score_trace
-from core.streamed_terms import streamed_gradient_terms
-from core.studies import (
-    baseline_comparison,
-    baseline_variance_curve,
-    estimator_comparison,
-    gradient_ascent,
-    horizon_study,
-    objective_curve,
-    sample_table,
-    score_check,
-    variance_curve,
-)
-from core.variance_studies import (
-    SlopeFit,
-    derived_seed,
-    fit_variance_slope,
-    log_spaced_sizes,
-    samples_needed,
-    sweep_estimates,
-    variance_sweep,
-)
+from __future__ import annotations
 
-COSTS = tuple(NAMED_COSTS)
+import importlib
 
-__all__ = [
-    "BASELINES",
-    "COSTS",
-    "CREDITS",
-    "ESTIMATORS",
-    "MAX_HORIZON",
-    "MAX_SAMPLES_PER_REQUEST",
-    "RARE_OUTCOME_MINIMUM",
-    "Agreement",
-    "Bandit",
-    "BanditDerivation",
-    "Episodes",
-    "ExpressionError",
-    "Gaussian",
-    "LinearGaussianPolicy",
-    "ParsedExpression",
-    "Problem",
-    "SlopeFit",
-    "SoftmaxBandit",
-    "bandit_derivation",
-    "baseline_comparison",
-    "baseline_variance_curve",
-    "check_agreement",
-    "check_work_budget",
-    "derived_seed",
-    "estimate_moments",
-    "estimator_comparison",
-    "evaluation_time_limit",
-    "exact_report",
-    "finite_difference_check",
-    "finite_difference_gradient",
-    "fisher_curve",
-    "fit_variance_slope",
-    "gradient_ascent",
-    "gradient_terms",
-    "horizon_study",
-    "log_sigmoid",
-    "log_softmax",
-    "log_spaced_sizes",
-    "make_rng",
-    "mean_standard_error",
-    "measure_valued",
-    "objective_curve",
-    "parse_expression",
-    "pathwise",
-    "per_sample_variance",
-    "rare_outcome_warning",
-    "rarest_outcome_probability",
-    "repeated_estimates",
-    "running_estimate",
-    "sample_table",
-    "sample_variance_standard_error",
-    "samples_needed",
-    "score_check",
-    "score_function",
-    "score_function_terms",
-    "score_trace",
-    "sigmoid",
-    "softmax",
-    "streamed_gradient_terms",
-    "sweep_estimates",
-    "sweep_repeated_estimates",
-    "variance_curve",
-    "variance_standard_error",
-    "variance_sweep",
-    "work_of",
-]
+# name → the module that defines it
+_PUBLIC = {
+    "Problem": "core.problem",
+    "Bandit": "core.bandits",
+    "SoftmaxBandit": "core.bandits",
+    "Gaussian": "core.gaussian",
+    "LinearGaussianPolicy": "core.policy",
+    "Episodes": "core.episodes",
+    "parse_expression": "core.expressions",
+    "ExpressionError": "core.expressions",
+    "score_function": "core.estimators",
+    "pathwise": "core.estimators",
+    "measure_valued": "core.estimators",
+    "gradient_terms": "core.estimators",
+    "per_sample_variance": "core.exact",
+    "estimate_moments": "core.exact",
+    "exact_report": "core.reports",
+    "check_agreement": "core.checks",
+    "Agreement": "core.checks",
+    "variance_curve": "core.variance_studies",
+    "fit_variance_slope": "core.variance_studies",
+    "samples_needed": "core.variance_studies",
+    "baseline_comparison": "core.studies",
+    "baseline_variance_curve": "core.studies",
+    "estimator_comparison": "core.studies",
+    "gradient_ascent": "core.studies",
+    "score_check": "core.studies",
+    "objective_curve": "core.studies",
+    "horizon_study": "core.studies",
+    "bandit_derivation": "core.derivation",
+    "sample_table": "core.studies",
+}
+# Constants: reachable as core.X, not part of __all__.
+_CONSTANTS = {
+    "ESTIMATORS": "core.estimators",
+    "BASELINES": "core.estimators",
+    "CREDITS": "core.episodes",
+    "MAX_HORIZON": "core.episodes",
+    "COSTS": "core.gaussian",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name's module on first use (PEP 562) and keep the name here; a
+    submodule (`core.checks`, `core.expressions`, …) is imported when first named."""
+    module = _PUBLIC.get(name) or _CONSTANTS.get(name)
+    if module is None:
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'core' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_CONSTANTS))

@@ -2,14 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 from numpy.typing import ArrayLike
 
+from core._kernels import (
+    InverseCdfDraw,
+    OutcomeCountSums,
+    OutcomeTableTerms,
+    ThresholdDraw,
+    draw_samples,
+    outcome_terms,
+)
 from core.numerics import check_finite, check_vector, log_sigmoid, log_softmax, sigmoid, softmax
 from core.problem import EnumerableProblem
 
 
-class Bandit(EnumerableProblem):
+class _DrawnByOutcome(EnumerableProblem):
+    """A bandit's pull is one outcome index drawn from u ~ U(0, 1) (`outcome_draw`): its
+    score-function terms are looked up in the outcome table, its sums are counts @ statistics."""
+
+    def outcome_draw(self):
+        raise NotImplementedError
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Arm indices as float64, drawn by `outcome_draw` (one uniform per pull)."""
+        return draw_samples(self.outcome_draw(), rng, n)
+
+    @cached_property
+    def _term_tables(self) -> dict:
+        """Per-outcome term tables already built, by baseline (None, a number, "optimal")."""
+        return {}
+
+    def term_kernel(self, estimator: str, baseline: float | str | None):
+        if estimator != "score":
+            return super().term_kernel(estimator, baseline)
+        table, terms = self.outcome_table(), None
+        if baseline not in ("mean", "loo"):
+            terms = self._term_tables.get(baseline)
+            if terms is None:
+                b = self.optimal_baseline() if baseline == "optimal" else baseline or 0.0
+                terms = self._term_tables[baseline] = outcome_terms(table.statistics, self.dim, b)
+        return OutcomeTableTerms(self.outcome_draw(), table, self.dim, baseline, terms)
+
+    def sum_kernel(self, estimator: str, baseline: float | str | None):
+        if estimator != "score":
+            return super().sum_kernel(estimator, baseline)
+        return OutcomeCountSums(self.outcome_draw(), self.outcome_table())
+
+    def rarest_outcome_probability(self) -> float:
+        """min_a p(a|θ): the estimates hinge on whether the rarest arm was pulled at all."""
+        return float(self.outcome_table().probabilities.min())
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Bandit(_DrawnByOutcome):
     """Two arms, p(a=1|θ) = σ(θ), reward r(a) = rewards[a]; d = 1.
 
     J(θ) = r(0) + (r(1) − r(0)) σ(θ), ∇J(θ) = (r(1) − r(0)) σ(θ)(1 − σ(θ)).
@@ -17,18 +66,26 @@ class Bandit(EnumerableProblem):
     Samples are actions a ∈ {0, 1} as float64, shape (n,).
     """
 
+    theta: float = 0.0
+    rewards: ArrayLike = (5.0, 10.0)
     params = ("theta",)
 
-    def __init__(self, theta: float = 0.0, rewards: ArrayLike = (5.0, 10.0)) -> None:
-        self.theta = check_vector([check_finite(theta, "theta")], "theta", 1)
-        self.rewards = check_vector(rewards, "rewards", 2)
+    def __post_init__(self) -> None:
+        # Stored as the read-only parameter vector (θ,) every problem has; repr shows the number.
+        object.__setattr__(
+            self, "theta", check_vector([check_finite(self.theta, "theta")], "theta", 1)
+        )
+        object.__setattr__(self, "rewards", check_vector(self.rewards, "rewards", 2))
 
-    @property
+    def _arguments(self) -> tuple[tuple[str, object], ...]:
+        return (("theta", float(self.theta[0])), ("rewards", self.rewards))
+
+    @cached_property
     def p_one(self) -> float:
         """p(a=1|θ) = σ(θ)."""
         return float(sigmoid(self.theta[0]))
 
-    @property
+    @cached_property
     def p_zero(self) -> float:
         """p(a=0|θ) = σ(−θ), computed directly so it keeps precision when σ(θ) ≈ 1."""
         return float(sigmoid(-self.theta[0]))
@@ -36,9 +93,9 @@ class Bandit(EnumerableProblem):
     def with_theta(self, theta: ArrayLike) -> Bandit:
         return Bandit(float(np.asarray(theta, dtype=np.float64).reshape(-1)[0]), self.rewards)
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def outcome_draw(self) -> ThresholdDraw:
         """Actions a_i = 1[u_i < σ(θ)] with u_i ~ U(0, 1)."""
-        return (rng.random(n) < self.p_one).astype(np.float64)
+        return ThresholdDraw(self.p_one)
 
     def support(self) -> tuple[np.ndarray, np.ndarray]:
         return np.array([0.0, 1.0]), np.array([self.p_zero, self.p_one])
@@ -74,28 +131,46 @@ class Bandit(EnumerableProblem):
         return np.array([self.rewards[1] * self.p_zero + self.rewards[0] * self.p_one])
 
 
-class SoftmaxBandit(EnumerableProblem):
+@dataclass(frozen=True, eq=False, repr=False)
+class SoftmaxBandit(_DrawnByOutcome):
     """K arms, p(a=k|θ) = softmax(θ)_k, reward r(k) = rewards[k]; d = K.
 
     ∇θ_j J = π_j (r(j) − Σ_k π_k r(k)); score e_a − π; Fisher diag(π) − π πᵀ.
     Samples are arm indices as float64, shape (n,).
     """
 
-    def __init__(self, logits: ArrayLike = (0.0, 0.0, 0.0), rewards: ArrayLike = (1.0, 2.0, 3.0)):
-        self.theta = check_vector(logits, "logits")
-        if self.theta.size < 2:
-            raise ValueError(f"a softmax bandit needs at least 2 arms, got {self.theta.size}")
-        self.rewards = check_vector(rewards, "rewards", self.theta.size)
-        self.params = tuple(f"logit_{k}" for k in range(self.theta.size))
-        self.probabilities = softmax(self.theta)
+    logits: ArrayLike = (0.0, 0.0, 0.0)
+    rewards: ArrayLike = (1.0, 2.0, 3.0)
+
+    def __post_init__(self) -> None:
+        logits = check_vector(self.logits, "logits")
+        if logits.size < 2:
+            raise ValueError(f"a softmax bandit needs at least 2 arms, got {logits.size}")
+        object.__setattr__(self, "logits", logits)
+        object.__setattr__(self, "rewards", check_vector(self.rewards, "rewards", logits.size))
+
+    @property
+    def theta(self) -> np.ndarray:
+        """The logits."""
+        return self.logits
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(f"logit_{k}" for k in range(self.logits.size))
+
+    @cached_property
+    def probabilities(self) -> np.ndarray:
+        """π = softmax(θ)."""
+        probabilities = softmax(self.logits)
+        probabilities.setflags(write=False)
+        return probabilities
 
     def with_theta(self, theta: ArrayLike) -> SoftmaxBandit:
         return SoftmaxBandit(theta, self.rewards)
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def outcome_draw(self) -> InverseCdfDraw:
         """Arm k = number of cumulative probabilities below u ~ U(0, 1) (inverse CDF)."""
-        cumulative = np.cumsum(self.probabilities)[:-1]
-        return np.searchsorted(cumulative, rng.random(n), side="right").astype(np.float64)
+        return InverseCdfDraw(np.cumsum(self.probabilities)[:-1])
 
     def support(self) -> tuple[np.ndarray, np.ndarray]:
         return np.arange(self.dim, dtype=np.float64), self.probabilities

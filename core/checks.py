@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 DEFAULT_TOLERANCE_SE = 4.0
 ROUNDING = 1e-12
@@ -30,7 +29,8 @@ class Agreement:
 
     @property
     def false_alarm_rate(self) -> float:
-        return float(special.erfc(self.tolerance_se / math.sqrt(2.0)))
+        """P(|Z| > k) = erfc(k/√2) for the tolerance k in SE."""
+        return math.erfc(self.tolerance_se / math.sqrt(2.0))
 
     def label(self) -> str:
         """e.g. '|MC − exact| = 0.8 SE ✓ (within 4 SE)'."""

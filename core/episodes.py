@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -12,6 +15,7 @@ MAX_HORIZON = 12
 CREDITS = ("return", "reward_to_go", "advantage")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class Episodes(EnumerableProblem):
     """T-step episodes on a chain of S positions with a sigmoid policy per position.
 
@@ -28,13 +32,13 @@ class Episodes(EnumerableProblem):
     Exact values enumerate all 2^T action sequences (T ≤ 12).
     """
 
-    def __init__(
-        self,
-        horizon: int = 5,
-        theta: ArrayLike = (0.0, 0.0, 0.0),
-        state_rewards: ArrayLike = (0.0, 0.5, 1.0),
-        credit: str = "return",
-    ) -> None:
+    horizon: int = 5
+    theta: ArrayLike = (0.0, 0.0, 0.0)
+    state_rewards: ArrayLike = (0.0, 0.5, 1.0)
+    credit: str = "return"
+
+    def __post_init__(self) -> None:
+        horizon, credit = self.horizon, self.credit
         if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)):
             raise ValueError(f"horizon must be a whole number of steps, got {horizon!r}")
         if not 1 <= horizon <= MAX_HORIZON:
@@ -44,13 +48,27 @@ class Episodes(EnumerableProblem):
             )
         if credit not in CREDITS:
             raise ValueError(f"unknown credit {credit!r}: choose one of {', '.join(CREDITS)}")
-        self.horizon, self.credit = int(horizon), credit
-        self.theta = check_vector(theta, "theta")
-        if self.theta.size < 2:
-            raise ValueError(f"the chain needs at least 2 positions, got {self.theta.size}")
-        self.state_rewards = check_vector(state_rewards, "state_rewards", self.theta.size)
-        self.params = tuple(f"theta_{s}" for s in range(self.theta.size))
-        self._p_right = sigmoid(self.theta)
+        theta = check_vector(self.theta, "theta")
+        if theta.size < 2:
+            raise ValueError(f"the chain needs at least 2 positions, got {theta.size}")
+        object.__setattr__(self, "horizon", int(horizon))
+        object.__setattr__(self, "theta", theta)
+        rewards = check_vector(self.state_rewards, "state_rewards", theta.size)
+        object.__setattr__(self, "state_rewards", rewards)
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(f"theta_{s}" for s in range(self.theta.size))
+
+    @cached_property
+    def _p_right(self) -> np.ndarray:
+        """σ(θ_s), the probability of moving right from each position."""
+        return sigmoid(self.theta)
+
+    @property
+    def sample_width(self) -> int:
+        """T random steps per episode."""
+        return self.horizon
 
     def with_theta(self, theta: ArrayLike) -> Episodes:
         return Episodes(self.horizon, theta, self.state_rewards, self.credit)
@@ -58,11 +76,6 @@ class Episodes(EnumerableProblem):
     def with_credit(self, credit: str) -> Episodes:
         """The same episodes credited another way."""
         return Episodes(self.horizon, self.theta, self.state_rewards, credit)
-
-    def __repr__(self) -> str:
-        return (
-            f"Episodes(horizon={self.horizon}, theta={self.theta.tolist()}, credit={self.credit!r})"
-        )
 
     # -- dynamics --------------------------------------------------------------------------------
     def _step(self, position: np.ndarray, right: np.ndarray) -> np.ndarray:

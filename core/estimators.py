@@ -3,16 +3,24 @@
 One signature for all (after Mohamed et al., "Monte Carlo Gradient Estimation in Machine
 Learning", JMLR 2020): `estimator(problem, n, *, rng, ...) -> terms`, so
 `terms.mean(axis=0)` estimates ∇θ E[f(x)] and `terms.std(axis=0, ddof=1)/√n` is its standard error.
+
+Each is the fast path: the problem's chunk kernel draws ≤ 2^16 samples at a time into reused
+buffers and writes their terms straight into the (n, d) result, so the extra memory is O(chunk)
+whatever n and whatever the baseline (see `core._engine`).
 """
 
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import _engine
 from core.numerics import check_sample_count
-from core.problem import Problem
+
+if TYPE_CHECKING:
+    from core.problem import Problem
 
 ESTIMATORS = ("score", "pathwise", "measure_valued")
 BASELINES = ("mean", "loo", "optimal")
@@ -51,64 +59,45 @@ def check_estimator(estimator: str, baseline: Baseline = None) -> str:
     return estimator
 
 
-def score_function_terms(problem: Problem, x: np.ndarray, baseline: Baseline = None) -> np.ndarray:
-    """Score-function terms A(x_i) − b_i S(x_i) for given samples x; A = f S for one-step problems.
-
-    b_i is 0 (None), a constant, the batch mean f̄ = (1/n) Σ_j f(x_j) ("mean"), the mean of the
-    others (1/(n−1)) Σ_{j≠i} f(x_j) ("loo"), or the exact b* = E[A S]/E[S²] per parameter
-    ("optimal").
-    """
-    baseline = check_baseline(baseline)
-    credited = problem.credited_score(x)
-    if baseline is None:
-        return credited
-    scores = problem.score(x)
-    if baseline == "optimal":
-        return credited - problem.optimal_baseline() * scores
-    if isinstance(baseline, float):
-        return credited - baseline * scores
-    rewards = problem.f(x)
-    n = rewards.size
-    if baseline == "mean":
-        return credited - rewards.mean() * scores
-    check_baseline_fits(baseline, n)
-    others = (rewards.sum() - rewards) / (n - 1)
-    return credited - others[:, None] * scores
-
-
 def score_function(
-    problem: Problem, n: int, *, rng: np.random.Generator, baseline: Baseline = None
+    problem: Problem,
+    n: int,
+    *,
+    rng: np.random.Generator,
+    baseline: Baseline = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Score-function (REINFORCE, likelihood-ratio) terms (f(x_i) − b) ∇θ log p(x_i|θ), shape (n, d).
 
     Unbiased for ∇θ E[f] with baseline None, a constant, "loo" (leave-one-out, RLOO) or
     "optimal". The batch mean ("mean") includes f(x_i) in its own baseline, which correlates the
-    two: E[(f_i − f̄) S_i] = (1 − 1/n) ∇θ E[f], a bias of −∇θ E[f]/n.
+    two: E[(f_i − f̄) S_i] = (1 − 1/n) ∇θ E[f], a bias of −∇θ E[f]/n. `out`, if given, is an
+    (n, d) float64 array to fill (and return).
     """
-    n = check_sample_count(n)
-    check_baseline(baseline)
-    return score_function_terms(problem, problem.sample(rng, n), baseline)
+    return gradient_terms(problem, n, rng=rng, baseline=baseline, out=out)
 
 
-def pathwise(problem: Problem, n: int, *, rng: np.random.Generator) -> np.ndarray:
+def pathwise(
+    problem: Problem, n: int, *, rng: np.random.Generator, out: np.ndarray | None = None
+) -> np.ndarray:
     """Reparameterisation terms ∇θ f(g(ε, θ)) with x = g(ε, θ), shape (n, d).
 
     Unbiased when f is differentiable (Lipschitz suffices); raises ValueError with the reason
     where it is not (discrete samples, the step cost).
     """
-    n = check_sample_count(n)
-    return problem.pathwise_terms(rng, n)
+    return gradient_terms(problem, n, rng=rng, estimator="pathwise", out=out)
 
 
-def measure_valued(problem: Problem, n: int, *, rng: np.random.Generator) -> np.ndarray:
+def measure_valued(
+    problem: Problem, n: int, *, rng: np.random.Generator, out: np.ndarray | None = None
+) -> np.ndarray:
     """Measure-valued terms c_θ (f(x⁺) − f(x⁻)) for `core.Gaussian`, shape (n, d).
 
     ∂θ p = c_θ (p⁺ − p⁻) splits the density's derivative into two densities (Mohamed et al.,
     JMLR 2020, §6): a Weibull (Rayleigh) pair for μ and a double-sided Maxwell against a
     Gaussian for σ, each pair coupled by common random numbers.
     """
-    n = check_sample_count(n)
-    return problem.measure_valued_terms(rng, n)
+    return gradient_terms(problem, n, rng=rng, estimator="measure_valued", out=out)
 
 
 def gradient_terms(
@@ -118,11 +107,16 @@ def gradient_terms(
     rng: np.random.Generator,
     estimator: str = "score",
     baseline: Baseline = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Per-sample terms of the named estimator ("score", "pathwise", "measure_valued")."""
+    """Per-sample terms of the named estimator ("score", "pathwise", "measure_valued"), (n, d).
+
+    score: (f(x_i) − b_i) ∇θ log p(x_i|θ) (A(x_i) − b_i S(x_i) for credited trajectories);
+    pathwise: ∇θ f(g(ε_i, θ)); measure_valued: c_θ (f(x_i⁺) − f(x_i⁻)). `out`, if given, is an
+    (n, d) float64 array to fill (and return).
+    """
+    n = check_sample_count(n)
+    baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    if estimator == "score":
-        return score_function(problem, n, rng=rng, baseline=baseline)
-    if estimator == "pathwise":
-        return pathwise(problem, n, rng=rng)
-    return measure_valued(problem, n, rng=rng)
+    check_baseline_fits(baseline, n)
+    return _engine.fill_terms(problem, n, rng, estimator, baseline, out)

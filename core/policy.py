@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial import hermite_e
@@ -17,6 +18,7 @@ _NODES, _WEIGHTS = hermite_e.hermegauss(8)
 _WEIGHTS = _WEIGHTS / math.sqrt(2.0 * math.pi)
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class LinearGaussianPolicy(Problem):
     """States s ~ N(0, I_d), action a ~ N(wᵀs, σ²), reward −(a − w*ᵀs)²; params w.
 
@@ -24,16 +26,24 @@ class LinearGaussianPolicy(Problem):
     J(w) = −(σ² + |δ|²) and ∇J = −2δ. Samples are rows (s_1, …, s_d, a), shape (n, d + 1).
     """
 
-    def __init__(
-        self,
-        weights: ArrayLike = (0.0, 0.0),
-        target: ArrayLike = (1.0, -0.5),
-        sigma: float = 1.0,
-    ) -> None:
-        self.theta = check_vector(weights, "weights")
-        self.target = check_vector(target, "target", self.theta.size)
-        self.sigma = check_positive(sigma, "sigma")
-        self.params = tuple(f"w_{j}" for j in range(self.theta.size))
+    weights: ArrayLike = (0.0, 0.0)
+    target: ArrayLike = (1.0, -0.5)
+    sigma: float = 1.0
+
+    def __post_init__(self) -> None:
+        weights = check_vector(self.weights, "weights")
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "target", check_vector(self.target, "target", weights.size))
+        object.__setattr__(self, "sigma", check_positive(self.sigma, "sigma"))
+
+    @property
+    def theta(self) -> np.ndarray:
+        """The weights w."""
+        return self.weights
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(f"w_{j}" for j in range(self.weights.size))
 
     def with_theta(self, theta: ArrayLike) -> LinearGaussianPolicy:
         return LinearGaussianPolicy(theta, self.target, self.sigma)

@@ -8,14 +8,24 @@ where S(x) = ∇θ log p(x|θ) is the score and A(x) the *credited* score. For a
 score-function estimator A(x) = f(x) S(x); a trajectory problem may credit each step with the
 reward still to come instead (see `core.Episodes`). Because E[S] = 0, any constant b leaves the
 mean E[A] = ∇θ E[f] unchanged and only moves the variance.
+
+A problem is a frozen value: its constructor arguments are dataclass fields, equality and the
+hash follow them, and its repr is the call that rebuilds it. The engine (`core._engine`) asks a
+problem what it can do — `outcome_table()`, `sample_width`, `term_kernel(...)`,
+`sum_kernel(...)` — and never tests its class, so a new problem needs no edit there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+
+from core._kernels import OutcomeTable, SampledSums, SampledTerms
+from core.estimators import Baseline, check_baseline, check_baseline_fits
 
 
 @dataclass(frozen=True)
@@ -42,12 +52,52 @@ class Problem(ABC):
     """A distribution p(x|θ) with a reward f(x); subclasses fill in the maths.
 
     Public contract (used by estimators, studies, pages and notebooks):
-    `params`, `theta`, `sample`, `log_prob`, `score`, `f`, `expected_value`,
-    `exact_gradient`, `fisher_information`.
+    `params`, `theta` (a read-only (d,) array), `sample`, `log_prob`, `score`, `f`,
+    `score_terms`, `expected_value`, `exact_gradient`, `fisher_information`.
     """
 
     params: tuple[str, ...]
     theta: np.ndarray
+
+    # -- a value: equality, hash, repr and pickling follow the constructor's arguments --------
+    def _arguments(self) -> tuple[tuple[str, object], ...] | None:
+        """(name, value) of the constructor arguments that rebuild this problem; None when the
+        class is not a dataclass (then it compares by identity)."""
+        if not dataclasses.is_dataclass(self):
+            return None
+        return tuple((field.name, getattr(self, field.name)) for field in dataclasses.fields(self))
+
+    def _key(self) -> tuple | None:
+        arguments = self._arguments()
+        if arguments is None:
+            return None
+        return tuple((name, _hashable(value)) for name, value in arguments)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        key = self._key()
+        return self is other if key is None else key == other._key()
+
+    def __hash__(self) -> int:
+        key = self._key()
+        return object.__hash__(self) if key is None else hash((type(self).__name__, key))
+
+    def __repr__(self) -> str:
+        arguments = self._arguments()
+        if arguments is None:
+            values = ", ".join(
+                f"{name}={value:.6g}" for name, value in zip(self.params, self.theta, strict=True)
+            )
+            return f"{type(self).__name__}({values})"
+        shown = ", ".join(f"{name}={_literal(value)}" for name, value in arguments)
+        return f"{type(self).__name__}({shown})"
+
+    def __getstate__(self) -> dict:
+        """Only the constructor's fields travel (to a worker process): derived tables are rebuilt."""
+        if not dataclasses.is_dataclass(self):
+            return self.__dict__
+        return {field.name: self.__dict__[field.name] for field in dataclasses.fields(self)}
 
     @property
     def dim(self) -> int:
@@ -74,6 +124,63 @@ class Problem(ABC):
     def credited_score(self, x: np.ndarray) -> np.ndarray:
         """A(x), the score weighted by the reward it is credited with; f(x)·S(x) by default."""
         return self.f(x)[:, None] * self.score(x)
+
+    def score_terms(self, x: np.ndarray, baseline: Baseline = None) -> np.ndarray:
+        """Score-function terms A(x_i) − b_i S(x_i) for given samples x, shape (n, d).
+
+        b_i is 0 (None), a constant, the batch mean f̄ = (1/n) Σ_j f(x_j) ("mean"), the mean of
+        the others (1/(n−1)) Σ_{j≠i} f(x_j) ("loo"), or the exact b* = E[A S]/E[S²] per
+        parameter ("optimal").
+        """
+        baseline = check_baseline(baseline)
+        credited = self.credited_score(x)
+        if baseline is None:
+            return credited
+        scores = self.score(x)
+        if baseline == "optimal":
+            return credited - self.optimal_baseline() * scores
+        if isinstance(baseline, float):
+            return credited - baseline * scores
+        rewards = self.f(x)
+        n = rewards.size
+        if baseline == "mean":
+            return credited - rewards.mean() * scores
+        check_baseline_fits(baseline, n)
+        others = (rewards.sum() - rewards) / (n - 1)
+        return credited - others[:, None] * scores
+
+    def score_statistics(self, x: np.ndarray) -> np.ndarray:
+        """Per-sample rows (A, S, f, f·S), shape (n, 3d + 1): every sum an estimate can need.
+
+        An n-sample estimate with any baseline, leave-one-out included, depends on its samples
+        only through ΣA, ΣS, Σf and ΣfS: Σ (A_i − b_i S_i) = ΣA − (Σf·ΣS − ΣfS)/(n − 1).
+        """
+        scores = self.score(x)
+        rewards = self.f(x)
+        return np.column_stack([self.credited_score(x), scores, rewards, rewards[:, None] * scores])
+
+    # -- what the engine may ask: each has a default that works for any problem -----------------
+    def outcome_table(self) -> OutcomeTable | None:
+        """The finite support's probabilities and statistics (A, S, f, fS), or None (continuous)."""
+        return None
+
+    @property
+    def sample_width(self) -> int:
+        """How many random steps one sample takes (T for an episode): the cost of one sample."""
+        return 1
+
+    def term_kernel(self, estimator: str, baseline: float | str | None):
+        """The chunk kernel that writes this estimator's per-sample terms (see core._kernels);
+        by default the problem's own sample, score_terms, pathwise_terms, measure_valued_terms."""
+        return SampledTerms(self, estimator, baseline)
+
+    def sum_kernel(self, estimator: str, baseline: float | str | None):
+        """The chunk kernel that reduces samples to per-repetition sums (see core._kernels)."""
+        return SampledSums(self, estimator)
+
+    def rarest_outcome_probability(self) -> float | None:
+        """Probability of the least likely outcome where the terms take few values, else None."""
+        return None
 
     # -- exact truths --------------------------------------------------------------------------
     @abstractmethod
@@ -142,11 +249,23 @@ class Problem(ABC):
         self.measure_valued_terms(np.random.default_rng(0), 1)
         raise NotImplementedError
 
-    def __repr__(self) -> str:
-        values = ", ".join(
-            f"{name}={value:.6g}" for name, value in zip(self.params, self.theta, strict=True)
-        )
-        return f"{type(self).__name__}({values})"
+
+def _hashable(value: object) -> object:
+    if isinstance(value, np.ndarray):
+        return tuple(value.tolist())
+    return value
+
+
+def _literal(value: object) -> str:
+    """Python source for a constructor argument: arrays and floats written to round-trip."""
+    if isinstance(value, np.ndarray):
+        value = tuple(value.tolist())
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, tuple):
+        items = ", ".join(_literal(item) for item in value)
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    return repr(value)
 
 
 class EnumerableProblem(Problem):
@@ -155,6 +274,16 @@ class EnumerableProblem(Problem):
     @abstractmethod
     def support(self) -> tuple[np.ndarray, np.ndarray]:
         """All outcomes xs (same layout as `sample`) and their probabilities, summing to one."""
+
+    @cached_property
+    def _outcome_table(self) -> OutcomeTable:
+        outcomes, probabilities = self.support()
+        probabilities = np.asarray(probabilities, dtype=np.float64)
+        return OutcomeTable(probabilities, self.score_statistics(outcomes))
+
+    def outcome_table(self) -> OutcomeTable:
+        """Built once per problem: the support's probabilities and (A, S, f, fS) rows."""
+        return self._outcome_table
 
     def expected_value(self) -> float:
         """E[f] = Σ_x p(x) f(x)."""

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.bandits import Bandit, SoftmaxBandit
-from core.estimators import score_function_terms
-from core.gaussian import Gaussian
 from core.numerics import check_sample_count
-from core.problem import EnumerableProblem, Problem
+from core.problem import Problem
 
 RARE_OUTCOME_MINIMUM = 10.0
 
@@ -25,16 +22,11 @@ RARE_OUTCOME_MINIMUM = 10.0
 def rarest_outcome_probability(problem: Problem) -> float | None:
     """Probability of the least likely outcome of one draw, where the terms take few values.
 
-    min_a p(a|θ) for `Bandit` and `SoftmaxBandit`; min(P(x > k), P(x ≤ k)) for a `Gaussian`
-    with the step cost (P(x > k) = E[f]). None for every other problem, whose terms are
-    continuous and have no single rare outcome.
+    The problem says (`Problem.rarest_outcome_probability`): min_a p(a|θ) for `Bandit` and
+    `SoftmaxBandit`; min(P(x > k), P(x ≤ k)) for a `Gaussian` with the step cost. None for
+    every other problem, whose terms are continuous and have no single rare outcome.
     """
-    if isinstance(problem, (Bandit, SoftmaxBandit)):
-        return float(problem.support()[1].min())
-    if isinstance(problem, Gaussian) and problem.cost_name == "step":
-        upper = problem.expected_value()
-        return float(min(upper, 1.0 - upper))
-    return None
+    return problem.rarest_outcome_probability()
 
 
 def rare_outcome_warning(
@@ -61,19 +53,20 @@ def sample_variance_standard_error(problem: Problem, reps: int) -> np.ndarray | 
     """Exact SE of the sample variance of `reps` i.i.d. one-sample score-function terms, (d,).
 
     Var[s²] = (μ₄ − σ⁴ (R−3)/(R−1))/R with σ² and μ₄ the exact central moments of one term
-    (e.g. Cramér 1946, §27.4), by enumerating the support of an `EnumerableProblem` (the terms
-    follow the problem's own credit, e.g. reward-to-go for `Episodes`). None for other problems.
+    (e.g. Cramér 1946, §27.4), by enumerating a finite support (`Problem.outcome_table`; the
+    terms follow the problem's own credit, e.g. reward-to-go for `Episodes`). None for a
+    continuous support.
 
     The plug-in SE (`variance_standard_error`) is estimated from the same draws as s², and the two
     err together: a sample that misses the upper tail reports both a low variance and a low SE,
     so a 4-SE check fails far more often than its stated rate (measured on 10-step episodes:
     P(|z| > 4) ≈ 1% with the plug-in SE, none in 300 runs with this one).
     """
-    if not isinstance(problem, EnumerableProblem):
+    table = problem.outcome_table()
+    if table is None:
         return None
     reps = check_sample_count(reps, "reps")
-    outcomes, probabilities = problem.support()
-    terms = score_function_terms(problem, outcomes)
+    probabilities, terms = table.probabilities, table.statistics[:, : problem.dim]
     centred = terms - probabilities @ terms
     second, fourth = probabilities @ centred**2, probabilities @ centred**4
     shrink = (reps - 3) / max(reps - 1, 1)

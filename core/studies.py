@@ -2,119 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from core import _engine
 from core.checks import mean_standard_error, variance_standard_error
-from core.estimators import (
-    Baseline,
-    check_baseline,
-    check_estimator,
-    gradient_terms,
-    score_function_terms,
-)
+from core.estimators import Baseline, check_baseline, check_estimator, gradient_terms
 from core.exact import estimate_moments, per_sample_variance
 from core.numerics import check_finite, check_positive, check_sample_count, make_rng
-from core.parallel import sweep_repeated_estimates
 from core.problem import Problem
-from core.sampling import repeated_estimates
-
-
-def _check_sizes(ns: Iterable[int]) -> list[int]:
-    sizes = [check_sample_count(n, "each n") for n in ns]
-    if not sizes:
-        raise ValueError("ns must list at least one sample size")
-    return sizes
-
-
-def variance_curve(
-    problem: Problem,
-    ns: Sequence[int],
-    reps: int,
-    *,
-    estimator: str = "score",
-    baseline: Baseline = None,
-    seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
-    method: str = "auto",
-    executor: Executor | None = None,
-) -> pd.DataFrame:
-    """Mean and variance across `reps` repetitions of the n-sample estimate, for each n in `ns`.
-
-    The n-sample estimate is ĝ_N = (1/N) Σ_i term(x_i); it is unbiased, and its variance falls
-    as Var[ĝ_N] = σ²/N with σ² the exact `per_sample_variance`.
-
-    Args:
-        problem: any core problem, e.g. ``core.Bandit(theta=0.0, rewards=(5.0, 10.0))``.
-        ns: the sample sizes N to study, e.g. ``[10, 100, 1000]``.
-        reps: independent repetitions of each N-sample estimate (≥ 2).
-        estimator: "score" (score function / REINFORCE), "pathwise" or "measure_valued".
-        baseline: for "score" only — None, a float (constant b), "mean" (batch mean, biased),
-            "loo" (leave-one-out, unbiased) or "optimal" (the variance-minimising b*).
-        seed: the same seed gives the same numbers. (The app's variance page and
-            ``python -m core variance`` call `core.variance_sweep`, which seeds each N by
-            (seed, N) so that sizes can be computed one at a time.)
-        progress: optional ``progress(done, total)`` in tasks, called as the work proceeds
-            (e.g. a progress bar).
-        method: "auto" (default), "counts" (draw outcome counts: exact and O(1) in N, for
-            Bandit, SoftmaxBandit, Episodes) or "per_sample" (every sample, chunked).
-        executor: run the work on any concurrent.futures.Executor (a ProcessPoolExecutor, a
-            Dask client's ``get_executor()``); the numbers are identical to in-process.
-
-    Returns one row per (n, param) with columns n, param, mean, variance, exact_gradient,
-    exact_variance, exact_mean, mean_standard_error, variance_standard_error, reps.
-    exact_variance is per_sample_variance / n (Var[ĝ_N] = σ²/N); for the n-dependent baselines
-    ("mean", "loo") it is the exact U-statistic variance from `estimate_moments`, and
-    exact_mean shows the batch-mean baseline's bias, −∇E[f]/n. Each n draws from its own
-    stream spawned from `seed` (split into tasks by `core.sweep_repeated_estimates`).
-
-    Example (the bandit with r(0)=5, r(1)=10 at θ=0, whose exact gradient is 1.25)::
-
-        table = core.variance_curve(core.Bandit(), ns=[10, 100], reps=1000, baseline="loo")
-        print(table[["n", "mean", "exact_gradient", "variance", "exact_variance"]])
-    """
-    sizes = _check_sizes(ns)
-    reps = check_sample_count(reps, "reps")
-    if reps < 2:
-        raise ValueError("reps must be ≥ 2 to measure a variance across repetitions")
-    baseline = check_baseline(baseline)
-    check_estimator(estimator, baseline)
-    all_estimates = sweep_repeated_estimates(
-        problem,
-        sizes,
-        reps,
-        seed=seed,
-        estimator=estimator,
-        baseline=baseline,
-        method=method,
-        executor=executor,
-        progress=progress,
-    )
-    # Only the batch-mean and leave-one-out moments depend on n beyond the 1/n.
-    if baseline in ("mean", "loo"):
-        moments = [estimate_moments(problem, n, estimator, baseline) for n in sizes]
-    else:
-        exact_mean, one_sample = estimate_moments(problem, 1, estimator, baseline)
-        moments = [(exact_mean, one_sample / n) for n in sizes]
-    # Every size has `reps` rows, so one (reps, sizes·d) array gives all statistics at once.
-    estimates = np.concatenate(all_estimates, axis=1)
-    return pd.DataFrame(
-        {
-            "n": np.repeat(sizes, problem.dim),
-            "param": list(problem.params) * len(sizes),
-            "mean": estimates.mean(axis=0),
-            "variance": estimates.var(axis=0, ddof=1),
-            "exact_gradient": np.tile(problem.exact_gradient(), len(sizes)),
-            "exact_variance": np.concatenate([variance for _, variance in moments]),
-            "exact_mean": np.concatenate([mean for mean, _ in moments]),
-            "mean_standard_error": mean_standard_error(estimates),
-            "variance_standard_error": variance_standard_error(estimates),
-            "reps": np.full(len(sizes) * problem.dim, reps),
-        }
-    )
 
 
 def objective_curve(problem: Problem, values: Sequence[float], parameter: int = 0) -> pd.DataFrame:
@@ -189,7 +87,9 @@ def baseline_comparison(
     streams = np.random.SeedSequence(seed).spawn(len(choices))
     rows = []
     for (label, baseline), stream in zip(choices, streams, strict=True):
-        estimates = repeated_estimates(problem, n, reps, rng=make_rng(stream), baseline=baseline)
+        estimates = _engine.repeated_estimates(
+            problem, n, reps, make_rng(stream), "score", check_baseline(baseline), "auto"
+        )
         exact_mean, exact_variance = estimate_moments(problem, n, "score", baseline)
         means = estimates.mean(axis=0)
         variances = estimates.var(axis=0, ddof=1) if reps > 1 else np.full(problem.dim, np.nan)
@@ -388,7 +288,7 @@ def sample_table(
     """
     n = check_sample_count(n)
     x = problem.sample(make_rng(seed), n)
-    terms = score_function_terms(problem, x, baseline)[:, 0]
+    terms = problem.score_terms(x, baseline)[:, 0]
     first = x if x.ndim == 1 else x[:, 0]
     return pd.DataFrame(
         {

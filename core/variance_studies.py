@@ -1,26 +1,27 @@
-"""Variance against sample count: a sweep one size at a time, its log-log slope, and the N needed.
+"""Variance against sample count: the sweep (`variance_curve`), its log-log slope, the N needed.
 
-`variance_sweep` gives every sample size its own random stream, seeded by (seed, n) alone, so a
+`variance_curve` gives every sample size its own random stream, seeded by (seed, n) alone, so a
 size's numbers never change when other sizes are added or removed, and an app can compute (and
-cache) the sweep one n at a time behind a progress bar while `variance_sweep(problem, ns, ...)`
+cache) the curve one n at a time behind a progress bar while `variance_curve(problem, ns, ...)`
 reproduces the whole table in one call.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from core.estimators import Baseline, check_baseline, check_estimator
+from core import _engine
+from core.checks import mean_standard_error, variance_standard_error
+from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
 from core.exact import estimate_moments
 from core.numerics import check_positive, check_sample_count
-from core.parallel import sweep_repeated_estimates
 from core.problem import Problem
-from core.studies import variance_curve
 
 # Beyond this N a study is not worth suggesting; the bisection stops there.
 _LARGEST_SUGGESTED_N = 10**15
@@ -56,7 +57,12 @@ def _label(estimator: str, baseline: Baseline) -> tuple[str, str]:
     return estimator, "none" if baseline is None else str(baseline)
 
 
-def variance_sweep(
+def size_stream(seed: int, n: int) -> np.random.SeedSequence:
+    """The random stream of sample size n in a sweep seeded by `seed`: depends on (seed, n) only."""
+    return np.random.SeedSequence(derived_seed(seed, n)).spawn(1)[0]
+
+
+def variance_curve(
     problem: Problem,
     ns: Sequence[int],
     reps: int,
@@ -64,74 +70,115 @@ def variance_sweep(
     estimator: str = "score",
     baseline: Baseline = None,
     seed: int = 0,
-) -> pd.DataFrame:
-    """`core.variance_curve` with one stream per n seeded by (seed, n): Var[ĝ_N] for each N.
+    method: str = "auto",
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    return_estimates: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Mean and variance across `reps` repetitions of the n-sample estimate, for each n in `ns`.
 
-    Same columns as `variance_curve` (n, param, mean, variance, exact_gradient, exact_variance,
-    exact_mean, mean_standard_error, variance_standard_error, reps) plus `estimator` and
-    `baseline`; the row for n is `variance_curve(problem, [n], reps, ...,
-    seed=derived_seed(seed, n))`, whatever else `ns` holds.
-    """
-    if len(ns) == 0:
-        raise ValueError("ns must list at least one sample size")
-    frames = [
-        variance_curve(
-            problem,
-            [n],
-            reps,
-            estimator=estimator,
-            baseline=baseline,
-            seed=derived_seed(seed, check_sample_count(n, "each n")),
-        )
-        for n in ns
-    ]
-    table = pd.concat(frames, ignore_index=True)
-    table["estimator"], table["baseline"] = _label(estimator, baseline)
-    return table
+    The n-sample estimate is ĝ_N = (1/N) Σ_i term(x_i); it is unbiased, and its variance falls
+    as Var[ĝ_N] = σ²/N with σ² the exact `per_sample_variance`.
 
+    Args:
+        problem: any core problem, e.g. ``core.Bandit(theta=0.0, rewards=(5.0, 10.0))``.
+        ns: the sample sizes N to study, e.g. ``[10, 100, 1000]``.
+        reps: independent repetitions of each N-sample estimate (≥ 2).
+        estimator: "score" (score function / REINFORCE), "pathwise" or "measure_valued".
+        baseline: for "score" only — None, a float (constant b), "mean" (batch mean, biased),
+            "loo" (leave-one-out, unbiased) or "optimal" (the variance-minimising b*).
+        seed: each N draws from its own stream seeded by (seed, N) alone
+            (`size_stream(seed, n)`), so a size's rows never change when other sizes are added
+            or removed, and an app can compute (and cache) the curve one N at a time.
+        method: "auto" (default), "counts" (draw outcome counts: exact and O(1) in N, for
+            Bandit, SoftmaxBandit, Episodes) or "per_sample" (every sample, chunked).
+        executor: run the work on any concurrent.futures.Executor (a ProcessPoolExecutor, a
+            Dask client's ``get_executor()``); the numbers are identical to in-process. A
+            process or cluster executor needs a picklable problem (named costs and parsed
+            expressions are; a lambda is not).
+        progress: optional ``progress(done, total)`` in tasks, called in the calling thread as
+            the work proceeds (e.g. a progress bar).
+        return_estimates: also return the individual estimates behind each row.
 
-def sweep_estimates(
-    problem: Problem,
-    n: int,
-    reps: int,
-    *,
-    estimator: str = "score",
-    baseline: Baseline = None,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """The `reps` individual n-sample estimates behind `variance_sweep`'s row for n.
-
-    Long format, one row per (repetition, param): n, repetition, param, estimate,
+    Returns one row per (n, param) with columns n, param, mean, variance, exact_gradient,
+    exact_variance, exact_mean, mean_standard_error, variance_standard_error, reps, estimator,
+    baseline. exact_variance is per_sample_variance / n (Var[ĝ_N] = σ²/N); for the
+    n-dependent baselines ("mean", "loo") it is the exact U-statistic variance from
+    `estimate_moments`, and exact_mean shows the batch-mean baseline's bias, −∇E[f]/n.
+    With ``return_estimates=True``, returns ``(table, estimates)``: `estimates` in long format,
+    one row per (n, repetition, param), with columns n, repetition, param, estimate,
     exact_gradient, exact_mean, exact_standard_error (√Var[ĝ_N] exact), estimator, baseline.
+
+    Example (the bandit with r(0)=5, r(1)=10 at θ=0, whose exact gradient is 1.25)::
+
+        table = core.variance_curve(core.Bandit(), ns=[10, 100], reps=1000, baseline="loo")
+        print(table[["n", "mean", "exact_gradient", "variance", "exact_variance"]])
     """
-    n, reps = check_sample_count(n), check_sample_count(reps, "reps")
+    sizes = [check_sample_count(n, "each n") for n in ns]
+    if not sizes:
+        raise ValueError("ns must list at least one sample size")
+    reps = check_sample_count(reps, "reps")
+    if reps < 2:
+        raise ValueError("reps must be ≥ 2 to measure a variance across repetitions")
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    # The same call variance_sweep's row for n makes, so the shown draws are that row's draws
-    # however the repetitions are split into tasks.
-    estimates = sweep_repeated_estimates(
-        problem, [n], reps, seed=derived_seed(seed, n), estimator=estimator, baseline=baseline
-    )[0]
-    exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
+    check_baseline_fits(baseline, min(sizes))
+    streams = [size_stream(seed, n) for n in sizes]
+    plan = _engine.plan_tasks(problem, sizes, reps, streams, estimator, baseline, method)
+    all_estimates = _engine.run_plan(plan, executor, progress)
+    # Only the batch-mean and leave-one-out moments depend on n beyond the 1/n.
+    if baseline in ("mean", "loo"):
+        moments = [estimate_moments(problem, n, estimator, baseline) for n in sizes]
+    else:
+        exact_mean, one_sample = estimate_moments(problem, 1, estimator, baseline)
+        moments = [(exact_mean, one_sample / n) for n in sizes]
+
+    # Statistics per size, on that size's own (reps, d) block: the same sums, in the same order,
+    # whatever else `ns` holds.
+    def per_size(statistic) -> np.ndarray:
+        return np.concatenate([statistic(block) for block in all_estimates])
+
     gradient = problem.exact_gradient()
-    frames = []
-    for j, name in enumerate(problem.params):
-        frames.append(
-            pd.DataFrame(
-                {
-                    "n": n,
-                    "repetition": np.arange(reps),
-                    "param": name,
-                    "estimate": estimates[:, j],
-                    "exact_gradient": gradient[j],
-                    "exact_mean": exact_mean[j],
-                    "exact_standard_error": math.sqrt(exact_variance[j]),
-                }
-            )
-        )
-    table = pd.concat(frames, ignore_index=True)
-    table["estimator"], table["baseline"] = _label(estimator, baseline)
-    return table
+    estimator_label, baseline_label = _label(estimator, baseline)
+    table = pd.DataFrame(
+        {
+            "n": np.repeat(sizes, problem.dim),
+            "param": list(problem.params) * len(sizes),
+            "mean": per_size(lambda block: block.mean(axis=0)),
+            "variance": per_size(lambda block: block.var(axis=0, ddof=1)),
+            "exact_gradient": np.tile(gradient, len(sizes)),
+            "exact_variance": np.concatenate([variance for _, variance in moments]),
+            "exact_mean": np.concatenate([mean for mean, _ in moments]),
+            "mean_standard_error": per_size(mean_standard_error),
+            "variance_standard_error": per_size(variance_standard_error),
+            "reps": np.full(len(sizes) * problem.dim, reps),
+            "estimator": estimator_label,
+            "baseline": baseline_label,
+        }
+    )
+    if not return_estimates:
+        return table
+    columns = {
+        "n": [],
+        "repetition": [],
+        "param": [],
+        "estimate": [],
+        "exact_gradient": [],
+        "exact_mean": [],
+        "exact_standard_error": [],
+    }
+    for n, block, (exact_mean, exact_variance) in zip(sizes, all_estimates, moments, strict=True):
+        for j, name in enumerate(problem.params):
+            columns["n"].append(np.full(reps, n))
+            columns["repetition"].append(np.arange(reps))
+            columns["param"].append(np.full(reps, name, dtype=object))
+            columns["estimate"].append(block[:, j])
+            columns["exact_gradient"].append(np.full(reps, gradient[j]))
+            columns["exact_mean"].append(np.full(reps, exact_mean[j]))
+            columns["exact_standard_error"].append(np.full(reps, math.sqrt(exact_variance[j])))
+    long = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
+    long["estimator"], long["baseline"] = estimator_label, baseline_label
+    return table, long
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import core
+from core import _engine
+from core.estimators import check_baseline, check_baseline_fits, check_estimator
+from core.numerics import check_sample_count
 
 GAUSSIAN_SETTINGS = {
     "linear": (0.4, 0.9, None),
@@ -34,3 +37,12 @@ PROBLEMS = {
 
 DISCRETE = [name for name in PROBLEMS if not name.startswith(("gaussian", "policy"))]
 CONTINUOUS = [name for name in PROBLEMS if name.startswith(("gaussian", "policy"))]
+
+
+def repeated_estimates(problem, n, reps, *, rng, estimator="score", baseline=None, method="auto"):
+    """`reps` n-sample estimates from the private engine, with the public argument checks."""
+    n, reps = check_sample_count(n), check_sample_count(reps, "reps")
+    baseline = check_baseline(baseline)
+    check_estimator(estimator, baseline)
+    check_baseline_fits(baseline, n)
+    return _engine.repeated_estimates(problem, n, reps, rng, estimator, baseline, method)

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 import core
+from core.checks import mean_standard_error
+from core.derivation import finite_difference_check, finite_difference_gradient, running_estimate
 from tests.core.catalogue import PROBLEMS
 
 
@@ -41,12 +43,12 @@ def test_derivation_rejects_a_problem_that_is_not_the_two_armed_bandit():
 
 def test_running_estimate_ends_at_the_mean_of_its_terms_and_its_band_is_sigma_over_root_n():
     problem = core.Bandit(0.3)
-    table = core.running_estimate(problem, 400, seed=7)
+    table = running_estimate(problem, 400, seed=7)
     assert table["running_mean"].iloc[-1] == pytest.approx(table["term"].mean(), rel=1e-12)
     sigma = math.sqrt(core.per_sample_variance(problem)[0])
     np.testing.assert_allclose(table["exact_standard_error"], sigma / np.sqrt(table["draw"]))
     assert table["standard_error"].iloc[-1] == pytest.approx(
-        core.mean_standard_error(table["term"].to_numpy()), rel=1e-10
+        mean_standard_error(table["term"].to_numpy()), rel=1e-10
     )
     assert np.isnan(table["standard_error"].iloc[0])
     same = core.sample_table(problem, 400, seed=7)
@@ -55,14 +57,14 @@ def test_running_estimate_ends_at_the_mean_of_its_terms_and_its_band_is_sigma_ov
 
 def test_running_estimate_is_within_five_standard_errors_of_the_exact_gradient():
     problem = core.Bandit(-0.8, (2.0, 9.0))
-    table = core.running_estimate(problem, 20_000, seed=3)
+    table = running_estimate(problem, 20_000, seed=3)
     last = table.iloc[-1]
     assert abs(last["running_mean"] - last["exact_gradient"]) < 5 * last["exact_standard_error"]
 
 
 @pytest.mark.parametrize("name", PROBLEMS)
 def test_finite_difference_check_passes_for_every_closed_form(name):
-    check = core.finite_difference_check(PROBLEMS[name]())
+    check = finite_difference_check(PROBLEMS[name]())
     assert check["passed"].all(), check
 
 
@@ -74,17 +76,17 @@ def test_finite_difference_check_catches_a_wrong_closed_form():
         def with_theta(self, theta):
             return WrongBandit(float(np.asarray(theta).reshape(-1)[0]), self.rewards)
 
-    check = core.finite_difference_check(WrongBandit(0.2))
+    check = finite_difference_check(WrongBandit(0.2))
     assert not check["passed"].any()
 
 
 def test_finite_difference_gradient_keeps_sigma_positive_near_zero():
     problem = core.Gaussian(0.0, 1e-6, "square")
-    gradient = core.finite_difference_gradient(problem, step=1e-3)
+    gradient = finite_difference_gradient(problem, step=1e-3)
     np.testing.assert_allclose(gradient, problem.exact_gradient(), rtol=1e-6, atol=1e-12)
 
 
 @pytest.mark.parametrize("step", [0.0, -1e-5, math.nan])
 def test_finite_difference_rejects_a_step_that_is_not_positive(step):
     with pytest.raises(ValueError, match="step"):
-        core.finite_difference_gradient(core.Bandit(), step)
+        finite_difference_gradient(core.Bandit(), step)

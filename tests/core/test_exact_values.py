@@ -8,6 +8,7 @@ from scipy import integrate, stats
 
 import core
 from core.gaussian_costs import Cost
+from core.numerics import make_rng
 from tests.core.catalogue import GAUSSIAN_SETTINGS, PROBLEMS
 
 
@@ -184,7 +185,7 @@ def test_optimal_baseline_gives_zero_variance_on_the_binary_bandit():
         assert core.per_sample_variance(bandit, "score", "optimal")[0] == pytest.approx(
             0, abs=1e-24
         )
-        terms = core.score_function(bandit, 1000, rng=core.make_rng(1), baseline="optimal")
+        terms = core.score_function(bandit, 1000, rng=make_rng(1), baseline="optimal")
         np.testing.assert_allclose(terms[:, 0], bandit.exact_gradient()[0], rtol=1e-12)
 
 
@@ -204,11 +205,11 @@ def test_per_sample_variance_of_the_classic_bandit_in_closed_form():
 
 def test_step_cost_has_no_pathwise_gradient_and_says_why():
     with pytest.raises(ValueError, match="not differentiable"):
-        core.pathwise(core.Gaussian(0.0, 1.0, "step"), 10, rng=core.make_rng(0))
+        core.pathwise(core.Gaussian(0.0, 1.0, "step"), 10, rng=make_rng(0))
     with pytest.raises(ValueError, match="not differentiable"):
         core.per_sample_variance(core.Gaussian(0.0, 1.0, "step"), "pathwise")
     with pytest.raises(ValueError, match="discrete"):
-        core.pathwise(core.Bandit(), 10, rng=core.make_rng(0))
+        core.pathwise(core.Bandit(), 10, rng=make_rng(0))
 
 
 def test_gaussian_accepts_a_vectorised_callable_with_quadrature_truths():

@@ -27,6 +27,9 @@ from scipy import special
 
 import core
 from core import expressions
+from core.checks import mean_standard_error, variance_standard_error
+from core.expressions import evaluation_time_limit
+from core.numerics import make_rng
 
 # Payloads below try to append to this list; it must stay empty.
 PAYLOAD_RAN: list[str] = []
@@ -405,15 +408,15 @@ def test_exact_gradient_matches_finite_differences_of_the_quadrature_expected_va
 @pytest.mark.parametrize("text", ["sin(3*x) + (x > 1)", "abs(x - 2)**1.5"])
 def test_exact_gradient_matches_a_monte_carlo_score_function_estimate(text):
     problem = core.Gaussian(MU, SIGMA, cost=core.parse_expression(text))
-    terms = core.score_function(problem, 400_000, rng=core.make_rng(11))
-    estimate, standard_error = terms.mean(axis=0), core.mean_standard_error(terms)
+    terms = core.score_function(problem, 400_000, rng=make_rng(11))
+    estimate, standard_error = terms.mean(axis=0), mean_standard_error(terms)
     assert np.all(np.abs(estimate - problem.exact_gradient()) < 5 * standard_error)
 
 
 def test_pathwise_uses_the_numerical_derivative_and_is_unbiased_where_f_is_continuous():
     problem = core.Gaussian(MU, SIGMA, cost=core.parse_expression("abs(x - 2)**1.5"))
-    terms = core.pathwise(problem, 400_000, rng=core.make_rng(12))
-    estimate, standard_error = terms.mean(axis=0), core.mean_standard_error(terms)
+    terms = core.pathwise(problem, 400_000, rng=make_rng(12))
+    estimate, standard_error = terms.mean(axis=0), mean_standard_error(terms)
     assert np.all(np.abs(estimate - problem.exact_gradient()) < 5 * standard_error)
 
 
@@ -422,7 +425,7 @@ def test_pathwise_is_declared_unavailable_where_f_jumps_with_the_reason():
     with pytest.raises(
         ValueError, match="pathwise gradient is not available: f jumps where 'x > 1'"
     ):
-        core.pathwise(problem, 10, rng=core.make_rng(0))
+        core.pathwise(problem, 10, rng=make_rng(0))
 
 
 def test_the_evaluation_time_limit_stops_slow_quadrature_and_is_per_thread():
@@ -435,7 +438,7 @@ def test_the_evaluation_time_limit_stops_slow_quadrature_and_is_per_thread():
     start = time.perf_counter()
     with (
         warnings.catch_warnings(),
-        core.evaluation_time_limit(0.5),
+        evaluation_time_limit(0.5),
         pytest.raises(core.ExpressionError, match="took longer than the limit of 0.5 s"),
     ):
         warnings.simplefilter("ignore")
@@ -444,7 +447,7 @@ def test_the_evaluation_time_limit_stops_slow_quadrature_and_is_per_thread():
     # another thread, started while a limit is active here, does not inherit it
     quick = core.Gaussian(0.0, 1.0, cost=core.parse_expression("x**2"))
     results = []
-    with core.evaluation_time_limit(0.0):
+    with evaluation_time_limit(0.0):
         worker = threading.Thread(target=lambda: results.append(quick.expected_value()))
         worker.start()
         worker.join()
@@ -488,9 +491,9 @@ def test_measure_valued_variance_of_a_custom_square_equals_the_closed_form():
 @pytest.mark.parametrize("estimator", ["score", "measure_valued"])
 def test_custom_per_sample_variance_matches_monte_carlo(estimator):
     problem = core.Gaussian(MU, SIGMA, cost=core.parse_expression("sin(3*x) + (x > 1)"))
-    terms = core.gradient_terms(problem, 400_000, rng=core.make_rng(13), estimator=estimator)
+    terms = core.gradient_terms(problem, 400_000, rng=make_rng(13), estimator=estimator)
     exact = core.per_sample_variance(problem, estimator)
-    empirical, standard_error = terms.var(axis=0, ddof=1), core.variance_standard_error(terms)
+    empirical, standard_error = terms.var(axis=0, ddof=1), variance_standard_error(terms)
     assert np.all(np.abs(empirical - exact) < 5 * standard_error)
 
 

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 import core
+from core._engine import TASK_SAMPLES, plan_tasks
 from core.numerics import make_rng
-from core.parallel import TASK_SAMPLES, plan_tasks
+from core.variance_studies import size_stream
+from tests.core.catalogue import repeated_estimates
 
 # n·reps well above TASK_SAMPLES, so the large sizes are split into several tasks.
 SIZES = [10, 1_000, 200_000]
@@ -44,8 +46,23 @@ def test_a_process_pool_gives_exactly_the_in_process_numbers(
         assert in_process.equals(curve(threads))
 
 
+def test_a_process_pool_runs_a_parsed_expression_cost_with_the_in_process_numbers(two_processes):
+    """Problems travel to workers as their constructor fields; a parsed cost as its text."""
+    problem = core.Gaussian(0.2, 0.9, core.parse_expression("sin(3*x) + (x > 0.5)"))
+
+    def curve(executor):
+        return core.variance_curve(problem, [2_000], 3_000, seed=1, executor=executor)
+
+    assert curve(None).equals(curve(two_processes))
+
+
+def _plan(problem, sizes, reps, seed):
+    streams = [size_stream(seed, n) for n in sizes]
+    return plan_tasks(problem, sizes, reps, streams, "score", None, "auto")
+
+
 def test_the_task_plan_depends_on_the_study_alone_and_covers_every_repetition():
-    plan = plan_tasks(core.Gaussian(), SIZES, REPS, seed=3)
+    plan = _plan(core.Gaussian(), SIZES, REPS, seed=3)
     assert [sum(task.reps for task in tasks) for tasks in plan] == [REPS] * len(SIZES)
     largest = plan[-1]
     assert len(largest) > 1
@@ -54,19 +71,20 @@ def test_the_task_plan_depends_on_the_study_alone_and_covers_every_repetition():
     assert len(set(seeds)) == len(seeds), "every task draws from its own stream"
 
 
-def test_a_study_that_fits_one_task_equals_repeated_estimates_on_its_stream():
-    """Small studies keep the numbers of one generator per size: SeedSequence(seed).spawn(k)."""
+def test_a_size_that_fits_one_task_equals_repeated_estimates_on_its_own_stream():
+    """Each size keeps the numbers of one generator seeded by (seed, n) alone."""
     problem, sizes = core.Gaussian(0.1, 0.7, "abs"), [5, 50]
-    estimates = core.sweep_repeated_estimates(problem, sizes, 30, seed=4)
-    streams = np.random.SeedSequence(4).spawn(len(sizes))
-    for n, stream, block in zip(sizes, streams, estimates, strict=True):
-        expected = core.repeated_estimates(problem, n, 30, rng=make_rng(stream))
-        np.testing.assert_array_equal(block, expected)
+    _, draws = core.variance_curve(problem, sizes, 30, seed=4, return_estimates=True)
+    for n in sizes:
+        expected = repeated_estimates(problem, n, 30, rng=make_rng(size_stream(4, n)))
+        for j, param in enumerate(problem.params):
+            shown = draws[(draws["n"] == n) & (draws["param"] == param)]["estimate"]
+            np.testing.assert_array_equal(shown.to_numpy(), expected[:, j])
 
 
 def test_progress_reports_every_task_in_order():
     calls = []
-    core.sweep_repeated_estimates(
+    core.variance_curve(
         core.Bandit(), SIZES, REPS, method="per_sample", progress=lambda *a: calls.append(a)
     )
     total = calls[-1][1]
@@ -76,6 +94,6 @@ def test_progress_reports_every_task_in_order():
 
 def test_sweep_arguments_are_checked_before_any_work():
     with pytest.raises(ValueError, match="at least one sample size"):
-        core.sweep_repeated_estimates(core.Bandit(), [], 10)
+        core.variance_curve(core.Bandit(), [], 10)
     with pytest.raises(ValueError, match="leave-one-out"):
-        core.sweep_repeated_estimates(core.Bandit(), [1, 10], 10, baseline="loo")
+        core.variance_curve(core.Bandit(), [1, 10], 10, baseline="loo")

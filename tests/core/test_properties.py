@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import core
+from core.numerics import make_rng
+from tests.core.catalogue import repeated_estimates
 from tests.core.test_exact_values import finite_difference_gradient
 
 PROPERTY = settings(
@@ -109,7 +111,7 @@ def test_the_fisher_information_is_the_enumerated_covariance_of_the_score(proble
 @given(all_problems, st.sampled_from([1, 2, 17]), st.integers(0, 2**32 - 1))
 def test_every_output_is_finite_and_correctly_shaped(problem, n, seed):
     d = problem.dim
-    x = problem.sample(core.make_rng(seed), n)
+    x = problem.sample(make_rng(seed), n)
     assert len(x) == n
     for name, value, shape in [
         ("log_prob", problem.log_prob(x), (n,)),
@@ -126,7 +128,7 @@ def test_every_output_is_finite_and_correctly_shaped(problem, n, seed):
         baselines = [None, 0.5, "mean", "optimal"] + (["loo"] if n >= 2 else [])
         for baseline in baselines if estimator == "score" else [None]:
             terms = core.gradient_terms(
-                problem, n, rng=core.make_rng(seed), estimator=estimator, baseline=baseline
+                problem, n, rng=make_rng(seed), estimator=estimator, baseline=baseline
             )
             assert terms.shape == (n, d)
             assert np.all(np.isfinite(terms)), f"{estimator}/{baseline} on {problem!r}"
@@ -142,7 +144,7 @@ def test_every_output_is_finite_and_correctly_shaped(problem, n, seed):
 @PROPERTY
 @given(all_problems, st.integers(0, 2**32 - 1))
 def test_repeated_estimates_are_finite_and_shaped(problem, seed):
-    estimates = core.repeated_estimates(problem, 3, 4, rng=core.make_rng(seed))
+    estimates = repeated_estimates(problem, 3, 4, rng=make_rng(seed))
     assert estimates.shape == (4, problem.dim) and np.all(np.isfinite(estimates))
 
 
@@ -221,7 +223,7 @@ bad_counts = st.one_of(
 def _constructors():
     """Each entry builds one problem or runs one call with a single invalid argument."""
     bandit, gaussian = core.Bandit(), core.Gaussian(0.0, 1.0, "square")
-    rng = core.make_rng(0)
+    rng = make_rng(0)
     return [
         st.builds(lambda t: core.Bandit(t), bad_scalars),
         st.builds(lambda r: core.Bandit(0.0, r), st.one_of(bad_pairs, vectors(rewards, 3))),
@@ -258,8 +260,7 @@ def _constructors():
         st.builds(lambda e: core.gradient_terms(bandit, 5, rng=rng, estimator=e), _discrete()),
         st.builds(lambda b: core.per_sample_variance(bandit, "score", b), st.just("loo")),
         st.builds(lambda n: core.estimate_moments(bandit, n), bad_counts),
-        st.builds(lambda n: core.repeated_estimates(bandit, n, 3, rng=rng), bad_counts),
-        st.builds(lambda r: core.repeated_estimates(bandit, 3, r, rng=rng), bad_counts),
+        st.builds(lambda n: core.variance_curve(bandit, [n], 3), bad_counts),
         st.builds(lambda t: bandit.with_theta(t), st.one_of(non_finite, st.just("a"))),
         st.builds(lambda t: gaussian.with_theta(t), st.one_of(vectors(moderate, 3), st.just(()))),
         st.builds(lambda t: gaussian.with_theta(t), st.tuples(moderate, non_positive)),

@@ -4,33 +4,39 @@ import numpy as np
 import pytest
 
 import core
+from core.checks import mean_standard_error
+from core.numerics import make_rng, sigmoid
+from core.reliability import (
+    rare_outcome_warning,
+    rarest_outcome_probability,
+    sample_variance_standard_error,
+)
+from tests.core.catalogue import repeated_estimates
 
 
 def test_the_rarest_bandit_action_is_the_smaller_arm_probability():
-    assert core.rarest_outcome_probability(core.Bandit(0.0)) == 0.5
-    assert core.rarest_outcome_probability(core.Bandit(10.0)) == pytest.approx(
-        float(core.sigmoid(-10.0))
-    )
+    assert rarest_outcome_probability(core.Bandit(0.0)) == 0.5
+    assert rarest_outcome_probability(core.Bandit(10.0)) == pytest.approx(float(sigmoid(-10.0)))
     softmax = core.SoftmaxBandit(logits=(0.0, 1.0, 2.0))
-    assert core.rarest_outcome_probability(softmax) == pytest.approx(softmax.probabilities.min())
+    assert rarest_outcome_probability(softmax) == pytest.approx(softmax.probabilities.min())
 
 
 def test_the_step_cost_is_rare_on_the_smaller_side_of_its_jump():
     # P(x > 2) for x ~ N(0, 1) is 1 − Φ(2) ≈ 0.02275.
     step = core.Gaussian(0.0, 1.0, "step", k=2.0)
-    assert core.rarest_outcome_probability(step) == pytest.approx(0.0227501319, rel=1e-8)
-    assert core.rarest_outcome_probability(core.Gaussian(0.0, 1.0, "square")) is None
-    assert core.rarest_outcome_probability(core.Episodes()) is None
+    assert rarest_outcome_probability(step) == pytest.approx(0.0227501319, rel=1e-8)
+    assert rarest_outcome_probability(core.Gaussian(0.0, 1.0, "square")) is None
+    assert rarest_outcome_probability(core.Episodes()) is None
 
 
 def test_a_warning_only_when_the_rarest_outcome_is_expected_fewer_than_ten_times():
-    assert core.rare_outcome_warning(core.Bandit(0.0), 20) is None
-    assert core.rare_outcome_warning(core.Bandit(0.0), 19) is not None
+    assert rare_outcome_warning(core.Bandit(0.0), 20) is None
+    assert rare_outcome_warning(core.Bandit(0.0), 19) is not None
     far = core.Bandit(10.0)  # p(a=0) ≈ 4.5e-5: about 0.45 expected in 10,000 draws
-    message = core.rare_outcome_warning(far, 10_000)
+    message = rare_outcome_warning(far, 10_000)
     assert "expected only 0.45 times in these 10,000 draws" in message
-    assert core.rare_outcome_warning(far, 1_000_000) is None
-    assert core.rare_outcome_warning(core.Gaussian(), 1) is None
+    assert rare_outcome_warning(far, 1_000_000) is None
+    assert rare_outcome_warning(core.Gaussian(), 1) is None
 
 
 def test_the_warning_is_earned_draws_without_the_rare_action_fail_their_check():
@@ -38,12 +44,12 @@ def test_the_warning_is_earned_draws_without_the_rare_action_fail_their_check():
     identical terms, a zero spread, and a check that fails although the estimator is unbiased —
     the situation the warning describes."""
     bandit = core.Bandit(10.0)
-    terms = core.score_function_terms(bandit, np.ones(10_000))[:, 0]
+    terms = bandit.score_terms(np.ones(10_000))[:, 0]
     check = core.check_agreement(
-        terms.mean(), bandit.exact_gradient()[0], core.mean_standard_error(terms)
+        terms.mean(), bandit.exact_gradient()[0], mean_standard_error(terms)
     )
     assert not check.passed
-    assert core.rare_outcome_warning(bandit, terms.size) is not None
+    assert rare_outcome_warning(bandit, terms.size) is not None
 
 
 def test_exact_sample_variance_se_of_the_bandit_matches_the_two_point_formula():
@@ -51,9 +57,9 @@ def test_exact_sample_variance_se_of_the_bandit_matches_the_two_point_formula():
     # Var[s²] = σ⁴ · 2/(R(R−1)) with σ² = 14.0625.
     reps = 1000
     expected = 14.0625 * np.sqrt(2.0 / (reps * (reps - 1)))
-    se = core.sample_variance_standard_error(core.Bandit(), reps)
+    se = sample_variance_standard_error(core.Bandit(), reps)
     assert se == pytest.approx([expected], rel=1e-12)
-    assert core.sample_variance_standard_error(core.Gaussian(), reps) is None
+    assert sample_variance_standard_error(core.Gaussian(), reps) is None
 
 
 def test_exact_sample_variance_se_is_the_spread_of_sample_variances_of_episode_terms():
@@ -63,16 +69,11 @@ def test_exact_sample_variance_se_is_the_spread_of_sample_variances_of_episode_t
     reps = 1000
     exact, se = (
         core.per_sample_variance(problem),
-        core.sample_variance_standard_error(problem, reps),
+        sample_variance_standard_error(problem, reps),
     )
     z = np.array(
         [
-            (
-                core.repeated_estimates(problem, 1, reps, rng=core.make_rng(seed)).var(
-                    axis=0, ddof=1
-                )
-                - exact
-            )
+            (repeated_estimates(problem, 1, reps, rng=make_rng(seed)).var(axis=0, ddof=1) - exact)
             / se
             for seed in range(200)
         ]

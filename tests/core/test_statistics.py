@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import core
-from tests.core.catalogue import CONTINUOUS, PROBLEMS
+from core.checks import mean_standard_error, variance_standard_error
+from core.numerics import CHUNK_SIZE, make_rng
+from tests.core.catalogue import CONTINUOUS, PROBLEMS, repeated_estimates
 
 N = 200_000
 TOLERANCE_SE = 5.0
@@ -15,7 +17,7 @@ TOLERANCE_SE = 5.0
 
 def assert_mean_within(samples, exact, what):
     """Each coordinate passes core.check_agreement at 5 SE (gaps below rounding count as zero)."""
-    estimate, se = samples.mean(axis=0), core.mean_standard_error(samples)
+    estimate, se = samples.mean(axis=0), mean_standard_error(samples)
     for j in range(estimate.size):
         agreement = core.check_agreement(estimate[j], exact[j], se[j], TOLERANCE_SE)
         assert agreement.passed, f"{what}[{j}]: {estimate[j]} vs exact {exact[j]}, SE {se[j]}"
@@ -23,7 +25,7 @@ def assert_mean_within(samples, exact, what):
 
 def assert_variance_within(samples, exact, what):
     """The sample variance of each coordinate passes check_agreement at 5 SE of a variance."""
-    empirical, se = samples.var(axis=0, ddof=1), core.variance_standard_error(samples)
+    empirical, se = samples.var(axis=0, ddof=1), variance_standard_error(samples)
     for j in range(empirical.size):
         agreement = core.check_agreement(empirical[j], exact[j], se[j], TOLERANCE_SE)
         assert agreement.passed, f"{what}[{j}]: variance {empirical[j]} vs {exact[j]}, SE {se[j]}"
@@ -32,7 +34,7 @@ def assert_variance_within(samples, exact, what):
 @pytest.mark.parametrize("name", PROBLEMS)
 def test_the_score_has_mean_zero_and_covariance_equal_to_the_fisher_information(name):
     problem = PROBLEMS[name]()
-    scores = problem.score(problem.sample(core.make_rng(11), N))
+    scores = problem.score(problem.sample(make_rng(11), N))
     assert_mean_within(scores, np.zeros(problem.dim), "mean score")
     products = (scores[:, :, None] * scores[:, None, :]).reshape(N, -1)
     assert_mean_within(products, problem.fisher_information().reshape(-1), "E[s sᵀ]")
@@ -62,9 +64,9 @@ def test_per_sample_terms_have_the_exact_mean_and_the_exact_variance(name, estim
     problem = PROBLEMS[name]()
     constant = problem.expected_value() if baseline == "mean" else baseline
     if estimator == "score":
-        terms = core.score_function(problem, N, rng=core.make_rng(5), baseline=constant)
+        terms = core.score_function(problem, N, rng=make_rng(5), baseline=constant)
     else:
-        terms = core.gradient_terms(problem, N, rng=core.make_rng(5), estimator=estimator)
+        terms = core.gradient_terms(problem, N, rng=make_rng(5), estimator=estimator)
     assert_mean_within(terms, problem.exact_gradient(), f"{estimator}/{baseline} mean")
     assert_variance_within(
         terms, core.per_sample_variance(problem, estimator, baseline), f"{estimator}/{baseline}"
@@ -76,7 +78,7 @@ def test_per_sample_terms_have_the_exact_mean_and_the_exact_variance(name, estim
 def test_batch_mean_baseline_is_biased_by_minus_g_over_n_and_leave_one_out_is_not(name, baseline):
     problem = PROBLEMS[name]()
     n, reps = 4, 100_000
-    estimates = core.repeated_estimates(problem, n, reps, rng=core.make_rng(3), baseline=baseline)
+    estimates = repeated_estimates(problem, n, reps, rng=make_rng(3), baseline=baseline)
     exact_mean, exact_variance = core.estimate_moments(problem, n, "score", baseline)
     gradient = problem.exact_gradient()
     if baseline == "loo":
@@ -88,15 +90,15 @@ def test_batch_mean_baseline_is_biased_by_minus_g_over_n_and_leave_one_out_is_no
     if baseline == "mean":
         # the bias is visible: the truth lies outside the 5-SE band around the estimate
         gap = np.abs(estimates.mean(axis=0) - gradient)
-        assert np.any(gap > TOLERANCE_SE * core.mean_standard_error(estimates))
+        assert np.any(gap > TOLERANCE_SE * mean_standard_error(estimates))
 
 
 def test_score_function_terms_with_batch_baselines_follow_their_definitions():
     problem = core.Bandit(0.3)
-    x = problem.sample(core.make_rng(0), 6)
+    x = problem.sample(make_rng(0), 6)
     f, s = problem.f(x), problem.score(x)[:, 0]
-    mean_terms = core.score_function_terms(problem, x, "mean")[:, 0]
-    loo_terms = core.score_function_terms(problem, x, "loo")[:, 0]
+    mean_terms = problem.score_terms(x, "mean")[:, 0]
+    loo_terms = problem.score_terms(x, "loo")[:, 0]
     np.testing.assert_allclose(mean_terms, (f - f.mean()) * s)
     others = np.array([np.delete(f, i).mean() for i in range(6)])
     np.testing.assert_allclose(loo_terms, (f - others) * s)
@@ -106,20 +108,20 @@ def test_score_function_terms_with_batch_baselines_follow_their_definitions():
 def test_repeated_estimates_equal_the_mean_of_the_per_sample_terms_from_the_same_stream(baseline):
     problem = core.Gaussian(0.2, 0.7, "bump")
     n, reps = 7, 5
-    estimates = core.repeated_estimates(problem, n, reps, rng=core.make_rng(9), baseline=baseline)
-    x = problem.sample(core.make_rng(9), n * reps).reshape(reps, n)
+    estimates = repeated_estimates(problem, n, reps, rng=make_rng(9), baseline=baseline)
+    x = problem.sample(make_rng(9), n * reps).reshape(reps, n)
     for rep in range(reps):
-        direct = core.score_function_terms(problem, x[rep], baseline).mean(axis=0)
+        direct = problem.score_terms(x[rep], baseline).mean(axis=0)
         np.testing.assert_allclose(estimates[rep], direct, rtol=1e-12, atol=1e-14)
 
 
 def test_repeated_estimates_stream_large_n_in_chunks_with_the_same_result():
     """n above the chunk size is summed chunk by chunk; the estimate equals the one-array mean."""
     problem = core.Gaussian(0.2, 0.7, "square")
-    n = core.numerics.CHUNK_SIZE * 2 + 123
-    estimates = core.repeated_estimates(problem, n, 1, rng=core.make_rng(4), baseline="loo")
-    whole = problem.sample(core.make_rng(4), n)
-    direct = core.score_function_terms(problem, whole, "loo").mean(axis=0)
+    n = CHUNK_SIZE * 2 + 123
+    estimates = repeated_estimates(problem, n, 1, rng=make_rng(4), baseline="loo")
+    whole = problem.sample(make_rng(4), n)
+    direct = problem.score_terms(whole, "loo").mean(axis=0)
     np.testing.assert_allclose(estimates[0], direct, rtol=1e-10)
 
 
@@ -147,4 +149,4 @@ def test_variance_standard_error_of_a_symmetric_two_point_sample_is_not_zero():
     reps = 1000
     values = np.repeat([-1.0, 1.0], reps // 2)[:, None]
     expected = np.sqrt(2.0 / (reps * (reps - 1)))
-    assert core.variance_standard_error(values)[0] == pytest.approx(expected, rel=1e-9)
+    assert variance_standard_error(values)[0] == pytest.approx(expected, rel=1e-9)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import core
+from core.numerics import make_rng
 
-RNG = core.make_rng(0)
+RNG = make_rng(0)
 
 INVALID_CONSTRUCTIONS = {
     "sigma zero": (lambda: core.Gaussian(0.0, 0.0), "sigma must be > 0"),
@@ -98,9 +99,3 @@ def test_studies_reject_empty_sizes_single_repetitions_and_bad_parameters():
         core.objective_curve(core.Bandit(), [0.0], parameter=3)
     with pytest.raises(ValueError, match="learning_rate must be > 0"):
         core.gradient_ascent(core.Bandit(), 5, 10, 0.0)
-
-
-def test_work_over_the_cap_is_refused_with_the_factor_to_cut():
-    with pytest.raises(ValueError, match="over the cap"):
-        core.check_work_budget([10**6, 10**7], reps=10)
-    assert core.check_work_budget([10, 100], reps=3) == 330

@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 
 import core
+from core.variance_studies import derived_seed, log_spaced_sizes
 
 
 def test_log_spaced_sizes_span_the_range_in_order_without_repeats():
-    sizes = core.log_spaced_sizes(10, 10_000, 4)
+    sizes = log_spaced_sizes(10, 10_000, 4)
     assert sizes == (10, 100, 1000, 10_000)
-    assert core.log_spaced_sizes(1, 3, 10) == (1, 2, 3)
-    assert core.log_spaced_sizes(5, 5, 3) == (5,)
+    assert log_spaced_sizes(1, 3, 10) == (1, 2, 3)
+    assert log_spaced_sizes(5, 5, 3) == (5,)
 
 
 @pytest.mark.parametrize(
@@ -21,29 +22,31 @@ def test_log_spaced_sizes_span_the_range_in_order_without_repeats():
 )
 def test_log_spaced_sizes_reject_impossible_ranges(args, match):
     with pytest.raises(ValueError, match=match):
-        core.log_spaced_sizes(*args)
+        log_spaced_sizes(*args)
 
 
 def test_derived_seeds_differ_by_label_and_repeat_for_the_same_label():
-    assert core.derived_seed(0, 10) == core.derived_seed(0, 10)
-    assert len({core.derived_seed(0, n) for n in range(100)}) == 100
-    assert core.derived_seed(1, 10) != core.derived_seed(0, 10)
+    assert derived_seed(0, 10) == derived_seed(0, 10)
+    assert len({derived_seed(0, n) for n in range(100)}) == 100
+    assert derived_seed(1, 10) != derived_seed(0, 10)
     with pytest.raises(ValueError, match="≥ 0"):
-        core.derived_seed(-1, 3)
+        derived_seed(-1, 3)
 
 
 def test_a_sizes_row_does_not_depend_on_the_other_sizes_in_the_sweep():
     problem = core.Bandit(0.4)
-    whole = core.variance_sweep(problem, [10, 100, 1000], 300, seed=5)
-    alone = core.variance_sweep(problem, [100], 300, seed=5)
+    whole = core.variance_curve(problem, [10, 100, 1000], 300, seed=5)
+    alone = core.variance_curve(problem, [100], 300, seed=5)
     pd.testing.assert_frame_equal(whole.iloc[[1]].reset_index(drop=True), alone)
     assert set(whole["estimator"]) == {"score"} and set(whole["baseline"]) == {"none"}
 
 
-def test_sweep_estimates_are_exactly_the_draws_behind_the_sweeps_row():
+def test_returned_estimates_are_exactly_the_draws_behind_each_row():
     problem = core.Gaussian(0.3, 1.2, "cos")
-    row = core.variance_sweep(problem, [50], 400, estimator="pathwise", seed=2)
-    draws = core.sweep_estimates(problem, 50, 400, estimator="pathwise", seed=2)
+    row = core.variance_curve(problem, [50], 400, estimator="pathwise", seed=2)
+    _, draws = core.variance_curve(
+        problem, [50], 400, estimator="pathwise", seed=2, return_estimates=True
+    )
     for name, group in draws.groupby("param"):
         expected = row[row["param"] == name].iloc[0]
         assert group["estimate"].var(ddof=1) == pytest.approx(expected["variance"], rel=1e-12)
@@ -55,15 +58,13 @@ def test_sweep_estimates_are_exactly_the_draws_behind_the_sweeps_row():
 
 def test_sweep_mean_is_within_five_standard_errors_of_the_exact_gradient():
     problem = core.SoftmaxBandit((0.2, -0.5, 0.9), (1.0, 3.0, 2.0))
-    table = core.variance_sweep(problem, [20, 200], 2000, baseline="loo", seed=11)
+    table = core.variance_curve(problem, [20, 200], 2000, baseline="loo", seed=11)
     gap = (table["mean"] - table["exact_gradient"]).abs()
     assert (gap < 5 * table["mean_standard_error"]).all()
 
 
 def test_fitted_slope_is_minus_one_within_five_standard_errors_without_a_baseline():
-    table = core.variance_sweep(
-        core.Bandit(0.5), core.log_spaced_sizes(10, 10_000, 7), 2000, seed=4
-    )
+    table = core.variance_curve(core.Bandit(0.5), log_spaced_sizes(10, 10_000, 7), 2000, seed=4)
     fit = core.fit_variance_slope(table)
     assert fit.exact_slope == pytest.approx(-1.0, abs=1e-12)
     assert abs(fit.slope + 1.0) < 5 * fit.standard_error
@@ -73,8 +74,8 @@ def test_fitted_slope_is_minus_one_within_five_standard_errors_without_a_baselin
 
 def test_fitted_slope_follows_the_exact_curve_when_the_baseline_makes_it_steeper():
     # On the binary bandit b = E[f] makes every term constant, so RLOO's variance falls as 1/N².
-    table = core.variance_sweep(
-        core.Bandit(0.0), core.log_spaced_sizes(10, 3000, 6), 2000, baseline="loo", seed=9
+    table = core.variance_curve(
+        core.Bandit(0.0), log_spaced_sizes(10, 3000, 6), 2000, baseline="loo", seed=9
     )
     fit = core.fit_variance_slope(table)
     assert fit.exact_slope < -1.9
@@ -94,10 +95,10 @@ def test_slope_of_an_exact_power_law_is_recovered_exactly():
 
 
 def test_slope_fit_refuses_zero_variance_and_mixed_parameters():
-    table = core.variance_sweep(core.Bandit(0.0), [10, 100], 50, baseline="optimal", seed=0)
+    table = core.variance_curve(core.Bandit(0.0), [10, 100], 50, baseline="optimal", seed=0)
     with pytest.raises(ValueError, match="no slope"):
         core.fit_variance_slope(table)
-    mixed = core.variance_sweep(core.Gaussian(), [10, 100], 50, seed=0)
+    mixed = core.variance_curve(core.Gaussian(), [10, 100], 50, seed=0)
     with pytest.raises(ValueError, match="one parameter"):
         core.fit_variance_slope(mixed)
     with pytest.raises(ValueError, match="two different"):
@@ -144,8 +145,8 @@ def test_shown_draws_are_the_sweep_rows_draws_even_when_split_into_tasks():
     estimates shown beside a row must still be exactly that row's estimates."""
     problem = core.Gaussian(0.3, 1.0, "cos")
     n, reps = 5_000, 1_000
-    draws = core.variance_studies.sweep_estimates(problem, n, reps, seed=3)
-    row = core.variance_studies.variance_sweep(problem, [n], reps, seed=3)
+    _, draws = core.variance_curve(problem, [n], reps, seed=3, return_estimates=True)
+    row = core.variance_curve(problem, [n], reps, seed=3)
     for param in problem.params:
         estimates = draws.loc[draws["param"] == param, "estimate"]
         expected = row.loc[row["param"] == param].iloc[0]

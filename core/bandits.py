@@ -165,6 +165,11 @@ class SoftmaxBandit(_DrawnByOutcome):
         probabilities.setflags(write=False)
         return probabilities
 
+    @cached_property
+    def _complements(self) -> np.ndarray:
+        """1 − π_j for every arm, the most probable arm's kept exact (`_softmax_complements`)."""
+        return _softmax_complements(self.probabilities)
+
     def with_theta(self, theta: ArrayLike) -> SoftmaxBandit:
         return SoftmaxBandit(theta, self.rewards)
 
@@ -180,10 +185,10 @@ class SoftmaxBandit(_DrawnByOutcome):
         return log_softmax(self.theta)[_actions(x, self.dim)]
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        """∇θ log π_a = e_a − π."""
+        """∇θ log π_a = e_a − π, with 1 − π_a taken as Σ_{k≠a} π_k where π_a rounds near 1."""
         a = _actions(x, self.dim)
         scores = -np.broadcast_to(self.probabilities, (a.size, self.dim)).copy()
-        scores[np.arange(a.size), a] += 1.0
+        scores[np.arange(a.size), a] = self._complements[a]
         return scores
 
     def f(self, x: np.ndarray) -> np.ndarray:
@@ -195,13 +200,36 @@ class SoftmaxBandit(_DrawnByOutcome):
         return float(self.probabilities @ self.rewards)
 
     def exact_gradient(self) -> np.ndarray:
-        """∇θ_j J = π_j (r(j) − J)."""
-        return self.probabilities * (self.rewards - self.expected_value())
+        """∇θ_j J = π_j (r(j) − J), with r(j) − J = (r(j) − r(m)) − Σ_{k≠m} π_k (r(k) − r(m)).
+
+        m is the most probable arm. Writing J − r(m) as the sum over the other arms keeps the
+        dominant arm's tiny gradient when π_m rounds to 1 (then r(m) − J would round to 0), so
+        the gradient still sums to zero.
+        """
+        pi, rewards = self.probabilities, self.rewards
+        top = int(np.argmax(pi))
+        others = np.arange(self.dim) != top
+        mean_above_top = float(pi[others] @ (rewards[others] - rewards[top]))
+        return pi * ((rewards - rewards[top]) - mean_above_top)
 
     def fisher_information(self) -> np.ndarray:
-        """diag(π) − π πᵀ."""
+        """diag(π) − π πᵀ; the diagonal π_j (1 − π_j) takes 1 − π_j as Σ_{k≠j} π_k."""
         pi = self.probabilities
-        return np.diag(pi) - np.outer(pi, pi)
+        fisher = -np.outer(pi, pi)
+        fisher[np.diag_indices(self.dim)] = pi * self._complements
+        return fisher
+
+
+def _softmax_complements(probabilities: np.ndarray) -> np.ndarray:
+    """1 − π_j for every arm, with the most probable arm's as the sum of the others.
+
+    Only the most probable arm can have π_j > ½, so only its 1 − π_j can cancel; the others
+    keep 1 − π_j ≥ ½ to full relative precision.
+    """
+    complements = 1.0 - probabilities
+    top = int(np.argmax(probabilities))
+    complements[top] = probabilities.sum(where=np.arange(probabilities.size) != top)
+    return complements
 
 
 def _actions(x: np.ndarray, arms: int) -> np.ndarray:

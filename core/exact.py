@@ -20,11 +20,10 @@ def per_sample_variance(
     """
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
-    gradient = problem.exact_gradient()
     if estimator == "pathwise":
-        return np.maximum(problem.pathwise_second_moment() - gradient**2, 0.0)
+        return problem.pathwise_variance()
     if estimator == "measure_valued":
-        return np.maximum(problem.measure_valued_second_moment() - gradient**2, 0.0)
+        return problem.measure_valued_variance()
     if baseline == "loo":
         raise ValueError(
             "the leave-one-out baseline depends on n, so it has no per-sample variance; "
@@ -65,11 +64,11 @@ def estimate_moments(
     mu_f = m.mean_f
     leave_one_out = np.zeros(problem.dim)
     if n >= 2:
-        zeta_1 = 0.25 * problem.score_term_variance(np.full(problem.dim, mu_f))
-        kernel_second = 0.5 * (
-            m.a2 - 2.0 * mu_f * m.a_s + m.mean_f2 * m.s2 + gradient**2 + m.f_s**2
-        )
-        zeta_2 = np.maximum(kernel_second - gradient**2, 0.0)
+        centred = problem.score_term_variance(np.full(problem.dim, mu_f))
+        zeta_1 = 0.25 * centred
+        # ζ₂ = E[kernel²] − g² = ½(a2 − 2μ_f a_s + E[f²] s2 + f_s² − g²), written as the sum of
+        # non-negative parts ½(Var[A − μ_f S] + Var[f] E[S²] + E[fS]²) so nothing cancels.
+        zeta_2 = 0.5 * (centred + problem.reward_variance() * m.s2 + m.f_s**2)
         leave_one_out = (4.0 * (n - 2) * zeta_1 + 2.0 * zeta_2) / (n * (n - 1))
     if baseline == "loo":
         return gradient, leave_one_out

@@ -17,6 +17,7 @@ from numpy.polynomial import polynomial
 
 from core._kernels import add_row_sums, batch_baseline, chunks, owned
 from core.gaussian_costs import DEFAULT_K, NAMED_COSTS, Cost, CustomCost
+from core.normal_integrals import standard_normal_moments
 from core.numerics import check_finite, check_positive
 from core.problem import Problem, ScoreMoments
 
@@ -163,9 +164,16 @@ class Gaussian(Problem):
         return np.diag([1.0, 2.0]) / self.sigma**2
 
     def score_moments(self) -> ScoreMoments:
-        """From E[z^m f^p], m ≤ 4: S_μ² = z²/σ², S_σ² = (z² − 1)²/σ² = (z⁴ − 2z² + 1)/σ²."""
-        first = self.cost.moments(self.mu, self.sigma, 1, 4)
-        second = self.cost.moments(self.mu, self.sigma, 2, 4)
+        """From E[z^m f^p], m ≤ 4: S_μ² = z²/σ², S_σ² = (z² − 1)²/σ² = (z⁴ − 2z² + 1)/σ².
+
+        The raw moments are assembled from the centred ones, f = c + h with c = f(μ):
+        E[z^m f] = c E[z^m] + E[z^m h], E[z^m f²] = c² E[z^m] + 2c E[z^m h] + E[z^m h²].
+        """
+        mu, sigma, cost = self.mu, self.sigma, self.cost
+        c, plain = cost.centre(mu, sigma), standard_normal_moments(4)
+        centred_first = cost.centred_moments(mu, sigma, 1, 4)
+        first = c * plain + centred_first
+        second = c * c * plain + 2.0 * c * centred_first + cost.centred_moments(mu, sigma, 2, 4)
 
         def squared_score_weighted(m: np.ndarray) -> np.ndarray:
             return np.array([m[2], m[4] - 2.0 * m[2] + m[0]]) / self.sigma**2
@@ -185,6 +193,15 @@ class Gaussian(Problem):
             a_fs=fs_sq,
             fs_sq=fs_sq,
         )
+
+    def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
+        """Exact Var[(f − b_j) S_j], centred on f(μ) so that no raw moments cancel."""
+        baseline = np.broadcast_to(np.asarray(baseline, dtype=np.float64), (2,))
+        return self.cost.score_term_variance(self.mu, self.sigma, baseline)
+
+    def reward_variance(self) -> float:
+        """Var[f(x)], centred on f(μ)."""
+        return float(self.cost.reward_variance(self.mu, self.sigma))
 
     # -- pathwise ------------------------------------------------------------------------------
     def _require_differentiable(self) -> None:
@@ -213,10 +230,13 @@ class Gaussian(Problem):
         return out
 
     def pathwise_second_moment(self) -> np.ndarray:
-        """(E[f'(x)²], E[f'(x)² z²])."""
+        """(E[f'(x)²], E[f'(x)² z²]) = Var + g², both parts non-negative."""
+        return self.pathwise_variance() + self.exact_gradient() ** 2
+
+    def pathwise_variance(self) -> np.ndarray:
+        """(Var[f'(x)], Var[f'(x) z]), centred (see Cost.pathwise_variance)."""
         self._require_differentiable()
-        moments = self.cost.derivative_moments(self.mu, self.sigma, 2)
-        return np.array([moments[0], moments[2]])
+        return self.cost.pathwise_variance(self.mu, self.sigma)
 
     # -- measure-valued ------------------------------------------------------------------------
     def measure_valued_terms(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -232,15 +252,13 @@ class Gaussian(Problem):
         return out
 
     def measure_valued_second_moment(self) -> np.ndarray:
-        """μ: E[(f(μ+σy) − f(μ−σy))²]/(2πσ²); σ: (E[z² f²] + E[f²] − 2 E[f(μ+σM) f(μ+σUM)])/σ²."""
-        mu, sigma, cost = self.mu, self.sigma, self.cost
-        location = (
-            cost.location_coupling_second_moment(mu, sigma) * (_LOCATION_CONSTANT / sigma) ** 2
-        )
-        squares = cost.moments(mu, sigma, 2, 2)
-        cross = cost.scale_coupling_cross_moment(mu, sigma)
-        scale = (squares[2] + squares[0] - 2.0 * cross) / sigma**2
-        return np.array([location, max(scale, 0.0)])
+        """E[term²] = Var + g² of the μ and σ terms, both parts non-negative."""
+        return self.measure_valued_variance() + self.exact_gradient() ** 2
+
+    def measure_valued_variance(self) -> np.ndarray:
+        """Var of the μ term (f(μ+σy) − f(μ−σy))/(σ√(2π)) and the σ term (f(μ+σM) − f(μ+σUM))/σ,
+        computed centred on f(μ) (see Cost.measure_valued_variance)."""
+        return self.cost.measure_valued_variance(self.mu, self.sigma)
 
 
 def _make_cost(

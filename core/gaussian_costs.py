@@ -3,6 +3,13 @@
 All expectations are over z ~ N(0, 1) with x = μ + σz. The base class computes every one by
 adaptive quadrature; each named cost overrides them with a closed form, and the tests check
 each closed form against the quadrature route.
+
+Variances are computed centred, never as E[X²] − E[X]² of raw moments: every route works with
+h(z) = f(μ + σz) − f(μ), so a cost such as (x − k)² at k = 10⁶ (values near 10¹², spread near
+10⁶) keeps its digits. Where h is a polynomial, or a power series that converges to rounding in
+a few dozen terms (cos and bump when the cost barely changes over a few σ), each variance is a
+sum of non-negative terms of that series (`centred_series`); elsewhere the closed forms of the
+centred moments are used, which no longer cancel because h varies on the scale of f itself.
 """
 
 from __future__ import annotations
@@ -15,18 +22,30 @@ from numpy.polynomial import polynomial
 from scipy import integrate, special
 
 from core.normal_integrals import (
+    erf_square_gap,
+    exp_minus_one_series,
     expect_normal,
     expect_rayleigh,
     gaussian_bump_moments,
+    maxwell_coupling_moments,
     normal_pdf,
+    one_minus_rayleigh_cosine_mean,
     polynomial_moments,
-    rayleigh_cosine_mean,
+    polynomial_variance,
+    rayleigh_odd_part_variance,
     standard_normal_moments,
     trig_moments,
     upper_tail_moments,
 )
 
 VectorFunction = Callable[[np.ndarray], np.ndarray]
+
+# The centred power series is used for cos while |kσ| ≤ 1 and for the bump while |2kμσ| ≤ ½ and
+# kσ² ≤ 1/20; there it converges to rounding within _SERIES_TERMS terms, and past it the closed
+# forms lose at most a factor ~1/(kσ)⁴ ≤ 16 of their rounding to cancellation.
+_SERIES_FREQUENCY = 1.0
+_SERIES_QUADRATIC = 0.05
+_SERIES_TERMS = 60
 
 
 class Cost:
@@ -53,9 +72,120 @@ class Cost:
         """Points in z where f(μ + σz) jumps, kinks or peaks: quadrature splits there."""
         return []
 
+    def centre(self, mu: float, sigma: float) -> float:
+        """The constant c that the centred moments subtract, h = f − c: f(μ) where the series
+        holds (there h is small and exactly a power series), else E[f].
+
+        Every variance formula below is exact for any c; the choice only decides what cancels.
+        Off the series route f(μ) can be a poor centre — a narrow bump has f ≈ 0 almost
+        everywhere but f(μ) at its peak, so h S ≈ −f(μ) S and the quadratic in β = c − b
+        cancels to ten digits — while E[f] keeps (f − c) S from being nearly proportional to S.
+        """
+        if self.centred_series(mu, sigma) is not None:
+            return self._at(mu, sigma, 0.0)
+        return self.expected_value(mu, sigma)
+
+    def centred_series(self, mu: float, sigma: float) -> np.ndarray | None:
+        """Coefficients h_0 = 0, h_1, … in z of h(z) = f(μ + σz) − f(μ), where a polynomial of
+        modest degree equals h to rounding at every z that carries weight; None elsewhere."""
+        return None
+
     # -- expectations (quadrature; subclasses override with closed forms) ---------------------
     def _at(self, mu: float, sigma: float, z: float) -> float:
         return float(self.value(np.array([mu + sigma * z]))[0])
+
+    def centred_moments(self, mu: float, sigma: float, power: int, orders: int) -> np.ndarray:
+        """E[z^m h^p], h = f(μ + σz) − c (c from `centre`), m = 0..orders, p = 1 or 2.
+
+        From the series where it holds, else from the raw moments by the binomial expansion
+        about c = E[f], which is safe there because f then varies on the scale of its mean.
+        """
+        series = self.centred_series(mu, sigma)
+        if series is not None:
+            return polynomial_moments(polynomial.polypow(series, power), orders)
+        c = self.centre(mu, sigma)
+        plain = standard_normal_moments(orders)
+        first = self.moments(mu, sigma, 1, orders)
+        if power == 1:
+            return first - c * plain
+        return self.moments(mu, sigma, 2, orders) - 2.0 * c * first + c * c * plain
+
+    def centred_cross_moment(self, mu: float, sigma: float) -> float:
+        """E[h(M) h(UM)], M double-sided Maxwell, U ~ U(0, 1), from the raw cross moment."""
+        c = self.centre(mu, sigma)
+        first = self.moments(mu, sigma, 1, 2)  # E[f(μ + σM)] = E[z² f], E[f(μ + σUM)] = E[f]
+        return self.scale_coupling_cross_moment(mu, sigma) - c * (first[2] + first[0]) + c * c
+
+    # -- centred variances of one term of each estimator ----------------------------------------
+    def reward_variance(self, mu: float, sigma: float) -> float:
+        """Var[f(x)] = E[h²] − E[h]², or the Hermite sum of squares of the series."""
+        series = self.centred_series(mu, sigma)
+        if series is not None:
+            return polynomial_variance(series)
+        first = self.centred_moments(mu, sigma, 1, 0)[0]
+        return max(float(self.centred_moments(mu, sigma, 2, 0)[0] - first * first), 0.0)
+
+    def score_term_variance(self, mu: float, sigma: float, baseline: np.ndarray) -> np.ndarray:
+        """Var[(f − b_j) S_j] for S = (z, z² − 1)/σ, per parameter j.
+
+        With β = f(μ) − b and h = f − f(μ): Var = E[h² S²] − g² + 2β E[h S²] + β² E[S²]. Each
+        part is accurate and the quadratic in β cannot cancel beyond its O(1) Cauchy–Schwarz
+        margin (h S is never a constant). On the series route (h + β) S is a polynomial and its
+        variance the Hermite sum of squares.
+        """
+        beta = self.centre(mu, sigma) - np.asarray(baseline, dtype=np.float64)
+        series = self.centred_series(mu, sigma)
+        if series is not None:
+            variances = []
+            for shift, score in zip(beta, ([0.0, 1.0], [-1.0, 0.0, 1.0]), strict=True):
+                shifted = series.copy()
+                shifted[0] += shift
+                variances.append(polynomial_variance(polynomial.polymul(shifted, score)))
+            return np.array(variances) / sigma**2
+        first = self.centred_moments(mu, sigma, 1, 4)
+        second = self.centred_moments(mu, sigma, 2, 4)
+
+        def squared_score_weighted(m: np.ndarray) -> np.ndarray:
+            return np.array([m[2], m[4] - 2.0 * m[2] + m[0]]) / sigma**2
+
+        gradient = np.asarray(self.gradient(mu, sigma), dtype=np.float64)
+        scores = np.array([1.0, 2.0]) / sigma**2
+        variance = (
+            (squared_score_weighted(second) - gradient**2)
+            + 2.0 * beta * squared_score_weighted(first)
+            + beta**2 * scores
+        )
+        return np.maximum(variance, 0.0)
+
+    def pathwise_variance(self, mu: float, sigma: float) -> np.ndarray:
+        """(Var[f'(x)], Var[f'(x) z]); on the series route f'(x) = h'(z)/σ, a polynomial."""
+        series = self.centred_series(mu, sigma)
+        if series is not None:
+            slope = polynomial.polyder(series) / sigma
+            return np.array(
+                [polynomial_variance(slope), polynomial_variance(polynomial.polymulx(slope))]
+            )
+        moments = self.derivative_moments(mu, sigma, 2)
+        gradient = np.asarray(self.gradient(mu, sigma), dtype=np.float64)
+        return np.maximum(np.array([moments[0], moments[2]]) - gradient**2, 0.0)
+
+    def measure_valued_variance(self, mu: float, sigma: float) -> np.ndarray:
+        """Var of the measure-valued μ and σ terms (Mohamed et al. 2020, Table 1), centred.
+
+        μ: (f(μ+σy) − f(μ−σy))/(σ√(2π)), y ~ Rayleigh(1); σ: (f(μ+σM) − f(μ+σUM))/σ. On the
+        series route both are polynomials in the variates and f(μ) cancels exactly; elsewhere
+        E[(h(M) − h(UM))²] = E[z² h²] + E[h²] − 2 E[h(M) h(UM)] with h centred.
+        """
+        series = self.centred_series(mu, sigma)
+        if series is not None:
+            location = rayleigh_odd_part_variance(series) / (2.0 * math.pi * sigma**2)
+            mean, second = maxwell_coupling_moments(series)
+            return np.array([location, max(second - mean * mean, 0.0) / sigma**2])
+        gradient = np.asarray(self.gradient(mu, sigma), dtype=np.float64)
+        location = self.location_coupling_second_moment(mu, sigma) / (2.0 * math.pi * sigma**2)
+        squares = self.centred_moments(mu, sigma, 2, 2)
+        coupled = squares[2] + squares[0] - 2.0 * self.centred_cross_moment(mu, sigma)
+        return np.maximum(np.array([location, coupled / sigma**2]) - gradient**2, 0.0)
 
     def moments(self, mu: float, sigma: float, power: int, orders: int) -> np.ndarray:
         """E[z^m f(x)^power] for m = 0..orders."""
@@ -79,12 +209,12 @@ class Cost:
         )
 
     def expected_value(self, mu: float, sigma: float) -> float:
-        """E[f(x)]."""
-        return float(self.moments(mu, sigma, 1, 0)[0])
+        """E[f(x)] = f(μ) + E[h]."""
+        return self.centre(mu, sigma) + float(self.centred_moments(mu, sigma, 1, 0)[0])
 
     def gradient(self, mu: float, sigma: float) -> np.ndarray:
-        """(∂μ, ∂σ) E[f] = (E[f z]/σ, E[f (z² − 1)]/σ), the score identity in z."""
-        m = self.moments(mu, sigma, 1, 2)
+        """(∂μ, ∂σ) E[f] = (E[h z]/σ, E[h (z² − 1)]/σ), the score identity in z; f(μ) drops out."""
+        m = self.centred_moments(mu, sigma, 1, 2)
         return np.array([m[1] / sigma, (m[2] - m[0]) / sigma])
 
     def location_coupling_second_moment(self, mu: float, sigma: float) -> float:
@@ -123,6 +253,15 @@ class _PolynomialCost(Cost):
     def coefficients(self, mu: float, sigma: float) -> np.ndarray:
         """f(μ + σz) as increasing-power coefficients in z."""
         raise NotImplementedError
+
+    def centre(self, mu: float, sigma: float) -> float:
+        return float(self.coefficients(mu, sigma)[0])
+
+    def centred_series(self, mu: float, sigma: float) -> np.ndarray:
+        """f(μ + σz) − f(μ): the coefficients with the constant dropped, exact."""
+        series = np.asarray(self.coefficients(mu, sigma), dtype=np.float64).copy()
+        series[0] = 0.0
+        return series
 
     def moments(self, mu: float, sigma: float, power: int, orders: int) -> np.ndarray:
         return polynomial_moments(polynomial.polypow(self.coefficients(mu, sigma), power), orders)
@@ -193,6 +332,24 @@ class CosineCost(Cost):
     def antiderivative(self, x):
         return None if self.k == 0 else np.sin(self.k * x) / self.k
 
+    def centred_series(self, mu, sigma):
+        """cos(a + ωz) − cos a = cos a (cos ωz − 1) − sin a sin ωz in powers of z, for |ω| ≤ 1."""
+        frequency = self.k * sigma
+        if abs(frequency) > _SERIES_FREQUENCY:
+            return None
+        if frequency == 0.0:
+            return np.zeros(2)
+        phase = self.k * mu
+        n = np.arange(_SERIES_TERMS + 1)
+        powers = np.sign(frequency) ** n * np.exp(
+            n * math.log(abs(frequency)) - special.gammaln(n + 1.0)
+        )
+        # d^n/dz^n cos(a + ωz) at 0 is ω^n cos(a + nπ/2): cos a, −sin a, −cos a, sin a, …
+        phases = np.array([math.cos(phase), -math.sin(phase), -math.cos(phase), math.sin(phase)])
+        series = powers * phases[n % 4]
+        series[0] = 0.0
+        return _truncate_series(series)
+
     def moments(self, mu, sigma, power, orders):
         """E[z^m cos^p(a + ωz)], a = kμ, ω = kσ, with cos² = (1 + cos 2(a + ωz))/2."""
         phase, frequency = self.k * mu, self.k * sigma
@@ -221,9 +378,9 @@ class CosineCost(Cost):
         )
 
     def location_coupling_second_moment(self, mu, sigma):
-        """cos(a + ωy) − cos(a − ωy) = −2 sin a sin ωy, so E = 2 sin²a (1 − E[cos 2ωy])."""
+        """cos(a + ωy) − cos(a − ωy) = −2 sin a sin ωy, so E = 2 sin²a E[1 − cos 2ωy]."""
         phase, frequency = self.k * mu, self.k * sigma
-        return 2.0 * math.sin(phase) ** 2 * (1.0 - rayleigh_cosine_mean(2.0 * frequency))
+        return 2.0 * math.sin(phase) ** 2 * one_minus_rayleigh_cosine_mean(2.0 * frequency)
 
     def scale_coupling_cross_moment(self, mu, sigma):
         """cos 2a e^{−2ω²} + sin²a e^{−ω²/2}, from E[z sin(c + bz)] = b cos c e^{−b²/2}."""
@@ -249,6 +406,14 @@ class BumpCost(Cost):
     def kinks(self, mu, sigma):
         centre, width = -mu / sigma, 1.0 / (sigma * math.sqrt(2.0 * self.k))
         return [centre + width * step for step in (-10, -3, -1, 0, 1, 3, 10)]
+
+    def centred_series(self, mu, sigma):
+        """e^{−kμ²} (exp(q₁z + q₂z²) − 1), q₁ = −2kμσ, q₂ = −kσ², while |q₁| ≤ ½ and |q₂| ≤ 1/20."""
+        linear, quadratic = -2.0 * self.k * mu * sigma, -self.k * sigma**2
+        if abs(linear) > _SERIES_FREQUENCY / 2 or abs(quadratic) > _SERIES_QUADRATIC:
+            return None
+        series = math.exp(-self.k * mu**2) * exp_minus_one_series(linear, quadratic, _SERIES_TERMS)
+        return _truncate_series(series)
 
     def moments(self, mu, sigma, power, orders):
         """E[z^m e^{−pk x²}] by completing the square."""
@@ -309,6 +474,39 @@ class StepCost(Cost):
         """Exactly one of μ ± σy exceeds k iff y > |t|: P = e^{−t²/2}."""
         return math.exp(-0.5 * ((self.k - mu) / sigma) ** 2)
 
+    def centre(self, mu, sigma):
+        """f(μ) = 1[t < 0]: h is then the indicator of the far tail."""
+        return 1.0 if self.k < mu else 0.0
+
+    def centred_moments(self, mu, sigma, power, orders):
+        """h = 1[z > t] for t ≥ 0 and −1[z < t] for t < 0 (f(μ) = 1[t < 0]): tail moments only."""
+        threshold = (self.k - mu) / sigma
+        if threshold >= 0:
+            return upper_tail_moments(threshold, orders)
+        # E[z^m 1[z < t]] = (−1)^m E[z^m 1[z > −t]]
+        return (
+            (-1.0) ** power
+            * (-1.0) ** np.arange(orders + 1)
+            * upper_tail_moments(-threshold, orders)
+        )
+
+    def reward_variance(self, mu, sigma):
+        """Φ(t) Φ(−t)."""
+        threshold = (self.k - mu) / sigma
+        return float(special.ndtr(threshold) * special.ndtr(-threshold))
+
+    def measure_valued_variance(self, mu, sigma):
+        """μ: e^{−t²/2} (1 − e^{−t²/2}) / (2πσ²); σ: |t| φ(t) (1 − |t| φ(t)) / σ².
+
+        σ: for t ≥ 0, UM > t forces M > t, so (f(M) − f(UM))² = 1[M > t] − 1[UM > t] and its
+        mean is P(M > t) − P(z > t) = tφ(t); t < 0 is the mirror image.
+        """
+        threshold = (self.k - mu) / sigma
+        half_square = 0.5 * threshold * threshold
+        location = math.exp(-half_square) * -math.expm1(-half_square) / (2.0 * math.pi)
+        weight = abs(threshold) * float(normal_pdf(threshold))
+        return np.array([location, weight * (1.0 - weight)]) / sigma**2
+
 
 class AbsCost(Cost):
     name, formula = "abs", "f(x) = |x − k|"
@@ -360,6 +558,61 @@ class AbsCost(Cost):
             [1.0 - 2.0 * float(special.ndtr(threshold)), 2.0 * float(normal_pdf(threshold))]
         )
 
+    def centre(self, mu, sigma):
+        """f(μ) = |μ − k|: h is then −sign(t) σ z plus a far-tail correction."""
+        return abs(mu - self.k)
+
+    def centred_moments(self, mu, sigma, power, orders):
+        """For t ≥ 0, h/σ = |z − t| − t = −z + 2(z − t)₊, so with P_m = E[z^m (z − t)₊]:
+        E[z^m h] = σ(−E[z^{m+1}] + 2P_m) and E[z^m h²] = σ²(E[z^{m+2}] − 4t P_m).
+
+        P_0 = φ(t) − tΦ(−t), P_1 = Φ(−t), P_m = T_{m−1} + (m − 1) P_{m−2} (T the upper-tail
+        moments); t < 0 is the mirror image z → −z, which multiplies by (−1)^m.
+        """
+        threshold = (self.k - mu) / sigma
+        t = abs(threshold)
+        full = standard_normal_moments(orders + 2)
+        tail = upper_tail_moments(t, orders + 2)
+        above = np.zeros(orders + 1)
+        above[0] = float(normal_pdf(t)) - t * float(special.ndtr(-t))
+        if orders >= 1:
+            above[1] = special.ndtr(-t)
+        for m in range(2, orders + 1):
+            above[m] = tail[m - 1] + (m - 1) * above[m - 2]
+        m = np.arange(orders + 1)
+        if power == 1:
+            centred = sigma * (-full[m + 1] + 2.0 * above)
+        elif power == 2:
+            centred = sigma**2 * (full[m + 2] - 4.0 * t * above)
+        else:
+            raise ValueError("centred moments of |x − k| are implemented for powers 1 and 2")
+        return centred if threshold >= 0 else centred * (-1.0) ** m
+
+    def reward_variance(self, mu, sigma):
+        """σ²(1 − 4t P_0 − 4 P_0²), from the centred moments (|t| in place of t)."""
+        first = self.centred_moments(mu, sigma, 1, 0)[0]
+        return max(float(self.centred_moments(mu, sigma, 2, 0)[0] - first * first), 0.0)
+
+    def pathwise_variance(self, mu, sigma):
+        """f' = sign(x − k): Var = (1 − (1 − 2Φ(t))², 1 − 4φ(t)²) = (4Φ(t)Φ(−t), 1 − 4φ(t)²)."""
+        threshold = (self.k - mu) / sigma
+        density = float(normal_pdf(threshold))
+        below, above = float(special.ndtr(threshold)), float(special.ndtr(-threshold))
+        return np.array([4.0 * below * above, 1.0 - 4.0 * density * density])
+
+    def measure_valued_variance(self, mu, sigma):
+        """μ: D = 2σ sign(μ − k) min(y, |t|), so E[term²] = (4/π)(1 − e^{−t²/2}) and
+        Var = (4/π)(1 − e^{−t²/2}) − erf(|t|/√2)², summed as a series below |t| = √2.
+
+        σ: conditioning on M and integrating U out, E[(|M − t| − |UM − t|)²] = 1 − 2t²Φ(−|t|),
+        so Var = 1 − 2t²Φ(−|t|) − 4φ(t)².
+        """
+        threshold = (self.k - mu) / sigma
+        location = erf_square_gap(abs(threshold) / math.sqrt(2.0))
+        density = float(normal_pdf(threshold))
+        scale = 1.0 - 2.0 * threshold**2 * float(special.ndtr(-abs(threshold))) - 4.0 * density**2
+        return np.array([max(location, 0.0), max(scale, 0.0)])
+
 
 class CustomCost(Cost):
     """A visitor's or notebook's vectorised f, with every expectation by quadrature."""
@@ -391,6 +644,64 @@ class CustomCost(Cost):
         """The function's own F (core.parse_expression builds one), else None: quadrature."""
         known = getattr(self.function, "antiderivative", None)
         return None if known is None else known(np.asarray(x, dtype=np.float64))
+
+    def centre(self, mu, sigma):
+        """E[f] by quadrature of f itself; its own quadrature error does not matter, any c works."""
+        return float(self.moments(mu, sigma, 1, 0)[0])
+
+    def centred_moments(self, mu, sigma, power, orders):
+        """E[z^m (f(x) − c)^p] by quadrature of the centred integrand itself."""
+        c, points = self.centre(mu, sigma), self.kinks(mu, sigma)
+        return np.array(
+            [
+                expect_normal(lambda z, m=m: z**m * (self._at(mu, sigma, z) - c) ** power, points)
+                for m in range(orders + 1)
+            ]
+        )
+
+    def centred_cross_moment(self, mu, sigma):
+        """E[h(M) h(UM)] = E_z[z h(z) H(z)], H(z) = ∫_0^z h(u) du, by quadrature.
+
+        As for the raw cross moment, the mean over U is H(M)/M and the Maxwell density z²φ(z).
+        """
+        c = self.centre(mu, sigma)
+
+        def h(z: float) -> float:
+            return self._at(mu, sigma, z) - c
+
+        def integral_from_mean(z: float) -> float:
+            known = self.antiderivative(np.array([mu + sigma * z, mu]))
+            if known is not None:
+                return float(known[0] - known[1]) / sigma - c * z
+            return integrate.quad(h, 0.0, z, epsabs=1e-14, epsrel=1e-10)[0]
+
+        return expect_normal(
+            lambda z: z * h(z) * integral_from_mean(z), self.kinks(mu, sigma) + [0.0]
+        )
+
+    def pathwise_variance(self, mu, sigma):
+        """(E[(f' − f'(μ))²] − E[f' − f'(μ)]², E[f'² z²] − g_σ²) by quadrature."""
+        points = self.kinks(mu, sigma)
+
+        def slope(z: float) -> float:
+            return float(self.derivative(np.array([mu + sigma * z]))[0])
+
+        at_mean = slope(0.0)
+        spread = expect_normal(lambda z: (slope(z) - at_mean) ** 2, points)
+        offset = expect_normal(lambda z: slope(z) - at_mean, points)
+        weighted = expect_normal(lambda z: (z * slope(z)) ** 2, points)
+        gradient = self.gradient(mu, sigma)
+        return np.maximum(np.array([spread - offset**2, weighted - gradient[1] ** 2]), 0.0)
+
+
+def _truncate_series(series: np.ndarray) -> np.ndarray:
+    """Drop trailing terms whose Gaussian size |h_n| √E[z^{2n}] is below 1e-20 of the largest."""
+    size = np.abs(series) * np.sqrt(standard_normal_moments(2 * (series.size - 1))[::2])
+    largest = size.max()
+    if largest == 0.0:
+        return np.zeros(2)
+    keep = int(np.nonzero(size > 1e-20 * largest)[0][-1]) + 1
+    return series[: max(keep, 2)].copy()
 
 
 NAMED_COSTS: dict[str, type[Cost]] = {

@@ -117,3 +117,103 @@ def upper_tail_moments(threshold: float, orders: int) -> np.ndarray:
 def rayleigh_cosine_mean(frequency: float) -> float:
     """E[cos(b y)], y ~ Rayleigh(1): 1 − √2 b D(b/√2), D Dawson's integral (by parts)."""
     return 1.0 - math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
+
+
+def one_minus_rayleigh_cosine_mean(frequency: float) -> float:
+    """E[1 − cos(b y)], y ~ Rayleigh(1), = √2 b D(b/√2): no 1 − (1 − …) cancellation at small b."""
+    return math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
+
+
+def rayleigh_raw_moments(orders: int) -> np.ndarray:
+    """E[y^p] = 2^{p/2} Γ(1 + p/2) for y ~ Rayleigh(1), p = 0..orders."""
+    p = np.arange(orders + 1, dtype=np.float64)
+    return np.exp(0.5 * p * math.log(2.0) + special.gammaln(1.0 + 0.5 * p))
+
+
+def polynomial_variance(coefficients: np.ndarray) -> float:
+    """Var[P(z)], z ~ N(0, 1), as Σ_{n≥1} n! a_n² over P's Hermite coefficients a_n.
+
+    The He_n are orthogonal with E[He_n²] = n!, so the variance is a sum of non-negative terms
+    and never the difference E[P²] − E[P]² (which cancels when P has a large constant part).
+    """
+    hermite = hermite_e.poly2herme(np.asarray(coefficients, dtype=np.float64))
+    n = np.arange(1, hermite.size)
+    return float(np.sum(np.exp(special.gammaln(n + 1.0)) * hermite[1:] ** 2))
+
+
+def rayleigh_odd_part_variance(coefficients: np.ndarray) -> float:
+    """Var[P(y) − P(−y)], y ~ Rayleigh(1), P given by increasing-power coefficients.
+
+    P(y) − P(−y) = Σ_{n odd} 2 p_n y^n, so the variance is the quadratic form of the odd
+    coefficients with Cov(y^n, y^m) = E[y^{n+m}] − E[y^n] E[y^m]; the constant cancels exactly.
+    """
+    coefficients = np.asarray(coefficients, dtype=np.float64)
+    odd = np.arange(1, coefficients.size, 2)
+    if odd.size == 0:
+        return 0.0
+    weights = 2.0 * coefficients[odd]
+    raw = rayleigh_raw_moments(2 * int(odd[-1]))
+    covariance = raw[odd[:, None] + odd[None, :]] - np.outer(raw[odd], raw[odd])
+    return max(float(weights @ covariance @ weights), 0.0)
+
+
+def maxwell_coupling_moments(coefficients: np.ndarray) -> tuple[float, float]:
+    """Mean and second moment of P(M) − P(UM), M double-sided Maxwell, U ~ U(0, 1) independent.
+
+    With p_0 cancelling exactly: P(M) − P(UM) = Σ_{n≥1} p_n M^n (1 − U^n), E[M^j] = E[z^{j+2}]
+    (density z² φ(z)), E[1 − U^n] = n/(n + 1) and
+    E[(1 − U^n)(1 − U^m)] = n m (n + m + 2) / ((n + 1)(m + 1)(n + m + 1)), all positive factors.
+    """
+    coefficients = np.asarray(coefficients, dtype=np.float64)
+    n = np.arange(1, coefficients.size, dtype=np.float64)
+    p = coefficients[1:]
+    if p.size == 0:
+        return 0.0, 0.0
+    maxwell = standard_normal_moments(2 * p.size + 2)[2:]  # E[M^j] = E[z^{j+2}], j = 0..2·deg
+    index = np.arange(1, p.size + 1)
+    mean = float(np.sum(p * maxwell[index] * n / (n + 1.0)))
+    both = np.add.outer(n, n)
+    weight = np.outer(n, n) * (both + 2.0) / (np.outer(n + 1.0, n + 1.0) * (both + 1.0))
+    second = float(p @ (maxwell[np.add.outer(index, index)] * weight) @ p)
+    return mean, second
+
+
+def exp_minus_one_series(linear: float, quadratic: float, terms: int) -> np.ndarray:
+    """Coefficients e_0..e_terms in z of exp(q z + r z²) − 1, from (n + 1) e_{n+1} = q e_n + 2r e_{n−1}."""
+    e = np.zeros(terms + 1)
+    e[0] = 1.0
+    for n in range(terms):
+        e[n + 1] = (linear * e[n] + (2.0 * quadratic * e[n - 1] if n >= 1 else 0.0)) / (n + 1)
+    e[0] = 0.0
+    return e
+
+
+def erf_square_gap(x: float) -> float:
+    """(4/π)(1 − e^{−x²}) − erf(x)², without its leading-order cancellation at small x.
+
+    Both terms are (4/π) x² + O(x⁴); below x = 1 the difference is summed as the power series
+    (4/π) Σ_{n≥2} c_n x^{2n} whose coefficients are the exact differences of the two series.
+    """
+    if abs(x) >= 1.0:
+        return float(-(4.0 / math.pi) * math.expm1(-x * x) - special.erf(x) ** 2)
+    powers = (x * x) ** (np.arange(len(_ERF_SQUARE_GAP), dtype=np.float64) + 2.0)
+    return float((4.0 / math.pi) * np.sum(_ERF_SQUARE_GAP * powers))
+
+
+def _erf_square_gap_coefficients(count: int) -> np.ndarray:
+    """c_n, n = 2..count+1: x^{2n} coefficients of (1 − e^{−x²}) − (π/4) erf(x)², exact rationals."""
+    from fractions import Fraction
+
+    size = count + 2
+    # π/4 · erf(x)² = (Σ_j (−1)^j x^{2j+1} / (j! (2j+1)))², so its x^{2n} coefficient is a sum over
+    # i + j = n − 1; 1 − e^{−x²} has x^{2n} coefficient −(−1)^n / n!.
+    erf_terms = [Fraction((-1) ** j, math.factorial(j) * (2 * j + 1)) for j in range(size)]
+    coefficients = []
+    for n in range(2, size):
+        exponential = -Fraction((-1) ** n, math.factorial(n))
+        square = sum(erf_terms[i] * erf_terms[n - 1 - i] for i in range(n))
+        coefficients.append(float(exponential - square))
+    return np.array(coefficients)
+
+
+_ERF_SQUARE_GAP = _erf_square_gap_coefficients(24)

@@ -223,6 +223,11 @@ class Problem(ABC):
         # Cancellation can leave a rounding-sized negative; a variance is never below zero.
         return np.maximum(second - m.gradient**2, 0.0)
 
+    def reward_variance(self) -> float:
+        """Var[f(x)] = E[f²] − E[f]²; problems with a centred route override it."""
+        m = self.score_moments()
+        return max(m.mean_f2 - m.mean_f**2, 0.0)
+
     # -- other estimators: problems that support them override these ---------------------------
     def pathwise_terms(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Per-sample reparameterisation terms ∇θ f(g(ε, θ)), shape (n, d)."""
@@ -237,6 +242,10 @@ class Problem(ABC):
         self.pathwise_terms(np.random.default_rng(0), 1)  # raises with the reason
         raise NotImplementedError
 
+    def pathwise_variance(self) -> np.ndarray:
+        """Exact Var of one pathwise term, shape (d,): E[term²] − g² unless overridden."""
+        return np.maximum(self.pathwise_second_moment() - self.exact_gradient() ** 2, 0.0)
+
     def measure_valued_terms(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Per-sample measure-valued gradient terms, shape (n, d)."""
         raise ValueError(
@@ -248,6 +257,10 @@ class Problem(ABC):
         """Exact E[term²] of one measure-valued term, shape (d,)."""
         self.measure_valued_terms(np.random.default_rng(0), 1)
         raise NotImplementedError
+
+    def measure_valued_variance(self) -> np.ndarray:
+        """Exact Var of one measure-valued term, shape (d,): E[term²] − g² unless overridden."""
+        return np.maximum(self.measure_valued_second_moment() - self.exact_gradient() ** 2, 0.0)
 
 
 def _hashable(value: object) -> object:
@@ -324,6 +337,12 @@ class EnumerableProblem(Problem):
             a_fs=expect(credited * fs),
             fs_sq=expect(fs**2),
         )
+
+    def reward_variance(self) -> float:
+        """Var[f] = Σ_x p(x) (f(x) − E[f])², centred."""
+        xs, probs = self.support()
+        f = self.f(xs)
+        return float(probs @ (f - probs @ f) ** 2)
 
     def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
         """Exact Var[A_j − b_j S_j] = Σ_x p(x) (A_j − b_j S_j − g_j)², centred so no cancellation."""

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import core
+from core.numerics import make_rng
 
 
 def run_everything(problem, n):
@@ -16,19 +17,17 @@ def run_everything(problem, n):
         problem.fisher_information(),
         problem.optimal_baseline(),
     ]
-    x = problem.sample(core.make_rng(0), n)
+    x = problem.sample(make_rng(0), n)
     values += [problem.log_prob(x), problem.score(x), problem.f(x)]
     baselines = [None, 3.0, "mean", "optimal"] + (["loo"] if n >= 2 else [])
     for baseline in baselines:
-        values.append(core.score_function(problem, n, rng=core.make_rng(1), baseline=baseline))
+        values.append(core.score_function(problem, n, rng=make_rng(1), baseline=baseline))
         values.append(core.estimate_moments(problem, n, "score", baseline))
         if baseline != "loo":
             values.append(core.per_sample_variance(problem, "score", baseline))
     for estimator in ("pathwise", "measure_valued"):
         try:
-            values.append(
-                core.gradient_terms(problem, n, rng=core.make_rng(2), estimator=estimator)
-            )
+            values.append(core.gradient_terms(problem, n, rng=make_rng(2), estimator=estimator))
             values.append(core.per_sample_variance(problem, estimator))
         except ValueError:
             pass  # not available for this problem; tested elsewhere

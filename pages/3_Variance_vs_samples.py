@@ -5,17 +5,15 @@ import math
 import pandas as pd
 import streamlit as st
 
-import core
-from ui import cached
-from ui.agreement import check_rows, labels, summary_badge
-from ui.cached import show_chart
-from ui.cached_456 import build_problem, problem_code
-from ui.common import check_badge, page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_budget
-from ui.exports import export_results
-from ui.formatting import tex_number
+from core.calls import Call, Name, code_block
+from ui import cache, tables
+from ui.cache import show_chart
+from ui.checks import check_rows, labels, summary_badge
+from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
+from ui.exports import COLUMNS, export_results
+from ui.format import tex_number
+from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
-from ui.problem_controls import GAUSSIAN, POLICY, problem_controls
 
 # Which estimators to compare, as one choice so a selection is never empty; per problem, the
 # sets whose estimators all apply to it.
@@ -27,8 +25,8 @@ ESTIMATOR_SETS = {
     "all three": ("score", "pathwise", "measure_valued"),
 }
 ESTIMATOR_CHOICES = {
-    GAUSSIAN: tuple(ESTIMATOR_SETS),
-    POLICY: ("score", "pathwise", "score vs pathwise"),
+    "gaussian": tuple(ESTIMATOR_SETS),
+    "policy": ("score", "pathwise", "score vs pathwise"),
 }
 BASELINES = {
     "none": None,
@@ -53,12 +51,12 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Problem")
-    choice = problem_controls()
+    choice = problem_selector(help=problem_help())
     if choice.note:
         st.caption(choice.note)
     st.header("Estimator")
     estimator_set = st.selectbox(
-        "estimators", ESTIMATOR_CHOICES.get(choice.label, ("score",)), key="est", bind=URL,
+        "estimators", ESTIMATOR_CHOICES.get(choice.name, ("score",)), key="est", bind=URL,
         help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
         "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
         "only the score function applies.",
@@ -88,7 +86,7 @@ with st.sidebar:
     )  # fmt: skip
     st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
     try:
-        problem = build_problem(choice.spec)
+        problem = cache.build(choice.setting)
     except ValueError as error:
         problem = None
         problem_error = error
@@ -102,12 +100,12 @@ with st.sidebar:
 
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
-spec = choice.spec
+setting = choice.setting
 if problem is None:
     show_input_error(problem_error, "Reset the problem's controls to their defaults.")
     st.stop()
 try:
-    ns = core.log_spaced_sizes(smallest, max(largest, smallest), points)
+    ns = cache.compute(Call.of("log_spaced_sizes", None, smallest, max(largest, smallest), points))
 except ValueError as error:
     show_input_error(error, "Choose a largest N at least as large as the smallest N.")
     st.stop()
@@ -126,19 +124,22 @@ def baseline_for(estimator: str):
 
 
 # --- run the sweep, one N at a time ---------------------------------------------------------------
+sweeps = {
+    e: Call.of("variance_sweep", setting, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
+               seed=seed)
+    for e in estimators
+}  # fmt: skip
 progress = st.progress(0.0, text="Measuring the variance at each N …")
 frames, unavailable = [], {}
 total = len(ns) * len(estimators)
-for index, estimator in enumerate(estimators):
+for index, (estimator, sweep) in enumerate(sweeps.items()):
+
+    def report(step, _, n, estimator=estimator, index=index):
+        done = index * len(ns) + step
+        progress.progress(done / total, text=f"{estimator}: N = {n:,} ({done}/{total})")
+
     try:
-        rows = []
-        for step, n in enumerate(ns, start=1):
-            rows.append(
-                cached.variance_sweep_row(spec, n, reps, estimator, baseline_for(estimator), seed)
-            )
-            done = index * len(ns) + step
-            progress.progress(done / total, text=f"{estimator}: N = {n:,} ({done}/{total})")
-        frames += rows
+        frames.append(cache.rows(sweep, "ns", ns, report))
     except ValueError as error:
         unavailable[estimator] = str(error)
 progress.empty()
@@ -152,29 +153,13 @@ if not frames:
     st.stop()
 curve = pd.concat(frames, ignore_index=True)
 shown = [e for e in estimators if e not in unavailable]
+curve_call = Call.of("pandas.concat", None, tuple(Name(e) for e in shown), ignore_index=True)
+fits_call = Call.of("comparisons.variance_slope_fits", None, Name("curve"))
+fits = fits_call.run(names={"curve": curve})
 
 # --- 1. the log-log chart -----------------------------------------------------------------------
 st.header("1 · Var[ĝ_N] against N")
-fit_rows = []
-for (estimator, param), part in curve.groupby(["estimator", "param"], sort=False):
-    try:
-        fit = core.fit_variance_slope(part)
-    except ValueError as error:
-        fit_rows.append({"estimator": estimator, "param": param, "note": str(error)})
-        continue
-    fit_rows.append(
-        {
-            "estimator": estimator,
-            "param": param,
-            "slope": fit.slope,
-            "standard_error": fit.standard_error,
-            "intercept": fit.intercept,
-            "exact_slope": fit.exact_slope,
-            "note": "",
-        }
-    )
-fits = pd.DataFrame(fit_rows)
-fitted = fits.dropna(subset=["slope"]) if "slope" in fits else fits.iloc[:0]
+fitted = fits.dropna(subset=["slope"])
 if fitted.empty:
     st.info(
         "The variance is exactly zero at every N — e.g. the optimal baseline on the two-armed "
@@ -190,31 +175,7 @@ else:
 
 # --- 2. slope, variance and mean checks ----------------------------------------------------------
 st.header("2 · The fitted slope and every point, checked")
-slope_checks = [
-    core.check_agreement(row["slope"], row["exact_slope"], row["standard_error"])
-    for _, row in fitted.iterrows()
-]
-if not fitted.empty:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "estimator": fitted["estimator"],
-                "parameter": fitted["param"],
-                "fitted slope ± SE": [
-                    f"{s:.4f} ± {e:.2g}"
-                    for s, e in zip(fitted["slope"], fitted["standard_error"], strict=True)
-                ],
-                "exact slope (same fit through exact variances)": fitted["exact_slope"],
-                "check (4 SE)": labels(slope_checks),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    if len(slope_checks) == 1:
-        check_badge(slope_checks[0], "fitted slope vs exact")
-    else:
-        summary_badge(slope_checks, "fitted slopes vs exact")
+tables.slope_fits(fitted)
 for _, row in fits[fits["note"] != ""].iterrows():
     st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
 variance_checks = check_rows(curve, "variance", "exact_variance", "variance_standard_error")
@@ -229,26 +190,11 @@ with st.expander("Every point: measured beside exact"):
         hide_index=True,
         width="stretch",
     )
-ns_text = "[" + ", ".join(str(n) for n in ns) + "]"
-sweep_lines = "\n".join(
-    f"curves.append(core.variance_sweep(problem, ns, reps={reps}, estimator={e!r}, "
-    f"baseline={baseline_for(e)!r}, seed={seed}))"
-    for e in shown
-)
 export_results(
     curve,
     "variance_vs_n.csv",
-    "import pandas as pd\nimport core\n\n"
-    f"problem = {problem_code(spec)}\n"
-    f"ns = {ns_text}\ncurves = []\n{sweep_lines}\n"
-    "curve = pd.concat(curves, ignore_index=True)\n"
-    "fits = {key: core.fit_variance_slope(part) "
-    "for key, part in curve.groupby(['estimator', 'param'])}",
-    "n: samples per estimate N; param: parameter; mean, variance: mean and variance of the "
-    "reps estimates (gradient units, squared for variance); exact_gradient: ∇J; "
-    "exact_variance: exact Var[ĝ_N]; exact_mean: exact E[ĝ_N] (≠ ∇J only for the batch-mean "
-    "baseline); mean_standard_error, variance_standard_error: SEs of mean and variance; "
-    "reps: repetitions; estimator, baseline: what was measured.",
+    code_block([*((e, sweeps[e]) for e in shown), ("curve", curve_call), ("fits", fits_call)]),
+    COLUMNS["variance_sweep"],
     key="export-curve",
 )
 
@@ -256,7 +202,17 @@ export_results(
 st.header("3 · The spread of the estimates at a few N")
 estimates = pd.concat(
     [
-        cached.sweep_estimates(spec, n, reps, e, baseline_for(e), seed)
+        cache.compute(
+            Call.of(
+                "sweep_estimates",
+                setting,
+                n,
+                reps,
+                estimator=e,
+                baseline=baseline_for(e),
+                seed=seed,
+            )
+        )
         for e in shown
         for n in spread_ns
     ],
@@ -276,36 +232,24 @@ st.caption(
 
 # --- 4. how many samples for a target -----------------------------------------------------------
 st.header(f"4 · How many samples for a {target:.1%} relative error?")
+needs = {
+    e: Call.of("samples_needed", setting, target, estimator=e, baseline=baseline_for(e))
+    for e in shown
+}
 needed = pd.concat(
-    [cached.samples_needed(spec, target, e, baseline_for(e)).assign(estimator=e) for e in shown],
-    ignore_index=True,
+    [cache.compute(call).assign(estimator=e) for e, call in needs.items()], ignore_index=True
 )
-st.dataframe(
-    pd.DataFrame(
-        {
-            "estimator": needed["estimator"],
-            "parameter": needed["param"],
-            "exact ∇J": needed["exact_gradient"],
-            f"N for RMSE ≤ {target:.1%} of |∇J| (SNR ≥ {1 / target:g})": [
-                "— (∇J = 0)" if math.isnan(n) else ("> 10^15" if math.isinf(n) else f"{int(n):,}")
-                for n in needed["n_needed"]
-            ],
-            "relative error at that N (exact)": [
-                "—" if math.isnan(e) else f"{e:.4g}" for e in needed["achieved_relative_error"]
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+tables.samples_needed(needed, target)
 if baseline_for(shown[0]) not in ("mean", "loo"):
     first = needed.iloc[0]
-    variance = float(core.per_sample_variance(problem, shown[0], baseline_for(shown[0]))[0])
+    variance = cache.compute(
+        Call.of("per_sample_variance", setting, shown[0], baseline_for(shown[0]))
+    )
     if math.isfinite(first["n_needed"]) and first["exact_gradient"] != 0:
         st.latex(
             r"\begin{aligned}"
             rf"N &= \Big\lceil \frac{{\sigma^2}}{{(\varepsilon\, \nabla J)^2}} \Big\rceil"
-            rf" = \Big\lceil \frac{{{tex_number(variance)}}}"
+            rf" = \Big\lceil \frac{{{tex_number(variance[0])}}}"
             rf"{{({tex_number(target)} \cdot {tex_number(first['exact_gradient'])})^2}}"
             rf" \Big\rceil = {int(first['n_needed']):,}"
             r"\end{aligned}"
@@ -317,15 +261,8 @@ if baseline_for(shown[0]) not in ("mean", "loo"):
 export_results(
     needed,
     "samples_needed.csv",
-    "import core\n\n"
-    f"problem = {problem_code(spec)}\n"
-    + "\n".join(
-        f"core.samples_needed(problem, {target!r}, estimator={e!r}, baseline={baseline_for(e)!r})"
-        for e in shown
-    ),
-    "param: parameter; exact_gradient: ∇J; relative_error: the target ε = RMSE/|∇J|; "
-    "signal_to_noise: 1/ε; n_needed: smallest N reaching it (exact); achieved_relative_error: "
-    "the exact relative error at that N.",
+    code_block(list(needs.items())),
+    COLUMNS["samples_needed"],
     key="export-needed",
 )
 

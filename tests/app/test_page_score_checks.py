@@ -4,7 +4,7 @@ import pytest
 
 import core
 from tests.app.page_runner import assert_healthy, run_page, shown_text
-from ui.formatting import interval_text
+from ui.format import interval_text
 
 PAGE = "pages/2_Score_checks.py"
 

@@ -187,25 +187,53 @@ def _policy_note(values: Mapping[str, Value]) -> str:
     )
 
 
+def _entries(
+    name: str,
+    label: Callable[[int], str],
+    defaults: tuple[float, ...],
+    bounds: tuple[float, float, float],
+    key: Callable[[int], str],
+    widget: str = "slider",
+) -> tuple[Parameter, ...]:
+    """One control per entry k of the vector argument `name`: label(k), defaults[k], the same
+    (low, high, step), URL key key(k)."""
+    low, high, step = bounds
+    return tuple(
+        Parameter(name, label(k), d, low, high, step, key=key(k), widget=widget, index=k)
+        for k, d in enumerate(defaults)
+    )
+
+
 THETA = Parameter(
     "theta", "θ, the logit of p(a = 1)", 0.0, -6.0, 6.0, 0.1, key="theta",
     help="p(a = 1 | θ) = σ(θ) = 1/(1 + e^(−θ)); θ = 0 picks both arms equally often.",
 )  # fmt: skip
-ARM_REWARDS = tuple(
-    Parameter("rewards", f"r({k}), reward of arm {k}", d, -100.0, 100.0, 0.5, key=f"r{k}",
-              widget="number", index=k)
-    for k, d in enumerate((5.0, 10.0))
+ARM_REWARDS = _entries(
+    "rewards", lambda k: f"r({k}), reward of arm {k}", (5.0, 10.0), (-100.0, 100.0, 0.5),
+    lambda k: f"r{k}", "number",
+)  # fmt: skip
+COST = Parameter(
+    "cost", "Cost f(x)", "square", key="cost", widget="choice", choices=tuple(NAMED_COSTS),
+    help=COST_HELP,
+)  # fmt: skip
+K = Parameter(
+    "k", "k (empty: the cost's natural default)", None, -3.0, 3.0, 0.1, key="k", widget="number",
+    placeholder="default",
+    help="The cost's shift or frequency — empty means 0 for square, step and abs, 1 for cos and "
+    "bump; the linear cost ignores it.",
 )  # fmt: skip
 GAUSSIAN_CONTROLS = (
     Parameter("mu", "Mean μ", 0.0, -3.0, 3.0, 0.1, key="mu"),
     Parameter("sigma", "Standard deviation σ", 1.0, 0.1, 3.0, 0.05, key="sigma"),
-    Parameter("cost", "Cost f(x)", "square", key="cost", widget="choice",
-              choices=tuple(NAMED_COSTS), help=COST_HELP),
-    Parameter("k", "k (empty: the cost's natural default)", None, -3.0, 3.0, 0.1, key="k",
-              widget="number", placeholder="default",
-              help="The cost's shift or frequency — empty means 0 for square, step and abs, 1 "
-              "for cos and bump; the linear cost ignores it."),
-)  # fmt: skip
+    COST,
+    K,
+)
+SUBSCRIPTS = "₀₁₂"
+CHAIN_CAPTION = (
+    "Positions 0, 1, 2; every episode starts at 0. In position s the policy steps right with "
+    "probability σ(θₛ), else left (clamped at the ends), and earns the reward of the position it "
+    "reaches."
+)
 
 BANDIT = ProblemEntry(
     "bandit",
@@ -223,19 +251,13 @@ BANDIT = ProblemEntry(
             "binary bandit",
             (
                 Parameter("theta", "θ (logit of p(a=1))", 0.0, -10.0, 10.0, 0.1, key="theta"),
-                *(
-                    Parameter(
-                        "rewards",
-                        f"Reward r({k})",
-                        d,
-                        -20.0,
-                        20.0,
-                        0.5,
-                        key=f"r{k}",
-                        widget="number",
-                        index=k,
-                    )
-                    for k, d in enumerate((5.0, 10.0))
+                *_entries(
+                    "rewards",
+                    lambda k: f"Reward r({k})",
+                    (5.0, 10.0),
+                    (-20.0, 20.0, 0.5),
+                    lambda k: f"r{k}",
+                    "number",
                 ),
             ),  # fmt: skip
             columns=2,
@@ -256,18 +278,12 @@ SOFTMAX = ProblemEntry(
             "Softmax",
             (
                 Parameter("arms", "arms K", 3, 2, MAX_ARMS, key="arms"),
-                *(
-                    Parameter(
-                        "logits",
-                        f"logit of arm {k}",
-                        DEFAULT_LOGITS[k],
-                        -5.0,
-                        5.0,
-                        0.1,
-                        key=f"l{k}",
-                        index=k,
-                    )
-                    for k in range(MAX_ARMS)
+                *_entries(
+                    "logits",
+                    lambda k: f"logit of arm {k}",
+                    DEFAULT_LOGITS,
+                    (-5.0, 5.0, 0.1),
+                    lambda k: f"l{k}",
                 ),
             ),  # fmt: skip
             fixed=_arm_rewards,
@@ -277,33 +293,21 @@ SOFTMAX = ProblemEntry(
         "baselines": Controls(
             "softmax bandit",
             (
-                *(
-                    Parameter(
-                        "logits",
-                        f"logit {k}",
-                        0.0,
-                        -10.0,
-                        10.0,
-                        0.5,
-                        key=f"logit{k}",
-                        widget="number",
-                        index=k,
-                    )
-                    for k in range(3)
+                *_entries(
+                    "logits",
+                    lambda k: f"logit {k}",
+                    (0.0,) * 3,
+                    (-10.0, 10.0, 0.5),
+                    lambda k: f"logit{k}",
+                    "number",
                 ),
-                *(
-                    Parameter(
-                        "rewards",
-                        f"reward {k}",
-                        float(k + 1),
-                        -20.0,
-                        20.0,
-                        0.5,
-                        key=f"reward{k}",
-                        widget="number",
-                        index=k,
-                    )
-                    for k in range(3)
+                *_entries(
+                    "rewards",
+                    lambda k: f"reward {k}",
+                    (1.0, 2.0, 3.0),
+                    (-20.0, 20.0, 0.5),
+                    lambda k: f"reward{k}",
+                    "number",
                 ),
             ),  # fmt: skip
             intro="Three arms, p(a=k) = softmax(logits)ₖ.",
@@ -355,22 +359,26 @@ POLICY = ProblemEntry(
             (
                 Parameter("dim", "state dimension d", 2, 1, len(POLICY_TARGET), key="dim"),
                 Parameter("sigma", "action noise σ", 1.0, 0.1, 3.0, 0.05, key="noise"),
-            ),  # fmt: skip
+            ),
             fixed=_policy_start,
             note=_policy_note,
         ),
         "continuous": Controls(
             "Linear-Gaussian",
             (
-                *(
-                    Parameter("weights", f"w{s}", 0.0, -3.0, 3.0, 0.1, key=f"w{k}", index=k)
-                    for k, s in enumerate("₀₁")
+                *_entries(
+                    "weights",
+                    lambda k: f"w{SUBSCRIPTS[k]}",
+                    (0.0, 0.0),
+                    (-3.0, 3.0, 0.1),
+                    lambda k: f"w{k}",
                 ),
-                *(
-                    Parameter(
-                        "target", f"target w*{s}", d, -3.0, 3.0, 0.1, key=f"target{k}", index=k
-                    )
-                    for k, (s, d) in enumerate(zip("₀₁", (1.0, -0.5), strict=True))
+                *_entries(
+                    "target",
+                    lambda k: f"target w*{SUBSCRIPTS[k]}",
+                    (1.0, -0.5),
+                    (-3.0, 3.0, 0.1),
+                    lambda k: f"target{k}",
                 ),
                 Parameter("sigma", "Action noise σ", 1.0, 0.1, 3.0, 0.05, key="noise"),
             ),  # fmt: skip
@@ -416,29 +424,22 @@ EPISODES = ProblemEntry(
                     1,
                     MAX_HORIZON,
                     key="T",
-                    caption="Positions 0, 1, 2; every episode starts at 0. In position s "
-                    "the policy steps right with probability σ(θₛ), else left (clamped at "
-                    "the ends), and earns the reward of the position it reaches.",
+                    caption=CHAIN_CAPTION,
                 ),
-                *(
-                    Parameter(
-                        "theta", f"θ{'₀₁₂'[s]}", 0.0, -4.0, 4.0, 0.1, key=f"theta{s}", index=s
-                    )
-                    for s in range(POSITIONS)
+                *_entries(
+                    "theta",
+                    lambda s: f"θ{SUBSCRIPTS[s]}",
+                    (0.0,) * POSITIONS,
+                    (-4.0, 4.0, 0.1),
+                    lambda s: f"theta{s}",
                 ),
-                *(
-                    Parameter(
-                        "state_rewards",
-                        f"reward {s}",
-                        (0.0, 0.5, 1.0)[s],
-                        -10.0,
-                        10.0,
-                        0.5,
-                        key=f"reward{s}",
-                        widget="number",
-                        index=s,
-                    )
-                    for s in range(POSITIONS)
+                *_entries(
+                    "state_rewards",
+                    lambda s: f"reward {s}",
+                    (0.0, 0.5, 1.0),
+                    (-10.0, 10.0, 0.5),
+                    lambda s: f"reward{s}",
+                    "number",
                 ),
             ),  # fmt: skip
             fixed=lambda values: {"credit": "return"},

@@ -8,33 +8,19 @@ import streamlit as st
 from core.calls import Call, Name, code_block
 from ui import cache, tables
 from ui.cache import show_chart
-from ui.checks import check_rows, labels, summary_badge
-from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
+from ui.controls import (
+    URL,
+    estimator_controls,
+    problem_help,
+    problem_selector,
+    seed_input,
+    work_budget,
+)
 from ui.exports import COLUMNS, export_results
 from ui.format import tex_number
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
-# Which estimators to compare, as one choice so a selection is never empty; per problem, the
-# sets whose estimators all apply to it.
-ESTIMATOR_SETS = {
-    "score": ("score",),
-    "pathwise": ("pathwise",),
-    "measure-valued": ("measure_valued",),
-    "score vs pathwise": ("score", "pathwise"),
-    "all three": ("score", "pathwise", "measure_valued"),
-}
-ESTIMATOR_CHOICES = {
-    "gaussian": tuple(ESTIMATOR_SETS),
-    "policy": ("score", "pathwise", "score vs pathwise"),
-}
-BASELINES = {
-    "none": None,
-    "constant b": "constant",
-    "batch mean": "mean",
-    "leave-one-out": "loo",
-    "optimal b*": "optimal",
-}
 SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
 LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
 REPS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
@@ -55,21 +41,7 @@ with st.sidebar:
     if choice.note:
         st.caption(choice.note)
     st.header("Estimator")
-    estimator_set = st.selectbox(
-        "estimators", ESTIMATOR_CHOICES.get(choice.name, ("score",)), key="est", bind=URL,
-        help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
-        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
-        "only the score function applies.",
-    )  # fmt: skip
-    estimators = ESTIMATOR_SETS[estimator_set]
-    baseline_label = st.selectbox(
-        "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
-        help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
-        "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
-    )  # fmt: skip
-    baseline = BASELINES[baseline_label]
-    if baseline == "constant":
-        baseline = float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
+    estimators, baseline = estimator_controls(choice.name)
     st.header("Sample sizes")
     smallest = st.select_slider("smallest N", SMALLEST_N, 10, key="nmin", bind=URL)
     largest = st.select_slider("largest N", LARGEST_N, 1_000, key="nmax", bind=URL)
@@ -129,29 +101,15 @@ sweeps = {
                seed=seed)
     for e in estimators
 }  # fmt: skip
-progress = st.progress(0.0, text="Measuring the variance at each N …")
-frames, unavailable = [], {}
-total = len(ns) * len(estimators)
-for index, (estimator, sweep) in enumerate(sweeps.items()):
-
-    def report(step, _, n, estimator=estimator, index=index):
-        done = index * len(ns) + step
-        progress.progress(done / total, text=f"{estimator}: N = {n:,} ({done}/{total})")
-
-    try:
-        frames.append(cache.rows(sweep, "ns", ns, report))
-    except ValueError as error:
-        unavailable[estimator] = str(error)
-progress.empty()
+curve, unavailable = cache.sweep_curves(sweeps, "ns", ns)
 for estimator, reason in unavailable.items():
     show_input_error(
         ValueError(f"{estimator}: {reason}"),
         "Pick another estimator or baseline (leave-one-out needs smallest N ≥ 2; the pathwise "
         "gradient needs a differentiable cost).",
     )
-if not frames:
+if curve is None:
     st.stop()
-curve = pd.concat(frames, ignore_index=True)
 shown = [e for e in estimators if e not in unavailable]
 curve_call = Call.of("pandas.concat", None, tuple(Name(e) for e in shown), ignore_index=True)
 fits_call = Call.of("comparisons.variance_slope_fits", None, Name("curve"))
@@ -178,18 +136,7 @@ st.header("2 · The fitted slope and every point, checked")
 tables.slope_fits(fitted)
 for _, row in fits[fits["note"] != ""].iterrows():
     st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
-variance_checks = check_rows(curve, "variance", "exact_variance", "variance_standard_error")
-summary_badge(variance_checks, f"measured Var[ĝ_N] vs exact at all {len(curve)} points")
-mean_checks = check_rows(curve, "mean", "exact_mean", "mean_standard_error")
-summary_badge(mean_checks, f"mean of the estimates vs exact E[ĝ_N] at all {len(curve)} points")
-with st.expander("Every point: measured beside exact"):
-    st.dataframe(
-        curve.assign(variance_check=labels(variance_checks), mean_check=labels(mean_checks)).drop(
-            columns=["reps"]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+tables.sweep_points(curve)
 export_results(
     curve,
     "variance_vs_n.csv",
@@ -200,24 +147,12 @@ export_results(
 
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
-estimates = pd.concat(
-    [
-        cache.compute(
-            Call.of(
-                "sweep_estimates",
-                setting,
-                n,
-                reps,
-                estimator=e,
-                baseline=baseline_for(e),
-                seed=seed,
-            )
-        )
-        for e in shown
-        for n in spread_ns
-    ],
-    ignore_index=True,
-)
+spreads = [
+    Call.of("sweep_estimates", setting, n, reps, estimator=e, baseline=baseline_for(e), seed=seed)
+    for e in shown
+    for n in spread_ns
+]
+estimates = pd.concat([cache.compute(call) for call in spreads], ignore_index=True)
 show_chart(
     "spread_chart",
     estimates[estimates["param"] == spread_param],

@@ -14,7 +14,7 @@ from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 BASELINE_COMPARISON_COUNT = 5  # none, constant, batch mean, leave-one-out, optimal
-BASELINE_CURVE_POINTS = 121
+CURVE_POINTS = 121
 ASCENT_BASELINES = {
     "leave-one-out": "loo",
     "optimal b*": "optimal",
@@ -42,15 +42,9 @@ with st.sidebar:
 
     st.header("Baselines")
     constant = st.slider(
-        "Constant baseline b",
-        -100.0,
-        100.0,
-        5.0,
-        0.5,
-        key="b",
-        bind=URL,
+        "Constant baseline b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL,
         help="Any constant keeps the estimate unbiased; the chart shows its variance.",
-    )
+    )  # fmt: skip
 
     st.header("Monte Carlo")
     n = st.slider("Samples per estimate n", 1, 1000, 10, key="n", bind=URL)
@@ -63,12 +57,9 @@ with st.sidebar:
     steps = st.slider("Steps", 5, 200, 50, key="steps", bind=URL)
     ascent_n = st.slider("Samples per step", 2, 200, 10, key="step_n", bind=URL)
     learning_rate = st.select_slider(
-        "Learning rate η",
-        (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
-        value=0.2,
-        key="lr",
+        "Learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0), value=0.2, key="lr",
         bind=URL,
-    )
+    )  # fmt: skip
     ascent_choice = st.selectbox(
         "Baseline of the second run", tuple(ASCENT_BASELINES), key="ascent_b", bind=URL
     )
@@ -109,9 +100,7 @@ try:
         summary = cache.compute(Call.of("summaries.exact_summary", setting))
         comparison = cache.compute(comparison_call)
         low, high = cache.compute(Call.of("summaries.baseline_range", setting, constant))
-        curve_call = Call.of(
-            "baseline_variance_curve", setting, Grid(low, high, BASELINE_CURVE_POINTS)
-        )
+        curve_call = Call.of("baseline_variance_curve", setting, Grid(low, high, CURVE_POINTS))
         curve = cache.compute(curve_call)
         runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 except ValueError as error:
@@ -147,11 +136,8 @@ variance_checks = check_rows(comparison, "variance", "exact_variance", "variance
 tables.baseline_bias_and_variance(comparison, bias_checks, variance_checks, n)
 rare_outcome = cache.compute(Call.of("rare_outcome_warning", setting, n * reps))
 summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=rare_outcome)
-summary_badge(
-    variance_checks,
-    "Variance, Monte Carlo vs exact",
-    caveat=rare_outcome or rough_variance_caveat(comparison, "variance", "variance_standard_error"),
-)
+rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
+summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=rare_outcome or rough)
 st.caption(
     f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
     "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "
@@ -182,11 +168,9 @@ metric_columns = st.columns(len(final))
 for column, (label, row) in zip(metric_columns, final.iterrows(), strict=True):
     column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
 st.altair_chart(
-    ascent_chart(
-        runs, objective_title="exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
-    ),
+    ascent_chart(runs, objective_title="exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"),
     width="stretch",
-)
+)  # fmt: skip
 
 st.subheader("Export")
 export_results(
@@ -198,12 +182,10 @@ export_results(
     COLUMNS["baseline_variance_curve"], key="export-curve",
 )  # fmt: skip
 export_results(
-    runs,
-    "gradient_ascent_runs.csv",
+    runs, "gradient_ascent_runs.csv",
     code_block(list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))),
-    COLUMNS["gradient_ascent_runs"],
-    key="export-ascent",
-)
+    COLUMNS["gradient_ascent_runs"], key="export-ascent",
+)  # fmt: skip
 
 what_to_notice(
     "Every constant b leaves the bias at zero (within its SE); only the variance moves, "

@@ -8,7 +8,7 @@ cached entry small whatever n is; nothing here does maths.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -56,6 +56,29 @@ def rows(call: Call, keyword: str, values: Sequence[object], progress=None) -> p
         if progress is not None:
             progress(done, len(values), value)
     return pd.concat(frames, ignore_index=True)
+
+
+def sweep_curves(
+    calls: Mapping[str, Call], keyword: str, values: Sequence[object]
+) -> tuple[pd.DataFrame | None, dict[str, str]]:
+    """`rows` of each named call (e.g. one variance_sweep per estimator) behind one progress
+    bar, stacked; a call core declines gives its reason instead. Returns (the stacked rows, or
+    None if every call was declined; {name: reason} of the declined)."""
+    progress = st.progress(0.0, text="Measuring the variance at each N …")
+    frames, declined = [], {}
+    total = len(values) * len(calls)
+    for index, (name, call) in enumerate(calls.items()):
+
+        def report(step, _, value, name=name, index=index):
+            done = index * len(values) + step
+            progress.progress(done / total, text=f"{name}: N = {value:,} ({done}/{total})")
+
+        try:
+            frames.append(rows(call, keyword, values, report))
+        except ValueError as error:
+            declined[name] = str(error)
+    progress.empty()
+    return (pd.concat(frames, ignore_index=True) if frames else None), declined
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)

@@ -20,6 +20,28 @@ MAX_SEED = 2**31 - 1
 EXPLORED = ("bandit", "softmax", "gaussian", "policy")
 
 
+# Which estimators to compare, as one choice so a selection is never empty; per problem, the
+# sets whose estimators all apply to it (the bandits are discrete: the score function only).
+ESTIMATOR_SETS = {
+    "score": ("score",),
+    "pathwise": ("pathwise",),
+    "measure-valued": ("measure_valued",),
+    "score vs pathwise": ("score", "pathwise"),
+    "all three": ("score", "pathwise", "measure_valued"),
+}
+ESTIMATOR_CHOICES = {
+    "gaussian": tuple(ESTIMATOR_SETS),
+    "policy": ("score", "pathwise", "score vs pathwise"),
+}
+BASELINES = {
+    "none": None,
+    "constant b": "constant",
+    "batch mean": "mean",
+    "leave-one-out": "loo",
+    "optimal b*": "optimal",
+}
+
+
 @dataclass(frozen=True)
 class ProblemChoice:
     """The chosen problem: its registry name, its setting for the cached calls, and a note."""
@@ -106,6 +128,26 @@ def problem_selector(
 def problem_help(names: Sequence[str] = EXPLORED) -> str:
     """What each problem of the selector is, one sentence each (the registry's descriptions)."""
     return " ".join(PROBLEMS[name].description for name in names)
+
+
+def estimator_controls(name: str) -> tuple[tuple[str, ...], float | str | None]:
+    """The estimators to compare on problem `name` and the score function's baseline (None, a
+    constant b, "mean", "loo" or "optimal"); call inside `st.sidebar`."""
+    estimator_set = st.selectbox(
+        "estimators", ESTIMATOR_CHOICES.get(name, ("score",)), key="est", bind=URL,
+        help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
+        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
+        "only the score function applies.",
+    )  # fmt: skip
+    baseline_label = st.selectbox(
+        "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
+        help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
+        "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
+    )  # fmt: skip
+    baseline = BASELINES[baseline_label]
+    if baseline == "constant":
+        baseline = float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
+    return ESTIMATOR_SETS[estimator_set], baseline
 
 
 def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:

@@ -356,3 +356,20 @@ def credit_variances(comparison: pd.DataFrame, credit_titles: pd.Series, checks:
             ),
         },
     )
+
+
+def sweep_points(curve: pd.DataFrame) -> None:
+    """Every (N, parameter) point of a variance sweep checked twice — measured variance and
+    mean against their exact values — as two summary badges and a table in an expander."""
+    variance_checks = check_rows(curve, "variance", "exact_variance", "variance_standard_error")
+    summary_badge(variance_checks, f"measured Var[ĝ_N] vs exact at all {len(curve)} points")
+    mean_checks = check_rows(curve, "mean", "exact_mean", "mean_standard_error")
+    summary_badge(mean_checks, f"mean of the estimates vs exact E[ĝ_N] at all {len(curve)} points")
+    with st.expander("Every point: measured beside exact"):
+        st.dataframe(
+            curve.assign(
+                variance_check=labels(variance_checks), mean_check=labels(mean_checks)
+            ).drop(columns=["reps"]),
+            hide_index=True,
+            width="stretch",
+        )

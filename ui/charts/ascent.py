@@ -5,16 +5,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, downsample
+from ui.charts.base import category_color, downsample
 
 
 def ascent_chart(runs: pd.DataFrame, *, objective_title: str) -> alt.VConcatChart:
     """core.gradient_ascent runs (a `run` column) over steps: the exact objective J(θ) at each
     step on top, each parameter's value below."""
     data = downsample(runs)
-    color = alt.Color(
-        "run:N", title="run", legend=alt.Legend(orient="bottom"), scale=CATEGORY_SCALE
-    )
+    color = category_color("run", "run")
     step = alt.X("step:Q", title="step (one update per step)")
     objective = (
         alt.Chart(data.drop_duplicates(["run", "step"]))

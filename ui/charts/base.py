@@ -61,6 +61,14 @@ CREDIT_TITLES = {
 CATEGORY_SCALE = alt.Scale(scheme="tableau10")
 
 
+def category_color(field: str, title: str, order: list[str] | None = None) -> alt.Color:
+    """Colour by the categories a chart compares (baselines, credits, runs), legend below."""
+    extra = {} if order is None else {"sort": order}
+    return alt.Color(
+        f"{field}:N", title=title, legend=alt.Legend(orient="bottom"), scale=CATEGORY_SCALE, **extra
+    )
+
+
 def _by_param() -> alt.Column:
     """One facet column per parameter, headed 'parameter <name>'."""
     return alt.Column(

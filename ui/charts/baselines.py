@@ -5,7 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, _by_param, _panel_width, _with_error_bars, downsample
+from ui.charts.base import (
+    _by_param,
+    _panel_width,
+    _with_error_bars,
+    category_color,
+    downsample,
+)
 
 
 def _baseline_position(label: str, constant: float, optimal: float, mean_reward: float) -> float:
@@ -63,13 +69,7 @@ def baseline_parabola_chart(
     x = alt.X("b:Q", title="constant baseline b (reward units)")
     y_title = "per-sample variance n·Var[ĝₙ] (gradient units²)"
     baseline_order = list(dict.fromkeys(comparison["baseline"]))
-    color = alt.Color(
-        "baseline:N",
-        sort=baseline_order,
-        title="baseline",
-        legend=alt.Legend(orient="bottom"),
-        scale=CATEGORY_SCALE,
-    )
+    color = category_color("baseline", "baseline", baseline_order)
     line = (
         alt.Chart()
         .transform_filter(alt.datum.layer == "curve")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, CREDIT_TITLES, _by_param, _panel_width, _with_error_bars
+from ui.charts.base import (
+    CREDIT_TITLES,
+    _by_param,
+    _panel_width,
+    _with_error_bars,
+    category_color,
+)
 
 
 def horizon_variance_chart(
@@ -29,13 +35,7 @@ def horizon_variance_chart(
         [lines.assign(layer="exact"), points.assign(layer="monte_carlo")], ignore_index=True
     ).assign(credit_title=lambda frame: frame["credit"].map(CREDIT_TITLES))
     order = [CREDIT_TITLES[c] for c in CREDIT_TITLES]
-    color = alt.Color(
-        "credit_title:N",
-        sort=order,
-        title="credit",
-        legend=alt.Legend(orient="bottom"),
-        scale=CATEGORY_SCALE,
-    )
+    color = category_color("credit_title", "credit", order)
     x = alt.X("horizon:Q", title="horizon T (steps per episode)", axis=alt.Axis(tickMinStep=1))
     y_title = "per-sample variance (reward² per unit θ²)"
     y = alt.Y("exact_variance:Q", title=y_title, scale=alt.Scale(type="log"))

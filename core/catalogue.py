@@ -259,7 +259,7 @@ BANDIT = ProblemEntry(
                     lambda k: f"r{k}",
                     "number",
                 ),
-            ),  # fmt: skip
+            ),
             columns=2,
         ),
     },
@@ -285,7 +285,7 @@ SOFTMAX = ProblemEntry(
                     (-5.0, 5.0, 0.1),
                     lambda k: f"l{k}",
                 ),
-            ),  # fmt: skip
+            ),
             fixed=_arm_rewards,
             note=_softmax_note,
             count="arms",
@@ -309,7 +309,7 @@ SOFTMAX = ProblemEntry(
                     lambda k: f"reward{k}",
                     "number",
                 ),
-            ),  # fmt: skip
+            ),
             intro="Three arms, p(a=k) = softmax(logits)ₖ.",
             columns=3,
         ),
@@ -337,7 +337,7 @@ GAUSSIAN = ProblemEntry(
             None,
             help="the cost's constant k (default: 0 for square/step/abs, 1 for cos/bump)",
         ),
-    ),  # fmt: skip
+    ),
     {
         "default": Controls("Gaussian", GAUSSIAN_CONTROLS),
         "baselines": Controls("Gaussian cost", GAUSSIAN_CONTROLS),
@@ -381,7 +381,7 @@ POLICY = ProblemEntry(
                     lambda k: f"target{k}",
                 ),
                 Parameter("sigma", "Action noise σ", 1.0, 0.1, 3.0, 0.05, key="noise"),
-            ),  # fmt: skip
+            ),
             intro="States s ~ N(0, I₂), action a ~ N(wᵀs, σ²), reward −(a − w*ᵀs)².",
             columns=2,
         ),
@@ -412,7 +412,7 @@ EPISODES = ProblemEntry(
             help="what each step's score is multiplied by: return R, reward_to_go G_t, or "
             "advantage G_t − V_t(s_t)",
         ),
-    ),  # fmt: skip
+    ),
     {
         "default": Controls(
             "Episodes",
@@ -441,7 +441,7 @@ EPISODES = ProblemEntry(
                     lambda s: f"reward{s}",
                     "number",
                 ),
-            ),  # fmt: skip
+            ),
             fixed=lambda values: {"credit": "return"},
             columns=POSITIONS,
         ),

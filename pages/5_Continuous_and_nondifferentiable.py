@@ -108,10 +108,7 @@ try:
 except ValueError as error:
     show_input_error(error, "pick values inside the controls' ranges.")
     st.stop()
-metric_columns = st.columns(len(policy_summary) + 1)
-metric_columns[0].metric("J(w) (exact)", f"{policy_summary['expected_value'].iloc[0]:.6g}")
-for column, row in zip(metric_columns[1:], policy_summary.itertuples(), strict=True):
-    column.metric(f"∂J/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
 tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
 
 st.subheader("Export")

@@ -4,11 +4,10 @@ reward still to come, or that minus the state's value; all unbiased, with very d
 import streamlit as st
 
 from core.calls import Call
-from core.catalogue import POSITIONS
 from core.episodes import CREDITS, MAX_HORIZON
 from ui import cache, tables
 from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_chart
-from ui.checks import check_rows, rough_variance_caveat, summary_badge
+from ui.checks import check_rows, summary_badge, variance_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import COLUMNS, export_results
 from ui.layout import page_header, show_input_error, what_to_notice
@@ -100,10 +99,7 @@ except ValueError as error:
     st.stop()
 
 st.subheader("Exact values")
-metric_columns = st.columns(POSITIONS + 1)
-metric_columns[0].metric(f"E[R], T = {horizon} (exact)", f"{summary['expected_value'].iloc[0]:.6g}")
-for column, row in zip(metric_columns[1:], summary.itertuples(), strict=True):
-    column.metric(f"∂E[R]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+tables.exact_metrics(summary, f"E[R], T = {horizon} (exact)", "∂E[R]/∂{param} (exact)")
 
 st.subheader("Unbiased: every credit estimates the same gradient")
 gradient_checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
@@ -130,28 +126,16 @@ st.caption(
 
 st.subheader(f"Variance of the n = {n} estimate at T = {horizon}")
 tables.credit_variances(comparison, credit_titles, variance_checks)
-summary_badge(
-    variance_checks,
-    "Variance vs exact",
-    caveat=rough_variance_caveat(comparison, "variance", "variance_standard_error"),
-)
+variance_badge(variance_checks, comparison, "Variance vs exact")
 
 st.subheader("Variance as the horizon grows")
-progress = st.progress(0.0, text="Rolling out episodes for each horizon…")
-monte_carlo = cache.rows(
-    points_call,
-    "horizons",
-    SAMPLED_HORIZONS,
-    lambda done, total, steps: progress.progress(done / total, text=f"Rolled out T = 1 … {steps}"),
-)
-progress.empty()
+monte_carlo = cache.rows_shown(
+    points_call, "horizons", SAMPLED_HORIZONS, "Rolling out episodes for each horizon…",
+    "Rolled out T = 1 … {value}",
+)  # fmt: skip
 st.altair_chart(horizon_variance_chart(exact_by_horizon, monte_carlo), width="content")
 horizon_checks = check_rows(monte_carlo, "variance", "exact_variance", "variance_standard_error")
-summary_badge(
-    horizon_checks,
-    "Per-sample variances on the chart vs exact",
-    caveat=rough_variance_caveat(monte_carlo, "variance", "variance_standard_error"),
-)
+variance_badge(horizon_checks, monte_carlo, "Per-sample variances on the chart vs exact")
 longest = exact_by_horizon[exact_by_horizon["horizon"] == HORIZONS[-1]]
 totals = longest.drop_duplicates("credit").set_index("credit")["total_variance"]
 st.markdown(

@@ -58,6 +58,19 @@ def rows(call: Call, keyword: str, values: Sequence[object], progress=None) -> p
     return pd.concat(frames, ignore_index=True)
 
 
+def rows_shown(call: Call, keyword: str, values: Sequence[object], text: str, step: str):
+    """`rows` behind a progress bar reading `text`, then `step.format(value=…)` after each value."""
+    progress = st.progress(0.0, text=text)
+    table = rows(
+        call,
+        keyword,
+        values,
+        lambda done, total, value: progress.progress(done / total, text=step.format(value=value)),
+    )
+    progress.empty()
+    return table
+
+
 def sweep_curves(
     calls: Mapping[str, Call], keyword: str, values: Sequence[object]
 ) -> tuple[pd.DataFrame | None, dict[str, str]]:

@@ -125,3 +125,10 @@ def exact_check_badge(check) -> None:
         f"{check['tolerance']:.1e}; deterministic, so no false alarms)"
     )
     (st.success if check["passed"] else st.error)(text, icon="✅" if check["passed"] else "❌")
+
+
+def variance_badge(checks: Sequence[core.Agreement | None], table: pd.DataFrame, what: str) -> None:
+    """`summary_badge` of variance checks, with `rough_variance_caveat` of the table's
+    variance and variance_standard_error columns."""
+    caveat = rough_variance_caveat(table, "variance", "variance_standard_error")
+    summary_badge(checks, what, caveat=caveat)

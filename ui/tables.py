@@ -373,3 +373,12 @@ def sweep_points(curve: pd.DataFrame) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def exact_metrics(summary: pd.DataFrame, value_label: str, gradient_label: str) -> None:
+    """A row of metrics from core.summaries.exact_summary: the expected value, then the exact
+    gradient of each parameter (`gradient_label` with a {param} field)."""
+    columns = st.columns(len(summary) + 1)
+    columns[0].metric(value_label, f"{summary['expected_value'].iloc[0]:.6g}")
+    for column, row in zip(columns[1:], summary.itertuples(), strict=True):
+        column.metric(gradient_label.format(param=row.param), f"{row.exact_gradient:.6g}")

@@ -1,7 +1,5 @@
 """Page 3: how the variance of a gradient estimate falls with the number of samples N."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +15,6 @@ from ui.controls import (
     work_budget,
 )
 from ui.exports import COLUMNS, export_results
-from ui.format import tex_number
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -174,25 +171,11 @@ needs = {
 needed = pd.concat(
     [cache.compute(call).assign(estimator=e) for e, call in needs.items()], ignore_index=True
 )
-tables.samples_needed(needed, target)
-if baseline_for(shown[0]) not in ("mean", "loo"):
-    first = needed.iloc[0]
-    variance = cache.compute(
-        Call.of("per_sample_variance", setting, shown[0], baseline_for(shown[0]))
-    )
-    if math.isfinite(first["n_needed"]) and first["exact_gradient"] != 0:
-        st.latex(
-            r"\begin{aligned}"
-            rf"N &= \Big\lceil \frac{{\sigma^2}}{{(\varepsilon\, \nabla J)^2}} \Big\rceil"
-            rf" = \Big\lceil \frac{{{tex_number(variance[0])}}}"
-            rf"{{({tex_number(target)} \cdot {tex_number(first['exact_gradient'])})^2}}"
-            rf" \Big\rceil = {int(first['n_needed']):,}"
-            r"\end{aligned}"
-        )
-        st.caption(
-            f"For {shown[0]} / {first['param']}: σ² is the exact per-sample variance, ε the "
-            "target relative error. Exact — no sampling involved."
-        )
+first, baseline_first = shown[0], baseline_for(shown[0])
+variance = None
+if baseline_first not in ("mean", "loo"):
+    variance = cache.compute(Call.of("per_sample_variance", setting, first, baseline_first))[0]
+tables.samples_needed(needed, target, variance, first)
 export_results(
     needed,
     "samples_needed.csv",

@@ -18,7 +18,7 @@ from ui.checks import (
     rough_variance_caveat,
     summary_badge,
 )
-from ui.format import interval_column, number_text, plus_minus_column
+from ui.format import interval_column, number_text, plus_minus_column, tex_number
 
 # Draws shown in the bandit's first-draws table.
 FIRST_DRAWS = 10
@@ -142,8 +142,12 @@ def slope_fits(fitted: pd.DataFrame) -> None:
         summary_badge(checks, "fitted slopes vs exact")
 
 
-def samples_needed(needed: pd.DataFrame, target: float) -> None:
-    """core.samples_needed per estimator and parameter: the exact N for the target error."""
+def samples_needed(
+    needed: pd.DataFrame, target: float, variance: float | None, estimator: str
+) -> None:
+    """core.samples_needed per estimator and parameter: the exact N for the target error, then
+    N = ⌈σ²/(ε ∇J)²⌉ with the first row's numbers when its per-sample `variance` σ² is given
+    (None for the n-dependent baselines, whose N has no such closed form)."""
     st.dataframe(
         pd.DataFrame(
             {
@@ -163,6 +167,21 @@ def samples_needed(needed: pd.DataFrame, target: float) -> None:
         ),
         hide_index=True,
         width="stretch",
+    )
+    first = needed.iloc[0]
+    if variance is None or not math.isfinite(first["n_needed"]) or first["exact_gradient"] == 0:
+        return
+    st.latex(
+        r"\begin{aligned}"
+        rf"N &= \Big\lceil \frac{{\sigma^2}}{{(\varepsilon\, \nabla J)^2}} \Big\rceil"
+        rf" = \Big\lceil \frac{{{tex_number(variance)}}}"
+        rf"{{({tex_number(target)} \cdot {tex_number(first['exact_gradient'])})^2}}"
+        rf" \Big\rceil = {int(first['n_needed']):,}"
+        r"\end{aligned}"
+    )
+    st.caption(
+        f"For {estimator} / {first['param']}: σ² is the exact per-sample variance, ε the "
+        "target relative error. Exact — no sampling involved."
     )
 
 

@@ -15,6 +15,9 @@ import numpy as np
 
 from core.catalogue import Setting
 
+# Longest line of printed code before a call is wrapped (as ruff format would, near enough).
+LINE = 88
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -88,13 +91,31 @@ class Call:
         keywords = {name: _value(value, names) for name, value in self.keywords}
         return function(*head, *positional, **keywords, **extra)
 
-    def expression(self, problem: str = "problem") -> str:
-        """The call as Python, e.g. 'core.score_check(problem, 5000, seed=0)'; `problem` is
-        what stands for the problem (a name, or the Setting's own code)."""
+    def arguments(self, problem: str = "problem") -> list[str]:
+        """The call's arguments as Python, the problem written as `problem`."""
         arguments = [problem] if self.problem is not None else []
         arguments += [repr(value) for value in self.positional]
         arguments += [f"{name}={value!r}" for name, value in self.keywords]
-        return f"{self._callee()}({', '.join(arguments)})"
+        return arguments
+
+    def expression(self, problem: str = "problem") -> str:
+        """The call as Python, e.g. 'core.score_check(problem, 5000, seed=0)'; `problem` is
+        what stands for the problem (a name, or the Setting's own code)."""
+        return f"{self._callee()}({', '.join(self.arguments(problem))})"
+
+    def assignment(self, name: str) -> str:
+        """`name = <the call>`, wrapped as a formatter would when it is longer than LINE."""
+        line = f"{name} = {self.expression()}"
+        if len(line) <= LINE:
+            return line
+        inner = f"    {', '.join(self.arguments())}"
+        if len(inner) <= LINE:
+            return f"{name} = {self._callee()}(\n{inner}\n)"
+        return (
+            f"{name} = {self._callee()}(\n"
+            + "".join(f"    {argument},\n" for argument in self.arguments())
+            + ")"
+        )
 
     def _callee(self) -> str:
         if self.module in ("core", "pandas"):
@@ -103,7 +124,7 @@ class Call:
 
     def imports(self) -> set[str]:
         """The import lines this call's code needs."""
-        lines = {"import core"}
+        lines = {"import core"} if self.module == "core" or self.problem else set()
         values = [*self.positional, *(value for _, value in self.keywords)]
         if any(isinstance(value, Grid) for value in values):
             lines.add("import numpy as np")
@@ -130,7 +151,7 @@ def code_block(assignments: Sequence[tuple[str, Call]], tail: str = "") -> str:
         raise ValueError("the calls of one code block share one problem")
     if problems:
         lines.append(f"problem = {problems.pop().code()}")
-    lines += [f"{name} = {call.expression()}" for name, call in assignments]
+    lines += [call.assignment(name) for name, call in assignments]
     return "\n".join(lines) + (f"\n{tail}" if tail else "")
 
 

@@ -39,8 +39,8 @@ def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(defaul
     assert len(default_page.get("vega_lite_chart")) == 2
     code = "\n".join(element.value for element in default_page.code)
     assert (
-        "core.variance_sweep(problem, ns=(10, 22, 46, 100, 215, 464, 1000), reps=1000, "
-        "estimator='score', baseline=None, seed=0)"
+        "core.variance_sweep(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
+        "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
     ) in code
     assert len(default_page.get("download_button")) == 2
 

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core.calls import Call, Grid, code_block
+from core.calls import Call, Grid
 from ui import cache, tables
 from ui.cache import show_chart
 from ui.checks import agreement, check_badge, exact_check_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
-from ui.exports import COLUMNS, export_results
+from ui.exports import export
 from ui.format import tex_factor, tex_number
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -125,13 +125,10 @@ with chart_col:
         f"with σ² = {variance:.4g}, the "
         "per-draw variance."
     )
-export_results(
-    draws,
-    "bandit_draws.csv",
-    code_block([("table", draws_call)], tail="table.head(10)"),
-    COLUMNS["running_estimate"].format(rows=cache.TRACE_ROWS),
-    key="export-draws",
-)
+export(
+    draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
+    tail="table.head(10)", rows=cache.TRACE_ROWS,
+)  # fmt: skip
 
 # --- 4. the whole curve -------------------------------------------------------------------------
 st.header("4 · J(θ) and ∇J(θ) across θ")
@@ -147,9 +144,9 @@ st.caption(
     "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
     "flattens as the policy becomes certain."
 )
-export_results(
-    curve, "bandit_objective_curve.csv", curve_call.code("curve"), COLUMNS["objective_curve"],
-    key="export-curve",
+export(
+    curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
+    name="curve",
 )  # fmt: skip
 
 # --- 5. gradient ascent -------------------------------------------------------------------------
@@ -169,9 +166,9 @@ st.caption(
     f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
     f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
 )
-export_results(
-    ascent, "bandit_gradient_ascent.csv", ascent_call.code("run"), COLUMNS["gradient_ascent"],
-    key="export-ascent",
+export(
+    ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
+    name="run",
 )  # fmt: skip
 
 what_to_notice(

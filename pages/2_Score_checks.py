@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core.calls import Call, Grid, code_block
+from core.calls import Call, Grid
 from ui import cache, tables
 from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
-from ui.exports import COLUMNS, export_results
+from ui.exports import export
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -101,13 +101,7 @@ fisher = check[check["quantity"] == "fisher"].reset_index(drop=True)
 fisher_checks = check_rows(fisher, "estimate", "exact", "standard_error")
 tables.fisher_matrix(fisher, fisher_checks, params, n)
 summary_badge(fisher_checks, "Cov[s] = I(θ)")
-export_results(
-    check,
-    "score_check.csv",
-    check_call.code("check"),
-    COLUMNS["score_check"],
-    key="export-check",
-)
+export(check, "score_check.csv", check_call, "score_check", key="export-check", name="check")
 
 # --- 3. draw by draw ----------------------------------------------------------------------------
 st.header("3 · Draw by draw")
@@ -123,13 +117,10 @@ st.caption(
     "Shaded: the exact ±2·√(I_jj/N) band — the score's variance is the Fisher information, "
     "so the running mean leaves the band only about 1 time in 20."
 )
-export_results(
-    trace,
-    "score_running_mean.csv",
-    trace_call.code("trace"),
-    COLUMNS["score_trace"].format(rows=cache.TRACE_ROWS),
-    key="export-trace",
-)
+export(
+    trace, "score_running_mean.csv", trace_call, "score_trace", key="export-trace", name="trace",
+    rows=cache.TRACE_ROWS,
+)  # fmt: skip
 
 # --- 4. Fisher information across the parameter ---------------------------------------------------
 st.header(f"4 · Fisher information as {sweep} varies")
@@ -146,13 +137,10 @@ st.caption(
     f"each value, ± 2 SE. High Fisher information means the score swings widely — and so "
     "does every score-function gradient term."
 )
-export_results(
-    fisher_points,
-    "fisher_curve_points.csv",
-    code_block([("points", points_call), ("exact", exact_call)]),
-    COLUMNS["fisher_curve"],
-    key="export-fisher",
-)
+export(
+    fisher_points, "fisher_curve_points.csv", [("points", points_call), ("exact", exact_call)],
+    "fisher_curve", key="export-fisher",
+)  # fmt: skip
 
 what_to_notice(
     "E[s] = 0 for every distribution: that is why subtracting a constant baseline b from the "

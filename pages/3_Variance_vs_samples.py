@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.calls import Call, Name, code_block
+from core.calls import Call, Name
 from ui import cache, tables
 from ui.cache import show_chart
 from ui.controls import (
@@ -14,7 +14,7 @@ from ui.controls import (
     seed_input,
     work_budget,
 )
-from ui.exports import COLUMNS, export_results
+from ui.exports import export
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -134,13 +134,11 @@ tables.slope_fits(fitted)
 for _, row in fits[fits["note"] != ""].iterrows():
     st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
 tables.sweep_points(curve)
-export_results(
-    curve,
-    "variance_vs_n.csv",
-    code_block([*((e, sweeps[e]) for e in shown), ("curve", curve_call), ("fits", fits_call)]),
-    COLUMNS["variance_sweep"],
-    key="export-curve",
-)
+export(
+    curve, "variance_vs_n.csv",
+    [*((e, sweeps[e]) for e in shown), ("curve", curve_call), ("fits", fits_call)],
+    "variance_sweep", key="export-curve",
+)  # fmt: skip
 
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
@@ -176,13 +174,7 @@ variance = None
 if baseline_first not in ("mean", "loo"):
     variance = cache.compute(Call.of("per_sample_variance", setting, first, baseline_first))[0]
 tables.samples_needed(needed, target, variance, first)
-export_results(
-    needed,
-    "samples_needed.csv",
-    code_block(list(needs.items())),
-    COLUMNS["samples_needed"],
-    key="export-needed",
-)
+export(needed, "samples_needed.csv", list(needs.items()), "samples_needed", key="export-needed")
 
 what_to_notice(
     "Slope −1: ten times the samples buys √10 ≈ 3.2 times less spread. Halving the error "

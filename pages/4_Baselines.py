@@ -3,12 +3,12 @@ its variance along a parabola in b; this page measures every common choice again
 
 import streamlit as st
 
-from core.calls import Call, Grid, code_block
+from core.calls import Call, Grid
 from ui import cache, tables
 from ui.charts import ascent_chart, baseline_parabola_chart
 from ui.checks import check_rows, rough_variance_caveat, summary_badge
 from ui.controls import URL, problem_selector, seed_input, work_budget
-from ui.exports import COLUMNS, export_results
+from ui.exports import export
 from ui.format import baseline_title
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -167,25 +167,20 @@ st.markdown(
 metric_columns = st.columns(len(final))
 for column, (label, row) in zip(metric_columns, final.iterrows(), strict=True):
     column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
-st.altair_chart(
-    ascent_chart(runs, objective_title="exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"),
-    width="stretch",
-)  # fmt: skip
+objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
+st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
 
 st.subheader("Export")
-export_results(
-    comparison, "baseline_comparison.csv", comparison_call.code(), COLUMNS["baseline_study"],
+export(
+    comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
     key="export-baselines",
 )  # fmt: skip
-export_results(
-    curve, "baseline_variance_curve.csv", curve_call.code("curve"),
-    COLUMNS["baseline_variance_curve"], key="export-curve",
+export(
+    curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
+    key="export-curve", name="curve",
 )  # fmt: skip
-export_results(
-    runs, "gradient_ascent_runs.csv",
-    code_block(list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))),
-    COLUMNS["gradient_ascent_runs"], key="export-ascent",
-)  # fmt: skip
+runs_code = list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))
+export(runs, "gradient_ascent_runs.csv", runs_code, "gradient_ascent_runs", key="export-ascent")
 
 what_to_notice(
     "Every constant b leaves the bias at zero (within its SE); only the variance moves, "

@@ -8,7 +8,7 @@ from ui import cache, tables
 from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
-from ui.exports import COLUMNS, export_results
+from ui.exports import export
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -112,17 +112,16 @@ tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
 tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
 
 st.subheader("Export")
-export_results(
-    comparison, "gaussian_estimators.csv", comparison_call.code(),
-    COLUMNS["per_sample_comparison"], key="export-gaussian",
+export(
+    comparison, "gaussian_estimators.csv", comparison_call, "per_sample_comparison",
+    key="export-gaussian",
 )  # fmt: skip
-export_results(
-    policy_comparison, "policy_estimators.csv", policy_call.code(),
-    COLUMNS["per_sample_comparison"], key="export-policy",
+export(
+    policy_comparison, "policy_estimators.csv", policy_call, "per_sample_comparison",
+    key="export-policy",
 )  # fmt: skip
-export_results(
-    grid, "cost_and_density.csv", grid_call.code("grid"), COLUMNS["cost_and_density"],
-    key="export-grid",
+export(
+    grid, "cost_and_density.csv", grid_call, "cost_and_density", key="export-grid", name="grid",
 )  # fmt: skip
 
 what_to_notice(

@@ -9,7 +9,7 @@ from ui import cache, tables
 from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_chart
 from ui.checks import check_rows, summary_badge, variance_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
-from ui.exports import COLUMNS, export_results
+from ui.exports import export
 from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -154,17 +154,17 @@ st.caption(
 )
 
 st.subheader("Export")
-export_results(
-    comparison, "credit_comparison.csv", comparison_call.code(), COLUMNS["credit_comparison"],
+export(
+    comparison, "credit_comparison.csv", comparison_call, "credit_comparison",
     key="export-credits",
 )  # fmt: skip
-export_results(
-    exact_by_horizon, "horizon_study_exact.csv", exact_call.code("exact"),
-    COLUMNS["horizon_study"], key="export-horizon-exact",
+export(
+    exact_by_horizon, "horizon_study_exact.csv", exact_call, "horizon_study",
+    key="export-horizon-exact", name="exact",
 )  # fmt: skip
-export_results(
-    monte_carlo, "horizon_study_monte_carlo.csv", points_call.code("points"),
-    COLUMNS["horizon_monte_carlo"], key="export-horizon-mc",
+export(
+    monte_carlo, "horizon_study_monte_carlo.csv", points_call, "horizon_monte_carlo",
+    key="export-horizon-mc", name="points",
 )  # fmt: skip
 
 what_to_notice(

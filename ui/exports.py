@@ -1,9 +1,14 @@
-"""Results leave the app: the table behind a chart as CSV, and the core calls that made it."""
+"""Results leave the app: the table behind a chart as CSV, and the core calls that made it
+(printed from the same `core.calls.Call` values the page ran, never typed a second time)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import streamlit as st
+
+from core.calls import Call, code_block
 
 
 def export_results(
@@ -28,6 +33,24 @@ def export_results(
             st.caption(columns_note)
     with right, st.expander("Reproduce in Python"):
         st.code(code, language="python")
+
+
+def export(
+    table: pd.DataFrame,
+    filename: str,
+    calls: Call | Sequence[tuple[str, Call]],
+    columns: str,
+    *,
+    key: str,
+    name: str = "table",
+    tail: str = "",
+    **fields: object,
+) -> None:
+    """export_results of `table` with the code of `calls` (one Call assigned to `name`, or
+    (name, Call) pairs) and the column note COLUMNS[columns] (its fields filled from `fields`)."""
+    assignments = [(name, calls)] if isinstance(calls, Call) else list(calls)
+    note = COLUMNS[columns].format(**fields)
+    export_results(table, filename, code_block(assignments, tail), note, key=key)
 
 
 # What each exported table's columns mean, by the core call that made it (str.format fields in

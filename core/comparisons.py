@@ -15,6 +15,7 @@ import pandas as pd
 from core.checks import mean_standard_error
 from core.episodes import CREDITS, Episodes
 from core.estimators import ESTIMATORS, score_function_terms
+from core.exact import per_sample_variance
 from core.numerics import make_rng
 from core.problem import Problem
 from core.reliability import sample_variance_standard_error
@@ -150,8 +151,6 @@ def horizon_monte_carlo(
     its stated rate where the plug-in SE would not; `exact_variance` is σ² by enumerating the
     2^T episodes (`per_sample_variance`, as in `horizon_study`).
     """
-    from core.exact import per_sample_variance
-
     frames = []
     for horizon in horizons:
         for credit in CREDITS:

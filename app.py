@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.common import page_header
+from ui.layout import page_header
 
 PAGES_DIR = Path(__file__).parent / "pages"
 # What each numbered page shows, in the order a newcomer should read them.

@@ -12,21 +12,15 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TextIO
 
 import pandas as pd
 
-from core.bandits import Bandit, SoftmaxBandit
-from core.episodes import CREDITS, Episodes
+from core.calls import Call
+from core.catalogue import PROBLEMS, Parameter, ProblemEntry, Setting
 from core.estimators import ESTIMATORS
-from core.gaussian import Gaussian
-from core.gaussian_costs import NAMED_COSTS
-from core.policy import LinearGaussianPolicy
 from core.problem import Problem
-from core.reports import exact_report
-from core.studies import baseline_comparison
-from core.variance_studies import log_spaced_sizes, variance_sweep
+from core.variance_studies import log_spaced_sizes
 
 PROG = "python -m core"
 TRICK = "∇θ E[f(x)] = E[f(x) ∇θ log p(x|θ)]"
@@ -173,137 +167,40 @@ def _estimator(text: str) -> str:
     return name
 
 
-# --- problems ------------------------------------------------------------------------------
+# --- problems: flags from core.catalogue's registry -------------------------------------------
 
 
-@dataclass(frozen=True)
-class ProblemSpec:
-    """One problem the command line can build: its help line, its flags and its constructor."""
-
-    name: str
-    summary: str
-    add_flags: Callable[[argparse.ArgumentParser], None]
-    build: Callable[[argparse.Namespace], Problem]
-    python: Callable[[argparse.Namespace], str]
+def _flag(parameter: Parameter) -> str:
+    return "--" + parameter.name.replace("_", "-")
 
 
-def _numbers(parser: argparse.ArgumentParser, flag: str, default, help_text: str, **kw) -> None:
-    parser.add_argument(
-        flag,
-        action=_NumberList,
-        default=_format_default(default),
-        metavar="X",
-        help=help_text,
-        **kw,
-    )
+def add_problem_flags(parser: argparse.ArgumentParser, entry: ProblemEntry) -> None:
+    """One flag per constructor argument of `entry`, typed by its default: a list of numbers
+    for a vector, a whole number ≥ 1, one of its choices, or a finite number."""
+    for parameter in entry.parameters:
+        flag, default = _flag(parameter), parameter.default
+        if isinstance(default, tuple):
+            parser.add_argument(
+                flag,
+                action=_NumberList,
+                default=_format_default(list(default)),
+                metavar="X",
+                help=parameter.help,
+            )
+        elif parameter.choices:
+            parser.add_argument(
+                flag, choices=parameter.choices, default=default, help=parameter.help
+            )
+        elif isinstance(default, int) and not isinstance(default, bool):
+            parser.add_argument(flag, type=_positive_int, default=default, help=parameter.help)
+        else:
+            parser.add_argument(flag, type=_finite_float, default=default, help=parameter.help)
 
 
-def _tuple(values: Sequence[float]) -> str:
-    return "(" + ", ".join(repr(float(v)) for v in values) + ("," if len(values) == 1 else "") + ")"
-
-
-def _bandit_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--theta", type=_finite_float, default=0.0, help="logit θ, p(a=1) = σ(θ)")
-    _numbers(parser, "--rewards", [5.0, 10.0], "rewards r(0) r(1)")
-
-
-def _softmax_flags(parser: argparse.ArgumentParser) -> None:
-    _numbers(parser, "--logits", [0.0, 0.0, 0.0], "logits θ_1 … θ_K (K ≥ 2 arms)")
-    _numbers(parser, "--rewards", [1.0, 2.0, 3.0], "rewards r(1) … r(K), one per arm")
-
-
-def _gaussian_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mu", type=_finite_float, default=0.0, help="mean μ")
-    parser.add_argument("--sigma", type=_finite_float, default=1.0, help="standard deviation σ > 0")
-    parser.add_argument(
-        "--cost",
-        choices=tuple(NAMED_COSTS),
-        default="square",
-        help="f(x): linear x, square (x−k)², cos cos(kx), bump exp(−k x²), step 1[x > k], "
-        "abs |x−k|",
-    )
-    parser.add_argument(
-        "--k",
-        type=_finite_float,
-        default=None,
-        help="the cost's constant k (default: 0 for square/step/abs, 1 for cos/bump)",
-    )
-
-
-def _policy_flags(parser: argparse.ArgumentParser) -> None:
-    _numbers(parser, "--weights", [0.0, 0.0], "policy weights w (d of them)")
-    _numbers(parser, "--target", [1.0, -0.5], "target weights w* (same length as --weights)")
-    parser.add_argument(
-        "--sigma", type=_finite_float, default=1.0, help="action noise σ > 0, a ~ N(wᵀs, σ²)"
-    )
-
-
-def _episodes_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--horizon", type=_positive_int, default=5, help="steps T per episode (1 … 12)"
-    )
-    _numbers(parser, "--theta", [0.0, 0.0, 0.0], "logit of moving right, one per chain position")
-    _numbers(
-        parser,
-        "--state-rewards",
-        [0.0, 0.5, 1.0],
-        "reward for reaching each position (same length)",
-    )
-    parser.add_argument(
-        "--credit",
-        choices=CREDITS,
-        default="return",
-        help="what each step's score is multiplied by: return R, reward_to_go G_t, or "
-        "advantage G_t − V_t(s_t)",
-    )
-
-
-PROBLEMS: dict[str, ProblemSpec] = {
-    spec.name: spec
-    for spec in (
-        ProblemSpec(
-            "bandit",
-            "two arms, p(a=1|θ) = σ(θ), reward r(a); ∇J = (r(1) − r(0)) σ(θ)(1 − σ(θ))",
-            _bandit_flags,
-            lambda a: Bandit(a.theta, a.rewards),
-            lambda a: f"core.Bandit(theta={a.theta!r}, rewards={_tuple(a.rewards)})",
-        ),
-        ProblemSpec(
-            "softmax",
-            "K arms, p = softmax(θ), reward r(k); ∇θ_j J = π_j (r(j) − J)",
-            _softmax_flags,
-            lambda a: SoftmaxBandit(a.logits, a.rewards),
-            lambda a: f"core.SoftmaxBandit(logits={_tuple(a.logits)}, rewards={_tuple(a.rewards)})",
-        ),
-        ProblemSpec(
-            "gaussian",
-            "x ~ N(μ, σ²) with a cost f(x); params (mu, sigma); Fisher diag(1/σ², 2/σ²)",
-            _gaussian_flags,
-            lambda a: Gaussian(a.mu, a.sigma, a.cost, a.k),
-            lambda a: f"core.Gaussian(mu={a.mu!r}, sigma={a.sigma!r}, cost={a.cost!r}, k={a.k!r})",
-        ),
-        ProblemSpec(
-            "policy",
-            "states s ~ N(0, I), action a ~ N(wᵀs, σ²), reward −(a − w*ᵀs)²; ∇J = −2(w − w*)",
-            _policy_flags,
-            lambda a: LinearGaussianPolicy(a.weights, a.target, a.sigma),
-            lambda a: (
-                f"core.LinearGaussianPolicy(weights={_tuple(a.weights)}, "
-                f"target={_tuple(a.target)}, sigma={a.sigma!r})"
-            ),
-        ),
-        ProblemSpec(
-            "episodes",
-            "T-step episodes on a chain, sigmoid policy per position; REINFORCE credit choices",
-            _episodes_flags,
-            lambda a: Episodes(a.horizon, a.theta, a.state_rewards, a.credit),
-            lambda a: (
-                f"core.Episodes(horizon={a.horizon!r}, theta={_tuple(a.theta)}, "
-                f"state_rewards={_tuple(a.state_rewards)}, credit={a.credit!r})"
-            ),
-        ),
-    )
-}
+def setting_of(args: argparse.Namespace) -> Setting:
+    """The problem the flags describe, as a registry Setting."""
+    entry = PROBLEMS[args.problem]
+    return entry.setting(**{p.name: getattr(args, p.name) for p in entry.parameters})
 
 
 # --- progress on stderr --------------------------------------------------------------------
@@ -356,58 +253,55 @@ def _write(table: pd.DataFrame, args: argparse.Namespace, text: str | None = Non
         sys.stdout.write(text)
 
 
-def _python_call(function: str, problem_code: str, **kwargs: object) -> str:
-    arguments = ", ".join([problem_code] + [f"{k}={v!r}" for k, v in kwargs.items()])
-    return f"import core\n\ntable = core.{function}({arguments})\nprint(table)\n"
+def _print_python(call: Call) -> None:
+    """The call as a script that prints its table (the problem written inline)."""
+    sys.stdout.write(
+        f"import core\n\ntable = {call.expression(call.problem.code())}\nprint(table)\n"
+    )
 
 
 def run_variance(args: argparse.Namespace) -> None:
-    spec = PROBLEMS[args.problem]
-    kwargs = {
-        "reps": args.reps,
-        "estimator": args.estimator,
-        "baseline": args.baseline,
-        "seed": args.seed,
-    }
     ns = list(log_spaced_sizes(*args.log_ns)) if args.log_ns else list(args.ns)
+    call = Call.of(
+        "variance_sweep", setting_of(args), ns=ns, reps=args.reps, estimator=args.estimator,
+        baseline=args.baseline, seed=args.seed,
+    )  # fmt: skip
     if args.python:
-        code = _python_call("variance_sweep", spec.python(args), ns=ns, **kwargs)
-        sys.stdout.write(code)
+        _print_python(call)
         return
-    problem = spec.build(args)
     progress = Progress(f"variance {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions × {len(ns)} sizes = {args.reps * sum(ns):,} samples")
     # variance_sweep seeds each N by (seed, N) alone, so one N at a time gives the same rows
     # as the whole sweep — and room for a progress bar between them.
     frames = []
     for done, n in enumerate(ns, start=1):
-        frames.append(variance_sweep(problem, [n], **kwargs))
+        frames.append(call.with_keywords(ns=[n]).run())
         progress(done, len(ns))
     _write(pd.concat(frames, ignore_index=True), args)
 
 
 def run_baselines(args: argparse.Namespace) -> None:
-    spec = PROBLEMS[args.problem]
-    kwargs = {"n": args.n, "reps": args.reps, "constant": args.constant, "seed": args.seed}
+    call = Call.of(
+        "baseline_comparison", setting_of(args), n=args.n, reps=args.reps,
+        constant=args.constant, seed=args.seed,
+    )  # fmt: skip
     if args.python:
-        sys.stdout.write(_python_call("baseline_comparison", spec.python(args), **kwargs))
+        _print_python(call)
         return
-    problem = spec.build(args)
     progress = Progress(f"baselines {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions of n = {args.n} per baseline …")
-    table = baseline_comparison(problem, **kwargs)
+    table = call.run()
     progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
     _write(table, args)
 
 
 def run_exact(args: argparse.Namespace) -> None:
-    spec = PROBLEMS[args.problem]
-    kwargs = {"n": args.n, "constant": args.constant}
+    call = Call.of("exact_report", setting_of(args), n=args.n, constant=args.constant)
     if args.python:
-        sys.stdout.write(_python_call("exact_report", spec.python(args), **kwargs))
+        _print_python(call)
         return
-    problem = spec.build(args)
-    report = exact_report(problem, **kwargs)
+    problem = call.problem.build()
+    report = call.run()
     text = None if args.format == "csv" else format_exact_report(problem, report, args.n)
     _write(report, args, text)
 
@@ -605,16 +499,15 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=_HelpFormatter,
         )
         problems = sub.add_subparsers(dest="problem", metavar="PROBLEM", required=True)
-        for spec in PROBLEMS.values():
+        for entry in PROBLEMS.values():
             leaf = problems.add_parser(
-                spec.name,
-                help=spec.summary,
-                description=f"{command} on {spec.name}: {spec.summary}\n\n{description}",
+                entry.name,
+                help=entry.summary,
+                description=f"{command} on {entry.name}: {entry.summary}\n\n{description}",
                 epilog=EXAMPLES,
                 formatter_class=_HelpFormatter,
             )
-            group = leaf.add_argument_group(f"{spec.name} problem")
-            spec.add_flags(group)
+            add_problem_flags(leaf.add_argument_group(f"{entry.name} problem"), entry)
             add_flags(leaf.add_argument_group(f"{command} options"))
             leaf.set_defaults(run=run, parser=leaf)
     return parser

@@ -1,22 +1,16 @@
 """Page 1: the two-armed bandit, derived line by line with the visitor's numbers, then checked."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-import core
-from ui import cached
-from ui.cached import show_chart
-from ui.cached_456 import bandit_spec, problem_code
-from ui.common import check_badge, page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_budget
-from ui.exports import export_results
-from ui.formatting import tex_factor, tex_number
+from core.calls import Call, Grid
+from ui import cache, tables
+from ui.cache import show_chart
+from ui.checks import agreement, check_badge, exact_check_badge
+from ui.controls import URL, problem_controls, seed_input, work_budget
+from ui.exports import export
+from ui.format import tex_factor, tex_number
+from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
-from ui.problem_controls import bandit_controls
-
-TABLE_ROWS = 10
-THETA_GRID = tuple(np.round(np.linspace(-6.0, 6.0, 241), 6).tolist())
 
 page_header(
     "The two-armed bandit, derived",
@@ -29,7 +23,7 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Bandit")
-    spec = bandit_controls()
+    setting = problem_controls("bandit").setting
     st.header("Sampling")
     n = st.number_input(
         "Monte Carlo draws n", 2, 100_000, 1_000, 100, key="n", bind=URL,
@@ -44,21 +38,22 @@ with st.sidebar:
 notice_rejected_link_values(snapshot)
 with st.sidebar:
     work_budget([([n] + [batch] * steps, 1)], "Lower the draws n, the steps or the draws per step.")
-_, theta, (r0, r1) = spec
-problem_line = f"problem = {problem_code(spec)}"
-
+theta, (r0, r1) = setting.get("theta"), setting.get("rewards")
+draws_call = Call.of("running_estimate", setting, n, seed=seed)
+curve_call = Call.of("objective_curve", setting, Grid(-6.0, 6.0, 241))
+ascent_call = Call.of(
+    "gradient_ascent", setting, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
+)
 try:
-    steps_table = cached.bandit_derivation(spec)
-    draws = cached.running_estimate(spec, n, seed)
-    finite_difference = cached.finite_difference_check(spec)
-    # The sweep replaces θ, so key the cache on the rewards alone: moving θ reuses the curve.
-    curve = cached.objective_curve(bandit_spec(0.0, r0, r1), THETA_GRID, 0)
-    ascent = cached.gradient_ascent(spec, steps, batch, learning_rate, seed)
+    d = vars(cache.compute(Call.of("bandit_derivation", setting)))
+    draws = cache.trace(draws_call)
+    fd = cache.compute(Call.of("finite_difference_check", setting)).iloc[0]
+    curve = cache.compute(curve_call)
+    ascent = cache.compute(ascent_call)
+    variance = cache.compute(Call.of("per_sample_variance", setting))[0]
 except ValueError as error:
     show_input_error(error, "Reset the controls in the sidebar to their defaults.")
     st.stop()
-
-d = steps_table.iloc[0]
 exact = float(d["gradient"])
 
 # --- 1. the derivation ------------------------------------------------------------------------
@@ -100,48 +95,25 @@ st.caption(
 st.header("2 · Check it three ways")
 last = draws.iloc[-1]
 estimate, standard_error = float(last["running_mean"]), float(last["standard_error"])
-fd = finite_difference.iloc[0]
 exact_col, mc_col, fd_col = st.columns(3)
 with exact_col:
     st.metric("Exact ∇J(θ), closed form", f"{exact:.6g}")
     st.caption("(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.")
 with mc_col:
     st.metric(f"Monte Carlo from n = {n:,} draws", f"{estimate:.4f} ± {standard_error:.2g}")
-    check_badge(core.check_agreement(estimate, exact, standard_error), "vs exact")
+    check_badge(agreement(estimate, exact, standard_error), "vs exact")
 with fd_col:
     st.metric(
         "Finite difference of exact J", f"{fd['finite_difference']:.8g}",
         help=f"[J(θ + h) − J(θ − h)] / 2h with h = {fd['step']:.0e}",
     )  # fmt: skip
-    mark = "✓" if fd["passed"] else "✗"
-    text = (
-        f"vs exact: |FD − exact| = {fd['abs_error']:.1e} {mark} (tolerance "
-        f"{fd['tolerance']:.1e}; deterministic, so no false alarms)"
-    )
-    (st.success if fd["passed"] else st.error)(text, icon="✅" if fd["passed"] else "❌")
+    exact_check_badge(fd)
 
 # --- 3. with numbers ----------------------------------------------------------------------------
 st.header("3 · With numbers: the first draws")
 table_col, chart_col = st.columns([3, 2])
 with table_col:
-    first = draws[draws["draw"] <= TABLE_ROWS]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "draw": first["draw"],
-                "a": first["x"].astype(int),
-                "r(a)": first["f"],
-                "∇θ log π(a)": first["score"],
-                "r(a)·∇θ log π(a)": first["term"],
-                "running mean": first["running_mean"],
-            }
-        ),
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.3f")
-            for name in ("r(a)", "∇θ log π(a)", "r(a)·∇θ log π(a)", "running mean")
-        },
-    )
+    tables.first_draws(draws)
     st.caption(
         f"Each draw's term r(a)·∇θ log π(a) is an unbiased one-sample estimate of ∇J = "
         f"{exact:.6g}; their running mean settles on it as draws accumulate."
@@ -150,34 +122,17 @@ with chart_col:
     show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
     st.caption(
         f"Red: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
-        f"with σ² = {core.per_sample_variance(core.Bandit(theta, (r0, r1)))[0]:.4g}, the "
+        f"with σ² = {variance:.4g}, the "
         "per-draw variance."
     )
-export_results(
-    draws,
-    "bandit_draws.csv",
-    "import core\n\n"
-    f"{problem_line}\n"
-    f"table = core.running_estimate(problem, {n}, seed={seed})\n"
-    "table.head(10)",
-    "draw: index of the sampled action; x: action a (0 or 1); f: reward r(a); score: "
-    "∇θ log π(a); term: r(a)·score; running_mean: mean of the first `draw` terms; "
-    "exact_gradient: exact ∇J(θ); standard_error / exact_standard_error: measured s/√draw "
-    "and exact σ/√draw of the running mean. Every draw up to "
-    f"{cached.TRACE_ROWS:,} draws; beyond, {cached.TRACE_ROWS:,} log-spaced draws (the call "
-    "returns them all).",
-    key="export-draws",
-)
+export(
+    draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
+    tail="table.head(10)", rows=cache.TRACE_ROWS,
+)  # fmt: skip
 
 # --- 4. the whole curve -------------------------------------------------------------------------
 st.header("4 · J(θ) and ∇J(θ) across θ")
-checks = pd.DataFrame(
-    {
-        "method": ["exact", "Monte Carlo ± 2 SE", "finite difference"],
-        "gradient": [exact, estimate, float(fd["finite_difference"])],
-        "standard_error": [0.0, standard_error, 0.0],
-    }
-)
+checks = tables.gradient_checks(exact, estimate, standard_error, fd["finite_difference"])
 objective_col, gradient_col = st.columns(2)
 with objective_col:
     st.markdown("**Objective J(θ)**")
@@ -189,16 +144,10 @@ st.caption(
     "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
     "flattens as the policy becomes certain."
 )
-export_results(
-    curve,
-    "bandit_objective_curve.csv",
-    "import numpy as np\nimport core\n\n"
-    f"{problem_line}\n"
-    "curve = core.objective_curve(problem, np.linspace(-6, 6, 241))",
-    "value: θ; expected_value: exact J(θ) = E[r(a)] (reward units); exact_gradient: "
-    "exact ∇J(θ); fisher_information: σ(θ)(1 − σ(θ)).",
-    key="export-curve",
-)
+export(
+    curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
+    name="curve",
+)  # fmt: skip
 
 # --- 5. gradient ascent -------------------------------------------------------------------------
 st.header("5 · Climb J by sampling")
@@ -217,17 +166,10 @@ st.caption(
     f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
     f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
 )
-export_results(
-    ascent,
-    "bandit_gradient_ascent.csv",
-    "import core\n\n"
-    f"{problem_line}\n"
-    f"run = core.gradient_ascent(problem, steps={steps}, n={batch}, "
-    f"learning_rate={learning_rate!r}, seed={seed})",
-    "step: update number; value: θ before the step; gradient_estimate: the sampled ĝ used "
-    "for the step; exact_gradient: exact ∇J at that θ; expected_value: exact J(θ).",
-    key="export-ascent",
-)
+export(
+    ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
+    name="run",
+)  # fmt: skip
 
 what_to_notice(
     "The score is 1 − σ(θ) for arm 1 and −σ(θ) for arm 0: positive for the arm the policy "

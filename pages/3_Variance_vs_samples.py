@@ -1,42 +1,23 @@
 """Page 3: how the variance of a gradient estimate falls with the number of samples N."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
-import core
-from ui import cached
-from ui.agreement import check_rows, labels, summary_badge
-from ui.cached import show_chart
-from ui.cached_456 import build_problem, problem_code
-from ui.common import check_badge, page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_budget
-from ui.exports import export_results
-from ui.formatting import tex_number
+from core.calls import Call, Name
+from ui import cache, tables
+from ui.cache import show_chart
+from ui.controls import (
+    URL,
+    estimator_controls,
+    problem_help,
+    problem_selector,
+    seed_input,
+    work_budget,
+)
+from ui.exports import export
+from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
-from ui.problem_controls import GAUSSIAN, POLICY, problem_controls
 
-# Which estimators to compare, as one choice so a selection is never empty; per problem, the
-# sets whose estimators all apply to it.
-ESTIMATOR_SETS = {
-    "score": ("score",),
-    "pathwise": ("pathwise",),
-    "measure-valued": ("measure_valued",),
-    "score vs pathwise": ("score", "pathwise"),
-    "all three": ("score", "pathwise", "measure_valued"),
-}
-ESTIMATOR_CHOICES = {
-    GAUSSIAN: tuple(ESTIMATOR_SETS),
-    POLICY: ("score", "pathwise", "score vs pathwise"),
-}
-BASELINES = {
-    "none": None,
-    "constant b": "constant",
-    "batch mean": "mean",
-    "leave-one-out": "loo",
-    "optimal b*": "optimal",
-}
 SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
 LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
 REPS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
@@ -53,25 +34,11 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Problem")
-    choice = problem_controls()
+    choice = problem_selector(help=problem_help())
     if choice.note:
         st.caption(choice.note)
     st.header("Estimator")
-    estimator_set = st.selectbox(
-        "estimators", ESTIMATOR_CHOICES.get(choice.label, ("score",)), key="est", bind=URL,
-        help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
-        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
-        "only the score function applies.",
-    )  # fmt: skip
-    estimators = ESTIMATOR_SETS[estimator_set]
-    baseline_label = st.selectbox(
-        "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
-        help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
-        "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
-    )  # fmt: skip
-    baseline = BASELINES[baseline_label]
-    if baseline == "constant":
-        baseline = float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
+    estimators, baseline = estimator_controls(choice.name)
     st.header("Sample sizes")
     smallest = st.select_slider("smallest N", SMALLEST_N, 10, key="nmin", bind=URL)
     largest = st.select_slider("largest N", LARGEST_N, 1_000, key="nmax", bind=URL)
@@ -88,7 +55,7 @@ with st.sidebar:
     )  # fmt: skip
     st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
     try:
-        problem = build_problem(choice.spec)
+        problem = cache.build(choice.setting)
     except ValueError as error:
         problem = None
         problem_error = error
@@ -102,12 +69,12 @@ with st.sidebar:
 
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
-spec = choice.spec
+setting = choice.setting
 if problem is None:
     show_input_error(problem_error, "Reset the problem's controls to their defaults.")
     st.stop()
 try:
-    ns = core.log_spaced_sizes(smallest, max(largest, smallest), points)
+    ns = cache.compute(Call.of("log_spaced_sizes", None, smallest, max(largest, smallest), points))
 except ValueError as error:
     show_input_error(error, "Choose a largest N at least as large as the smallest N.")
     st.stop()
@@ -126,55 +93,28 @@ def baseline_for(estimator: str):
 
 
 # --- run the sweep, one N at a time ---------------------------------------------------------------
-progress = st.progress(0.0, text="Measuring the variance at each N …")
-frames, unavailable = [], {}
-total = len(ns) * len(estimators)
-for index, estimator in enumerate(estimators):
-    try:
-        rows = []
-        for step, n in enumerate(ns, start=1):
-            rows.append(
-                cached.variance_sweep_row(spec, n, reps, estimator, baseline_for(estimator), seed)
-            )
-            done = index * len(ns) + step
-            progress.progress(done / total, text=f"{estimator}: N = {n:,} ({done}/{total})")
-        frames += rows
-    except ValueError as error:
-        unavailable[estimator] = str(error)
-progress.empty()
+sweeps = {
+    e: Call.of("variance_sweep", setting, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
+               seed=seed)
+    for e in estimators
+}  # fmt: skip
+curve, unavailable = cache.sweep_curves(sweeps, "ns", ns)
 for estimator, reason in unavailable.items():
     show_input_error(
         ValueError(f"{estimator}: {reason}"),
         "Pick another estimator or baseline (leave-one-out needs smallest N ≥ 2; the pathwise "
         "gradient needs a differentiable cost).",
     )
-if not frames:
+if curve is None:
     st.stop()
-curve = pd.concat(frames, ignore_index=True)
 shown = [e for e in estimators if e not in unavailable]
+curve_call = Call.of("pandas.concat", None, tuple(Name(e) for e in shown), ignore_index=True)
+fits_call = Call.of("comparisons.variance_slope_fits", None, Name("curve"))
+fits = fits_call.run(names={"curve": curve})
 
 # --- 1. the log-log chart -----------------------------------------------------------------------
 st.header("1 · Var[ĝ_N] against N")
-fit_rows = []
-for (estimator, param), part in curve.groupby(["estimator", "param"], sort=False):
-    try:
-        fit = core.fit_variance_slope(part)
-    except ValueError as error:
-        fit_rows.append({"estimator": estimator, "param": param, "note": str(error)})
-        continue
-    fit_rows.append(
-        {
-            "estimator": estimator,
-            "param": param,
-            "slope": fit.slope,
-            "standard_error": fit.standard_error,
-            "intercept": fit.intercept,
-            "exact_slope": fit.exact_slope,
-            "note": "",
-        }
-    )
-fits = pd.DataFrame(fit_rows)
-fitted = fits.dropna(subset=["slope"]) if "slope" in fits else fits.iloc[:0]
+fitted = fits.dropna(subset=["slope"])
 if fitted.empty:
     st.info(
         "The variance is exactly zero at every N — e.g. the optimal baseline on the two-armed "
@@ -190,78 +130,24 @@ else:
 
 # --- 2. slope, variance and mean checks ----------------------------------------------------------
 st.header("2 · The fitted slope and every point, checked")
-slope_checks = [
-    core.check_agreement(row["slope"], row["exact_slope"], row["standard_error"])
-    for _, row in fitted.iterrows()
-]
-if not fitted.empty:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "estimator": fitted["estimator"],
-                "parameter": fitted["param"],
-                "fitted slope ± SE": [
-                    f"{s:.4f} ± {e:.2g}"
-                    for s, e in zip(fitted["slope"], fitted["standard_error"], strict=True)
-                ],
-                "exact slope (same fit through exact variances)": fitted["exact_slope"],
-                "check (4 SE)": labels(slope_checks),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    if len(slope_checks) == 1:
-        check_badge(slope_checks[0], "fitted slope vs exact")
-    else:
-        summary_badge(slope_checks, "fitted slopes vs exact")
+tables.slope_fits(fitted)
 for _, row in fits[fits["note"] != ""].iterrows():
     st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
-variance_checks = check_rows(curve, "variance", "exact_variance", "variance_standard_error")
-summary_badge(variance_checks, f"measured Var[ĝ_N] vs exact at all {len(curve)} points")
-mean_checks = check_rows(curve, "mean", "exact_mean", "mean_standard_error")
-summary_badge(mean_checks, f"mean of the estimates vs exact E[ĝ_N] at all {len(curve)} points")
-with st.expander("Every point: measured beside exact"):
-    st.dataframe(
-        curve.assign(variance_check=labels(variance_checks), mean_check=labels(mean_checks)).drop(
-            columns=["reps"]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-ns_text = "[" + ", ".join(str(n) for n in ns) + "]"
-sweep_lines = "\n".join(
-    f"curves.append(core.variance_sweep(problem, ns, reps={reps}, estimator={e!r}, "
-    f"baseline={baseline_for(e)!r}, seed={seed}))"
-    for e in shown
-)
-export_results(
-    curve,
-    "variance_vs_n.csv",
-    "import pandas as pd\nimport core\n\n"
-    f"problem = {problem_code(spec)}\n"
-    f"ns = {ns_text}\ncurves = []\n{sweep_lines}\n"
-    "curve = pd.concat(curves, ignore_index=True)\n"
-    "fits = {key: core.fit_variance_slope(part) "
-    "for key, part in curve.groupby(['estimator', 'param'])}",
-    "n: samples per estimate N; param: parameter; mean, variance: mean and variance of the "
-    "reps estimates (gradient units, squared for variance); exact_gradient: ∇J; "
-    "exact_variance: exact Var[ĝ_N]; exact_mean: exact E[ĝ_N] (≠ ∇J only for the batch-mean "
-    "baseline); mean_standard_error, variance_standard_error: SEs of mean and variance; "
-    "reps: repetitions; estimator, baseline: what was measured.",
-    key="export-curve",
-)
+tables.sweep_points(curve)
+export(
+    curve, "variance_vs_n.csv",
+    [*((e, sweeps[e]) for e in shown), ("curve", curve_call), ("fits", fits_call)],
+    "variance_sweep", key="export-curve",
+)  # fmt: skip
 
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
-estimates = pd.concat(
-    [
-        cached.sweep_estimates(spec, n, reps, e, baseline_for(e), seed)
-        for e in shown
-        for n in spread_ns
-    ],
-    ignore_index=True,
-)
+spreads = [
+    Call.of("sweep_estimates", setting, n, reps, estimator=e, baseline=baseline_for(e), seed=seed)
+    for e in shown
+    for n in spread_ns
+]
+estimates = pd.concat([cache.compute(call) for call in spreads], ignore_index=True)
 show_chart(
     "spread_chart",
     estimates[estimates["param"] == spread_param],
@@ -276,58 +162,19 @@ st.caption(
 
 # --- 4. how many samples for a target -----------------------------------------------------------
 st.header(f"4 · How many samples for a {target:.1%} relative error?")
+needs = {
+    e: Call.of("samples_needed", setting, target, estimator=e, baseline=baseline_for(e))
+    for e in shown
+}
 needed = pd.concat(
-    [cached.samples_needed(spec, target, e, baseline_for(e)).assign(estimator=e) for e in shown],
-    ignore_index=True,
+    [cache.compute(call).assign(estimator=e) for e, call in needs.items()], ignore_index=True
 )
-st.dataframe(
-    pd.DataFrame(
-        {
-            "estimator": needed["estimator"],
-            "parameter": needed["param"],
-            "exact ∇J": needed["exact_gradient"],
-            f"N for RMSE ≤ {target:.1%} of |∇J| (SNR ≥ {1 / target:g})": [
-                "— (∇J = 0)" if math.isnan(n) else ("> 10^15" if math.isinf(n) else f"{int(n):,}")
-                for n in needed["n_needed"]
-            ],
-            "relative error at that N (exact)": [
-                "—" if math.isnan(e) else f"{e:.4g}" for e in needed["achieved_relative_error"]
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
-if baseline_for(shown[0]) not in ("mean", "loo"):
-    first = needed.iloc[0]
-    variance = float(core.per_sample_variance(problem, shown[0], baseline_for(shown[0]))[0])
-    if math.isfinite(first["n_needed"]) and first["exact_gradient"] != 0:
-        st.latex(
-            r"\begin{aligned}"
-            rf"N &= \Big\lceil \frac{{\sigma^2}}{{(\varepsilon\, \nabla J)^2}} \Big\rceil"
-            rf" = \Big\lceil \frac{{{tex_number(variance)}}}"
-            rf"{{({tex_number(target)} \cdot {tex_number(first['exact_gradient'])})^2}}"
-            rf" \Big\rceil = {int(first['n_needed']):,}"
-            r"\end{aligned}"
-        )
-        st.caption(
-            f"For {shown[0]} / {first['param']}: σ² is the exact per-sample variance, ε the "
-            "target relative error. Exact — no sampling involved."
-        )
-export_results(
-    needed,
-    "samples_needed.csv",
-    "import core\n\n"
-    f"problem = {problem_code(spec)}\n"
-    + "\n".join(
-        f"core.samples_needed(problem, {target!r}, estimator={e!r}, baseline={baseline_for(e)!r})"
-        for e in shown
-    ),
-    "param: parameter; exact_gradient: ∇J; relative_error: the target ε = RMSE/|∇J|; "
-    "signal_to_noise: 1/ε; n_needed: smallest N reaching it (exact); achieved_relative_error: "
-    "the exact relative error at that N.",
-    key="export-needed",
-)
+first, baseline_first = shown[0], baseline_for(shown[0])
+variance = None
+if baseline_first not in ("mean", "loo"):
+    variance = cache.compute(Call.of("per_sample_variance", setting, first, baseline_first))[0]
+tables.samples_needed(needed, target, variance, first)
+export(needed, "samples_needed.csv", list(needs.items()), "samples_needed", key="export-needed")
 
 what_to_notice(
     "Slope −1: ten times the samples buys √10 ≈ 3.2 times less spread. Halving the error "

@@ -1,27 +1,20 @@
 """Baselines: subtracting b from the reward leaves the score-function gradient unbiased and moves
 its variance along a parabola in b; this page measures every common choice against exact truth."""
 
-import pandas as pd
 import streamlit as st
 
-import core
-from ui import cached_456 as cached
-from ui.agreement import (
-    CHECK_COLUMN,
-    check_rows,
-    labels,
-    number_text,
-    plus_minus_column,
-    rough_variance_caveat,
-    summary_badge,
-)
+from core.calls import Call, Grid
+from ui import cache, tables
 from ui.charts import ascent_chart, baseline_parabola_chart
-from ui.common import page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, gaussian_controls, seed_input, work_budget
-from ui.exports import export_results
+from ui.checks import check_rows, rough_variance_caveat, summary_badge
+from ui.controls import URL, problem_selector, seed_input, work_budget
+from ui.exports import export
+from ui.format import baseline_title
+from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
-PROBLEMS = ("binary bandit", "softmax bandit", "Gaussian cost")
+BASELINE_COMPARISON_COUNT = 5  # none, constant, batch mean, leave-one-out, optimal
+CURVE_POINTS = 121
 ASCENT_BASELINES = {
     "leave-one-out": "loo",
     "optimal b*": "optimal",
@@ -43,42 +36,15 @@ snapshot = link_snapshot()
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Problem")
-    kind = st.selectbox("Problem", PROBLEMS, key="problem", bind=URL)
-    if kind == "binary bandit":
-        theta = st.slider("θ (logit of p(a=1))", -10.0, 10.0, 0.0, 0.1, key="theta", bind=URL)
-        left, right = st.columns(2)
-        r0 = left.number_input("Reward r(0)", -20.0, 20.0, 5.0, 0.5, key="r0", bind=URL)
-        r1 = right.number_input("Reward r(1)", -20.0, 20.0, 10.0, 0.5, key="r1", bind=URL)
-        spec = cached.bandit_spec(theta, r0, r1)
-    elif kind == "softmax bandit":
-        st.caption("Three arms, p(a=k) = softmax(logits)ₖ.")
-        columns = st.columns(3)
-        logits = tuple(
-            column.number_input(f"logit {k}", -10.0, 10.0, 0.0, 0.5, key=f"logit{k}", bind=URL)
-            for k, column in enumerate(columns)
-        )
-        rewards = tuple(
-            column.number_input(
-                f"reward {k}", -20.0, 20.0, float(k + 1), 0.5, key=f"reward{k}", bind=URL
-            )
-            for k, column in enumerate(columns)
-        )
-        spec = cached.softmax_spec(logits, rewards)
-    else:
-        spec = gaussian_controls()
-    maximize = kind != "Gaussian cost"
+    choice = problem_selector(("bandit", "softmax", "gaussian"), "baselines", "Problem")
+    setting = choice.setting
+    maximize = choice.name != "gaussian"
 
     st.header("Baselines")
     constant = st.slider(
-        "Constant baseline b",
-        -100.0,
-        100.0,
-        5.0,
-        0.5,
-        key="b",
-        bind=URL,
+        "Constant baseline b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL,
         help="Any constant keeps the estimate unbiased; the chart shows its variance.",
-    )
+    )  # fmt: skip
 
     st.header("Monte Carlo")
     n = st.slider("Samples per estimate n", 1, 1000, 10, key="n", bind=URL)
@@ -91,12 +57,9 @@ with st.sidebar:
     steps = st.slider("Steps", 5, 200, 50, key="steps", bind=URL)
     ascent_n = st.slider("Samples per step", 2, 200, 10, key="step_n", bind=URL)
     learning_rate = st.select_slider(
-        "Learning rate η",
-        (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
-        value=0.2,
-        key="lr",
+        "Learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0), value=0.2, key="lr",
         bind=URL,
-    )
+    )  # fmt: skip
     ascent_choice = st.selectbox(
         "Baseline of the second run", tuple(ASCENT_BASELINES), key="ascent_b", bind=URL
     )
@@ -107,7 +70,7 @@ with st.sidebar:
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
     work = work_budget(
-        [([n] * cached.BASELINE_COMPARISON_COUNT, reps), ([ascent_n] * 2 * steps, 1)],
+        [([n] * BASELINE_COMPARISON_COUNT, reps), ([ascent_n] * 2 * steps, 1)],
         "lower the repetitions or the samples per estimate.",
     )
 
@@ -122,16 +85,24 @@ st.latex(
 \end{aligned}"""
 )
 
-problem_code = cached.problem_code(spec)
+comparison_call = Call.of(
+    "comparisons.baseline_study", setting, n=n, reps=reps, constant=constant, seed=seed
+)
+ascent_calls = {
+    b: Call.of(
+        "gradient_ascent", setting, steps=steps, n=ascent_n, learning_rate=learning_rate,
+        baseline=b, maximize=maximize, seed=seed,
+    )
+    for b in (None, ascent_baseline)
+}  # fmt: skip
 try:
     with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        summary = cached.exact_summary(spec)
-        comparison = cached.baseline_comparison(spec, n, reps, constant, seed)
-        low, high = cached.baseline_range(summary, constant)
-        curve = cached.baseline_variance_curve(spec, low, high)
-        runs = cached.ascent_runs(
-            spec, steps, ascent_n, learning_rate, ascent_baseline, maximize, seed
-        )
+        summary = cache.compute(Call.of("summaries.exact_summary", setting))
+        comparison = cache.compute(comparison_call)
+        low, high = cache.compute(Call.of("summaries.baseline_range", setting, constant))
+        curve_call = Call.of("baseline_variance_curve", setting, Grid(low, high, CURVE_POINTS))
+        curve = cache.compute(curve_call)
+        runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 except ValueError as error:
     show_input_error(
         error,
@@ -145,7 +116,7 @@ metric_columns = iter(st.columns(2 * len(summary)))
 for row in summary.itertuples():
     next(metric_columns).metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
     next(metric_columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
-st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {problem_code}.")
+st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {setting.code()}.")
 
 st.subheader("Variance as a function of the baseline")
 st.altair_chart(
@@ -162,54 +133,11 @@ st.caption(
 st.subheader("Bias and variance per baseline")
 bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
 variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
-number = st.column_config.NumberColumn(format="%.5g")
-st.markdown("**Bias** = mean estimate − exact gradient")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "baseline": comparison["baseline"],
-            "parameter": comparison["param"],
-            "bias (MC ± SE)": plus_minus_column(comparison, "bias", "mean_standard_error"),
-            "bias (exact)": comparison["exact_bias"],
-            CHECK_COLUMN: labels(bias_checks),
-        }
-    ),
-    hide_index=True,
-    column_config={"bias (exact)": number},
-)
-st.markdown(f"**Variance** of the n = {n} estimate, and its reduction against no baseline")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "baseline": comparison["baseline"],
-            "parameter": comparison["param"],
-            "Var[ĝₙ] (MC ± SE)": plus_minus_column(
-                comparison, "variance", "variance_standard_error"
-            ),
-            "Var[ĝₙ] (exact)": comparison["exact_variance"],
-            CHECK_COLUMN: labels(variance_checks),
-            "reduction (exact)": comparison["variance_reduction"].map(number_text),
-            "reduction (MC)": comparison["monte_carlo_reduction"].map(number_text),
-        }
-    ),
-    hide_index=True,
-    column_config={
-        "Var[ĝₙ] (exact)": number,
-        "reduction (exact)": st.column_config.TextColumn(
-            help="Var[no baseline] / Var[this baseline]; ∞ means zero variance."
-        ),
-        "reduction (MC)": st.column_config.TextColumn(
-            help="The same ratio of the Monte Carlo variances; — where this one is zero."
-        ),
-    },
-)
-rare_outcome = cached.rare_outcome_warning(spec, n * reps)
+tables.baseline_bias_and_variance(comparison, bias_checks, variance_checks, n)
+rare_outcome = cache.compute(Call.of("rare_outcome_warning", setting, n * reps))
 summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=rare_outcome)
-summary_badge(
-    variance_checks,
-    "Variance, Monte Carlo vs exact",
-    caveat=rare_outcome or rough_variance_caveat(comparison, "variance", "variance_standard_error"),
-)
+rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
+summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=rare_outcome or rough)
 st.caption(
     f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
     "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "
@@ -217,8 +145,8 @@ st.caption(
     + (" Leave-one-out needs n ≥ 2, so it is missing at n = 1." if n < 2 else "")
 )
 
-if kind == "binary bandit":
-    terms = cached.optimal_baseline_terms(spec)
+if choice.name == "bandit":
+    terms = cache.compute(Call.of("comparisons.optimal_baseline_terms", setting))
     st.subheader("Zero variance: the optimal baseline of the binary bandit")
     st.markdown(
         f"With two actions the optimal baseline b* = r(1)·(1 − σ(θ)) + r(0)·σ(θ) = "
@@ -226,34 +154,7 @@ if kind == "binary bandit":
         f"gradient **{terms['exact_gradient'].iloc[0]:.6g}**, whichever action is drawn — a "
         "Monte Carlo estimate with zero variance from a single sample."
     )
-    term_checks = [
-        core.check_agreement(t, g, 0.0)
-        for t, g in zip(terms["term"], terms["exact_gradient"], strict=True)
-    ]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "action a": terms["action"].astype(int),
-                "p(a|θ)": terms["probability"],
-                "r(a)": terms["reward"],
-                "score ∂log p(a)/∂θ": terms["score"],
-                "term (r(a) − b*)·score": terms["term"],
-                "exact gradient": terms["exact_gradient"],
-                CHECK_COLUMN: labels(term_checks),
-            }
-        ),
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.6g")
-            for name in (
-                "p(a|θ)",
-                "r(a)",
-                "score ∂log p(a)/∂θ",
-                "term (r(a) − b*)·score",
-                "exact gradient",
-            )
-        },
-    )
+    term_checks = tables.optimal_baseline_terms(terms)
     summary_badge(term_checks, "Every term equals the exact gradient")
 
 st.subheader("Gradient ascent with and without a baseline")
@@ -266,60 +167,20 @@ st.markdown(
 metric_columns = st.columns(len(final))
 for column, (label, row) in zip(metric_columns, final.iterrows(), strict=True):
     column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
-st.altair_chart(
-    ascent_chart(
-        runs, objective_title="exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
-    ),
-    width="stretch",
-)
+objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
+st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
 
 st.subheader("Export")
-export_results(
-    comparison,
-    "baseline_comparison.csv",
-    f"""import core
-
-problem = {problem_code}
-table = core.baseline_comparison(problem, n={n}, reps={reps}, constant={constant!r}, seed={seed})
-""",
-    "baseline: which baseline; param: parameter; mean / exact_mean: mean estimate over reps "
-    "(MC / exact); bias, exact_bias: mean − exact gradient; variance, exact_variance: Var of the "
-    "n-sample estimate (gradient units²); *_standard_error: SE of the MC mean / variance; "
-    "variance_reduction: exact Var[none] / Var[this]; monte_carlo_reduction: the same from the "
-    "MC variances (the page adds this column; core does not).",
+export(
+    comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
     key="export-baselines",
-)
-export_results(
-    curve,
-    "baseline_variance_curve.csv",
-    f"""import numpy as np
-
-import core
-
-problem = {problem_code}
-curve = core.baseline_variance_curve(
-    problem, np.linspace({low!r}, {high!r}, {cached.BASELINE_CURVE_POINTS})
-)""",
-    "baseline: the constant b (reward units); param: parameter; variance: exact variance of one "
-    "sample's term (f − b)·s (gradient units²); optimal_baseline: b* for that parameter.",
-    key="export-curve",
-)
-ascent_code = (
-    f"core.gradient_ascent(problem, steps={steps}, n={ascent_n}, learning_rate={learning_rate!r}, "
-    f"baseline={{}}, maximize={maximize}, seed={seed})"
-)
-export_results(
-    runs,
-    "gradient_ascent_runs.csv",
-    f"""import core
-
-problem = {problem_code}
-without = {ascent_code.format("None")}
-with_baseline = {ascent_code.format(repr(ascent_baseline))}""",
-    "run: which baseline; step; param; value: θ before the step; gradient_estimate: the step's "
-    "estimate ĝ; exact_gradient: ∇J at θ; expected_value: exact J(θ).",
-    key="export-ascent",
-)
+)  # fmt: skip
+export(
+    curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
+    key="export-curve", name="curve",
+)  # fmt: skip
+runs_code = list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))
+export(runs, "gradient_ascent_runs.csv", runs_code, "gradient_ascent_runs", key="export-ascent")
 
 what_to_notice(
     "Every constant b leaves the bias at zero (within its SE); only the variance moves, "

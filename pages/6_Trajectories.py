@@ -1,30 +1,21 @@
 """Trajectories: REINFORCE on T-step episodes, crediting each step with the whole return, the
 reward still to come, or that minus the state's value; all unbiased, with very different variance."""
 
-import pandas as pd
 import streamlit as st
 
-import core
-from ui import cached_456 as cached
-from ui.agreement import (
-    CHECK_COLUMN,
-    check_rows,
-    labels,
-    number_text,
-    plus_minus_column,
-    rough_variance_caveat,
-    summary_badge,
-)
+from core.calls import Call
+from core.episodes import CREDITS, MAX_HORIZON
+from ui import cache, tables
 from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_chart
-from ui.common import page_header, show_input_error, what_to_notice
-from ui.controls_456 import URL, seed_input, work_budget
-from ui.exports import export_results
+from ui.checks import check_rows, summary_badge, variance_badge
+from ui.controls import URL, problem_controls, seed_input, work_budget
+from ui.exports import export
+from ui.layout import page_header, show_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
-POSITIONS = 3
 REPS = (100, 200, 500, 1_000, 2_000, 4_000)
 EPISODES_PER_HORIZON = (500, 1_000, 2_000, 5_000, 10_000, 20_000)
-HORIZONS = tuple(range(1, core.MAX_HORIZON + 1))
+HORIZONS = tuple(range(1, MAX_HORIZON + 1))
 # Monte Carlo points on the horizon chart: dense where the curves bend, sparser later (the cost of
 # a point grows with T, so these eight cost about 60% of all twelve).
 SAMPLED_HORIZONS = (1, 2, 3, 4, 6, 8, 10, 12)
@@ -42,23 +33,9 @@ snapshot = link_snapshot()
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Episodes")
-    horizon = st.slider("Horizon T (steps per episode)", 1, core.MAX_HORIZON, 5, key="T", bind=URL)
-    st.caption(
-        "Positions 0, 1, 2; every episode starts at 0. In position s the policy steps right with "
-        "probability σ(θₛ), else left (clamped at the ends), and earns the reward of the position "
-        "it reaches."
-    )
-    columns = st.columns(POSITIONS)
-    theta = tuple(
-        column.slider(f"θ{'₀₁₂'[s]}", -4.0, 4.0, 0.0, 0.1, key=f"theta{s}", bind=URL)
-        for s, column in enumerate(columns)
-    )
-    rewards = tuple(
-        column.number_input(
-            f"reward {s}", -10.0, 10.0, (0.0, 0.5, 1.0)[s], 0.5, key=f"reward{s}", bind=URL
-        )
-        for s, column in enumerate(columns)
-    )
+    setting = problem_controls("episodes").setting
+    horizon, theta = setting.get("horizon"), setting.get("theta")
+    rewards = setting.get("state_rewards")
 
     st.header("Monte Carlo")
     n = st.slider("Episodes per estimate n", 1, 1000, 10, key="n", bind=URL)
@@ -75,7 +52,7 @@ with st.sidebar:
     seed = seed_input()
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    credit_count = len(core.CREDITS)
+    credit_count = len(CREDITS)
     # An episode draws one action per step, so it counts as T samples against the cap.
     work = work_budget(
         [
@@ -103,39 +80,32 @@ st.caption(
     r"$V_t(s_t)$, which depends on the state only: all three estimate the same gradient."
 )
 
+episodes = {"theta": theta, "state_rewards": rewards}
+comparison_call = Call.of(
+    "comparisons.credit_comparison", horizon=horizon, **episodes, n=n, reps=reps, seed=seed
+)
+exact_call = Call.of("horizon_study", None, HORIZONS, **episodes)
+points_call = Call.of(
+    "comparisons.horizon_monte_carlo", horizons=SAMPLED_HORIZONS, **episodes,
+    episodes=per_horizon, seed=seed,
+)  # fmt: skip
 try:
-    spec = cached.episodes_spec(horizon, theta, rewards, "return")
-    summary = cached.exact_summary(spec)
+    summary = cache.compute(Call.of("summaries.exact_summary", setting))
     with st.spinner(f"Rolling out {credit_count * n * reps:,} episodes…", show_time=True):
-        comparison = cached.credit_comparison(horizon, theta, rewards, n, reps, seed)
-    exact_by_horizon = cached.horizon_exact(HORIZONS, theta, rewards)
+        comparison = cache.compute(comparison_call)
+    exact_by_horizon = cache.compute(exact_call)
 except ValueError as error:
     show_input_error(error, "pick values inside the controls' ranges.")
     st.stop()
 
 st.subheader("Exact values")
-metric_columns = st.columns(POSITIONS + 1)
-metric_columns[0].metric(f"E[R], T = {horizon} (exact)", f"{summary['expected_value'].iloc[0]:.6g}")
-for column, row in zip(metric_columns[1:], summary.itertuples(), strict=True):
-    column.metric(f"∂E[R]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+tables.exact_metrics(summary, f"E[R], T = {horizon} (exact)", "∂E[R]/∂{param} (exact)")
 
 st.subheader("Unbiased: every credit estimates the same gradient")
 gradient_checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
 variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
 credit_titles = comparison["credit"].map(CREDIT_TITLES)
-st.dataframe(
-    pd.DataFrame(
-        {
-            "credit": credit_titles,
-            "parameter": comparison["param"],
-            "mean estimate (MC ± SE)": plus_minus_column(comparison, "mean", "mean_standard_error"),
-            "exact gradient": comparison["exact_gradient"],
-            CHECK_COLUMN: labels(gradient_checks),
-        }
-    ),
-    hide_index=True,
-    column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
-)
+tables.credit_gradients(comparison, credit_titles, gradient_checks)
 summary_badge(gradient_checks, "Mean estimate vs exact gradient")
 st.altair_chart(
     estimates_vs_exact_chart(
@@ -155,52 +125,17 @@ st.caption(
 )
 
 st.subheader(f"Variance of the n = {n} estimate at T = {horizon}")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "credit": credit_titles,
-            "parameter": comparison["param"],
-            "Var[ĝₙ] (MC ± SE)": plus_minus_column(
-                comparison, "variance", "variance_standard_error"
-            ),
-            "Var[ĝₙ] (exact)": comparison["exact_variance"],
-            CHECK_COLUMN: labels(variance_checks),
-            "reduction vs whole return (exact)": comparison["variance_reduction"].map(number_text),
-        }
-    ),
-    hide_index=True,
-    column_config={
-        "Var[ĝₙ] (exact)": st.column_config.NumberColumn(format="%.5g"),
-        "reduction vs whole return (exact)": st.column_config.TextColumn(
-            help="Var[whole return] / Var[this credit]; ∞ means zero variance, — that both are "
-            "zero."
-        ),
-    },
-)
-summary_badge(
-    variance_checks,
-    "Variance vs exact",
-    caveat=rough_variance_caveat(comparison, "variance", "variance_standard_error"),
-)
+tables.credit_variances(comparison, credit_titles, variance_checks)
+variance_badge(variance_checks, comparison, "Variance vs exact")
 
 st.subheader("Variance as the horizon grows")
-progress = st.progress(0.0, text="Rolling out episodes for each horizon…")
-points = []
-for done, steps in enumerate(SAMPLED_HORIZONS, start=1):
-    points.append(cached.horizon_point(steps, theta, rewards, per_horizon, seed))
-    progress.progress(done / len(SAMPLED_HORIZONS), text=f"Rolled out T = 1 … {steps}")
-progress.empty()
-monte_carlo = pd.concat(points, ignore_index=True).merge(
-    exact_by_horizon[["horizon", "credit", "param", "exact_variance"]],
-    on=["horizon", "credit", "param"],
-)
+monte_carlo = cache.rows_shown(
+    points_call, "horizons", SAMPLED_HORIZONS, "Rolling out episodes for each horizon…",
+    "Rolled out T = 1 … {value}",
+)  # fmt: skip
 st.altair_chart(horizon_variance_chart(exact_by_horizon, monte_carlo), width="content")
 horizon_checks = check_rows(monte_carlo, "variance", "exact_variance", "variance_standard_error")
-summary_badge(
-    horizon_checks,
-    "Per-sample variances on the chart vs exact",
-    caveat=rough_variance_caveat(monte_carlo, "variance", "variance_standard_error"),
-)
+variance_badge(horizon_checks, monte_carlo, "Per-sample variances on the chart vs exact")
 longest = exact_by_horizon[exact_by_horizon["horizon"] == HORIZONS[-1]]
 totals = longest.drop_duplicates("credit").set_index("credit")["total_variance"]
 st.markdown(
@@ -219,76 +154,18 @@ st.caption(
 )
 
 st.subheader("Export")
-problem_code = (
-    "core.Episodes(horizon={horizon}, theta={theta!r}, state_rewards={rewards!r}, credit=credit)"
-)
-export_results(
-    comparison,
-    "credit_comparison.csv",
-    f"""import pandas as pd
-
-import core
-
-table = pd.concat(
-    core.variance_curve(
-        {problem_code.format(horizon=horizon, theta=theta, rewards=rewards)},
-        [{n}],
-        {reps},
-        seed={seed},
-    ).assign(credit=credit)
-    for credit in core.CREDITS
-)""",
-    "credit: return / reward_to_go / advantage (reward-to-go − V); n: episodes per estimate; "
-    "param; mean ± mean_standard_error: mean of reps estimates; exact_gradient; variance ± "
-    "variance_standard_error: variance of the n-episode estimate (reward² per unit θ²); "
-    "exact_variance; variance_reduction: exact Var[return] / Var[this credit] (added by the page).",
+export(
+    comparison, "credit_comparison.csv", comparison_call, "credit_comparison",
     key="export-credits",
-)
-export_results(
-    exact_by_horizon,
-    "horizon_study_exact.csv",
-    f"""import core
-
-exact = core.horizon_study(range(1, {HORIZONS[-1] + 1}), theta={theta!r}, state_rewards={rewards!r})""",
-    "horizon: T; credit; param; exact_gradient; exact_variance: exact variance of one episode's "
-    "term; total_variance: summed over params.",
-    key="export-horizon-exact",
-)
-export_results(
-    monte_carlo,
-    "horizon_study_monte_carlo.csv",
-    f"""import pandas as pd
-
-import core
-
-rows = []
-for horizon in {SAMPLED_HORIZONS}:
-    for credit in core.CREDITS:
-        problem = {problem_code.format(horizon="horizon", theta=theta, rewards=rewards)}
-        # one term per episode; a stream per T, the same episodes for every credit
-        rng = core.make_rng(core.derived_seed({seed}, horizon))
-        terms = core.repeated_estimates(problem, 1, {per_horizon}, rng=rng)
-        rows.append(
-            pd.DataFrame(
-                {{
-                    "horizon": horizon,
-                    "credit": credit,
-                    "param": problem.params,
-                    "variance": terms.var(axis=0, ddof=1),
-                    # exact SE of this sample variance, by enumerating the 2^T episodes
-                    "variance_standard_error": core.sample_variance_standard_error(
-                        problem, {per_horizon}
-                    ),
-                }}
-            )
-        )
-exact = core.horizon_study(range(1, {HORIZONS[-1] + 1}), theta={theta!r}, state_rewards={rewards!r})
-points = pd.concat(rows).merge(exact, on=["horizon", "credit", "param"])""",
-    "horizon: T; credit; param; mean ± mean_standard_error: mean of the per-episode terms; "
-    "variance: per-sample variance (MC); variance_standard_error: its exact SE; exact_variance "
-    "(from core.horizon_study).",
-    key="export-horizon-mc",
-)
+)  # fmt: skip
+export(
+    exact_by_horizon, "horizon_study_exact.csv", exact_call, "horizon_study",
+    key="export-horizon-exact", name="exact",
+)  # fmt: skip
+export(
+    monte_carlo, "horizon_study_monte_carlo.csv", points_call, "horizon_monte_carlo",
+    key="export-horizon-mc", name="points",
+)  # fmt: skip
 
 what_to_notice(
     "All three credits agree with the exact gradient within their error bars: dropping past "

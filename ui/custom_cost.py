@@ -12,10 +12,10 @@ import streamlit as st
 
 import core
 from core import expressions
-from ui.cached_456 import ProblemSpec, custom_gaussian_spec
-from ui.common import show_input_error
+from core.catalogue import PROBLEMS, Formula, Setting
+from ui.controls import URL
+from ui.layout import show_input_error
 
-URL = "query-params"
 EXAMPLES = ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "where(x > 0, sqrt(x), 0)")
 FIX = (
     "use x as the variable, numbers, + - * / and ** with a number as exponent, comparisons "
@@ -27,9 +27,9 @@ FIX = (
 )
 
 
-def custom_cost_input(spec: ProblemSpec) -> ProblemSpec:
-    """A text input for f(x); returns the Gaussian spec with that cost, or `spec` unchanged when
-    the box is empty or the formula is rejected (the reason is shown under the box)."""
+def custom_cost_input(setting: Setting) -> Setting:
+    """A text input for f(x); returns the Gaussian setting with that cost, or `setting` unchanged
+    when the box is empty or the formula is rejected (the reason is shown under the box)."""
     text = st.text_input(
         "Or type your own cost f(x)",
         key="f",
@@ -39,16 +39,16 @@ def custom_cost_input(spec: ProblemSpec) -> ProblemSpec:
         help="Replaces the cost above. Allowed: " + expressions.ALLOWED_SUMMARY + ".",
     )
     if not text or not text.strip():
-        return spec
+        return setting
     try:
         parsed = core.parse_expression(text)
     except ValueError as error:
         show_input_error(error, FIX)
         st.caption("Showing the named cost above until the formula is fixed.")
-        return spec
+        return setting
     st.caption(custom_cost_note(parsed))
-    _, mu, sigma, *_ = spec
-    return custom_gaussian_spec(mu, sigma, parsed.text)
+    mu, sigma = setting.get("mu"), setting.get("sigma")
+    return PROBLEMS["gaussian"].setting(mu=mu, sigma=sigma, cost=Formula(parsed.text))
 
 
 def custom_cost_note(parsed: core.ParsedExpression) -> str:
@@ -66,9 +66,9 @@ def custom_cost_note(parsed: core.ParsedExpression) -> str:
     return f"Using {parsed.formula}: exact values by adaptive quadrature{split}; {pathwise}."
 
 
-def custom_cost_fix(spec: ProblemSpec) -> str | None:
+def custom_cost_fix(setting: Setting) -> str | None:
     """How to fix a custom cost that failed while computing, or None for a named cost."""
-    if spec[0] != "gaussian_formula":
+    if not isinstance(setting.get("cost"), Formula):
         return None
     return (
         "exact values integrate f over μ ± 40σ, so f must stay finite there and not oscillate "

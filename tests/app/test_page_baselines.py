@@ -56,9 +56,9 @@ def test_defaults_call_out_the_zero_variance_optimal_baseline(default_page):
 def test_defaults_export_each_result_with_its_core_call(default_page):
     code = "\n".join(element.value for element in default_page.code)
     assert "problem = core.Bandit(theta=0.0, rewards=(5.0, 10.0))" in code
-    assert "core.baseline_comparison(problem, n=10, reps=1000, constant=5.0, seed=0)" in code
+    assert "baseline_study(problem, n=10, reps=1000, constant=5.0, seed=0)" in code
     assert "core.baseline_variance_curve(" in code
-    assert "core.gradient_ascent(problem, steps=50, n=10, learning_rate=0.2" in code
+    assert "core.gradient_ascent(\n    problem, steps=50, n=10, learning_rate=0.2" in code
     assert "baseline='loo'" in code
 
 

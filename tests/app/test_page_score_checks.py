@@ -4,7 +4,7 @@ import pytest
 
 import core
 from tests.app.page_runner import assert_healthy, run_page, shown_text
-from ui.formatting import interval_text
+from ui.format import interval_text
 
 PAGE = "pages/2_Score_checks.py"
 
@@ -31,7 +31,10 @@ def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page)
     code = "\n".join(element.value for element in default_page.code)
     assert "core.score_check(problem, 5000, seed=0)" in code
     assert "core.score_trace(problem, 5000, seed=0)" in code
-    assert "core.fisher_curve(problem" in code
+    assert (
+        "core.fisher_curve(\n    problem, np.linspace(-6.0, 6.0, 9), 5000, parameter=0, seed=0\n)"
+        in code
+    )
 
 
 @pytest.mark.parametrize(

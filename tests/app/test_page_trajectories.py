@@ -120,8 +120,9 @@ def test_query_params_restore_the_view():
     episodes = core.Episodes(8, (1.5, 0.0, -0.5), (0.0, 2.0, 1.0))
     assert metrics(app)["E[R], T = 8 (exact)"] == f"{episodes.expected_value():.6g}"
     code = "\n".join(element.value for element in app.code)
-    assert "theta=(1.5, 0.0, -0.5), state_rewards=(0.0, 2.0, 1.0)" in code
-    assert "[20],\n        500,\n        seed=11," in code
+    assert "theta=(1.5, 0.0, -0.5),\n    state_rewards=(0.0, 2.0, 1.0)," in code
+    assert "table = credit_comparison(\n    horizon=8,\n" in code
+    assert "    n=20,\n    reps=500,\n    seed=11,\n)" in code
 
 
 def test_garbage_query_values_fall_back_to_the_defaults():

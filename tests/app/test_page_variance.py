@@ -38,8 +38,10 @@ def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
 def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(default_page):
     assert len(default_page.get("vega_lite_chart")) == 2
     code = "\n".join(element.value for element in default_page.code)
-    assert "core.variance_sweep(problem, ns, reps=1000, estimator='score', baseline=None" in code
-    assert "ns = [10, 22, 46, 100, 215, 464, 1000]" in code
+    assert (
+        "core.variance_sweep(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
+        "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
+    ) in code
     assert len(default_page.get("download_button")) == 2
 
 

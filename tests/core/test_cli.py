@@ -73,6 +73,23 @@ def test_every_problem_help_lists_its_flags_with_defaults(
     assert PROBLEMS[problem].summary.split(";")[0] in " ".join(out.split())
 
 
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_every_constructor_argument_in_the_registry_is_a_flag_with_its_default(
+    capsys: pytest.CaptureFixture, problem: str
+) -> None:
+    code, out, _ = run_in_process(capsys, "exact", problem, "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    for parameter in PROBLEMS[problem].parameters:
+        flag = "--" + parameter.name.replace("_", "-")
+        assert flag in text, flag
+        assert " ".join(parameter.help.split()) in text, flag
+        if parameter.default is not None:
+            default = parameter.default
+            shown = " ".join(f"{v:g}" for v in default) if isinstance(default, tuple) else default
+            assert f"(default: {shown})" in text, flag
+
+
 # --- the variance study ------------------------------------------------------------------------
 
 

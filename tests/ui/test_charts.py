@@ -7,6 +7,7 @@ import pytest
 import core
 from tests.ui.vega_spec import axis_titles, dataset_sizes, log_channels, marked_views
 from ui import charts
+from ui.charts.base import _log_band
 
 
 def assert_every_mark_has_a_tooltip(spec):
@@ -54,7 +55,7 @@ def test_log_thin_groups_thins_each_group_separately():
 
 def test_log_band_is_symmetric_on_a_log_axis_and_stays_positive():
     frame = pd.DataFrame({"v": [1.0, 0.01], "se": [2.0, 0.001]})
-    band = charts._log_band(frame, "v", "se")
+    band = _log_band(frame, "v", "se")
     assert (band["low"] > 0).all()
     np.testing.assert_allclose(band["v"] / band["low"], band["high"] / band["v"])
 
@@ -155,7 +156,7 @@ def test_variance_chart_leaves_out_zero_variances_that_a_log_axis_cannot_show():
 
 
 def test_specs_build_under_altairs_default_row_guard_as_the_app_builds_them():
-    # ui.cached.chart_spec builds with Altair's default transformer (5,000 rows per dataset).
+    # ui.cache.chart_spec builds with Altair's default transformer (5,000 rows per dataset).
     trace = core.score_trace(
         core.SoftmaxBandit((0.1, 0.2, 0.3, 0.4, 0.5), (1, 2, 3, 4, 5)), 50_000, seed=0
     )

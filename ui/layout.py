@@ -1,10 +1,8 @@
-"""Page furniture shared by every page: header, pass/fail badges, errors, notes."""
+"""Page furniture shared by every page: header, input errors, the closing notes."""
 
 from __future__ import annotations
 
 import streamlit as st
-
-import core
 
 
 def page_header(title: str, intro: str, icon: str = "∇") -> None:
@@ -12,18 +10,6 @@ def page_header(title: str, intro: str, icon: str = "∇") -> None:
     st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
     st.title(title)
     st.markdown(intro)
-
-
-def check_badge(agreement: core.Agreement, what: str = "") -> None:
-    """One line that states the check, its tolerance and its false-alarm chance."""
-    text = (
-        f"{what + ': ' if what else ''}{agreement.label()} — "
-        f"false-alarm chance at this tolerance {agreement.false_alarm_rate:.1e}"
-    )
-    if agreement.passed:
-        st.success(text, icon="✅")
-    else:
-        st.error(text, icon="❌")
 
 
 def show_input_error(error: ValueError, fix: str) -> None:

@@ -1,36 +1,14 @@
-"""Many Monte Carlo-vs-exact checks at once: a label per table row and one honest summary badge."""
+"""Checks beside claims: a Monte Carlo number against its exact value (core.check_agreement),
+a label per table row, and one honest badge for one check or a family of them."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
 import core
-from ui.common import check_badge
-
-
-def plus_minus(value: float, standard_error: float) -> str:
-    """'1.2065 ± 0.0266' (4 significant figures), or '—' for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value:.5g} ± {standard_error:.2g}"
-
-
-def number_text(value: float, digits: int = 4) -> str:
-    """A table cell for a number that may be infinite or missing: '9', '∞', '—'."""
-    if pd.isna(value):
-        return "—"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{value:.{digits}g}"
-
-
-def plus_minus_column(table: pd.DataFrame, value: str, standard_error: str) -> list[str]:
-    """plus_minus of each row's value and standard error."""
-    return [plus_minus(v, se) for v, se in zip(table[value], table[standard_error], strict=True)]
 
 
 def check_rows(
@@ -40,8 +18,32 @@ def check_rows(
     return [
         None
         if pd.isna(row[estimate])
-        else core.check_agreement(row[estimate], row[exact], row[standard_error])
+        else agreement(row[estimate], row[exact], row[standard_error])
         for _, row in table.iterrows()
+    ]
+
+
+def check_badge(agreement: core.Agreement, what: str = "") -> None:
+    """One line that states the check, its tolerance and its false-alarm chance."""
+    text = (
+        f"{what + ': ' if what else ''}{agreement.label()} — "
+        f"false-alarm chance at this tolerance {agreement.false_alarm_rate:.1e}"
+    )
+    if agreement.passed:
+        st.success(text, icon="✅")
+    else:
+        st.error(text, icon="❌")
+
+
+def agreement(estimate: float, exact: float, standard_error: float) -> core.Agreement:
+    """core.check_agreement at its default tolerance (4 SE): |estimate − exact| ≤ 4·SE."""
+    return core.check_agreement(estimate, exact, standard_error)
+
+
+def paired_checks(estimates, exacts, standard_errors) -> list[core.Agreement]:
+    """`agreement` of each (estimate, exact, standard error) triple."""
+    return [
+        agreement(e, x, se) for e, x, se in zip(estimates, exacts, standard_errors, strict=True)
     ]
 
 
@@ -112,3 +114,21 @@ def summary_badge(
             f"(chance that any of the {len(checks)} false-alarms ≤ {family:.1e}); worst"
         )
     check_badge(worst, what=what)
+
+
+def exact_check_badge(check) -> None:
+    """The badge of a deterministic check (a row of core.finite_difference_check): the error
+    against its tolerance, with no false-alarm chance to state."""
+    mark = "✓" if check["passed"] else "✗"
+    text = (
+        f"vs exact: |FD − exact| = {check['abs_error']:.1e} {mark} (tolerance "
+        f"{check['tolerance']:.1e}; deterministic, so no false alarms)"
+    )
+    (st.success if check["passed"] else st.error)(text, icon="✅" if check["passed"] else "❌")
+
+
+def variance_badge(checks: Sequence[core.Agreement | None], table: pd.DataFrame, what: str) -> None:
+    """`summary_badge` of variance checks, with `rough_variance_caveat` of the table's
+    variance and variance_standard_error columns."""
+    caveat = rough_variance_caveat(table, "variance", "variance_standard_error")
+    summary_badge(checks, what, caveat=caveat)

@@ -2,7 +2,7 @@
 
 import math
 
-from ui.formatting import interval_text, tex_factor, tex_number
+from ui.format import interval_text, tex_factor, tex_number
 
 
 def test_tex_number_uses_times_ten_to_the_power_not_e():

@@ -1,8 +1,11 @@
-"""Numbers as the pages show them: typeset for st.latex, and estimates with their 95% CI."""
+"""Numbers as the pages show them: typeset for st.latex, estimates with their 95% CI or ± SE,
+table cells that may be infinite or missing, and the names of baselines."""
 
 from __future__ import annotations
 
 import math
+
+import pandas as pd
 
 
 def tex_number(value: float, digits: int = 4) -> str:
@@ -47,3 +50,36 @@ def interval_column(table, estimate: str = "estimate", standard_error: str = "st
         interval_text(value, error)
         for value, error in zip(table[estimate], table[standard_error], strict=True)
     ]
+
+
+def plus_minus(value: float, standard_error: float) -> str:
+    """'1.2065 ± 0.0266' (4 significant figures), or '—' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.5g} ± {standard_error:.2g}"
+
+
+def number_text(value: float, digits: int = 4) -> str:
+    """A table cell for a number that may be infinite or missing: '9', '∞', '—'."""
+    if pd.isna(value):
+        return "—"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:.{digits}g}"
+
+
+def plus_minus_column(table: pd.DataFrame, value: str, standard_error: str) -> list[str]:
+    """plus_minus of each row's value and standard error."""
+    return [plus_minus(v, se) for v, se in zip(table[value], table[standard_error], strict=True)]
+
+
+BASELINE_TITLES = {"mean": "batch mean", "loo": "leave-one-out", "optimal": "optimal b*"}
+
+
+def baseline_title(baseline: str | float | None) -> str:
+    """How a person names a baseline: 'leave-one-out', 'constant b = 5', 'no baseline'."""
+    if baseline is None:
+        return "no baseline"
+    if isinstance(baseline, str):
+        return BASELINE_TITLES[baseline]
+    return f"constant b = {baseline:g}"

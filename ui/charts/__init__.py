@@ -1,0 +1,48 @@
+"""Altair chart builders, by topic; each returns a chart, unit-tested through `to_dict()`.
+
+House rules for every chart: a tooltip on every mark, axis titles that carry units, log scales
+where a quantity spans decades, and at most MAX_CHART_ROWS rows sent to the browser
+(`downsample` thins anything larger). Builders only draw: the numbers come from `core`.
+"""
+
+from ui.charts.ascent import ascent_chart
+from ui.charts.base import (
+    CREDIT_TITLES,
+    ESTIMATOR_TITLES,
+    MAX_CHART_ROWS,
+    SPEC_MAX_ROWS,
+    downsample,
+    log_thin,
+    log_thin_groups,
+)
+from ui.charts.baselines import baseline_parabola_chart
+from ui.charts.costs import cost_density_chart
+from ui.charts.estimates import estimates_vs_exact_chart, estimator_comparison_chart
+from ui.charts.horizon import horizon_variance_chart
+from ui.charts.objective import gradient_panel, objective_panel, running_mean_chart
+from ui.charts.score import fisher_curve_chart, score_histogram_chart, score_running_mean_chart
+from ui.charts.variance import spread_chart, variance_vs_n_chart
+
+__all__ = [
+    "CREDIT_TITLES",
+    "ESTIMATOR_TITLES",
+    "MAX_CHART_ROWS",
+    "SPEC_MAX_ROWS",
+    "ascent_chart",
+    "baseline_parabola_chart",
+    "cost_density_chart",
+    "downsample",
+    "estimates_vs_exact_chart",
+    "estimator_comparison_chart",
+    "fisher_curve_chart",
+    "gradient_panel",
+    "horizon_variance_chart",
+    "log_thin",
+    "log_thin_groups",
+    "objective_panel",
+    "running_mean_chart",
+    "score_histogram_chart",
+    "score_running_mean_chart",
+    "spread_chart",
+    "variance_vs_n_chart",
+]

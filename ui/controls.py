@@ -1,0 +1,167 @@
+"""Sidebar controls: the problem (from core.catalogue's registry), the seed, and the work a view
+asks for. Each widget has a short stable key bound to the URL, so a copied link reproduces the
+view; bounds keep every value one core accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.catalogue import PROBLEMS, Parameter, Setting
+from ui.budget import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
+from ui.layout import show_input_error
+
+URL = "query-params"
+MAX_SEED = 2**31 - 1
+# The problems a page can offer through one selector, in the order it lists them.
+EXPLORED = ("bandit", "softmax", "gaussian", "policy")
+
+
+# Which estimators to compare, as one choice so a selection is never empty; per problem, the
+# sets whose estimators all apply to it (the bandits are discrete: the score function only).
+ESTIMATOR_SETS = {
+    "score": ("score",),
+    "pathwise": ("pathwise",),
+    "measure-valued": ("measure_valued",),
+    "score vs pathwise": ("score", "pathwise"),
+    "all three": ("score", "pathwise", "measure_valued"),
+}
+ESTIMATOR_CHOICES = {
+    "gaussian": tuple(ESTIMATOR_SETS),
+    "policy": ("score", "pathwise", "score vs pathwise"),
+}
+BASELINES = {
+    "none": None,
+    "constant b": "constant",
+    "batch mean": "mean",
+    "leave-one-out": "loo",
+    "optimal b*": "optimal",
+}
+
+
+@dataclass(frozen=True)
+class ProblemChoice:
+    """The chosen problem: its registry name, its setting for the cached calls, and a note."""
+
+    name: str
+    setting: Setting
+    note: str = ""
+
+
+def seed_input(key: str = "seed") -> int:
+    """The seed as an explicit control: the same settings and seed give the same numbers."""
+    return int(
+        st.number_input(
+            "Seed",
+            min_value=0,
+            max_value=MAX_SEED,
+            value=0,
+            step=1,
+            key=key,
+            bind=URL,
+            help="Every Monte Carlo number on this page is drawn from streams spawned from this "
+            "seed; change it to see a fresh draw.",
+        )
+    )
+
+
+def _widget(parameter: Parameter, where) -> object:
+    """The parameter's widget in `where` (the sidebar or one of its columns)."""
+    extra = {"key": parameter.key, "bind": URL}
+    if parameter.help is not None:
+        extra["help"] = parameter.help
+    if parameter.widget == "choice":
+        index = parameter.choices.index(parameter.default)
+        return where.selectbox(parameter.label, parameter.choices, index=index, **extra)
+    bounds = (parameter.label, parameter.low, parameter.high, parameter.default)
+    if parameter.step is not None:
+        bounds += (parameter.step,)
+    if parameter.widget == "number":
+        if parameter.placeholder is not None:
+            extra["placeholder"] = parameter.placeholder
+        return where.number_input(*bounds, **extra)
+    return where.slider(*bounds, **extra)
+
+
+def problem_controls(name: str, use: str = "default") -> ProblemChoice:
+    """The widgets of problem `name` as `use` shows them (core.catalogue's Controls); call
+    inside `st.sidebar`. Entries of a vector share columns when the controls say so."""
+    entry = PROBLEMS[name]
+    controls = entry.controls_for(use)
+    if controls.intro:
+        st.caption(controls.intro)
+    values: dict[str, object] = {}
+    columns = None
+    for parameter in controls.parameters:
+        if parameter.index is None:
+            values[parameter.name] = _widget(parameter, st)
+        elif controls.count is None or parameter.index < values[controls.count]:
+            if columns is None and controls.columns > 1:
+                columns = st.columns(controls.columns)
+            where = columns[parameter.index] if columns else st
+            values.setdefault(parameter.name, []).append(_widget(parameter, where))
+        if parameter.caption:
+            st.caption(parameter.caption)
+    values |= controls.fixed(values)
+    names = {parameter.name for parameter in entry.parameters}
+    setting = entry.setting(**{key: value for key, value in values.items() if key in names})
+    return ProblemChoice(name, setting, controls.note(values))
+
+
+def problem_selector(
+    names: Sequence[str] = EXPLORED,
+    use: str = "default",
+    title: str = "Distribution",
+    help: str | None = None,
+) -> ProblemChoice:
+    """A select box of problems (their labels as `use` names them; the URL holds the label),
+    then the chosen problem's controls; call inside `st.sidebar`."""
+    labels = {PROBLEMS[name].controls_for(use).label: name for name in names}
+    extra = {} if help is None else {"help": help}
+    label = st.selectbox(title, tuple(labels), key="problem", bind=URL, **extra)
+    return problem_controls(labels[label], use)
+
+
+def problem_help(names: Sequence[str] = EXPLORED) -> str:
+    """What each problem of the selector is, one sentence each (the registry's descriptions)."""
+    return " ".join(PROBLEMS[name].description for name in names)
+
+
+def estimator_controls(name: str) -> tuple[tuple[str, ...], float | str | None]:
+    """The estimators to compare on problem `name` and the score function's baseline (None, a
+    constant b, "mean", "loo" or "optimal"); call inside `st.sidebar`."""
+    estimator_set = st.selectbox(
+        "estimators", ESTIMATOR_CHOICES.get(name, ("score",)), key="est", bind=URL,
+        help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
+        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
+        "only the score function applies.",
+    )  # fmt: skip
+    baseline_label = st.selectbox(
+        "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
+        help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
+        "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
+    )  # fmt: skip
+    baseline = BASELINES[baseline_label]
+    if baseline == "constant":
+        baseline = float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
+    return ESTIMATOR_SETS[estimator_set], baseline
+
+
+def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:
+    """Check the samples a view draws — each part reps × Σn, summed — against the cap on one
+    request and show the total next to the controls; over the cap, say so with `fix` and stop
+    the page before any work starts."""
+    try:
+        work = check_work_budget([work_of(ns, reps) for ns, reps in parts])
+    except ValueError as error:
+        show_input_error(error, fix)
+        st.stop()
+    share = work / MAX_SAMPLES_PER_REQUEST
+    st.caption(
+        f"Work: **{work:,}** samples per run — {share:.1%} of the "
+        f"{MAX_SAMPLES_PER_REQUEST:,}-sample cap on one request."
+    )
+    return work

@@ -19,6 +19,8 @@ Studies — tidy pandas tables of Monte Carlo beside exact values:
     variance_curve (the sweep over sample sizes), fit_variance_slope, samples_needed,
     baseline_comparison, baseline_variance_curve, estimator_comparison, gradient_ascent,
     score_check, objective_curve, horizon_study, bandit_derivation, sample_table
+Registry — every problem's label, parameters, ranges and defaults, for the app and the CLI:
+    PROBLEMS
 
 Everything else lives in its module: constants (`core.estimators.ESTIMATORS`, `BASELINES`,
 `core.episodes.CREDITS`, `MAX_HORIZON`, `core.gaussian.COSTS`, also reachable as `core.X`),
@@ -61,6 +63,7 @@ _PUBLIC = {
     "horizon_study": "core.studies",
     "bandit_derivation": "core.derivation",
     "sample_table": "core.studies",
+    "PROBLEMS": "core.catalogue",
 }
 # Constants: reachable as core.X, not part of __all__.
 _CONSTANTS = {

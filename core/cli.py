@@ -263,7 +263,7 @@ def _print_python(call: Call) -> None:
 def run_variance(args: argparse.Namespace) -> None:
     ns = list(log_spaced_sizes(*args.log_ns)) if args.log_ns else list(args.ns)
     call = Call.of(
-        "variance_sweep", setting_of(args), ns=ns, reps=args.reps, estimator=args.estimator,
+        "variance_curve", setting_of(args), ns=ns, reps=args.reps, estimator=args.estimator,
         baseline=args.baseline, seed=args.seed,
     )  # fmt: skip
     if args.python:
@@ -271,7 +271,7 @@ def run_variance(args: argparse.Namespace) -> None:
         return
     progress = Progress(f"variance {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions × {len(ns)} sizes = {args.reps * sum(ns):,} samples")
-    # variance_sweep seeds each N by (seed, N) alone, so one N at a time gives the same rows
+    # variance_curve seeds each N by (seed, N) alone, so one N at a time gives the same rows
     # as the whole sweep — and room for a progress bar between them.
     frames = []
     for done, n in enumerate(ns, start=1):
@@ -398,7 +398,7 @@ def _variance_flags(parser: argparse.ArgumentParser) -> None:
         type=_positive_int,
         metavar=("SMALLEST", "LARGEST", "COUNT"),
         help="instead of --ns: COUNT sizes evenly spaced in log N, as the app's variance page "
-        "picks them from its smallest N, largest N and points (core.log_spaced_sizes)",
+        "picks them from its smallest N, largest N and points (core.variance_studies.log_spaced_sizes)",
     )
     parser.add_argument(
         "--reps", type=_positive_int, default=1000, help="independent repetitions per N (≥ 2)"

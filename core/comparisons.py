@@ -12,16 +12,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from core._engine import repeated_estimates
 from core.checks import mean_standard_error
 from core.episodes import CREDITS, Episodes
-from core.estimators import ESTIMATORS, score_function_terms
+from core.estimators import ESTIMATORS
 from core.exact import per_sample_variance
 from core.numerics import make_rng
 from core.problem import Problem
 from core.reliability import sample_variance_standard_error
-from core.sampling import repeated_estimates
-from core.studies import baseline_comparison, variance_curve
-from core.variance_studies import derived_seed, fit_variance_slope
+from core.studies import baseline_comparison
+from core.variance_studies import derived_seed, fit_variance_slope, variance_table
 
 
 def _ratio(before: pd.Series, after: pd.Series, *, zero: float) -> np.ndarray:
@@ -29,6 +29,11 @@ def _ratio(before: pd.Series, after: pd.Series, *, zero: float) -> np.ndarray:
     before, after = before.to_numpy(dtype=np.float64), after.to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(after > 0, before / after, np.where(before > 0, zero, np.nan))
+
+
+def _one_stream(seed: int) -> list[np.random.SeedSequence]:
+    """The single stream a comparison draws every choice from: SeedSequence(seed).spawn(1)."""
+    return np.random.SeedSequence(seed).spawn(1)
 
 
 def baseline_study(
@@ -59,7 +64,7 @@ def optimal_baseline_terms(problem: Problem) -> pd.DataFrame:
             "reward": problem.f(actions),
             "score": problem.score(actions)[:, 0],
             "optimal_baseline": problem.optimal_baseline()[0],
-            "term": score_function_terms(problem, actions, "optimal")[:, 0],
+            "term": problem.score_terms(actions, "optimal")[:, 0],
             "exact_gradient": problem.exact_gradient()[0],
         }
     )
@@ -83,7 +88,8 @@ def per_sample_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.Data
     """Every estimator on one problem from n samples: the estimate ± SE, the per-sample variance
     ± SE, and their exact values.
 
-    For each estimator, `variance_curve(problem, [1], n, seed=seed)`: n one-sample estimates are
+    For each estimator, the `variance_curve` table of n one-sample estimates, all drawn from the
+    one stream SeedSequence(seed).spawn(1)[0] (`variance_table`): n one-sample estimates are
     the n per-sample terms, so `mean` = (1/n) Σ tᵢ is the n-sample estimate and `variance` =
     s² of the terms estimates the per-sample variance σ². An estimator core declines
     (ValueError) gets rows with available=False and core's reason.
@@ -92,7 +98,7 @@ def per_sample_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.Data
     frames = []
     for estimator in ESTIMATORS:
         try:
-            curve = variance_curve(problem, [1], n, estimator=estimator, seed=seed)
+            curve = variance_table(problem, [1], n, _one_stream(seed), estimator)
         except ValueError as error:
             curve = pd.DataFrame(
                 {"param": problem.params, "exact_gradient": gradient, "reason": str(error)}
@@ -112,20 +118,23 @@ def credit_comparison(
     *,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """`variance_curve` of the n-episode estimate for each credit (same seed, so the same
-    episodes), with a `credit` column and
+    """The `variance_curve` table of the n-episode estimate for each credit, every credit drawn
+    from the one stream SeedSequence(seed).spawn(1)[0] (so the same episodes), with a `credit`
+    column and
 
         variance_reduction = Var[ĝ_n | whole return] / Var[ĝ_n | this credit]   (exact),
 
     ∞ where only this credit's variance is zero, NaN where both are.
     """
     frames = [
-        variance_curve(
+        variance_table(
             Episodes(horizon=horizon, theta=theta, state_rewards=state_rewards, credit=credit),
             [n],
             reps,
-            seed=seed,
-        ).assign(credit=credit)
+            _one_stream(seed),
+        )
+        .drop(columns=["estimator", "baseline"])
+        .assign(credit=credit)
         for credit in CREDITS
     ]
     table = pd.concat(frames, ignore_index=True)
@@ -158,7 +167,7 @@ def horizon_monte_carlo(
                 horizon=horizon, theta=theta, state_rewards=state_rewards, credit=credit
             )
             rng = make_rng(derived_seed(seed, horizon))
-            terms = repeated_estimates(problem, 1, episodes, rng=rng)
+            terms = repeated_estimates(problem, 1, episodes, rng, "score", None, "auto")
             frames.append(
                 pd.DataFrame(
                     {

@@ -115,6 +115,29 @@ def variance_curve(
         print(table[["n", "mean", "exact_gradient", "variance", "exact_variance"]])
     """
     sizes = [check_sample_count(n, "each n") for n in ns]
+    streams = [size_stream(seed, n) for n in sizes]
+    return variance_table(
+        problem, sizes, reps, streams, estimator, baseline, method, executor, progress,
+        return_estimates,
+    )  # fmt: skip
+
+
+def variance_table(
+    problem: Problem,
+    sizes: Sequence[int],
+    reps: int,
+    streams: Sequence[np.random.SeedSequence],
+    estimator: str = "score",
+    baseline: Baseline = None,
+    method: str = "auto",
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    return_estimates: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """`variance_curve`'s table with the stream of each size given: sizes[k] draws from
+    streams[k]. For core's studies that compare several choices on the same draws (one stream
+    for every estimator or credit); everyone else calls `variance_curve`."""
+    sizes = [check_sample_count(n, "each n") for n in sizes]
     if not sizes:
         raise ValueError("ns must list at least one sample size")
     reps = check_sample_count(reps, "reps")
@@ -123,7 +146,6 @@ def variance_curve(
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
     check_baseline_fits(baseline, min(sizes))
-    streams = [size_stream(seed, n) for n in sizes]
     plan = _engine.plan_tasks(problem, sizes, reps, streams, estimator, baseline, method)
     all_estimates = _engine.run_plan(plan, executor, progress)
     # Only the batch-mean and leave-one-out moments depend on n beyond the 1/n.

@@ -39,7 +39,7 @@ notice_rejected_link_values(snapshot)
 with st.sidebar:
     work_budget([([n] + [batch] * steps, 1)], "Lower the draws n, the steps or the draws per step.")
 theta, (r0, r1) = setting.get("theta"), setting.get("rewards")
-draws_call = Call.of("running_estimate", setting, n, seed=seed)
+draws_call = Call.of("derivation.running_estimate", setting, n, seed=seed)
 curve_call = Call.of("objective_curve", setting, Grid(-6.0, 6.0, 241))
 ascent_call = Call.of(
     "gradient_ascent", setting, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
@@ -47,7 +47,7 @@ ascent_call = Call.of(
 try:
     d = vars(cache.compute(Call.of("bandit_derivation", setting)))
     draws = cache.trace(draws_call)
-    fd = cache.compute(Call.of("finite_difference_check", setting)).iloc[0]
+    fd = cache.compute(Call.of("derivation.finite_difference_check", setting)).iloc[0]
     curve = cache.compute(curve_call)
     ascent = cache.compute(ascent_call)
     variance = cache.compute(Call.of("per_sample_variance", setting))[0]

@@ -59,9 +59,14 @@ setting, params = choice.setting, problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.name, sweep), DEFAULT_RANGE.get(choice.name, (-2.0, 2.0)))
 check_call = Call.of("score_check", setting, n, seed=seed)
-trace_call = Call.of("score_trace", setting, n, seed=seed)
+trace_call = Call.of("score_studies.score_trace", setting, n, seed=seed)
 points_call = Call.of(
-    "fisher_curve", setting, Grid(low, high, FISHER_POINTS), n, parameter=parameter, seed=seed
+    "score_studies.fisher_curve",
+    setting,
+    Grid(low, high, FISHER_POINTS),
+    n,
+    parameter=parameter,
+    seed=seed,
 )
 exact_call = Call.of("objective_curve", setting, Grid(low, high, CURVE_POINTS), parameter=parameter)
 try:

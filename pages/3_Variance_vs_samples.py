@@ -74,7 +74,9 @@ if problem is None:
     show_input_error(problem_error, "Reset the problem's controls to their defaults.")
     st.stop()
 try:
-    ns = cache.compute(Call.of("log_spaced_sizes", None, smallest, max(largest, smallest), points))
+    ns = cache.compute(
+        Call.of("variance_studies.log_spaced_sizes", None, smallest, max(largest, smallest), points)
+    )
 except ValueError as error:
     show_input_error(error, "Choose a largest N at least as large as the smallest N.")
     st.stop()
@@ -94,7 +96,7 @@ def baseline_for(estimator: str):
 
 # --- run the sweep, one N at a time ---------------------------------------------------------------
 sweeps = {
-    e: Call.of("variance_sweep", setting, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
+    e: Call.of("variance_curve", setting, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
                seed=seed)
     for e in estimators
 }  # fmt: skip
@@ -137,17 +139,26 @@ tables.sweep_points(curve)
 export(
     curve, "variance_vs_n.csv",
     [*((e, sweeps[e]) for e in shown), ("curve", curve_call), ("fits", fits_call)],
-    "variance_sweep", key="export-curve",
+    "variance_curve", key="export-curve",
 )  # fmt: skip
 
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
 spreads = [
-    Call.of("sweep_estimates", setting, n, reps, estimator=e, baseline=baseline_for(e), seed=seed)
+    Call.of(
+        "variance_curve",
+        setting,
+        [n],
+        reps,
+        estimator=e,
+        baseline=baseline_for(e),
+        seed=seed,
+        return_estimates=True,
+    )
     for e in shown
     for n in spread_ns
 ]
-estimates = pd.concat([cache.compute(call) for call in spreads], ignore_index=True)
+estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
 show_chart(
     "spread_chart",
     estimates[estimates["param"] == spread_param],

@@ -69,7 +69,7 @@ try:
         summary = cache.compute(Call.of("summaries.exact_summary", setting))
         grid = cache.compute(grid_call)
         comparison = cache.compute(comparison_call)
-        caveat = cache.compute(Call.of("rare_outcome_warning", setting, n))
+        caveat = cache.compute(Call.of("reliability.rare_outcome_warning", setting, n))
 except ValueError as error:
     show_input_error(
         error,

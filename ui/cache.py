@@ -48,7 +48,7 @@ def compute_row(call: Call) -> pd.DataFrame:
 
 def rows(call: Call, keyword: str, values: Sequence[object], progress=None) -> pd.DataFrame:
     """`call` once per value of its sequence argument `keyword`, concatenated: the same rows as
-    the whole call when each value has its own random stream (variance_sweep's sizes,
+    the whole call when each value has its own random stream (variance_curve's sizes,
     horizon_monte_carlo's horizons). `progress(done, total, value)` runs after each."""
     frames = []
     for done, value in enumerate(values, start=1):
@@ -74,7 +74,7 @@ def rows_shown(call: Call, keyword: str, values: Sequence[object], text: str, st
 def sweep_curves(
     calls: Mapping[str, Call], keyword: str, values: Sequence[object]
 ) -> tuple[pd.DataFrame | None, dict[str, str]]:
-    """`rows` of each named call (e.g. one variance_sweep per estimator) behind one progress
+    """`rows` of each named call (e.g. one variance_curve per estimator) behind one progress
     bar, stacked; a call core declines gives its reason instead. Returns (the stacked rows, or
     None if every call was declined; {name: reason} of the declined)."""
     progress = st.progress(0.0, text="Measuring the variance at each N …")
@@ -96,7 +96,7 @@ def sweep_curves(
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def trace(call: Call, group: str | None = None) -> pd.DataFrame:
-    """A per-draw table (core.running_estimate, core.score_trace) at up to TRACE_ROWS log-spaced
+    """A per-draw table (core.derivation.running_estimate, core.score_studies.score_trace) at up to TRACE_ROWS log-spaced
     draws (per `group`, e.g. per parameter): the shape on a log axis, in a small cache entry."""
     table = call.run(time_limit=CUSTOM_COST_SECONDS)
     if group is None:

@@ -92,7 +92,7 @@ def summary_badge(
     """One badge for a family of checks: how many pass, the worst one, and the chance that any
     of them false-alarms (at most m times the single-check rate, by the union bound).
 
-    `caveat` (e.g. core.rare_outcome_warning) says why the z-test is not reliable for these
+    `caveat` (e.g. core.reliability.rare_outcome_warning) says why the z-test is not reliable for these
     draws; the result is then shown as a warning instead of a pass or fail.
     """
     checks = [agreement for agreement in agreements if agreement is not None]
@@ -117,7 +117,7 @@ def summary_badge(
 
 
 def exact_check_badge(check) -> None:
-    """The badge of a deterministic check (a row of core.finite_difference_check): the error
+    """The badge of a deterministic check (a row of core.derivation.finite_difference_check): the error
     against its tolerance, with no false-alarm chance to state."""
     mark = "✓" if check["passed"] else "✗"
     text = (

@@ -51,7 +51,7 @@ def custom_cost_input(setting: Setting) -> Setting:
     return PROBLEMS["gaussian"].setting(mu=mu, sigma=sigma, cost=Formula(parsed.text))
 
 
-def custom_cost_note(parsed: core.ParsedExpression) -> str:
+def custom_cost_note(parsed: core.expressions.ParsedExpression) -> str:
     """How core treats the formula: exact values by quadrature, and the pathwise gradient."""
     jumps = ", ".join(f"{point:g}" for point in parsed.breakpoints[:6])
     more = "…" if len(parsed.breakpoints) > 6 else ""

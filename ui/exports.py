@@ -85,7 +85,7 @@ COLUMNS = {
         "value: the swept parameter's value; param: its name; estimate: Monte Carlo mean of s_j² "
         "over n draws; standard_error: its SE; exact: the exact Fisher information I_jj."
     ),
-    "variance_sweep": (
+    "variance_curve": (
         "n: samples per estimate N; param: parameter; mean, variance: mean and variance of the "
         "reps estimates (gradient units, squared for variance); exact_gradient: ∇J; "
         "exact_variance: exact Var[ĝ_N]; exact_mean: exact E[ĝ_N] (≠ ∇J only for the batch-mean "

@@ -25,7 +25,7 @@ FIRST_DRAWS = 10
 
 
 def first_draws(draws: pd.DataFrame, rows: int = FIRST_DRAWS) -> None:
-    """The first `rows` draws of core.running_estimate: action, reward, score, term, mean."""
+    """The first `rows` draws of core.derivation.running_estimate: action, reward, score, term, mean."""
     first = draws[draws["draw"] <= rows]
     st.dataframe(
         pd.DataFrame(

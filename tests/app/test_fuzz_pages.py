@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["app.py"] + sorted(str(p.relative_to(REPO_ROOT)) for p in REPO_ROOT.glob("pages/*.py"))
-# One run may take this long at most (AppTest raises past it). The work cap in core.limits keeps
+# One run may take this long at most (AppTest raises past it). The work cap in ui.budget keeps
 # the heaviest setting to a few seconds of sampling on one idle core; the rest is slack for a
 # loaded two-core CI machine running other tests.
 CAP_S = 20.0

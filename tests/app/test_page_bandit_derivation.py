@@ -43,7 +43,7 @@ def test_defaults_show_the_first_ten_draws_with_their_running_mean(default_page)
 
 def test_defaults_offer_every_result_for_download_with_its_core_call(default_page):
     code = "\n".join(element.value for element in default_page.code)
-    assert "core.running_estimate(problem, 1000, seed=0)" in code
+    assert "= running_estimate(problem, 1000, seed=0)" in code
     assert "core.objective_curve(problem" in code
     assert "core.gradient_ascent(problem, steps=40, n=10, learning_rate=0.5, seed=0)" in code
     assert "core.Bandit(theta=0.0, rewards=(5.0, 10.0))" in code
@@ -94,7 +94,7 @@ def test_a_link_restores_every_control_and_the_numbers():
     assert app.slider(key="lr").value == 0.25
     exact = core.Bandit(1.5, (2.0, 7.0)).exact_gradient()[0]
     assert f"{exact:.6g}" in shown_text(app)
-    table = core.running_estimate(core.Bandit(1.5, (2.0, 7.0)), 500, seed=3)
+    table = core.derivation.running_estimate(core.Bandit(1.5, (2.0, 7.0)), 500, seed=3)
     assert f"{table['running_mean'].iloc[-1]:.4f}" in shown_text(app)
 
 

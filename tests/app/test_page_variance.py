@@ -6,7 +6,7 @@ import core
 from tests.app.page_runner import assert_healthy, run_page, shown_text
 
 PAGE = "pages/3_Variance_vs_samples.py"
-DEFAULT_NS = core.log_spaced_sizes(10, 1000, 7)
+DEFAULT_NS = core.variance_studies.log_spaced_sizes(10, 1000, 7)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
     assert "measured Var[ĝ_N] vs exact at all 7 points — 7 of 7 checks pass" in badges
     points = default_page.dataframe[1].value
     assert tuple(points["n"]) == DEFAULT_NS
-    expected = core.variance_sweep(core.Bandit(), DEFAULT_NS, 1000, seed=0)
+    expected = core.variance_curve(core.Bandit(), DEFAULT_NS, 1000, seed=0)
     assert points["variance"].tolist() == pytest.approx(expected["variance"].tolist(), rel=1e-12)
 
 
@@ -39,7 +39,7 @@ def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(defaul
     assert len(default_page.get("vega_lite_chart")) == 2
     code = "\n".join(element.value for element in default_page.code)
     assert (
-        "core.variance_sweep(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
+        "core.variance_curve(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
         "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
     ) in code
     assert len(default_page.get("download_button")) == 2
@@ -113,8 +113,8 @@ def test_a_link_restores_every_control_and_the_numbers():
     assert app.select_slider(key="target").value == 0.05
     assert app.selectbox(key="param").value == "sigma"
     problem = core.Gaussian(0.5, 1.0, "cos")
-    ns = core.log_spaced_sizes(5, 300, 4)
-    expected = core.variance_sweep(problem, ns, 200, estimator="pathwise", seed=3)
+    ns = core.variance_studies.log_spaced_sizes(5, 300, 4)
+    expected = core.variance_curve(problem, ns, 200, estimator="pathwise", seed=3)
     shown = app.dataframe[1].value
     shown = shown[shown["estimator"] == "pathwise"]
     assert shown["variance"].tolist() == pytest.approx(expected["variance"].tolist(), rel=1e-12)

@@ -25,7 +25,7 @@ def test_the_code_of_a_call_computes_what_the_call_computes() -> None:
 
 def test_a_block_of_calls_shares_one_problem_and_passes_results_by_name() -> None:
     setting = PROBLEMS["bandit"].setting(theta=0.3, rewards=(1.0, 4.0))
-    sweep = Call.of("variance_sweep", setting, ns=(5, 50), reps=100, seed=3)
+    sweep = Call.of("variance_curve", setting, ns=(5, 50), reps=100, seed=3)
     fits = Call.of("comparisons.variance_slope_fits", None, Name("curve"))
     code = code_block([("curve", sweep), ("fits", fits)])
     assert code.count("problem = core.Bandit(theta=0.3, rewards=(1.0, 4.0))") == 1
@@ -39,9 +39,9 @@ def test_a_block_of_calls_shares_one_problem_and_passes_results_by_name() -> Non
 
 
 def test_replacing_a_keyword_keeps_the_others_in_place() -> None:
-    call = Call.of("variance_sweep", None, ns=(1, 2), reps=10, seed=0)
+    call = Call.of("variance_curve", None, ns=(1, 2), reps=10, seed=0)
     assert call.with_keywords(ns=(2,)).keywords == (("ns", (2,)), ("reps", 10), ("seed", 0))
-    assert hash(call) == hash(Call.of("variance_sweep", None, ns=(1, 2), reps=10, seed=0))
+    assert hash(call) == hash(Call.of("variance_curve", None, ns=(1, 2), reps=10, seed=0))
 
 
 def test_a_grid_is_numpy_s_linspace() -> None:

@@ -93,7 +93,7 @@ def test_every_constructor_argument_in_the_registry_is_a_flag_with_its_default(
 # --- the variance study ------------------------------------------------------------------------
 
 
-def test_variance_csv_equals_core_variance_sweep_for_the_same_arguments() -> None:
+def test_variance_csv_equals_core_variance_curve_for_the_same_arguments() -> None:
     result = run_cli(
         "variance", "bandit", "--theta", "0.5", "--rewards", "5", "10",
         "--ns", "10,100", "1000", "--reps", "300", "--baseline", "loo", "--seed", "7",
@@ -101,7 +101,7 @@ def test_variance_csv_equals_core_variance_sweep_for_the_same_arguments() -> Non
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", "no progress on stderr unless it is a terminal or --progress"
     from_cli = read_csv(result.stdout)
-    expected = core.variance_sweep(
+    expected = core.variance_curve(
         core.Bandit(theta=0.5, rewards=(5.0, 10.0)), [10, 100, 1000], 300, baseline="loo", seed=7
     )
     pd.testing.assert_frame_equal(from_cli, expected, check_exact=True)
@@ -110,7 +110,7 @@ def test_variance_csv_equals_core_variance_sweep_for_the_same_arguments() -> Non
 def test_each_variance_row_is_variance_curve_with_the_size_s_own_seed(
     capsys: pytest.CaptureFixture,
 ) -> None:
-    """The CLI's rows are variance_curve's, seeded by (seed, N): the app's variance-page numbers."""
+    """Each CLI row is variance_curve's row for that N alone (seeded by (seed, N)): the app's variance-page numbers."""
     code, out, _ = run_in_process(
         capsys, "variance", "gaussian", "--mu", "0.3", "--sigma", "2", "--cost", "cos",
         "--ns", "5", "50", "--reps", "200", "--estimator", "measure-valued", "--seed", "3",
@@ -120,7 +120,11 @@ def test_each_variance_row_is_variance_curve_with_the_size_s_own_seed(
     problem = core.Gaussian(mu=0.3, sigma=2.0, cost="cos")
     for n in (5, 50):
         curve = core.variance_curve(
-            problem, [n], 200, estimator="measure_valued", seed=core.derived_seed(3, n)
+            problem,
+            [n],
+            200,
+            estimator="measure_valued",
+            seed=3,
         )
         rows = from_cli[from_cli["n"] == n].reset_index(drop=True)[curve.columns]
         pd.testing.assert_frame_equal(rows, curve, check_exact=True)
@@ -133,9 +137,9 @@ def test_log_spaced_sizes_are_the_variance_page_s_choice_of_n(
         capsys, "variance", "bandit", "--log-ns", "10", "1000", "7", "--reps", "50"
     )
     assert code == 0
-    sizes = core.log_spaced_sizes(10, 1000, 7)
+    sizes = core.variance_studies.log_spaced_sizes(10, 1000, 7)
     assert read_csv(out)["n"].tolist() == list(sizes)
-    expected = core.variance_sweep(core.Bandit(), list(sizes), 50)
+    expected = core.variance_curve(core.Bandit(), list(sizes), 50)
     pd.testing.assert_frame_equal(read_csv(out), expected, check_exact=True)
 
 
@@ -145,7 +149,7 @@ def test_variance_with_a_constant_baseline_and_table_format(capsys: pytest.Captu
         "--ns", "20", "--reps", "100", "--baseline", "2.5", "--format", "table",
     )  # fmt: skip
     assert code == 0
-    expected = core.variance_sweep(
+    expected = core.variance_curve(
         core.SoftmaxBandit((0.0, 1.0, -1.0), (1.0, 2.0, 3.0)), [20], 100, baseline=2.5
     )
     lines = out.splitlines()
@@ -174,14 +178,14 @@ def test_output_file_gets_the_csv_and_stdout_stays_empty(
         capsys, "variance", "policy", "--ns", "8", "--reps", "40", "-o", str(target)
     )
     assert code == 0 and out == ""
-    expected = core.variance_sweep(core.LinearGaussianPolicy(), [8], 40)
+    expected = core.variance_curve(core.LinearGaussianPolicy(), [8], 40)
     pd.testing.assert_frame_equal(read_csv(target.read_text()), expected, check_exact=True)
 
 
 @pytest.mark.parametrize(
     ("args", "function"),
     [
-        (("variance", "episodes", "--horizon", "4", "--ns", "6", "--reps", "30", "--baseline", "mean"), "variance_sweep"),
+        (("variance", "episodes", "--horizon", "4", "--ns", "6", "--reps", "30", "--baseline", "mean"), "variance_curve"),
         (("baselines", "bandit", "--n", "12", "--reps", "40", "--constant", "7.5"), "baseline_comparison"),
         (("exact", "gaussian", "--cost", "abs", "--k", "0.5", "--n", "10"), "exact_report"),
     ],

@@ -61,7 +61,7 @@ def test_log_band_is_symmetric_on_a_log_axis_and_stays_positive():
 
 
 def test_running_mean_chart_has_a_log_draw_axis_an_exact_line_and_tooltips(bandit):
-    table = core.running_estimate(bandit, 50_000, seed=0)
+    table = core.derivation.running_estimate(bandit, 50_000, seed=0)
     spec = charts.running_mean_chart(table, value_title="running mean").to_dict()
     assert ("x", "draw") in log_channels(spec)
     assert "number of draws N (log scale)" in axis_titles(spec)
@@ -103,7 +103,7 @@ def test_objective_and_gradient_panels_mark_theta_and_show_each_check_with_error
 
 def test_score_charts_facet_by_parameter_and_cap_the_rows():
     problem = core.Gaussian(0.0, 1.0)
-    trace = core.score_trace(problem, 30_000, seed=0)
+    trace = core.score_studies.score_trace(problem, 30_000, seed=0)
     histogram = charts.score_histogram_chart(trace).to_dict()
     assert histogram["facet"]["field"] == "param"
     assert max(dataset_sizes(histogram).values()) <= charts.MAX_CHART_ROWS
@@ -118,7 +118,7 @@ def test_score_charts_facet_by_parameter_and_cap_the_rows():
 def test_fisher_curve_chart_lays_points_with_error_bars_over_the_exact_line():
     problem = core.Gaussian(0.0, 1.0)
     exact = core.objective_curve(problem, np.linspace(0.5, 2, 31), parameter=1)
-    points = core.fisher_curve(problem, [0.5, 1.0, 2.0], 500, parameter=1, seed=0)
+    points = core.score_studies.fisher_curve(problem, [0.5, 1.0, 2.0], 500, parameter=1, seed=0)
     spec = charts.fisher_curve_chart(exact, points, parameter_title="σ").to_dict()
     assert "Fisher information I_jj (per θ_j²)" in axis_titles(spec)
     marks = {view["mark"]["type"] for view in marked_views(spec)}
@@ -128,7 +128,9 @@ def test_fisher_curve_chart_lays_points_with_error_bars_over_the_exact_line():
 
 def test_variance_chart_is_log_log_with_exact_line_fit_and_bands():
     problem = core.Bandit(0.3)
-    curve = core.variance_sweep(problem, core.log_spaced_sizes(10, 1000, 4), 200, seed=0)
+    curve = core.variance_curve(
+        problem, core.variance_studies.log_spaced_sizes(10, 1000, 4), 200, seed=0
+    )
     fit = core.fit_variance_slope(curve)
     fits = pd.DataFrame(
         [{"estimator": "score", "param": "theta", "slope": fit.slope, "intercept": fit.intercept}]
@@ -148,7 +150,7 @@ def test_variance_chart_is_log_log_with_exact_line_fit_and_bands():
 
 
 def test_variance_chart_leaves_out_zero_variances_that_a_log_axis_cannot_show():
-    curve = core.variance_sweep(core.Bandit(0.0), [10, 100], 50, baseline="optimal", seed=0)
+    curve = core.variance_curve(core.Bandit(0.0), [10, 100], 50, baseline="optimal", seed=0)
     fits = pd.DataFrame(columns=["estimator", "param", "slope", "intercept"])
     spec = charts.variance_vs_n_chart(curve, fits).to_dict()
     rows = [row for data in spec.get("datasets", {}).values() for row in data]
@@ -157,7 +159,7 @@ def test_variance_chart_leaves_out_zero_variances_that_a_log_axis_cannot_show():
 
 def test_specs_build_under_altairs_default_row_guard_as_the_app_builds_them():
     # ui.cache.chart_spec builds with Altair's default transformer (5,000 rows per dataset).
-    trace = core.score_trace(
+    trace = core.score_studies.score_trace(
         core.SoftmaxBandit((0.1, 0.2, 0.3, 0.4, 0.5), (1, 2, 3, 4, 5)), 50_000, seed=0
     )
     for chart in (charts.score_histogram_chart(trace), charts.score_running_mean_chart(trace)):
@@ -167,7 +169,10 @@ def test_specs_build_under_altairs_default_row_guard_as_the_app_builds_them():
 def test_spread_chart_strips_every_n_on_one_axis_with_exact_band():
     problem = core.Bandit(0.3)
     estimates = pd.concat(
-        [core.sweep_estimates(problem, n, 5_000, seed=0) for n in (10, 100, 1000)],
+        [
+            core.variance_curve(problem, [n], 5_000, seed=0, return_estimates=True)[1]
+            for n in (10, 100, 1000)
+        ],
         ignore_index=True,
     )
     spec = charts.spread_chart(estimates, value_title="estimate").to_dict()

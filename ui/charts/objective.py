@@ -12,7 +12,7 @@ def running_mean_chart(
     table: pd.DataFrame, *, value_title: str, exact_title: str = "exact ∇J(θ)"
 ) -> alt.LayerChart:
     """The running Monte Carlo mean over draws (log x) converging to the exact value, inside the
-    exact ±2 SE band (exact ± 2σ/√draw). `table` is core.running_estimate."""
+    exact ±2 SE band (exact ± 2σ/√draw). `table` is core.derivation.running_estimate."""
     data = _with_error_bars(
         log_thin(table, "draw"), "exact_gradient", "exact_standard_error"
     ).dropna(subset=["running_mean"])

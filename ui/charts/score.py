@@ -16,7 +16,7 @@ from ui.charts.base import (
 
 
 def score_histogram_chart(sample: pd.DataFrame, *, width: int | None = None) -> alt.FacetChart:
-    """Histogram of score values s_j (core.score_trace's `score`), one panel per parameter, with
+    """Histogram of score values s_j (core.score_studies.score_trace's `score`), one panel per parameter, with
     the mean-zero line. A discrete distribution's score takes few values: few bars."""
     data = downsample(sample[["param", "score"]], SPEC_MAX_ROWS)
     width = width or _panel_width(min(data["param"].nunique(), 3))
@@ -49,7 +49,7 @@ def score_histogram_chart(sample: pd.DataFrame, *, width: int | None = None) -> 
 
 def score_running_mean_chart(trace: pd.DataFrame, *, width: int | None = None) -> alt.FacetChart:
     """Running mean of each score component over draws (log x) shrinking to 0 inside the exact
-    ±2·√(I_jj/N) band; one panel per parameter. `trace` is core.score_trace."""
+    ±2·√(I_jj/N) band; one panel per parameter. `trace` is core.score_studies.score_trace."""
     data = log_thin_groups(trace, "param", "draw")
     width = width or _panel_width(min(data["param"].nunique(), 3))
     data = data.assign(
@@ -82,7 +82,7 @@ def fisher_curve_chart(
     exact: pd.DataFrame, points: pd.DataFrame, *, parameter_title: str
 ) -> alt.LayerChart:
     """Exact Fisher information I_jj as θ_j sweeps (line; core.objective_curve's
-    fisher_information) with Monte Carlo estimates ± 2 SE at a few values (core.fisher_curve)."""
+    fisher_information) with Monte Carlo estimates ± 2 SE at a few values (core.score_studies.fisher_curve)."""
     x = alt.X("value:Q", title=parameter_title)
     y_title = "Fisher information I_jj (per θ_j²)"
     line = (

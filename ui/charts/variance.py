@@ -14,7 +14,7 @@ def variance_vs_n_chart(
 ) -> alt.FacetChart:
     """Var[ĝ_N] against N on log-log axes: the exact σ²/N line (solid), Monte Carlo variances
     with ±2 SE bands of log Var (points, rules) and the fitted power law (dashed), one panel
-    per parameter, colour per estimator. `curve` is core.variance_sweep (several estimators
+    per parameter, colour per estimator. `curve` is core.variance_curve (several estimators
     concatenated), `fits` has estimator, param, slope, intercept (log10 Var = a + b log10 N)."""
     usable = curve[(curve["variance"] > 0) & (curve["exact_variance"] > 0)]
     width = width or _panel_width(curve["param"].nunique())
@@ -79,7 +79,7 @@ def variance_vs_n_chart(
 def spread_chart(
     estimates: pd.DataFrame, *, value_title: str, width: int | None = None
 ) -> alt.FacetChart:
-    """The individual N-sample estimates (core.sweep_estimates) as a jittered strip per N on one
+    """The individual N-sample estimates (core.variance_curve(..., return_estimates=True)) as a jittered strip per N on one
     shared axis, so the spread visibly narrows as N grows; black: the exact gradient (tick) and
     exact ±2 SE (rule). One panel per estimator."""
     per_n = SPEC_MAX_ROWS // max(1, estimates.groupby(["n", "estimator"]).ngroups)

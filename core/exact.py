@@ -17,6 +17,8 @@ def per_sample_variance(
     score: Var[A − b S] = E[A²] − 2b E[AS] + b² E[S²] − g², with b = 0 (None), a constant,
     E[f] ("mean", the population mean) or b* = E[AS]/E[S²] ("optimal"); pathwise and
     measure_valued: E[term²] − g². The n-sample estimate has variance per_sample_variance / n.
+    Each problem computes these centred (`score_term_variance`, `pathwise_variance`,
+    `measure_valued_variance`), so no raw second moment has g² subtracted from it.
     """
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)

@@ -41,8 +41,9 @@ from core.normal_integrals import (
 VectorFunction = Callable[[np.ndarray], np.ndarray]
 
 # The centred power series is used for cos while |kσ| ≤ 1 and for the bump while |2kμσ| ≤ ½ and
-# kσ² ≤ 1/20; there it converges to rounding within _SERIES_TERMS terms, and past it the closed
-# forms lose at most a factor ~1/(kσ)⁴ ≤ 16 of their rounding to cancellation.
+# kσ² ≤ 1/20; there it converges to rounding within _SERIES_TERMS terms. Past the switch the
+# closed forms, centred on E[f], lose at most ~1/(kσ)⁴ ≤ 1 (cos) or ~1/q² ≤ 400 (bump, q the
+# larger of 2kμσ and kσ²) ulps to cancellation; the tests check both sides of the switch.
 _SERIES_FREQUENCY = 1.0
 _SERIES_QUADRATIC = 0.05
 _SERIES_TERMS = 60

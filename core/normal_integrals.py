@@ -115,13 +115,11 @@ def upper_tail_moments(threshold: float, orders: int) -> np.ndarray:
     return moments
 
 
-def rayleigh_cosine_mean(frequency: float) -> float:
-    """E[cos(b y)], y ~ Rayleigh(1): 1 − √2 b D(b/√2), D Dawson's integral (by parts)."""
-    return 1.0 - math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
-
-
 def one_minus_rayleigh_cosine_mean(frequency: float) -> float:
-    """E[1 − cos(b y)], y ~ Rayleigh(1), = √2 b D(b/√2): no 1 − (1 − …) cancellation at small b."""
+    """E[1 − cos(b y)], y ~ Rayleigh(1), = √2 b D(b/√2), D Dawson's integral (by parts).
+
+    Returned directly rather than as 1 − E[cos(b y)], which cancels to nothing at small b.
+    """
     return math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
 
 

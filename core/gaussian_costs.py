@@ -127,14 +127,27 @@ class Cost:
         return max(float(self.centred_moments(mu, sigma, 2, 0)[0] - first * first), 0.0)
 
     def score_term_variance(self, mu: float, sigma: float, baseline: np.ndarray) -> np.ndarray:
-        """Var[(f − b_j) S_j] for S = (z, z² − 1)/σ, per parameter j.
-
-        With β = f(μ) − b and h = f − f(μ): Var = E[h² S²] − g² + 2β E[h S²] + β² E[S²]. Each
-        part is accurate and the quadratic in β cannot cancel beyond its O(1) Cauchy–Schwarz
-        margin (h S is never a constant). On the series route (h + β) S is a polynomial and its
-        variance the Hermite sum of squares.
-        """
+        """Var[(f − b_j) S_j] for S = (z, z² − 1)/σ, per parameter j, at the baselines given."""
         beta = self.centre(mu, sigma) - np.asarray(baseline, dtype=np.float64)
+        return self._score_term_variance(mu, sigma, beta)
+
+    def mean_baseline_score_variance(self, mu: float, sigma: float) -> np.ndarray:
+        """Var[(f − E[f]) S_j] with β = c − E[f] = −E[h] taken from the centred moments.
+
+        Passing E[f] as a double instead rounds it next to c, and when f barely varies (cos with
+        k = 1e-6: E[f] − f(μ) ≈ 1e-13) that rounding is a 1e-3 error in β.
+        """
+        beta = -float(self.centred_moments(mu, sigma, 1, 0)[0])
+        return self._score_term_variance(mu, sigma, np.full(2, beta))
+
+    def _score_term_variance(self, mu: float, sigma: float, beta: np.ndarray) -> np.ndarray:
+        """Var[(h + β_j) S_j], h = f − c, β = c − b.
+
+        Var = E[h² S²] − g² + 2β E[h S²] + β² E[S²]. Each part is accurate and, with c = E[f]
+        off the series route, the quadratic in β cannot cancel beyond its O(1) Cauchy–Schwarz
+        margin (h S is never nearly proportional to S). On the series route (h + β) S is a
+        polynomial and its variance the Hermite sum of squares.
+        """
         series = self.centred_series(mu, sigma)
         if series is not None:
             variances = []

@@ -230,9 +230,10 @@ def test_square_cost_far_from_its_minimum_keeps_every_variance():
 def test_near_constant_cosine_keeps_tiny_variances(mu):
     """cos(kx), k = 1e-6: every variance is of order k⁴ or k² — once 10⁷× too large or 0.
 
-    The population-mean and optimal baselines reach the variance as doubles b next to
-    f(μ) ≈ 1, so β = f(μ) − b carries an error up to δ = ulp(1) and the variance moves by up to
-    2δ |b − b*| E[S²] + δ² E[S²] (Var(b) = Var(b*) + (b − b*)² E[S²]); that is their floor.
+    The population-mean baseline is applied as β = f(μ) − E[f] = −E[h] from the centred
+    moments, so it needs no floor. The optimal one reaches the variance as a double b next to
+    f(μ) ≈ 1, so β = f(μ) − b carries an error up to δ = 2 ulp(1) and, since
+    Var(b) = Var(b*) + (b − b*)² E[S²], the variance moves by up to δ² E[S²]: its floor.
     """
     problem = core.Gaussian(mu, 1.0, "cos", 1e-6)
     ref = gaussian_reference("cos", mu, 1.0, 1e-6)
@@ -247,25 +248,26 @@ def test_near_constant_cosine_keeps_tiny_variances(mu):
             reference_score_variance(ref, b),
             what=f"score {baseline}",
         )
-    for baseline in ("mean", "optimal"):
-        _check_baseline_variance(problem, ref, baseline)
+    assert_close(
+        core.per_sample_variance(problem, "score", "mean"),
+        reference_score_variance(ref, [ref["mean"]] * 2),
+        what="score mean",
+    )
+    _check_optimal_baseline_variance(problem, ref)
 
 
-def _check_baseline_variance(problem, ref, baseline):
-    """The variance at the exact E[f] or b*, with the baseline-rounding floor derived above."""
+def _check_optimal_baseline_variance(problem, ref):
+    """The variance at the exact b*, with the floor of b*'s rounding to a double derived above
+    (at b* itself the first-order term vanishes, leaving δ² E[S²])."""
     with mp.workdps(DIGITS):
         optimal = [ref["f_s2"][j] / ref["s2"][j] for j in range(2)]
-        exact = [ref["mean"]] * 2 if baseline == "mean" else optimal
         delta = 2 * EPS * max(abs(float(ref["mean"])), max(abs(float(b)) for b in optimal), 1e-300)
-        floor = [
-            float(2 * delta * abs(exact[j] - optimal[j]) * ref["s2"][j] + delta**2 * ref["s2"][j])
-            for j in range(2)
-        ]
+        floor = [float(delta**2 * ref["s2"][j]) for j in range(2)]
     assert_close(
-        core.per_sample_variance(problem, "score", baseline),
-        reference_score_variance(ref, exact),
+        core.per_sample_variance(problem, "score", "optimal"),
+        reference_score_variance(ref, optimal),
         floor,
-        what=f"score {baseline}",
+        what="score optimal",
     )
 
 
@@ -401,8 +403,8 @@ GRID = [
 )
 def test_every_gaussian_variance_matches_forty_digit_quadrature(cost, mu, sigma, k):
     """Pathwise, measure-valued and score variances (b = 0, a constant, E[f], b*), E[f], ∇E[f],
-    b* and Var[f], each within 1e-7 relative of the reference; the E[f]/b* baselines carry the
-    floor of their rounding to doubles (see test_near_constant_cosine_keeps_tiny_variances)."""
+    b* and Var[f], each within 1e-7 relative of the reference; the b* baseline carries the
+    floor of its rounding to a double (see test_near_constant_cosine_keeps_tiny_variances)."""
     problem = core.Gaussian(mu, sigma, cost, k)
     ref = gaussian_reference(cost, mu, sigma, k)
     assert_close(
@@ -435,8 +437,12 @@ def test_every_gaussian_variance_matches_forty_digit_quadrature(cost, mu, sigma,
             reference_score_variance(ref, b),
             what=f"score {baseline}",
         )
-    for baseline in ("mean", "optimal"):
-        _check_baseline_variance(problem, ref, baseline)
+    assert_close(
+        core.per_sample_variance(problem, "score", "mean"),
+        reference_score_variance(ref, [ref["mean"]] * 2),
+        what="score mean",
+    )
+    _check_optimal_baseline_variance(problem, ref)
 
 
 def test_leave_one_out_and_batch_mean_variances_keep_their_digits():
@@ -498,3 +504,43 @@ def test_monte_carlo_variance_of_the_far_square_agrees_within_five_standard_erro
     assert exact == pytest.approx(float(second), rel=1e-13)
     standard_error = math.sqrt(float(fourth - second**2) / n)
     assert abs(terms[:, 1].var(ddof=1) - exact) < 5 * standard_error
+
+
+@pytest.mark.parametrize(
+    "cost, mu, sigma, k",
+    [
+        ("cos", 0.5, 1.0, 1e-6),
+        ("square", 0.0, 1.0, 1e6),
+        ("bump", 0.3, 1e3, 3.0),
+        ("abs", 5.0, 0.1, 0.0),
+    ],
+)
+def test_leave_one_out_and_batch_mean_variances_match_the_raw_u_statistic_at_forty_digits(
+    cost, mu, sigma, k
+):
+    """Hoeffding's Var = (4(n − 2)ζ₁ + 2ζ₂)/(n(n − 1)) with the raw kernel moments at 40 digits:
+    ζ₁ = ¼(E[(f − E f)² S²] − g²), ζ₂ = ½(E[f²S²] − 2E[f]E[fS²] + E[f²]E[S²] + 2g²) − g²; the
+    batch mean is ((n − 1)/n)² times it for a one-step problem."""
+    problem = core.Gaussian(mu, sigma, cost, k)
+    ref = gaussian_reference(cost, mu, sigma, k)
+    with mp.workdps(DIGITS):
+        mean, g = ref["mean"], ref["gradient"]
+        mean_f2 = ref["var_f"] + mean**2
+        zeta_1 = [v / 4 for v in reference_score_variance(ref, [mean, mean])]
+        zeta_2 = [
+            (ref["f2_s2"][j] - 2 * mean * ref["f_s2"][j] + mean_f2 * ref["s2"][j] + 2 * g[j] ** 2)
+            / 2
+            - g[j] ** 2
+            for j in range(2)
+        ]
+        for n in (2, 10, 1000):
+            leave_one_out = [
+                (4 * (n - 2) * zeta_1[j] + 2 * zeta_2[j]) / (n * (n - 1)) for j in range(2)
+            ]
+            assert_close(
+                core.estimate_moments(problem, n, "score", "loo")[1], leave_one_out, what=f"loo {n}"
+            )
+            batch = [mp.mpf(n - 1) ** 2 / n**2 * v for v in leave_one_out]
+            assert_close(
+                core.estimate_moments(problem, n, "score", "mean")[1], batch, what=f"mean {n}"
+            )

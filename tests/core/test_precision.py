@@ -25,7 +25,7 @@ EPS = np.finfo(np.float64).eps
 
 
 # -- mpmath reference for the Gaussian problem ---------------------------------------------------
-def _cost_functions(cost: str, k: mp.mpf):
+def _cost_functions(cost: str, k: mp.mpf, mu: mp.mpf):
     """f, f' (None when not differentiable) and an antiderivative F, in mpmath."""
     if cost == "linear":
         return (lambda x: x), (lambda x: mp.mpf(1)), (lambda x: x * x / 2)
@@ -39,10 +39,15 @@ def _cost_functions(cost: str, k: mp.mpf):
         )
     if cost == "bump":
         root = mp.sqrt(k)
+        # −erfc(√k x) and erfc(−√k x) are both antiderivatives up to a constant; the one that is
+        # small near μ keeps F(x) − F(μ) accurate out on that flank (f ≈ e^{−100})
+        half = mp.sqrt(mp.pi) / (2 * root)
         return (
             (lambda x: mp.exp(-k * x * x)),
             (lambda x: -2 * k * x * mp.exp(-k * x * x)),
-            (lambda x: mp.sqrt(mp.pi) / (2 * root) * mp.erf(root * x)),
+            (lambda x: -half * mp.erfc(root * x))
+            if mu > 0
+            else (lambda x: half * mp.erfc(-root * x)),
         )
     if cost == "step":
         return (lambda x: mp.mpf(x > k)), None, (lambda x: max(x - k, mp.mpf(0)))
@@ -62,7 +67,14 @@ def _break_points(cost: str, mu: mp.mpf, sigma: mp.mpf, k: mp.mpf) -> list[mp.mp
         points.append((k - mu) / sigma)
     if cost == "bump":
         centre, width = -mu / sigma, 1 / (sigma * mp.sqrt(2 * k))
-        points += [centre + width * step for step in (-10, -3, -1, 0, 1, 3, 10)]
+        points += [
+            p for p in (centre + width * step for step in (-10, -3, -1, 0, 1, 3, 10)) if abs(p) < 12
+        ]
+        # where e^{−c x²} φ(z) peaks, c = k (for f) and 2k (for f²), and its width there
+        for rate in (k, 2 * k):
+            spread = 1 + 2 * rate * sigma**2
+            peak = -2 * rate * mu * sigma / spread
+            points += [peak + step / mp.sqrt(spread) for step in (-3, -1, 0, 1, 3)]
     return sorted({p for p in points if abs(p) < 60})
 
 
@@ -75,18 +87,36 @@ def gaussian_reference(cost: str, mu: float, sigma: float, k: float) -> dict:
     """
     with mp.workdps(DIGITS):
         m, s, kk = mp.mpf(mu), mp.mpf(sigma), mp.mpf(k)
-        f, slope, antiderivative = _cost_functions(cost, kk)
+        f, slope, antiderivative = _cost_functions(cost, kk, m)
         points = _break_points(cost, m, s, kk)
 
         def normal(g):
-            inner = mp.quad(lambda z: g(z) * mp.exp(-z * z / 2), points) if len(points) > 1 else 0
-            tails = _tail(g, points[-1], 1) + _tail(g, points[0], -1)
-            return (inner + tails) / mp.sqrt(2 * mp.pi)
+            size = _largest(lambda z: g(z) * mp.exp(-z * z / 2), -60, 60, points)
+            if size == 0:
+                return mp.mpf(0)
+
+            def scaled(z):
+                return g(z) / size
+
+            inner = (
+                mp.quad(lambda z: scaled(z) * mp.exp(-z * z / 2), points) if len(points) > 1 else 0
+            )
+            tails = _tail(scaled, points[-1], 1) + _tail(scaled, points[0], -1)
+            return size * (inner + tails) / mp.sqrt(2 * mp.pi)
 
         def rayleigh(g):
             ends = sorted({mp.mpf(0)} | {abs(p) for p in points})
-            inner = mp.quad(lambda y: g(y) * y * mp.exp(-y * y / 2), ends) if len(ends) > 1 else 0
-            return inner + _tail(g, ends[-1], 1, power=1)
+            size = _largest(lambda y: g(y) * y * mp.exp(-y * y / 2), 0, 60, ends)
+            if size == 0:
+                return mp.mpf(0)
+
+            def scaled(y):
+                return g(y) / size
+
+            inner = (
+                mp.quad(lambda y: scaled(y) * y * mp.exp(-y * y / 2), ends) if len(ends) > 1 else 0
+            )
+            return size * (inner + _tail(scaled, ends[-1], 1, power=1))
 
         def x(z):
             return m + s * z
@@ -132,7 +162,8 @@ def gaussian_reference(cost: str, mu: float, sigma: float, k: float) -> dict:
                 d0 = normal(lambda z: slope(x(z)) ** 2)
                 d2 = normal(lambda z: z * z * slope(x(z)) ** 2)
             location_square = rayleigh(lambda y: (f(x(y)) - f(x(-y))) ** 2)
-            cross = normal(lambda z: z * f(x(z)) * (antiderivative(x(z)) - antiderivative(m)) / s)
+            start = antiderivative(m)
+            cross = normal(lambda z: z * f(x(z)) * (antiderivative(x(z)) - start) / s)
         if slope is not None:
             ref["pathwise"] = [d0 - gradient[0] ** 2, d2 - gradient[1] ** 2]
             ref["pathwise_raw"] = [d0, d2]
@@ -152,6 +183,14 @@ def reference_noise(raw) -> np.ndarray:
     good to ~1e-35 of the largest raw term; 1e-33 of it bounds what is left (exact zeros such
     as Var[f'] = 0 for a linear cost come back as ±1e-40 there)."""
     return 1e-33 * np.abs(np.array([float(r) for r in raw]))
+
+
+def _largest(integrand, low, high, points) -> mp.mpf:
+    """max |integrand| over a fine grid and the break points: the scale divided out before
+    mp.quad, whose error control is absolute (10^−digits), so that integrals of size 1e-43 or
+    1e-198 (far flanks and tails) keep their relative accuracy."""
+    grid = [low + (high - low) * mp.mpf(i) / 240 for i in range(241)] + list(points)
+    return max(abs(integrand(z)) for z in grid)
 
 
 def _tail(g, start, direction, power=0):
@@ -386,6 +425,12 @@ GRID = [
     ("bump", 0.0, 0.2237, 1.0),
     ("bump", 0.2501, 1.0, 1.0),
     ("bump", 0.01, 1e-3, 1e3),
+    # far out on the bump's flank: f ≈ e^{−100}, so every moment is tiny
+    ("bump", 10.0, 0.1, 1.0),
+    ("bump", -3.0, 0.1, 1.0),
+    ("bump", 3.0, 1.0, 1.0),
+    ("bump", 30.0, 1.0, 0.01),
+    ("abs", 0.0, 1.0, 1e-10),
     ("step", 0.2, 1.2, 0.6),
     ("step", 0.0, 1e-3, 0.03),
     ("step", -1e3, 1e3, -3.0),

@@ -17,6 +17,8 @@ def per_sample_variance(
     score: Var[A − b S] = E[A²] − 2b E[AS] + b² E[S²] − g², with b = 0 (None), a constant,
     E[f] ("mean", the population mean) or b* = E[AS]/E[S²] ("optimal"); pathwise and
     measure_valued: E[term²] − g². The n-sample estimate has variance per_sample_variance / n.
+    Each problem computes these centred (`score_term_variance`, `pathwise_variance`,
+    `measure_valued_variance`), so no raw second moment has g² subtracted from it.
     """
     baseline = check_baseline(baseline)
     check_estimator(estimator, baseline)
@@ -29,6 +31,8 @@ def per_sample_variance(
             "the leave-one-out baseline depends on n, so it has no per-sample variance; "
             "use core.variance_curve (or core.estimate_moments) for its variance at each n"
         )
+    if baseline == "mean":
+        return problem.mean_baseline_variance()
     return problem.score_term_variance(_baseline_vector(problem, baseline))
 
 
@@ -37,8 +41,6 @@ def _baseline_vector(problem: Problem, baseline: float | str | None) -> np.ndarr
         return np.zeros(problem.dim)
     if baseline == "optimal":
         return problem.optimal_baseline()
-    if baseline == "mean":
-        return np.full(problem.dim, problem.expected_value())
     return np.full(problem.dim, float(baseline))
 
 
@@ -64,7 +66,7 @@ def estimate_moments(
     mu_f = m.mean_f
     leave_one_out = np.zeros(problem.dim)
     if n >= 2:
-        centred = problem.score_term_variance(np.full(problem.dim, mu_f))
+        centred = problem.mean_baseline_variance()
         zeta_1 = 0.25 * centred
         # ζ₂ = E[kernel²] − g² = ½(a2 − 2μ_f a_s + E[f²] s2 + f_s² − g²), written as the sum of
         # non-negative parts ½(Var[A − μ_f S] + Var[f] E[S²] + E[fS]²) so nothing cancels.

@@ -199,6 +199,10 @@ class Gaussian(Problem):
         baseline = np.broadcast_to(np.asarray(baseline, dtype=np.float64), (2,))
         return self.cost.score_term_variance(self.mu, self.sigma, baseline)
 
+    def mean_baseline_variance(self) -> np.ndarray:
+        """Exact Var[(f − E[f]) S_j], with E[f] − f(μ) from the centred moments, not a double."""
+        return self.cost.mean_baseline_score_variance(self.mu, self.sigma)
+
     def reward_variance(self) -> float:
         """Var[f(x)], centred on f(μ)."""
         return float(self.cost.reward_variance(self.mu, self.sigma))

@@ -41,8 +41,9 @@ from core.normal_integrals import (
 VectorFunction = Callable[[np.ndarray], np.ndarray]
 
 # The centred power series is used for cos while |kσ| ≤ 1 and for the bump while |2kμσ| ≤ ½ and
-# kσ² ≤ 1/20; there it converges to rounding within _SERIES_TERMS terms, and past it the closed
-# forms lose at most a factor ~1/(kσ)⁴ ≤ 16 of their rounding to cancellation.
+# kσ² ≤ 1/20; there it converges to rounding within _SERIES_TERMS terms. Past the switch the
+# closed forms, centred on E[f], lose at most ~1/(kσ)⁴ ≤ 1 (cos) or ~1/q² ≤ 400 (bump, q the
+# larger of 2kμσ and kσ²) ulps to cancellation; the tests check both sides of the switch.
 _SERIES_FREQUENCY = 1.0
 _SERIES_QUADRATIC = 0.05
 _SERIES_TERMS = 60
@@ -126,14 +127,27 @@ class Cost:
         return max(float(self.centred_moments(mu, sigma, 2, 0)[0] - first * first), 0.0)
 
     def score_term_variance(self, mu: float, sigma: float, baseline: np.ndarray) -> np.ndarray:
-        """Var[(f − b_j) S_j] for S = (z, z² − 1)/σ, per parameter j.
-
-        With β = f(μ) − b and h = f − f(μ): Var = E[h² S²] − g² + 2β E[h S²] + β² E[S²]. Each
-        part is accurate and the quadratic in β cannot cancel beyond its O(1) Cauchy–Schwarz
-        margin (h S is never a constant). On the series route (h + β) S is a polynomial and its
-        variance the Hermite sum of squares.
-        """
+        """Var[(f − b_j) S_j] for S = (z, z² − 1)/σ, per parameter j, at the baselines given."""
         beta = self.centre(mu, sigma) - np.asarray(baseline, dtype=np.float64)
+        return self._score_term_variance(mu, sigma, beta)
+
+    def mean_baseline_score_variance(self, mu: float, sigma: float) -> np.ndarray:
+        """Var[(f − E[f]) S_j] with β = c − E[f] = −E[h] taken from the centred moments.
+
+        Passing E[f] as a double instead rounds it next to c, and when f barely varies (cos with
+        k = 1e-6: E[f] − f(μ) ≈ 1e-13) that rounding is a 1e-3 error in β.
+        """
+        beta = -float(self.centred_moments(mu, sigma, 1, 0)[0])
+        return self._score_term_variance(mu, sigma, np.full(2, beta))
+
+    def _score_term_variance(self, mu: float, sigma: float, beta: np.ndarray) -> np.ndarray:
+        """Var[(h + β_j) S_j], h = f − c, β = c − b.
+
+        Var = E[h² S²] − g² + 2β E[h S²] + β² E[S²]. Each part is accurate and, with c = E[f]
+        off the series route, the quadratic in β cannot cancel beyond its O(1) Cauchy–Schwarz
+        margin (h S is never nearly proportional to S). On the series route (h + β) S is a
+        polynomial and its variance the Hermite sum of squares.
+        """
         series = self.centred_series(mu, sigma)
         if series is not None:
             variances = []
@@ -403,6 +417,44 @@ class BumpCost(Cost):
         root = math.sqrt(self.k)
         return 0.5 * math.sqrt(math.pi) / root * special.erf(root * np.asarray(x))
 
+    def location_coupling_second_moment(self, mu, sigma):
+        """E_y[(f(μ+σy) − f(μ−σy))²] = (b/A) √(2π/A) e^{−2kμ²/A} erf(b/√(2A)), y ~ Rayleigh(1),
+        A = 1 + 4kσ², b = 4kμσ.
+
+        D² = e^{−2kμ²} e^{−2kσ²y²} (e^{by} + e^{−by} − 2); completing the square in each
+        Rayleigh integral, the three terms combine into one erf, so nothing cancels.
+        """
+        spread, slope = 1.0 + 4.0 * self.k * sigma**2, 4.0 * self.k * mu * sigma
+        return (
+            slope
+            / spread
+            * math.sqrt(2.0 * math.pi / spread)
+            * math.exp(-2.0 * self.k * mu**2 / spread)
+            * math.erf(slope / math.sqrt(2.0 * spread))
+        )
+
+    def scale_coupling_cross_moment(self, mu, sigma):
+        """E_z[z f(x) (F(x) − F(μ))/σ] by quadrature (see Cost), made accurate on the flanks.
+
+        F(x) − F(μ) = √π/(2√k) (erf(√k x) − erf(√k μ)) is taken as a difference of erfc on one
+        flank, where both erf round to ±1; and the integrand is divided by its Cauchy–Schwarz
+        size √(E[z² f²] E[f²]) so quad's absolute tolerance stays a relative one when
+        f(μ) ≈ e^{−100}.
+        """
+        squares = self.moments(mu, sigma, 2, 2)
+        size = math.sqrt(squares[2] * squares[0])
+        if size == 0.0:
+            return 0.0
+        root = math.sqrt(self.k)
+        half_width = 0.5 * math.sqrt(math.pi) / root
+
+        def integrand(z: float) -> float:
+            x = mu + sigma * z
+            rise = half_width * _erf_difference(root * mu, root * x)
+            return z * math.exp(-self.k * x * x) * rise / sigma / size
+
+        return size * expect_normal(integrand, self.kinks(mu, sigma) + [0.0])
+
     def kinks(self, mu, sigma):
         centre, width = -mu / sigma, 1.0 / (sigma * math.sqrt(2.0 * self.k))
         return [centre + width * step for step in (-10, -3, -1, 0, 1, 3, 10)]
@@ -545,18 +597,17 @@ class AbsCost(Cost):
         return standard_normal_moments(orders)
 
     def expected_value(self, mu, sigma):
-        """Folded normal: σ√(2/π) e^{−t²/2} + (μ − k)(1 − 2Φ(t)), t = (k − μ)/σ."""
+        """Folded normal: σ√(2/π) e^{−t²/2} + (μ − k)(1 − 2Φ(t)), t = (k − μ)/σ,
+        with 1 − 2Φ(t) = −erf(t/√2) (no cancellation near the kink)."""
         threshold = (self.k - mu) / sigma
-        return 2.0 * sigma * float(normal_pdf(threshold)) + (mu - self.k) * (
-            1.0 - 2.0 * float(special.ndtr(threshold))
+        return 2.0 * sigma * float(normal_pdf(threshold)) - (mu - self.k) * math.erf(
+            threshold / math.sqrt(2.0)
         )
 
     def gradient(self, mu, sigma):
-        """(1 − 2Φ(t), 2φ(t))."""
+        """(1 − 2Φ(t), 2φ(t)) = (−erf(t/√2), 2φ(t))."""
         threshold = (self.k - mu) / sigma
-        return np.array(
-            [1.0 - 2.0 * float(special.ndtr(threshold)), 2.0 * float(normal_pdf(threshold))]
-        )
+        return np.array([-math.erf(threshold / math.sqrt(2.0)), 2.0 * float(normal_pdf(threshold))])
 
     def centre(self, mu, sigma):
         """f(μ) = |μ − k|: h is then −sign(t) σ z plus a far-tail correction."""
@@ -692,6 +743,15 @@ class CustomCost(Cost):
         weighted = expect_normal(lambda z: (z * slope(z)) ** 2, points)
         gradient = self.gradient(mu, sigma)
         return np.maximum(np.array([spread - offset**2, weighted - gradient[1] ** 2]), 0.0)
+
+
+def _erf_difference(low: float, high: float) -> float:
+    """erf(high) − erf(low), through erfc when both lie on one flank (no 1 − 1 cancellation)."""
+    if low > 0.0 and high > 0.0:
+        return float(special.erfc(low) - special.erfc(high))
+    if low < 0.0 and high < 0.0:
+        return float(special.erfc(-high) - special.erfc(-low))
+    return math.erf(high) - math.erf(low)
 
 
 def _truncate_series(series: np.ndarray) -> np.ndarray:

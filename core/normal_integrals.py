@@ -7,6 +7,7 @@ closed forms below cover polynomials, trigonometric and Gaussian-bump factors an
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 
@@ -114,13 +115,11 @@ def upper_tail_moments(threshold: float, orders: int) -> np.ndarray:
     return moments
 
 
-def rayleigh_cosine_mean(frequency: float) -> float:
-    """E[cos(b y)], y ~ Rayleigh(1): 1 − √2 b D(b/√2), D Dawson's integral (by parts)."""
-    return 1.0 - math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
-
-
 def one_minus_rayleigh_cosine_mean(frequency: float) -> float:
-    """E[1 − cos(b y)], y ~ Rayleigh(1), = √2 b D(b/√2): no 1 − (1 − …) cancellation at small b."""
+    """E[1 − cos(b y)], y ~ Rayleigh(1), = √2 b D(b/√2), D Dawson's integral (by parts).
+
+    Returned directly rather than as 1 − E[cos(b y)], which cancels to nothing at small b.
+    """
     return math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
 
 
@@ -136,9 +135,26 @@ def polynomial_variance(coefficients: np.ndarray) -> float:
     The He_n are orthogonal with E[He_n²] = n!, so the variance is a sum of non-negative terms
     and never the difference E[P²] − E[P]² (which cancels when P has a large constant part).
     """
-    hermite = hermite_e.poly2herme(np.asarray(coefficients, dtype=np.float64))
+    coefficients = np.asarray(coefficients, dtype=np.float64)
+    hermite = _power_to_hermite(coefficients.size) @ coefficients
     n = np.arange(1, hermite.size)
     return float(np.sum(np.exp(special.gammaln(n + 1.0)) * hermite[1:] ** 2))
+
+
+@functools.cache
+def _power_to_hermite(size: int) -> np.ndarray:
+    """C with z^n = Σ_m C[m, n] He_m(z): C[n − 2j, n] = n! / (j! (n − 2j)! 2^j), all positive."""
+    matrix = np.zeros((size, size))
+    for n in range(size):
+        j = np.arange(n // 2 + 1)
+        matrix[n - 2 * j, n] = np.exp(
+            special.gammaln(n + 1.0)
+            - special.gammaln(j + 1.0)
+            - special.gammaln(n - 2.0 * j + 1.0)
+            - j * math.log(2.0)
+        )
+    matrix.setflags(write=False)
+    return matrix
 
 
 def rayleigh_odd_part_variance(coefficients: np.ndarray) -> float:

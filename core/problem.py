@@ -223,6 +223,13 @@ class Problem(ABC):
         # Cancellation can leave a rounding-sized negative; a variance is never below zero.
         return np.maximum(second - m.gradient**2, 0.0)
 
+    def mean_baseline_variance(self) -> np.ndarray:
+        """Exact Var[A_j − E[f] S_j] (the population-mean baseline), shape (d,).
+
+        Problems that know E[f] − c more precisely than the double E[f] override it.
+        """
+        return self.score_term_variance(np.full(self.dim, self.expected_value()))
+
     def reward_variance(self) -> float:
         """Var[f(x)] = E[f²] − E[f]²; problems with a centred route override it."""
         m = self.score_moments()

@@ -80,3 +80,22 @@ def test_narrow_and_wide_gaussians_keep_their_closed_forms():
     wide = core.Gaussian(0.5, 1e3, "cos", 1.0)
     assert np.all(np.abs(wide.exact_gradient()) < 1e-300)
     assert core.per_sample_variance(wide, "measure_valued")[0] >= 0
+
+
+@pytest.mark.parametrize("theta", [-700.0, -50.0, 50.0, 700.0])
+def test_two_arm_softmax_matches_the_bandit_when_one_arm_dominates(theta):
+    """Logits (0, θ) give π₁ = σ(θ): ∇ wrt θ₁ is the Bandit's (r(1) − r(0)) σ(θ) σ(−θ), ∇ wrt θ₀
+    its negative (the gradient sums to zero), and the Fisher diagonal is σ(θ) σ(−θ) — including
+    the arm whose probability rounds to 1."""
+    softmax = core.SoftmaxBandit((0.0, theta), (5.0, 10.0))
+    bandit = core.Bandit(theta, (5.0, 10.0))
+    expected = bandit.exact_gradient()[0]
+    assert expected > 0
+    np.testing.assert_allclose(softmax.exact_gradient(), [-expected, expected], rtol=1e-13)
+    fisher = bandit.fisher_information()[0, 0]
+    np.testing.assert_allclose(np.diag(softmax.fisher_information()), [fisher, fisher], rtol=1e-13)
+    np.testing.assert_allclose(
+        core.per_sample_variance(softmax, "score")[1],
+        core.per_sample_variance(bandit, "score")[0],
+        rtol=1e-12,
+    )

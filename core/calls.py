@@ -21,17 +21,20 @@ LINE = 88
 
 @dataclass(frozen=True)
 class Grid:
-    """`count` evenly spaced values from `low` to `high`, np.linspace(low, high, count)."""
+    """`count` evenly spaced values from `low` to `high`, rounded to `decimals` places:
+    np.linspace(low, high, count).round(decimals), so a grid in steps of 0.05 holds -3.95
+    itself rather than linspace's -3.9499999999999997 (and tables and CSVs show it so)."""
 
     low: float
     high: float
     count: int
+    decimals: int = 10
 
     def values(self) -> np.ndarray:
-        return np.linspace(self.low, self.high, self.count)
+        return np.linspace(self.low, self.high, self.count).round(self.decimals)
 
     def __repr__(self) -> str:
-        return f"np.linspace({self.low!r}, {self.high!r}, {self.count!r})"
+        return f"np.linspace({self.low!r}, {self.high!r}, {self.count!r}).round({self.decimals})"
 
 
 @dataclass(frozen=True)

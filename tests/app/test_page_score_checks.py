@@ -31,7 +31,10 @@ def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page)
     code = "\n".join(element.value for element in default_page.code)
     assert "core.score_check(problem, 5000, seed=0)" in code
     assert "= score_trace(problem, 5000, seed=0)" in code
-    assert "= fisher_curve(problem, np.linspace(-6.0, 6.0, 9), 5000, parameter=0, seed=0)" in code
+    assert (
+        "= fisher_curve(\n    problem, np.linspace(-6.0, 6.0, 9).round(10), 5000, parameter=0, seed=0\n)"
+        in code
+    )
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def test_the_code_of_a_call_computes_what_the_call_computes() -> None:
     setting = PROBLEMS["softmax"].setting(logits=(0.5, -1.0, 0.0), rewards=(1.0, 3.0, 2.0))
     call = Call.of("objective_curve", setting, Grid(-2.0, 2.0, 9), parameter=1)
     code = call.code("curve")
-    assert "core.objective_curve(problem, np.linspace(-2.0, 2.0, 9), parameter=1)" in code
+    assert "core.objective_curve(problem, np.linspace(-2.0, 2.0, 9).round(10), parameter=1)" in code
     pd.testing.assert_frame_equal(run_code(code)["curve"], call.run(), check_exact=True)
 
 
@@ -44,5 +44,8 @@ def test_replacing_a_keyword_keeps_the_others_in_place() -> None:
     assert hash(call) == hash(Call.of("variance_curve", None, ns=(1, 2), reps=10, seed=0))
 
 
-def test_a_grid_is_numpy_s_linspace() -> None:
-    np.testing.assert_array_equal(Grid(-6.0, 6.0, 241).values(), np.linspace(-6.0, 6.0, 241))
+def test_a_grid_is_numpy_s_linspace_rounded_to_clean_decimals() -> None:
+    grid = Grid(-6.0, 6.0, 241)
+    np.testing.assert_allclose(grid.values(), np.linspace(-6.0, 6.0, 241), rtol=0, atol=1e-12)
+    assert grid.values()[41] == -3.95 and np.linspace(-6.0, 6.0, 241)[41] != -3.95
+    assert eval(repr(grid), {"np": np}).tolist() == grid.values().tolist()

@@ -22,7 +22,7 @@ import streamlit as st
 import core
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_MODULES = sorted([*ROOT.glob("core/*.py"), *ROOT.glob("ui/*.py")])
+SHARED_MODULES = sorted([*ROOT.glob("core/*.py"), *ROOT.glob("ui/**/*.py")])
 ALL_APP_CODE = [*SHARED_MODULES, ROOT / "app.py", *sorted(ROOT.glob("pages/*.py"))]
 MUTATING_METHODS = {
     "append",

@@ -598,16 +598,16 @@ class AbsCost(Cost):
 
     def expected_value(self, mu, sigma):
         """Folded normal: σ√(2/π) e^{−t²/2} + (μ − k)(1 − 2Φ(t)), t = (k − μ)/σ,
-        with 1 − 2Φ(t) = −erf(t/√2) (no cancellation near the kink)."""
-        threshold = (self.k - mu) / sigma
-        return 2.0 * sigma * float(normal_pdf(threshold)) - (mu - self.k) * math.erf(
-            threshold / math.sqrt(2.0)
-        )
+        with 1 − 2Φ(t) = erf((μ − k)/(σ√2)) (no cancellation near the kink)."""
+        threshold, shift = (self.k - mu) / sigma, mu - self.k
+        slope = math.erf(shift / (sigma * math.sqrt(2.0)))
+        return 2.0 * sigma * float(normal_pdf(threshold)) + shift * slope
 
     def gradient(self, mu, sigma):
-        """(1 − 2Φ(t), 2φ(t)) = (−erf(t/√2), 2φ(t))."""
+        """(1 − 2Φ(t), 2φ(t)) = (erf((μ − k)/(σ√2)), 2φ(t))."""
         threshold = (self.k - mu) / sigma
-        return np.array([-math.erf(threshold / math.sqrt(2.0)), 2.0 * float(normal_pdf(threshold))])
+        slope = math.erf((mu - self.k) / (sigma * math.sqrt(2.0)))
+        return np.array([slope, 2.0 * float(normal_pdf(threshold))])
 
     def centre(self, mu, sigma):
         """f(μ) = |μ − k|: h is then −sign(t) σ z plus a far-tail correction."""

@@ -124,9 +124,16 @@ def one_minus_rayleigh_cosine_mean(frequency: float) -> float:
 
 
 def rayleigh_raw_moments(orders: int) -> np.ndarray:
-    """E[y^p] = 2^{p/2} Γ(1 + p/2) for y ~ Rayleigh(1), p = 0..orders."""
-    p = np.arange(orders + 1, dtype=np.float64)
-    return np.exp(0.5 * p * math.log(2.0) + special.gammaln(1.0 + 0.5 * p))
+    """E[y^p] = 2^{p/2} Γ(1 + p/2) for y ~ Rayleigh(1), p = 0..orders:
+    2^j j! for p = 2j and √(π/2) (2j + 1)!! for p = 2j + 1."""
+    moments = np.empty(orders + 1)
+    for p in range(orders + 1):
+        j = p // 2
+        if p % 2 == 0:
+            moments[p] = float(2**j * math.factorial(j))
+        else:
+            moments[p] = math.sqrt(0.5 * math.pi) * float(math.prod(range(p, 0, -2)))
+    return moments
 
 
 def polynomial_variance(coefficients: np.ndarray) -> float:
@@ -137,22 +144,24 @@ def polynomial_variance(coefficients: np.ndarray) -> float:
     """
     coefficients = np.asarray(coefficients, dtype=np.float64)
     hermite = _power_to_hermite(coefficients.size) @ coefficients
-    n = np.arange(1, hermite.size)
-    return float(np.sum(np.exp(special.gammaln(n + 1.0)) * hermite[1:] ** 2))
+    return float(np.sum(_factorials(hermite.size)[1:] * hermite[1:] ** 2))
+
+
+@functools.cache
+def _factorials(size: int) -> np.ndarray:
+    """n! for n = 0..size − 1, each rounded once from the exact integer."""
+    return np.array([float(math.factorial(n)) for n in range(size)])
 
 
 @functools.cache
 def _power_to_hermite(size: int) -> np.ndarray:
-    """C with z^n = Σ_m C[m, n] He_m(z): C[n − 2j, n] = n! / (j! (n − 2j)! 2^j), all positive."""
+    """C with z^n = Σ_m C[m, n] He_m(z): C[n − 2j, n] = n! / (j! (n − 2j)! 2^j), all positive
+    integers, computed exactly and rounded once."""
     matrix = np.zeros((size, size))
     for n in range(size):
-        j = np.arange(n // 2 + 1)
-        matrix[n - 2 * j, n] = np.exp(
-            special.gammaln(n + 1.0)
-            - special.gammaln(j + 1.0)
-            - special.gammaln(n - 2.0 * j + 1.0)
-            - j * math.log(2.0)
-        )
+        for j in range(n // 2 + 1):
+            count = math.factorial(n) // (math.factorial(j) * math.factorial(n - 2 * j) * 2**j)
+            matrix[n - 2 * j, n] = float(count)
     matrix.setflags(write=False)
     return matrix
 

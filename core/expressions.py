@@ -771,7 +771,7 @@ class ParsedExpression:
         return cumulative[panel] + _panel_integrals(self, start.ravel(), x.ravel()).reshape(x.shape)
 
     def __repr__(self) -> str:
-        return f"parse_expression({self.text!r})"
+        return f"core.parse_expression({self.text!r})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ParsedExpression) and other.text == self.text

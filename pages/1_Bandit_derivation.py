@@ -23,7 +23,7 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Bandit")
-    setting = problem_controls("bandit").setting
+    choice = problem_controls("bandit")
     st.header("Sampling")
     n = st.number_input(
         "Monte Carlo draws n", 2, 100_000, 1_000, 100, key="n", bind=URL,
@@ -38,19 +38,20 @@ with st.sidebar:
 notice_rejected_link_values(snapshot)
 with st.sidebar:
     work_budget([([n] + [batch] * steps, 1)], "Lower the draws n, the steps or the draws per step.")
-theta, (r0, r1) = setting.get("theta"), setting.get("rewards")
-draws_call = Call.of("derivation.running_estimate", setting, n, seed=seed)
-curve_call = Call.of("objective_curve", setting, Grid(-6.0, 6.0, 241))
+problem = choice.problem_or_stop("Reset the controls in the sidebar to their defaults.")
+theta, (r0, r1) = float(problem.theta[0]), problem.rewards.tolist()
+draws_call = Call.of("derivation.running_estimate", problem, n, seed=seed)
+curve_call = Call.of("objective_curve", problem, Grid(-6.0, 6.0, 241))
 ascent_call = Call.of(
-    "gradient_ascent", setting, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
+    "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
 )
 try:
-    d = vars(cache.compute(Call.of("bandit_derivation", setting)))
+    d = vars(cache.compute(Call.of("bandit_derivation", problem)))
     draws = cache.trace(draws_call)
-    fd = cache.compute(Call.of("derivation.finite_difference_check", setting)).iloc[0]
+    fd = cache.compute(Call.of("derivation.finite_difference_check", problem)).iloc[0]
     curve = cache.compute(curve_call)
     ascent = cache.compute(ascent_call)
-    variance = cache.compute(Call.of("per_sample_variance", setting))[0]
+    variance = cache.compute(Call.of("per_sample_variance", problem))[0]
 except ValueError as error:
     show_input_error(error, "Reset the controls in the sidebar to their defaults.")
     st.stop()

@@ -42,11 +42,7 @@ with st.sidebar:
         help="Samples x ~ p(x|θ) behind the mean, covariance, histogram and running mean.",
     )  # fmt: skip
     seed = seed_input()
-    try:
-        problem = cache.build(choice.setting)
-    except ValueError as error:
-        show_input_error(error, "Reset the distribution's controls to their defaults.")
-        st.stop()
+    problem = choice.problem_or_stop("Reset the distribution's controls to their defaults.")
     sweep = st.selectbox(
         "Fisher curve over", problem.params, key="sweep", bind=URL,
         help="The parameter swept for the Fisher-information curve; the others stay fixed.",
@@ -55,20 +51,20 @@ with st.sidebar:
 notice_rejected_link_values(snapshot)
 with st.sidebar:
     work_budget([([n, n] + [n] * FISHER_POINTS, 1)], "Lower the draws n.")
-setting, params = choice.setting, problem.params
+params = problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.name, sweep), DEFAULT_RANGE.get(choice.name, (-2.0, 2.0)))
-check_call = Call.of("score_check", setting, n, seed=seed)
-trace_call = Call.of("score_studies.score_trace", setting, n, seed=seed)
+check_call = Call.of("score_check", problem, n, seed=seed)
+trace_call = Call.of("score_studies.score_trace", problem, n, seed=seed)
 points_call = Call.of(
     "score_studies.fisher_curve",
-    setting,
+    problem,
     Grid(low, high, FISHER_POINTS),
     n,
     parameter=parameter,
     seed=seed,
 )
-exact_call = Call.of("objective_curve", setting, Grid(low, high, CURVE_POINTS), parameter=parameter)
+exact_call = Call.of("objective_curve", problem, Grid(low, high, CURVE_POINTS), parameter=parameter)
 try:
     check = cache.compute(check_call)
     trace = cache.trace(trace_call, group="param")

@@ -54,11 +54,7 @@ with st.sidebar:
         help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",
     )  # fmt: skip
     st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
-    try:
-        problem = cache.build(choice.setting)
-    except ValueError as error:
-        problem = None
-        problem_error = error
+    problem = choice.problem
     spread_param = problem.params[0] if problem else ""
     if problem and len(problem.params) > 1:
         st.header("Spread")
@@ -69,10 +65,7 @@ with st.sidebar:
 
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
-setting = choice.setting
-if problem is None:
-    show_input_error(problem_error, "Reset the problem's controls to their defaults.")
-    st.stop()
+problem = choice.problem_or_stop("Reset the problem's controls to their defaults.")
 try:
     ns = cache.compute(
         Call.of("variance_studies.log_spaced_sizes", None, smallest, max(largest, smallest), points)
@@ -96,7 +89,7 @@ def baseline_for(estimator: str):
 
 # --- run the sweep, one N at a time ---------------------------------------------------------------
 sweeps = {
-    e: Call.of("variance_curve", setting, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
+    e: Call.of("variance_curve", problem, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
                seed=seed)
     for e in estimators
 }  # fmt: skip
@@ -147,7 +140,7 @@ st.header("3 · The spread of the estimates at a few N")
 spreads = [
     Call.of(
         "variance_curve",
-        setting,
+        problem,
         [n],
         reps,
         estimator=e,
@@ -174,7 +167,7 @@ st.caption(
 # --- 4. how many samples for a target -----------------------------------------------------------
 st.header(f"4 · How many samples for a {target:.1%} relative error?")
 needs = {
-    e: Call.of("samples_needed", setting, target, estimator=e, baseline=baseline_for(e))
+    e: Call.of("samples_needed", problem, target, estimator=e, baseline=baseline_for(e))
     for e in shown
 }
 needed = pd.concat(
@@ -183,7 +176,7 @@ needed = pd.concat(
 first, baseline_first = shown[0], baseline_for(shown[0])
 variance = None
 if baseline_first not in ("mean", "loo"):
-    variance = cache.compute(Call.of("per_sample_variance", setting, first, baseline_first))[0]
+    variance = cache.compute(Call.of("per_sample_variance", problem, first, baseline_first))[0]
 tables.samples_needed(needed, target, variance, first)
 export(needed, "samples_needed.csv", list(needs.items()), "samples_needed", key="export-needed")
 

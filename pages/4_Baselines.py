@@ -22,6 +22,10 @@ ASCENT_BASELINES = {
     "constant b": "constant",
 }
 REPS = (100, 200, 500, 1000, 2000, 4000)
+FIX = (
+    "pick values inside the controls' ranges; for the bump cost k must be > 0 "
+    "(leave k empty for its default of 1)."
+)
 
 page_header(
     "Baselines",
@@ -37,7 +41,6 @@ snapshot = link_snapshot()
 with st.sidebar:
     st.header("Problem")
     choice = problem_selector(("bandit", "softmax", "gaussian"), "baselines", "Problem")
-    setting = choice.setting
     maximize = choice.name != "gaussian"
 
     st.header("Baselines")
@@ -85,30 +88,27 @@ st.latex(
 \end{aligned}"""
 )
 
+problem = choice.problem_or_stop(FIX)
 comparison_call = Call.of(
-    "comparisons.baseline_study", setting, n=n, reps=reps, constant=constant, seed=seed
+    "comparisons.baseline_study", problem, n=n, reps=reps, constant=constant, seed=seed
 )
 ascent_calls = {
     b: Call.of(
-        "gradient_ascent", setting, steps=steps, n=ascent_n, learning_rate=learning_rate,
+        "gradient_ascent", problem, steps=steps, n=ascent_n, learning_rate=learning_rate,
         baseline=b, maximize=maximize, seed=seed,
     )
     for b in (None, ascent_baseline)
 }  # fmt: skip
 try:
     with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        summary = cache.compute(Call.of("summaries.exact_summary", setting))
+        summary = cache.compute(Call.of("summaries.exact_summary", problem))
         comparison = cache.compute(comparison_call)
-        low, high = cache.compute(Call.of("summaries.baseline_range", setting, constant))
-        curve_call = Call.of("baseline_variance_curve", setting, Grid(low, high, CURVE_POINTS))
+        low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
+        curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
         curve = cache.compute(curve_call)
         runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 except ValueError as error:
-    show_input_error(
-        error,
-        "pick values inside the controls' ranges; for the bump cost k must be > 0 "
-        "(leave k empty for its default of 1).",
-    )
+    show_input_error(error, FIX)
     st.stop()
 
 st.subheader("Exact values")
@@ -116,7 +116,7 @@ metric_columns = iter(st.columns(2 * len(summary)))
 for row in summary.itertuples():
     next(metric_columns).metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
     next(metric_columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
-st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {setting.code()}.")
+st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {problem!r}.")
 
 st.subheader("Variance as a function of the baseline")
 st.altair_chart(
@@ -134,7 +134,7 @@ st.subheader("Bias and variance per baseline")
 bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
 variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
 tables.baseline_bias_and_variance(comparison, bias_checks, variance_checks, n)
-rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", setting, n * reps))
+rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
 summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=rare_outcome)
 rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
 summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=rare_outcome or rough)
@@ -146,7 +146,7 @@ st.caption(
 )
 
 if choice.name == "bandit":
-    terms = cache.compute(Call.of("comparisons.optimal_baseline_terms", setting))
+    terms = cache.compute(Call.of("comparisons.optimal_baseline_terms", problem))
     st.subheader("Zero variance: the optimal baseline of the binary bandit")
     st.markdown(
         f"With two actions the optimal baseline b* = r(1)·(1 − σ(θ)) + r(0)·σ(θ) = "

@@ -14,6 +14,7 @@ from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 ESTIMATOR_COUNT = 3  # score function, pathwise, measure-valued
+FIX = "for the bump cost k must be > 0; leave k empty to use the cost's default."
 
 
 page_header(
@@ -29,15 +30,15 @@ snapshot = link_snapshot()
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Gaussian and cost")
-    setting = problem_controls("gaussian").setting
-    setting = custom_cost_input(setting)  # the visitor's own f(x), checked by core.parse_expression
+    gaussian = problem_controls("gaussian")
+    gaussian = custom_cost_input(gaussian)  # the visitor's own f(x), checked by parse_expression
 
     st.header("Monte Carlo")
     n = st.select_slider("Samples n", SAMPLE_SIZES, value=2_000, key="n", bind=URL)
     seed = seed_input()
 
     st.header("Linear-Gaussian policy")
-    policy = problem_controls("policy", "continuous").setting
+    policy_choice = problem_controls("policy", "continuous")
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -61,21 +62,18 @@ st.caption(
     "(Mohamed et al., JMLR 2020, §6)."
 )
 
-comparison_call = Call.of("comparisons.per_sample_comparison", setting, n, seed=seed)
-grid_call = Call.of("summaries.cost_and_density", setting)
+problem = gaussian.problem_or_stop(FIX)
+comparison_call = Call.of("comparisons.per_sample_comparison", problem, n, seed=seed)
+grid_call = Call.of("summaries.cost_and_density", problem)
 try:
     with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        formula = cache.compute(Call.of("summaries.cost_formula", setting))
-        summary = cache.compute(Call.of("summaries.exact_summary", setting))
+        formula = cache.compute(Call.of("summaries.cost_formula", problem))
+        summary = cache.compute(Call.of("summaries.exact_summary", problem))
         grid = cache.compute(grid_call)
         comparison = cache.compute(comparison_call)
-        caveat = cache.compute(Call.of("reliability.rare_outcome_warning", setting, n))
+        caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
 except ValueError as error:
-    show_input_error(
-        error,
-        custom_cost_fix(setting)
-        or "for the bump cost k must be > 0; leave k empty to use the cost's default.",
-    )
+    show_input_error(error, custom_cost_fix(problem) or FIX)
     st.stop()
 
 st.subheader(f"The cost {formula} under N(μ, σ²)")
@@ -101,6 +99,7 @@ r(s, a) = -\big(a - w^{*\top} s\big)^2 \\
 J(w) = -\big(\sigma^2 + \lVert w - w^* \rVert^2\big),\qquad \nabla_w J = -2\,(w - w^*)
 \end{aligned}"""
 )
+policy = policy_choice.problem_or_stop("pick values inside the controls' ranges.")
 policy_call = Call.of("comparisons.per_sample_comparison", policy, n, seed=seed)
 try:
     policy_summary = cache.compute(Call.of("summaries.exact_summary", policy))

@@ -33,9 +33,10 @@ snapshot = link_snapshot()
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Episodes")
-    setting = problem_controls("episodes").setting
-    horizon, theta = setting.get("horizon"), setting.get("theta")
-    rewards = setting.get("state_rewards")
+    problem = problem_controls("episodes").problem_or_stop(
+        "pick values inside the controls' ranges."
+    )
+    horizon = problem.horizon
 
     st.header("Monte Carlo")
     n = st.slider("Episodes per estimate n", 1, 1000, 10, key="n", bind=URL)
@@ -80,7 +81,10 @@ st.caption(
     r"$V_t(s_t)$, which depends on the state only: all three estimate the same gradient."
 )
 
-episodes = {"theta": theta, "state_rewards": rewards}
+episodes = {
+    "theta": tuple(problem.theta.tolist()),
+    "state_rewards": tuple(problem.state_rewards.tolist()),
+}
 comparison_call = Call.of(
     "comparisons.credit_comparison", horizon=horizon, **episodes, n=n, reps=reps, seed=seed
 )
@@ -90,7 +94,7 @@ points_call = Call.of(
     episodes=per_horizon, seed=seed,
 )  # fmt: skip
 try:
-    summary = cache.compute(Call.of("summaries.exact_summary", setting))
+    summary = cache.compute(Call.of("summaries.exact_summary", problem))
     with st.spinner(f"Rolling out {credit_count * n * reps:,} episodes…", show_time=True):
         comparison = cache.compute(comparison_call)
     exact_by_horizon = cache.compute(exact_call)

@@ -5,12 +5,13 @@ view; bounds keep every value one core accepts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import streamlit as st
 
-from core.catalogue import PROBLEMS, Parameter, Setting
+from core.catalogue import PROBLEMS, Parameter
+from core.problem import Problem
 from ui.budget import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from ui.layout import show_input_error
 
@@ -44,11 +45,31 @@ BASELINES = {
 
 @dataclass(frozen=True)
 class ProblemChoice:
-    """The chosen problem: its registry name, its setting for the cached calls, and a note."""
+    """The chosen problem: its registry name, the problem value the cached calls take (None
+    when core refuses the widgets' values, `error` saying why), those values by constructor
+    argument, and a note."""
 
     name: str
-    setting: Setting
+    problem: Problem | None
+    error: ValueError | None = None
+    arguments: Mapping[str, object] = field(default_factory=dict)
     note: str = ""
+
+    @classmethod
+    def of(cls, name: str, arguments: Mapping[str, object], note: str = "") -> ProblemChoice:
+        """Problem `name` built from `arguments`; a ValueError is kept, to be shown by the page."""
+        try:
+            problem, error = PROBLEMS[name].build(**arguments), None
+        except ValueError as refused:
+            problem, error = None, refused
+        return cls(name, problem, error, dict(arguments), note)
+
+    def problem_or_stop(self, fix: str) -> Problem:
+        """The problem; if core refused the values, show its reason with `fix` and stop the page."""
+        if self.problem is None:
+            show_input_error(self.error, fix)
+            st.stop()
+        return self.problem
 
 
 def seed_input(key: str = "seed") -> int:
@@ -107,8 +128,8 @@ def problem_controls(name: str, use: str = "default") -> ProblemChoice:
             st.caption(parameter.caption)
     values |= controls.fixed(values)
     names = {parameter.name for parameter in entry.parameters}
-    setting = entry.setting(**{key: value for key, value in values.items() if key in names})
-    return ProblemChoice(name, setting, controls.note(values))
+    arguments = {key: value for key, value in values.items() if key in names}
+    return ProblemChoice.of(name, arguments, controls.note(values))
 
 
 def problem_selector(

@@ -9,7 +9,7 @@ from ui.checks import agreement, check_badge, exact_check_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import export
 from ui.format import tex_factor, tex_number
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 page_header(
@@ -45,16 +45,13 @@ curve_call = Call.of("objective_curve", problem, Grid(-6.0, 6.0, 241))
 ascent_call = Call.of(
     "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
 )
-try:
+with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     d = vars(cache.compute(Call.of("bandit_derivation", problem)))
     draws = cache.trace(draws_call)
     fd = cache.compute(Call.of("derivation.finite_difference_check", problem)).iloc[0]
     curve = cache.compute(curve_call)
     ascent = cache.compute(ascent_call)
     variance = cache.compute(Call.of("per_sample_variance", problem))[0]
-except ValueError as error:
-    show_input_error(error, "Reset the controls in the sidebar to their defaults.")
-    st.stop()
 exact = float(d["gradient"])
 
 # --- 1. the derivation ------------------------------------------------------------------------

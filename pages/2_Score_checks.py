@@ -8,7 +8,7 @@ from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 FISHER_POINTS = 9
@@ -65,15 +65,12 @@ points_call = Call.of(
     seed=seed,
 )
 exact_call = Call.of("objective_curve", problem, Grid(low, high, CURVE_POINTS), parameter=parameter)
-try:
+with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     check = cache.compute(check_call)
     trace = cache.trace(trace_call, group="param")
     sample = cache.sample(trace_call, ("draw", "param", "score"), "param")
     fisher_exact = cache.compute(exact_call)
     fisher_points = cache.compute(points_call)
-except ValueError as error:
-    show_input_error(error, "Reset the controls in the sidebar to their defaults.")
-    st.stop()
 
 # --- 1. mean zero ---------------------------------------------------------------------------------
 st.header("1 · The score averages to zero")

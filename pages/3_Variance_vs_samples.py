@@ -15,7 +15,7 @@ from ui.controls import (
     work_budget,
 )
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
@@ -66,13 +66,10 @@ with st.sidebar:
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
 problem = choice.problem_or_stop("Reset the problem's controls to their defaults.")
-try:
+with stop_on_input_error("Choose a largest N at least as large as the smallest N."):
     ns = cache.compute(
         Call.of("variance_studies.log_spaced_sizes", None, smallest, max(largest, smallest), points)
     )
-except ValueError as error:
-    show_input_error(error, "Choose a largest N at least as large as the smallest N.")
-    st.stop()
 spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
 with st.sidebar:
     work_budget(

@@ -7,10 +7,10 @@ from core.calls import Call, Grid
 from ui import cache, tables
 from ui.charts import ascent_chart, baseline_parabola_chart
 from ui.checks import check_rows, rough_variance_caveat, summary_badge
-from ui.controls import URL, problem_selector, seed_input, work_budget
+from ui.controls import URL, problem_selector, repetition_controls, seed_input, work_budget
 from ui.exports import export
 from ui.format import baseline_title
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 BASELINE_COMPARISON_COUNT = 5  # none, constant, batch mean, leave-one-out, optimal
@@ -21,7 +21,6 @@ ASCENT_BASELINES = {
     "batch mean": "mean",
     "constant b": "constant",
 }
-REPS = (100, 200, 500, 1000, 2000, 4000)
 FIX = (
     "pick values inside the controls' ranges; for the bump cost k must be > 0 "
     "(leave k empty for its default of 1)."
@@ -50,10 +49,7 @@ with st.sidebar:
     )  # fmt: skip
 
     st.header("Monte Carlo")
-    n = st.slider("Samples per estimate n", 1, 1000, 10, key="n", bind=URL)
-    reps = st.select_slider(
-        "Repetitions (estimates per baseline)", REPS, value=1000, key="reps", bind=URL
-    )
+    n, reps = repetition_controls("Samples per estimate n", "Repetitions (estimates per baseline)")
     seed = seed_input()
 
     st.header("Gradient ascent")
@@ -99,17 +95,13 @@ ascent_calls = {
     )
     for b in (None, ascent_baseline)
 }  # fmt: skip
-try:
-    with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        summary = cache.compute(Call.of("summaries.exact_summary", problem))
-        comparison = cache.compute(comparison_call)
-        low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
-        curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
-        curve = cache.compute(curve_call)
-        runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
-except ValueError as error:
-    show_input_error(error, FIX)
-    st.stop()
+with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_time=True):
+    summary = cache.compute(Call.of("summaries.exact_summary", problem))
+    comparison = cache.compute(comparison_call)
+    low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
+    curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
+    curve = cache.compute(curve_call)
+    runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 
 st.subheader("Exact values")
 metric_columns = iter(st.columns(2 * len(summary)))

@@ -9,7 +9,7 @@ from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
@@ -65,16 +65,15 @@ st.caption(
 problem = gaussian.problem_or_stop(FIX)
 comparison_call = Call.of("comparisons.per_sample_comparison", problem, n, seed=seed)
 grid_call = Call.of("summaries.cost_and_density", problem)
-try:
-    with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        formula = cache.compute(Call.of("summaries.cost_formula", problem))
-        summary = cache.compute(Call.of("summaries.exact_summary", problem))
-        grid = cache.compute(grid_call)
-        comparison = cache.compute(comparison_call)
-        caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
-except ValueError as error:
-    show_input_error(error, custom_cost_fix(problem) or FIX)
-    st.stop()
+with (
+    stop_on_input_error(custom_cost_fix(problem) or FIX),
+    st.spinner(f"Drawing {work:,} samples…", show_time=True),
+):
+    formula = cache.compute(Call.of("summaries.cost_formula", problem))
+    summary = cache.compute(Call.of("summaries.exact_summary", problem))
+    grid = cache.compute(grid_call)
+    comparison = cache.compute(comparison_call)
+    caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
 
 st.subheader(f"The cost {formula} under N(μ, σ²)")
 left, right = st.columns([3, 2])
@@ -101,12 +100,9 @@ J(w) = -\big(\sigma^2 + \lVert w - w^* \rVert^2\big),\qquad \nabla_w J = -2\,(w 
 )
 policy = policy_choice.problem_or_stop("pick values inside the controls' ranges.")
 policy_call = Call.of("comparisons.per_sample_comparison", policy, n, seed=seed)
-try:
+with stop_on_input_error("pick values inside the controls' ranges."):
     policy_summary = cache.compute(Call.of("summaries.exact_summary", policy))
     policy_comparison = cache.compute(policy_call)
-except ValueError as error:
-    show_input_error(error, "pick values inside the controls' ranges.")
-    st.stop()
 tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
 tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
 

@@ -34,6 +34,8 @@ ESTIMATOR_CHOICES = {
     "gaussian": tuple(ESTIMATOR_SETS),
     "policy": ("score", "pathwise", "score vs pathwise"),
 }
+# How many n-sample estimates a study repeats (its measured variance is theirs).
+REPETITIONS = (100, 200, 500, 1_000, 2_000, 4_000)
 BASELINES = {
     "none": None,
     "constant b": "constant",
@@ -87,6 +89,14 @@ def seed_input(key: str = "seed") -> int:
             "seed; change it to see a fresh draw.",
         )
     )
+
+
+def repetition_controls(samples: str, repetitions: str) -> tuple[int, int]:
+    """n, the samples (or episodes) behind one estimate, and how many estimates are repeated:
+    a slider labelled `samples` (URL key n) and a select slider labelled `repetitions` (reps)."""
+    n = st.slider(samples, 1, 1000, 10, key="n", bind=URL)
+    reps = st.select_slider(repetitions, REPETITIONS, value=1_000, key="reps", bind=URL)
+    return n, reps
 
 
 def _widget(parameter: Parameter, where) -> object:

@@ -8,7 +8,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui.charts import ESTIMATOR_TITLES, estimator_comparison_chart
+from ui.charts import (
+    CREDIT_TITLES,
+    ESTIMATOR_TITLES,
+    estimates_vs_exact_chart,
+    estimator_comparison_chart,
+)
 from ui.checks import (
     CHECK_COLUMN,
     check_badge,
@@ -17,6 +22,7 @@ from ui.checks import (
     paired_checks,
     rough_variance_caveat,
     summary_badge,
+    variance_badge,
 )
 from ui.format import interval_column, number_text, plus_minus_column, tex_number
 
@@ -329,8 +335,11 @@ def estimator_comparison(
     )
 
 
-def credit_gradients(comparison: pd.DataFrame, credit_titles: pd.Series, checks: list) -> None:
-    """core.comparisons.credit_comparison's mean estimate per credit beside the exact gradient."""
+def credit_gradients(comparison: pd.DataFrame) -> None:
+    """core.comparisons.credit_comparison's mean estimate per credit beside the exact gradient:
+    the table, its summary badge, and the estimates ± 2 SE against the exact ticks."""
+    checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
+    credit_titles = comparison["credit"].map(CREDIT_TITLES)
     st.dataframe(
         pd.DataFrame(
             {
@@ -346,11 +355,26 @@ def credit_gradients(comparison: pd.DataFrame, credit_titles: pd.Series, checks:
         hide_index=True,
         column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
     )
+    summary_badge(checks, "Mean estimate vs exact gradient")
+    st.altair_chart(
+        estimates_vs_exact_chart(
+            comparison.assign(credit=credit_titles),
+            "credit",
+            category_title="credit",
+            value_title="ĝ (reward / unit θ)",
+            estimate="mean",
+            standard_error="mean_standard_error",
+            exact="exact_gradient",
+        ),
+        width="content",
+    )
 
 
-def credit_variances(comparison: pd.DataFrame, credit_titles: pd.Series, checks: list) -> None:
+def credit_variances(comparison: pd.DataFrame) -> None:
     """core.comparisons.credit_comparison's Var[ĝₙ] per credit, exact and Monte Carlo, with the
-    exact reduction against the whole return."""
+    exact reduction against the whole return, and its summary badge."""
+    checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
+    credit_titles = comparison["credit"].map(CREDIT_TITLES)
     st.dataframe(
         pd.DataFrame(
             {
@@ -375,6 +399,16 @@ def credit_variances(comparison: pd.DataFrame, credit_titles: pd.Series, checks:
             ),
         },
     )
+    variance_badge(checks, comparison, "Variance vs exact")
+
+
+def total_variances(horizon_study: pd.DataFrame, horizon: int) -> None:
+    """One metric per credit: core.horizon_study's total variance of one episode's term (summed
+    over the parameters) at `horizon`."""
+    longest = horizon_study[horizon_study["horizon"] == horizon]
+    totals = longest.drop_duplicates("credit").set_index("credit")["total_variance"]
+    for column, (credit, total) in zip(st.columns(len(totals)), totals.items(), strict=True):
+        column.metric(CREDIT_TITLES[credit], f"{total:.4g}")
 
 
 def sweep_points(curve: pd.DataFrame) -> None:

@@ -5,9 +5,15 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
-from ui.charts import ascent_chart, baseline_parabola_chart
-from ui.checks import check_rows, rough_variance_caveat, summary_badge
-from ui.controls import URL, problem_selector, repetition_controls, seed_input, work_budget
+from ui.charts import baseline_parabola_chart
+from ui.controls import (
+    URL,
+    baseline_input,
+    problem_selector,
+    repetition_controls,
+    seed_input,
+    work_budget,
+)
 from ui.exports import export
 from ui.format import baseline_title
 from ui.layout import page_header, stop_on_input_error, what_to_notice
@@ -15,12 +21,7 @@ from ui.links import link_snapshot, notice_rejected_link_values
 
 BASELINE_COMPARISON_COUNT = 5  # none, constant, batch mean, leave-one-out, optimal
 CURVE_POINTS = 121
-ASCENT_BASELINES = {
-    "leave-one-out": "loo",
-    "optimal b*": "optimal",
-    "batch mean": "mean",
-    "constant b": "constant",
-}
+ASCENT_BASELINES = ("leave-one-out", "optimal b*", "batch mean", "constant b")
 FIX = (
     "pick values inside the controls' ranges; for the bump cost k must be > 0 "
     "(leave k empty for its default of 1)."
@@ -59,12 +60,9 @@ with st.sidebar:
         "Learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0), value=0.2, key="lr",
         bind=URL,
     )  # fmt: skip
-    ascent_choice = st.selectbox(
-        "Baseline of the second run", tuple(ASCENT_BASELINES), key="ascent_b", bind=URL
+    ascent_baseline = baseline_input(
+        "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
     )
-    ascent_baseline = ASCENT_BASELINES[ascent_choice]
-    if ascent_baseline == "constant":
-        ascent_baseline = constant
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -104,10 +102,7 @@ with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_t
     runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 
 st.subheader("Exact values")
-metric_columns = iter(st.columns(2 * len(summary)))
-for row in summary.itertuples():
-    next(metric_columns).metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
-    next(metric_columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
+tables.gradient_and_optimal_baseline_metrics(summary)
 st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {problem!r}.")
 
 st.subheader("Variance as a function of the baseline")
@@ -123,13 +118,8 @@ st.caption(
 )
 
 st.subheader("Bias and variance per baseline")
-bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
-variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
-tables.baseline_bias_and_variance(comparison, bias_checks, variance_checks, n)
 rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
-summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=rare_outcome)
-rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
-summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=rare_outcome or rough)
+tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome)
 st.caption(
     f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
     "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "
@@ -146,31 +136,21 @@ if choice.name == "bandit":
         f"gradient **{terms['exact_gradient'].iloc[0]:.6g}**, whichever action is drawn — a "
         "Monte Carlo estimate with zero variance from a single sample."
     )
-    term_checks = tables.optimal_baseline_terms(terms)
-    summary_badge(term_checks, "Every term equals the exact gradient")
+    tables.optimal_baseline_terms(terms)
 
 st.subheader("Gradient ascent with and without a baseline")
-final = runs.groupby("run", sort=False).last()
 st.markdown(
     f"{steps} steps of θ ← θ {'+' if maximize else '−'} η·ĝ with η = {learning_rate:g} and "
     f"{ascent_n} samples per step, the same seed for both runs, so only the baseline differs. "
     "The objective plotted is the exact J(θ) at each step."
 )
-metric_columns = st.columns(len(final))
-for column, (label, row) in zip(metric_columns, final.iterrows(), strict=True):
-    column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
-objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
-st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
+tables.ascent_runs(runs, maximize)
 
 st.subheader("Export")
-export(
-    comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
-    key="export-baselines",
-)  # fmt: skip
-export(
-    curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
-    key="export-curve", name="curve",
-)  # fmt: skip
+export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
+       key="export-baselines")  # fmt: skip
+export(curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
+       key="export-curve", name="curve")  # fmt: skip
 runs_code = list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))
 export(runs, "gradient_ascent_runs.csv", runs_code, "gradient_ascent_runs", key="export-ascent")
 

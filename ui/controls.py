@@ -170,15 +170,31 @@ def estimator_controls(name: str) -> tuple[tuple[str, ...], float | str | None]:
         "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
         "only the score function applies.",
     )  # fmt: skip
-    baseline_label = st.selectbox(
-        "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
+    baseline = baseline_input(
+        "baseline (score function only)", "baseline",
         help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
         "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
     )  # fmt: skip
-    baseline = BASELINES[baseline_label]
-    if baseline == "constant":
-        baseline = float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
     return ESTIMATOR_SETS[estimator_set], baseline
+
+
+def baseline_input(
+    label: str,
+    key: str,
+    choices: Sequence[str] = tuple(BASELINES),
+    constant: float | None = None,
+    help: str | None = None,
+) -> float | str | None:
+    """A select box of the baselines named `choices` (labels of BASELINES): None, "mean",
+    "loo", "optimal" or, for "constant b", `constant` — or, when no constant is given, the
+    value of a number box "b" shown under it."""
+    extra = {} if help is None else {"help": help}
+    baseline = BASELINES[st.selectbox(label, tuple(choices), key=key, bind=URL, **extra)]
+    if baseline != "constant":
+        return baseline
+    if constant is not None:
+        return constant
+    return float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
 
 
 def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:

@@ -11,6 +11,7 @@ import streamlit as st
 from ui.charts import (
     CREDIT_TITLES,
     ESTIMATOR_TITLES,
+    ascent_chart,
     estimates_vs_exact_chart,
     estimator_comparison_chart,
 )
@@ -191,11 +192,23 @@ def samples_needed(
     )
 
 
-def baseline_bias_and_variance(
-    comparison: pd.DataFrame, bias_checks: list, variance_checks: list, n: int
-) -> None:
-    """core.comparisons.baseline_study as two tables: the bias per baseline, then Var[ĝₙ] with
-    its exact and Monte Carlo reduction against no baseline."""
+def gradient_and_optimal_baseline_metrics(summary: pd.DataFrame) -> None:
+    """Two metrics per parameter from core.summaries.exact_summary: the exact gradient and the
+    optimal constant baseline b*."""
+    columns = iter(st.columns(2 * len(summary)))
+    for row in summary.itertuples():
+        next(columns).metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+        next(columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
+
+
+def baseline_bias_and_variance(comparison: pd.DataFrame, n: int, caveat: str | None) -> None:
+    """core.comparisons.baseline_study as two tables — the bias per baseline, then Var[ĝₙ] with
+    its exact and Monte Carlo reduction against no baseline — each row checked, then one badge
+    per table (`caveat`: why the z-test may mislead, e.g. a rare outcome)."""
+    bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
+    variance_checks = check_rows(
+        comparison, "variance", "exact_variance", "variance_standard_error"
+    )
     number = st.column_config.NumberColumn(format="%.5g")
     st.markdown("**Bias** = mean estimate − exact gradient")
     st.dataframe(
@@ -237,6 +250,9 @@ def baseline_bias_and_variance(
             ),
         },
     )
+    summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=caveat)
+    rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
+    summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=caveat or rough)
 
 
 OPTIMAL_TERM_COLUMNS = (
@@ -248,9 +264,9 @@ OPTIMAL_TERM_COLUMNS = (
 )
 
 
-def optimal_baseline_terms(terms: pd.DataFrame) -> list:
+def optimal_baseline_terms(terms: pd.DataFrame) -> None:
     """core.comparisons.optimal_baseline_terms with each term checked against the exact
-    gradient (zero spread, so equal up to rounding); returns the checks."""
+    gradient (zero spread, so equal up to rounding), and the badge of those checks."""
     checks = paired_checks(terms["term"], terms["exact_gradient"], [0.0] * len(terms))
     st.dataframe(
         pd.DataFrame(
@@ -269,7 +285,17 @@ def optimal_baseline_terms(terms: pd.DataFrame) -> list:
             name: st.column_config.NumberColumn(format="%.6g") for name in OPTIMAL_TERM_COLUMNS
         },
     )
-    return checks
+    summary_badge(checks, "Every term equals the exact gradient")
+
+
+def ascent_runs(runs: pd.DataFrame, maximize: bool) -> None:
+    """Labelled gradient-ascent runs (ui.cache.labelled_runs): each run's final exact J(θ) as a
+    metric, then the runs' chart (J(θ) when maximising a reward, E[cost] when minimising)."""
+    final = runs.groupby("run", sort=False).last()
+    for column, (label, row) in zip(st.columns(len(final)), final.iterrows(), strict=True):
+        column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
+    objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
+    st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
 
 
 def _checked_table(

@@ -120,32 +120,21 @@ with chart_col:
     show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
     st.caption(
         f"Red: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
-        f"with σ² = {variance:.4g}, the "
-        "per-draw variance."
+        f"with σ² = {variance:.4g}, the per-draw variance."
     )
-export(
-    draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
-    tail="table.head(10)", rows=cache.TRACE_ROWS,
-)  # fmt: skip
+export(draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
+       tail="table.head(10)", rows=cache.TRACE_ROWS)  # fmt: skip
 
 # --- 4. the whole curve -------------------------------------------------------------------------
 st.header("4 · J(θ) and ∇J(θ) across θ")
 checks = tables.gradient_checks(exact, estimate, standard_error, fd["finite_difference"])
-objective_col, gradient_col = st.columns(2)
-with objective_col:
-    st.markdown("**Objective J(θ)**")
-    show_chart("objective_panel", curve, theta=theta)
-with gradient_col:
-    st.markdown("**Gradient ∇J(θ)**")
-    show_chart("gradient_panel", curve, checks, theta=theta)
+tables.objective_and_gradient(curve, checks, theta)
 st.caption(
     "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
     "flattens as the policy becomes certain."
 )
-export(
-    curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
-    name="curve",
-)  # fmt: skip
+export(curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
+       name="curve")  # fmt: skip
 
 # --- 5. gradient ascent -------------------------------------------------------------------------
 st.header("5 · Climb J by sampling")
@@ -154,20 +143,15 @@ st.markdown(
     f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
 )
 start, end = ascent.iloc[0], ascent.iloc[-1]
-show_chart(
-    "ascent_chart",
-    ascent.assign(run="score function, no baseline"),
-    objective_title="exact J(θ) (reward)",
-)
+show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
+           objective_title="exact J(θ) (reward)")  # fmt: skip
 st.caption(
     f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
     f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
     f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
 )
-export(
-    ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
-    name="run",
-)  # fmt: skip
+export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
+       name="run")  # fmt: skip
 
 what_to_notice(
     "The score is 1 − σ(θ) for arm 1 and −σ(θ) for arm 0: positive for the arm the policy "

@@ -122,9 +122,7 @@ else:
 
 # --- 2. slope, variance and mean checks ----------------------------------------------------------
 st.header("2 · The fitted slope and every point, checked")
-tables.slope_fits(fitted)
-for _, row in fits[fits["note"] != ""].iterrows():
-    st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
+tables.slope_fits(fits)
 tables.sweep_points(curve)
 export(
     curve, "variance_vs_n.csv",
@@ -135,19 +133,10 @@ export(
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
 spreads = [
-    Call.of(
-        "variance_curve",
-        problem,
-        [n],
-        reps,
-        estimator=e,
-        baseline=baseline_for(e),
-        seed=seed,
-        return_estimates=True,
-    )
-    for e in shown
-    for n in spread_ns
-]
+    Call.of("variance_curve", problem, [n], reps, estimator=e, baseline=baseline_for(e), seed=seed,
+            return_estimates=True)
+    for e in shown for n in spread_ns
+]  # fmt: skip
 estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
 show_chart(
     "spread_chart",
@@ -171,6 +160,7 @@ needed = pd.concat(
     [cache.compute(call).assign(estimator=e) for e, call in needs.items()], ignore_index=True
 )
 first, baseline_first = shown[0], baseline_for(shown[0])
+# The batch-mean and leave-one-out variances depend on N: no per-sample σ² for the formula.
 variance = None
 if baseline_first not in ("mean", "loo"):
     variance = cache.compute(Call.of("per_sample_variance", problem, first, baseline_first))[0]

@@ -128,18 +128,12 @@ st.caption(
 )
 
 st.subheader("Export")
-export(
-    comparison, "credit_comparison.csv", comparison_call, "credit_comparison",
-    key="export-credits",
-)  # fmt: skip
-export(
-    exact_by_horizon, "horizon_study_exact.csv", exact_call, "horizon_study",
-    key="export-horizon-exact", name="exact",
-)  # fmt: skip
-export(
-    monte_carlo, "horizon_study_monte_carlo.csv", points_call, "horizon_monte_carlo",
-    key="export-horizon-mc", name="points",
-)  # fmt: skip
+export(comparison, "credit_comparison.csv", comparison_call, "credit_comparison",
+       key="export-credits")  # fmt: skip
+export(exact_by_horizon, "horizon_study_exact.csv", exact_call, "horizon_study",
+       key="export-horizon-exact", name="exact")  # fmt: skip
+export(monte_carlo, "horizon_study_monte_carlo.csv", points_call, "horizon_monte_carlo",
+       key="export-horizon-mc", name="points")  # fmt: skip
 
 what_to_notice(
     "All three credits agree with the exact gradient within their error bars: dropping past "

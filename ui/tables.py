@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from ui.cache import show_chart
 from ui.charts import (
     CREDIT_TITLES,
     ESTIMATOR_TITLES,
@@ -67,6 +68,18 @@ def gradient_checks(
     )
 
 
+def objective_and_gradient(curve: pd.DataFrame, checks: pd.DataFrame, theta: float) -> None:
+    """core.objective_curve side by side: J(θ), and ∇J(θ) with the three values of `checks`
+    (gradient_checks) at the visitor's θ."""
+    objective_col, gradient_col = st.columns(2)
+    with objective_col:
+        st.markdown("**Objective J(θ)**")
+        show_chart("objective_panel", curve, theta=theta)
+    with gradient_col:
+        st.markdown("**Gradient ∇J(θ)**")
+        show_chart("gradient_panel", curve, checks, theta=theta)
+
+
 def score_means(means: pd.DataFrame, checks: list, n: int) -> None:
     """core.score_check's mean-score rows: the Monte Carlo mean of s with its 95% CI beside 0."""
     st.dataframe(
@@ -121,12 +134,20 @@ def fisher_matrix(fisher: pd.DataFrame, checks: list, params: tuple[str, ...], n
     st.dataframe(matrix("interval_check"), width="stretch")
 
 
-def slope_fits(fitted: pd.DataFrame) -> None:
+def slope_fits(fits: pd.DataFrame) -> None:
     """core.comparisons.variance_slope_fits' fitted rows: slope ± SE beside the exact slope,
-    checked, with one badge for one fit or a summary for several."""
+    checked, with one badge for one fit or a summary for several; then core's note on each row
+    that has one (why a slope is missing)."""
+    fitted = fits.dropna(subset=["slope"])
     checks = paired_checks(fitted["slope"], fitted["exact_slope"], fitted["standard_error"])
-    if fitted.empty:
-        return
+    if not fitted.empty:
+        _fitted_slopes(fitted, checks)
+    for _, row in fits[fits["note"] != ""].iterrows():
+        st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
+
+
+def _fitted_slopes(fitted: pd.DataFrame, checks: list) -> None:
+    """The table of fitted slopes beside the exact ones, and its badge."""
     st.dataframe(
         pd.DataFrame(
             {

@@ -9,8 +9,10 @@ from ui.cache import show_chart
 from ui.controls import (
     URL,
     estimator_controls,
+    parameter_input,
     problem_help,
     problem_selector,
+    sample_size_controls,
     seed_input,
     work_budget,
 )
@@ -18,9 +20,6 @@ from ui.exports import export
 from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
-SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
-LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
-REPS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
 TARGETS = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
 
 page_header(
@@ -40,13 +39,7 @@ with st.sidebar:
     st.header("Estimator")
     estimators, baseline = estimator_controls(choice.name)
     st.header("Sample sizes")
-    smallest = st.select_slider("smallest N", SMALLEST_N, 10, key="nmin", bind=URL)
-    largest = st.select_slider("largest N", LARGEST_N, 1_000, key="nmax", bind=URL)
-    points = st.slider("sizes (log-spaced)", 2, 12, 7, key="points", bind=URL)
-    reps = st.select_slider(
-        "repetitions per N", REPS, 1_000, key="reps", bind=URL,
-        help="Independent N-sample estimates per N; their variance is the measured Var[ĝ_N].",
-    )  # fmt: skip
+    smallest, largest, points, reps = sample_size_controls()
     seed = seed_input()
     st.header("Target")
     target = st.select_slider(
@@ -54,14 +47,10 @@ with st.sidebar:
         help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",
     )  # fmt: skip
     st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
-    problem = choice.problem
-    spread_param = problem.params[0] if problem else ""
-    if problem and len(problem.params) > 1:
-        st.header("Spread")
-        spread_param = st.selectbox(
-            "parameter in the spread chart", problem.params, key="param", bind=URL,
-            help="Whose individual estimates section 3 shows.",
-        )  # fmt: skip
+    spread_param = parameter_input(
+        choice.problem, "Spread", "parameter in the spread chart", "param",
+        help="Whose individual estimates section 3 shows.",
+    )  # fmt: skip
 
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)

@@ -99,6 +99,39 @@ def repetition_controls(samples: str, repetitions: str) -> tuple[int, int]:
     return n, reps
 
 
+# The sizes N of a variance sweep: its smallest and largest N, and repetitions per N.
+SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
+LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
+SWEEP_REPETITIONS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
+
+
+def sample_size_controls() -> tuple[int, int, int, int]:
+    """The sizes of a variance sweep over N: (smallest N, largest N, how many log-spaced sizes,
+    repetitions per N), for core.variance_studies.log_spaced_sizes and variance_curve."""
+    smallest = st.select_slider("smallest N", SMALLEST_N, 10, key="nmin", bind=URL)
+    largest = st.select_slider("largest N", LARGEST_N, 1_000, key="nmax", bind=URL)
+    points = st.slider("sizes (log-spaced)", 2, 12, 7, key="points", bind=URL)
+    reps = st.select_slider(
+        "repetitions per N", SWEEP_REPETITIONS, 1_000, key="reps", bind=URL,
+        help="Independent N-sample estimates per N; their variance is the measured Var[ĝ_N].",
+    )  # fmt: skip
+    return smallest, largest, points, reps
+
+
+def parameter_input(
+    problem: Problem | None, header: str, label: str, key: str, help: str | None = None
+) -> str:
+    """Which parameter of `problem` a view shows: under `header`, a select box of its params
+    when it has several; its only param otherwise ("" when core refused the problem)."""
+    if problem is None:
+        return ""
+    if len(problem.params) == 1:
+        return problem.params[0]
+    st.header(header)
+    extra = {} if help is None else {"help": help}
+    return st.selectbox(label, problem.params, key=key, bind=URL, **extra)
+
+
 def _widget(parameter: Parameter, where) -> object:
     """The parameter's widget in `where` (the sidebar or one of its columns)."""
     extra = {"key": parameter.key, "bind": URL}

@@ -5,7 +5,6 @@ import streamlit as st
 from core.calls import Call, Grid
 from ui import cache, tables
 from ui.cache import show_chart
-from ui.checks import agreement, check_badge, exact_check_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import export
 from ui.format import tex_factor, tex_number
@@ -93,19 +92,10 @@ st.caption(
 st.header("2 · Check it three ways")
 last = draws.iloc[-1]
 estimate, standard_error = float(last["running_mean"]), float(last["standard_error"])
-exact_col, mc_col, fd_col = st.columns(3)
-with exact_col:
-    st.metric("Exact ∇J(θ), closed form", f"{exact:.6g}")
-    st.caption("(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.")
-with mc_col:
-    st.metric(f"Monte Carlo from n = {n:,} draws", f"{estimate:.4f} ± {standard_error:.2g}")
-    check_badge(agreement(estimate, exact, standard_error), "vs exact")
-with fd_col:
-    st.metric(
-        "Finite difference of exact J", f"{fd['finite_difference']:.8g}",
-        help=f"[J(θ + h) − J(θ − h)] / 2h with h = {fd['step']:.0e}",
-    )  # fmt: skip
-    exact_check_badge(fd)
+tables.gradient_three_ways(
+    exact, estimate, standard_error, fd, n,
+    exact_note="(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.",
+)  # fmt: skip
 
 # --- 3. with numbers ----------------------------------------------------------------------------
 st.header("3 · With numbers: the first draws")

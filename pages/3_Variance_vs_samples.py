@@ -145,9 +145,7 @@ needs = {
     e: Call.of("samples_needed", problem, target, estimator=e, baseline=baseline_for(e))
     for e in shown
 }
-needed = pd.concat(
-    [cache.compute(call).assign(estimator=e) for e, call in needs.items()], ignore_index=True
-)
+needed = cache.labelled_tables(tuple(needs.items()), column="estimator")
 first, baseline_first = shown[0], baseline_for(shown[0])
 # The batch-mean and leave-one-out variances depend on N: no per-sample σ² for the formula.
 variance = None

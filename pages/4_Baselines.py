@@ -99,7 +99,7 @@ with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_t
     low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
     curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
     curve = cache.compute(curve_call)
-    runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
+    runs = cache.labelled_tables(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 
 st.subheader("Exact values")
 tables.gradient_and_optimal_baseline_metrics(summary)

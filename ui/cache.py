@@ -121,9 +121,11 @@ def sample(call: Call, columns: tuple[str, ...], group: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
-def labelled_runs(calls: tuple[tuple[str, Call], ...]) -> pd.DataFrame:
-    """Each (label, call)'s table with a `run` column holding its label, stacked."""
-    return pd.concat([compute(call).assign(run=label) for label, call in calls], ignore_index=True)
+def labelled_tables(calls: tuple[tuple[str, Call], ...], column: str = "run") -> pd.DataFrame:
+    """Each (label, call)'s table with a `column` holding its label, stacked."""
+    return pd.concat(
+        [compute(call).assign(**{column: label}) for label, call in calls], ignore_index=True
+    )
 
 
 # -- charts --------------------------------------------------------------------------------------

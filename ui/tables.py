@@ -18,8 +18,10 @@ from ui.charts import (
 )
 from ui.checks import (
     CHECK_COLUMN,
+    agreement,
     check_badge,
     check_rows,
+    exact_check_badge,
     labels,
     paired_checks,
     rough_variance_caveat,
@@ -66,6 +68,32 @@ def gradient_checks(
             "standard_error": [0.0, standard_error, 0.0],
         }
     )
+
+
+def gradient_three_ways(
+    exact: float,
+    estimate: float,
+    standard_error: float,
+    finite_difference: pd.Series,
+    n: int,
+    exact_note: str,
+) -> None:
+    """One gradient three ways, as metrics side by side: exact (with `exact_note` saying how),
+    Monte Carlo from n draws ± SE checked against it, and core.derivation's
+    finite_difference_check row (its value, step and check)."""
+    exact_col, mc_col, fd_col = st.columns(3)
+    with exact_col:
+        st.metric("Exact ∇J(θ), closed form", f"{exact:.6g}")
+        st.caption(exact_note)
+    with mc_col:
+        st.metric(f"Monte Carlo from n = {n:,} draws", f"{estimate:.4f} ± {standard_error:.2g}")
+        check_badge(agreement(estimate, exact, standard_error), "vs exact")
+    with fd_col:
+        st.metric(
+            "Finite difference of exact J", f"{finite_difference['finite_difference']:.8g}",
+            help=f"[J(θ + h) − J(θ − h)] / 2h with h = {finite_difference['step']:.0e}",
+        )  # fmt: skip
+        exact_check_badge(finite_difference)
 
 
 def objective_and_gradient(curve: pd.DataFrame, checks: pd.DataFrame, theta: float) -> None:
@@ -310,7 +338,7 @@ def optimal_baseline_terms(terms: pd.DataFrame) -> None:
 
 
 def ascent_runs(runs: pd.DataFrame, maximize: bool) -> None:
-    """Labelled gradient-ascent runs (ui.cache.labelled_runs): each run's final exact J(θ) as a
+    """Labelled gradient-ascent runs (ui.cache.labelled_tables): each run's final exact J(θ) as a
     metric, then the runs' chart (J(θ) when maximising a reward, E[cost] when minimising)."""
     final = runs.groupby("run", sort=False).last()
     for column, (label, row) in zip(st.columns(len(final)), final.iterrows(), strict=True):

@@ -127,11 +127,8 @@ spreads = [
     for e in shown for n in spread_ns
 ]  # fmt: skip
 estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
-show_chart(
-    "spread_chart",
-    estimates[estimates["param"] == spread_param],
-    value_title=f"ĝ_N of ∂J/∂{spread_param}",
-)
+show_chart("spread_chart", estimates[estimates["param"] == spread_param],
+           value_title=f"ĝ_N of ∂J/∂{spread_param}")  # fmt: skip
 st.caption(
     f"Each dot: one of the {reps:,} N-sample estimates ĝ_N of ∂J/∂{spread_param} "
     "(gradient units) at that N — the draws behind that N's point above, jittered sideways. "

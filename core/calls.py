@@ -1,8 +1,9 @@
 """A call into core as a value: run it, or print it as the Python that runs it — one source.
 
 The app's cache runs a `Call` and its "Reproduce in Python" block prints the same `Call`; the
-command line's ``--python`` does the same. Arguments are plain values, a `Setting` (the problem,
-printed as ``problem = core.Bandit(...)`` above the call) or a `Grid` (printed as np.linspace).
+command line's ``--python`` does the same. Arguments are plain values, the problem (a frozen
+core value, printed by its repr as ``problem = core.Bandit(...)`` above the call) or a `Grid`
+(printed as np.linspace).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core.catalogue import Setting
+from core.problem import Problem
 
 # Longest line of printed code before a call is wrapped (as ruff format would, near enough).
 LINE = 88
@@ -50,19 +51,19 @@ class Name:
 
 @dataclass(frozen=True)
 class Call:
-    """`module.function(problem, *positional, **keywords)`, with the problem as a `Setting`."""
+    """`module.function(problem, *positional, **keywords)`; hashable, as the problem is."""
 
     function: str
-    problem: Setting | None = None
+    problem: Problem | None = None
     positional: tuple[object, ...] = ()
     keywords: tuple[tuple[str, object], ...] = ()
     module: str = "core"
 
     @classmethod
     def of(
-        cls, function: str, problem: Setting | None = None, *positional: object, **keywords: object
+        cls, function: str, problem: Problem | None = None, *positional: object, **keywords: object
     ) -> Call:
-        """Call.of("score_check", setting, 5000, seed=0): keywords in the order given. A dotted
+        """Call.of("score_check", problem, 5000, seed=0): keywords in the order given. A dotted
         name is a core submodule's function ("comparisons.credit_comparison") or pandas'."""
         module, _, name = function.rpartition(".")
         if module and module != "pandas":
@@ -77,18 +78,11 @@ class Call:
     def get(self, name: str) -> object:
         return dict(self.keywords)[name]
 
-    def run(
-        self,
-        *,
-        time_limit: float | None = None,
-        names: Mapping[str, object] | None = None,
-        **extra: object,
-    ) -> object:
-        """Run the call: a Formula cost stops after `time_limit` s, each `Name` takes its value
-        from `names`, and `extra` keywords (such as a progress callback) are passed on but are
-        not part of the printed code."""
+    def run(self, *, names: Mapping[str, object] | None = None, **extra: object) -> object:
+        """Run the call: each `Name` takes its value from `names`, and `extra` keywords (such
+        as a progress callback) are passed on but are not part of the printed code."""
         function = getattr(importlib.import_module(self.module), self.function)
-        head = [] if self.problem is None else [self.problem.build(time_limit=time_limit)]
+        head = [] if self.problem is None else [self.problem]
         names = names or {}
         positional = [_value(value, names) for value in self.positional]
         keywords = {name: _value(value, names) for name, value in self.keywords}
@@ -103,7 +97,7 @@ class Call:
 
     def expression(self, problem: str = "problem") -> str:
         """The call as Python, e.g. 'core.score_check(problem, 5000, seed=0)'; `problem` is
-        what stands for the problem (a name, or the Setting's own code)."""
+        what stands for the problem (a name, or the problem's own repr)."""
         return f"{self._callee()}({', '.join(self.arguments(problem))})"
 
     def assignment(self, name: str) -> str:
@@ -153,7 +147,7 @@ def code_block(assignments: Sequence[tuple[str, Call]], tail: str = "") -> str:
     if len(problems) > 1:
         raise ValueError("the calls of one code block share one problem")
     if problems:
-        lines.append(f"problem = {problems.pop().code()}")
+        lines.append(f"problem = {problems.pop()!r}")
     lines += [call.assignment(name) for name, call in assignments]
     return "\n".join(lines) + (f"\n{tail}" if tail else "")
 

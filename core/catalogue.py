@@ -6,8 +6,9 @@ arguments with their defaults and help (the command line makes one flag of each,
 widget). Pages that show a problem with other ranges or fixed values keep their own named
 variant of the controls here, so every page and the command line read one source.
 
-A chosen problem travels as a `Setting`: a hashable value that builds the problem and renders
-the Python that builds it, ``core.Bandit(theta=0.0, rewards=(5.0, 10.0))``. No Streamlit here.
+`ProblemEntry.build` turns the widgets' (or flags') values into the problem itself: a frozen,
+hashable value whose repr is the Python that rebuilds it, ``core.Bandit(theta=0.0,
+rewards=(5.0, 10.0))`` — what caches key on and code blocks print. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from types import MappingProxyType
 
 from core.bandits import Bandit, SoftmaxBandit
 from core.episodes import CREDITS, MAX_HORIZON, Episodes
-from core.expressions import parse_expression
 from core.gaussian import Gaussian
 from core.gaussian_costs import NAMED_COSTS
 from core.policy import LinearGaussianPolicy
@@ -83,24 +83,24 @@ class ProblemEntry:
         """The controls of `use`, or the default ones when that use has no variant."""
         return self.controls.get(use, self.controls["default"])
 
-    def setting(self, **values: Value) -> Setting:
-        """The Setting of these constructor arguments (in the constructor's order, each
-        converted to the type of its default: floats, whole numbers, tuples of floats)."""
+    def build(self, **values: object) -> Problem:
+        """The problem of these constructor arguments, each converted to the type of its
+        default (floats, whole numbers, tuples of floats); a cost may be a parsed f(x).
+        The problem's ValueError for a bad value (e.g. the bump cost with k ≤ 0) passes on."""
         unknown = set(values) - {parameter.name for parameter in self.parameters}
         if unknown:
             raise ValueError(f"{self.name} takes no argument {', '.join(sorted(unknown))}")
-        return Setting(
-            self.name,
-            tuple(
-                (parameter.name, _convert(values[parameter.name], parameter))
+        return self.problem(
+            **{
+                parameter.name: _convert(values[parameter.name], parameter)
                 for parameter in self.parameters
                 if parameter.name in values
-            ),
+            }
         )
 
 
-def _convert(value: object, parameter: Parameter) -> Value:
-    if value is None or isinstance(value, Formula):
+def _convert(value: object, parameter: Parameter) -> object:
+    if value is None:
         return value
     if isinstance(parameter.default, tuple):
         return tuple(float(item) for item in value)
@@ -109,49 +109,6 @@ def _convert(value: object, parameter: Parameter) -> Value:
     if isinstance(parameter.default, int):
         return int(value)
     return float(value)
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A visitor's cost f(x) as text; built with core.parse_expression when the problem is."""
-
-    text: str
-
-    def __repr__(self) -> str:
-        return f"core.parse_expression({self.text!r})"
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A problem as a value: its registry name and constructor arguments. Hashable, so caches
-    key on it; `build` makes the core problem, `code` the Python that makes it."""
-
-    name: str
-    arguments: tuple[tuple[str, Value | Formula], ...]
-
-    @property
-    def entry(self) -> ProblemEntry:
-        return PROBLEMS[self.name]
-
-    def get(self, name: str, default: object = None) -> object:
-        return dict(self.arguments).get(name, default)
-
-    def build(self, *, time_limit: float | None = None) -> Problem:
-        """The core problem; a Formula cost is parsed here, and stops after `time_limit`
-        seconds when given (ParsedExpression.with_time_limit). core's ValueError passes on."""
-        arguments = {}
-        for name, value in self.arguments:
-            if isinstance(value, Formula):
-                value = parse_expression(value.text)
-                if time_limit is not None:
-                    value = value.with_time_limit(time_limit)
-            arguments[name] = value
-        return self.entry.problem(**arguments)
-
-    def code(self) -> str:
-        """The Python expression that builds this problem, e.g. 'core.Bandit(theta=0.0, …)'."""
-        arguments = ", ".join(f"{name}={value!r}" for name, value in self.arguments)
-        return f"core.{self.entry.problem.__name__}({arguments})"
 
 
 # --- the problems ----------------------------------------------------------------------------

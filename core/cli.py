@@ -17,7 +17,7 @@ from typing import TextIO
 import pandas as pd
 
 from core.calls import Call
-from core.catalogue import PROBLEMS, Parameter, ProblemEntry, Setting
+from core.catalogue import PROBLEMS, Parameter, ProblemEntry
 from core.estimators import ESTIMATORS
 from core.problem import Problem
 from core.variance_studies import log_spaced_sizes
@@ -197,10 +197,10 @@ def add_problem_flags(parser: argparse.ArgumentParser, entry: ProblemEntry) -> N
             parser.add_argument(flag, type=_finite_float, default=default, help=parameter.help)
 
 
-def setting_of(args: argparse.Namespace) -> Setting:
-    """The problem the flags describe, as a registry Setting."""
+def problem_of(args: argparse.Namespace) -> Problem:
+    """The problem the flags describe (its ValueError for a bad value passes on)."""
     entry = PROBLEMS[args.problem]
-    return entry.setting(**{p.name: getattr(args, p.name) for p in entry.parameters})
+    return entry.build(**{p.name: getattr(args, p.name) for p in entry.parameters})
 
 
 # --- progress on stderr --------------------------------------------------------------------
@@ -256,14 +256,14 @@ def _write(table: pd.DataFrame, args: argparse.Namespace, text: str | None = Non
 def _print_python(call: Call) -> None:
     """The call as a script that prints its table (the problem written inline)."""
     sys.stdout.write(
-        f"import core\n\ntable = {call.expression(call.problem.code())}\nprint(table)\n"
+        f"import core\n\ntable = {call.expression(repr(call.problem))}\nprint(table)\n"
     )
 
 
 def run_variance(args: argparse.Namespace) -> None:
     ns = list(log_spaced_sizes(*args.log_ns)) if args.log_ns else list(args.ns)
     call = Call.of(
-        "variance_curve", setting_of(args), ns=ns, reps=args.reps, estimator=args.estimator,
+        "variance_curve", problem_of(args), ns=ns, reps=args.reps, estimator=args.estimator,
         baseline=args.baseline, seed=args.seed,
     )  # fmt: skip
     if args.python:
@@ -282,7 +282,7 @@ def run_variance(args: argparse.Namespace) -> None:
 
 def run_baselines(args: argparse.Namespace) -> None:
     call = Call.of(
-        "baseline_comparison", setting_of(args), n=args.n, reps=args.reps,
+        "baseline_comparison", problem_of(args), n=args.n, reps=args.reps,
         constant=args.constant, seed=args.seed,
     )  # fmt: skip
     if args.python:
@@ -296,13 +296,12 @@ def run_baselines(args: argparse.Namespace) -> None:
 
 
 def run_exact(args: argparse.Namespace) -> None:
-    call = Call.of("exact_report", setting_of(args), n=args.n, constant=args.constant)
+    call = Call.of("exact_report", problem_of(args), n=args.n, constant=args.constant)
     if args.python:
         _print_python(call)
         return
-    problem = call.problem.build()
     report = call.run()
-    text = None if args.format == "csv" else format_exact_report(problem, report, args.n)
+    text = None if args.format == "csv" else format_exact_report(call.problem, report, args.n)
     _write(report, args, text)
 
 

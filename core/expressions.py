@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import copy
 import io
 import keyword
 import math
@@ -695,7 +694,6 @@ class ParsedExpression:
         self._tree = tree
         self._breakpoints: tuple[float, ...] = ()
         self._antiderivative_table: tuple | None = None
-        self._deadline: tuple[float, float] | None = None
         self.nondifferentiable_reason: str | None = None
         for node in _walk(tree):
             if node.kind() == _JUMP:
@@ -716,7 +714,7 @@ class ParsedExpression:
 
     def __call__(self, x: ArrayLike) -> np.ndarray:
         """f(x) elementwise, as a new float64 array of x's shape; ValueError where not finite."""
-        limit = self._deadline or _DEADLINE.get()
+        limit = _DEADLINE.get()
         if limit is not None and time.monotonic() > limit[0]:
             raise ExpressionError(
                 f"computing with f(x) = {self.text} took longer than the limit of {limit[1]:g} s "
@@ -771,20 +769,13 @@ class ParsedExpression:
         return cumulative[panel] + _panel_integrals(self, start.ravel(), x.ravel()).reshape(x.shape)
 
     def __repr__(self) -> str:
-        return f"parse_expression({self.text!r})"
+        return f"core.parse_expression({self.text!r})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ParsedExpression) and other.text == self.text
 
     def __hash__(self) -> int:
         return hash(("ParsedExpression", self.text))
-
-    def with_time_limit(self, seconds: float) -> ParsedExpression:
-        """The same f, whose every call raises ExpressionError once `seconds` have passed from
-        now: build the problem with it at the start of one computation to bound that work."""
-        limited = copy.copy(self)
-        limited._deadline = (time.monotonic() + float(seconds), float(seconds))
-        return limited
 
     def __reduce__(self):
         # Pickled as its text and re-checked on load: no tree ever crosses a process boundary.

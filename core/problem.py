@@ -10,7 +10,8 @@ reward still to come instead (see `core.Episodes`). Because E[S] = 0, any consta
 mean E[A] = ∇θ E[f] unchanged and only moves the variance.
 
 A problem is a frozen value: its constructor arguments are dataclass fields, equality and the
-hash follow them, and its repr is the call that rebuilds it. The engine (`core._engine`) asks a
+hash follow them, and its repr is the call that rebuilds it after `import core`
+(``core.Bandit(theta=0.0, rewards=(5.0, 10.0))``). The engine (`core._engine`) asks a
 problem what it can do — `outcome_table()`, `sample_width`, `term_kernel(...)`,
 `sum_kernel(...)` — and never tests its class, so a new problem needs no edit there.
 """
@@ -91,7 +92,7 @@ class Problem(ABC):
             )
             return f"{type(self).__name__}({values})"
         shown = ", ".join(f"{name}={_literal(value)}" for name, value in arguments)
-        return f"{type(self).__name__}({shown})"
+        return f"{_qualified_name(type(self))}({shown})"
 
     def __getstate__(self) -> dict:
         """Only the constructor's fields travel (to a worker process): derived tables are rebuilt."""
@@ -274,6 +275,14 @@ def _hashable(value: object) -> object:
     if isinstance(value, np.ndarray):
         return tuple(value.tolist())
     return value
+
+
+def _qualified_name(cls: type) -> str:
+    """`core.Bandit` for a class core exports, so the repr runs after `import core` alone (as
+    `datetime.date(2020, 1, 1)` does after `import datetime`); other classes by their name."""
+    import core  # the package this module belongs to: already imported
+
+    return f"core.{cls.__name__}" if getattr(core, cls.__name__, None) is cls else cls.__name__
 
 
 def _literal(value: object) -> str:

@@ -5,11 +5,10 @@ import streamlit as st
 from core.calls import Call, Grid
 from ui import cache, tables
 from ui.cache import show_chart
-from ui.checks import agreement, check_badge, exact_check_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import export
 from ui.format import tex_factor, tex_number
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 page_header(
@@ -23,7 +22,7 @@ snapshot = link_snapshot()
 
 with st.sidebar:
     st.header("Bandit")
-    setting = problem_controls("bandit").setting
+    choice = problem_controls("bandit")
     st.header("Sampling")
     n = st.number_input(
         "Monte Carlo draws n", 2, 100_000, 1_000, 100, key="n", bind=URL,
@@ -38,22 +37,20 @@ with st.sidebar:
 notice_rejected_link_values(snapshot)
 with st.sidebar:
     work_budget([([n] + [batch] * steps, 1)], "Lower the draws n, the steps or the draws per step.")
-theta, (r0, r1) = setting.get("theta"), setting.get("rewards")
-draws_call = Call.of("derivation.running_estimate", setting, n, seed=seed)
-curve_call = Call.of("objective_curve", setting, Grid(-6.0, 6.0, 241))
+problem = choice.problem_or_stop("Reset the controls in the sidebar to their defaults.")
+theta, (r0, r1) = float(problem.theta[0]), problem.rewards.tolist()
+draws_call = Call.of("derivation.running_estimate", problem, n, seed=seed)
+curve_call = Call.of("objective_curve", problem, Grid(-6.0, 6.0, 241))
 ascent_call = Call.of(
-    "gradient_ascent", setting, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
+    "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
 )
-try:
-    d = vars(cache.compute(Call.of("bandit_derivation", setting)))
+with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+    d = vars(cache.compute(Call.of("bandit_derivation", problem)))
     draws = cache.trace(draws_call)
-    fd = cache.compute(Call.of("derivation.finite_difference_check", setting)).iloc[0]
+    fd = cache.compute(Call.of("derivation.finite_difference_check", problem)).iloc[0]
     curve = cache.compute(curve_call)
     ascent = cache.compute(ascent_call)
-    variance = cache.compute(Call.of("per_sample_variance", setting))[0]
-except ValueError as error:
-    show_input_error(error, "Reset the controls in the sidebar to their defaults.")
-    st.stop()
+    variance = cache.compute(Call.of("per_sample_variance", problem))[0]
 exact = float(d["gradient"])
 
 # --- 1. the derivation ------------------------------------------------------------------------
@@ -95,19 +92,10 @@ st.caption(
 st.header("2 · Check it three ways")
 last = draws.iloc[-1]
 estimate, standard_error = float(last["running_mean"]), float(last["standard_error"])
-exact_col, mc_col, fd_col = st.columns(3)
-with exact_col:
-    st.metric("Exact ∇J(θ), closed form", f"{exact:.6g}")
-    st.caption("(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.")
-with mc_col:
-    st.metric(f"Monte Carlo from n = {n:,} draws", f"{estimate:.4f} ± {standard_error:.2g}")
-    check_badge(agreement(estimate, exact, standard_error), "vs exact")
-with fd_col:
-    st.metric(
-        "Finite difference of exact J", f"{fd['finite_difference']:.8g}",
-        help=f"[J(θ + h) − J(θ − h)] / 2h with h = {fd['step']:.0e}",
-    )  # fmt: skip
-    exact_check_badge(fd)
+tables.gradient_three_ways(
+    exact, estimate, standard_error, fd, n,
+    exact_note="(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.",
+)  # fmt: skip
 
 # --- 3. with numbers ----------------------------------------------------------------------------
 st.header("3 · With numbers: the first draws")
@@ -122,32 +110,21 @@ with chart_col:
     show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
     st.caption(
         f"Red: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
-        f"with σ² = {variance:.4g}, the "
-        "per-draw variance."
+        f"with σ² = {variance:.4g}, the per-draw variance."
     )
-export(
-    draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
-    tail="table.head(10)", rows=cache.TRACE_ROWS,
-)  # fmt: skip
+export(draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
+       tail="table.head(10)", rows=cache.TRACE_ROWS)  # fmt: skip
 
 # --- 4. the whole curve -------------------------------------------------------------------------
 st.header("4 · J(θ) and ∇J(θ) across θ")
 checks = tables.gradient_checks(exact, estimate, standard_error, fd["finite_difference"])
-objective_col, gradient_col = st.columns(2)
-with objective_col:
-    st.markdown("**Objective J(θ)**")
-    show_chart("objective_panel", curve, theta=theta)
-with gradient_col:
-    st.markdown("**Gradient ∇J(θ)**")
-    show_chart("gradient_panel", curve, checks, theta=theta)
+tables.objective_and_gradient(curve, checks, theta)
 st.caption(
     "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
     "flattens as the policy becomes certain."
 )
-export(
-    curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
-    name="curve",
-)  # fmt: skip
+export(curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
+       name="curve")  # fmt: skip
 
 # --- 5. gradient ascent -------------------------------------------------------------------------
 st.header("5 · Climb J by sampling")
@@ -156,20 +133,15 @@ st.markdown(
     f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
 )
 start, end = ascent.iloc[0], ascent.iloc[-1]
-show_chart(
-    "ascent_chart",
-    ascent.assign(run="score function, no baseline"),
-    objective_title="exact J(θ) (reward)",
-)
+show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
+           objective_title="exact J(θ) (reward)")  # fmt: skip
 st.caption(
     f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
     f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
     f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
 )
-export(
-    ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
-    name="run",
-)  # fmt: skip
+export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
+       name="run")  # fmt: skip
 
 what_to_notice(
     "The score is 1 − σ(θ) for arm 1 and −σ(θ) for arm 0: positive for the arm the policy "

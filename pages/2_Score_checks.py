@@ -8,7 +8,7 @@ from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 FISHER_POINTS = 9
@@ -42,11 +42,7 @@ with st.sidebar:
         help="Samples x ~ p(x|θ) behind the mean, covariance, histogram and running mean.",
     )  # fmt: skip
     seed = seed_input()
-    try:
-        problem = cache.build(choice.setting)
-    except ValueError as error:
-        show_input_error(error, "Reset the distribution's controls to their defaults.")
-        st.stop()
+    problem = choice.problem_or_stop("Reset the distribution's controls to their defaults.")
     sweep = st.selectbox(
         "Fisher curve over", problem.params, key="sweep", bind=URL,
         help="The parameter swept for the Fisher-information curve; the others stay fixed.",
@@ -55,29 +51,26 @@ with st.sidebar:
 notice_rejected_link_values(snapshot)
 with st.sidebar:
     work_budget([([n, n] + [n] * FISHER_POINTS, 1)], "Lower the draws n.")
-setting, params = choice.setting, problem.params
+params = problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.name, sweep), DEFAULT_RANGE.get(choice.name, (-2.0, 2.0)))
-check_call = Call.of("score_check", setting, n, seed=seed)
-trace_call = Call.of("score_studies.score_trace", setting, n, seed=seed)
+check_call = Call.of("score_check", problem, n, seed=seed)
+trace_call = Call.of("score_studies.score_trace", problem, n, seed=seed)
 points_call = Call.of(
     "score_studies.fisher_curve",
-    setting,
+    problem,
     Grid(low, high, FISHER_POINTS),
     n,
     parameter=parameter,
     seed=seed,
 )
-exact_call = Call.of("objective_curve", setting, Grid(low, high, CURVE_POINTS), parameter=parameter)
-try:
+exact_call = Call.of("objective_curve", problem, Grid(low, high, CURVE_POINTS), parameter=parameter)
+with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     check = cache.compute(check_call)
     trace = cache.trace(trace_call, group="param")
     sample = cache.sample(trace_call, ("draw", "param", "score"), "param")
     fisher_exact = cache.compute(exact_call)
     fisher_points = cache.compute(points_call)
-except ValueError as error:
-    show_input_error(error, "Reset the controls in the sidebar to their defaults.")
-    st.stop()
 
 # --- 1. mean zero ---------------------------------------------------------------------------------
 st.header("1 · The score averages to zero")

@@ -9,18 +9,17 @@ from ui.cache import show_chart
 from ui.controls import (
     URL,
     estimator_controls,
+    parameter_input,
     problem_help,
     problem_selector,
+    sample_size_controls,
     seed_input,
     work_budget,
 )
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
-SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
-LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
-REPS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
 TARGETS = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
 
 page_header(
@@ -40,13 +39,7 @@ with st.sidebar:
     st.header("Estimator")
     estimators, baseline = estimator_controls(choice.name)
     st.header("Sample sizes")
-    smallest = st.select_slider("smallest N", SMALLEST_N, 10, key="nmin", bind=URL)
-    largest = st.select_slider("largest N", LARGEST_N, 1_000, key="nmax", bind=URL)
-    points = st.slider("sizes (log-spaced)", 2, 12, 7, key="points", bind=URL)
-    reps = st.select_slider(
-        "repetitions per N", REPS, 1_000, key="reps", bind=URL,
-        help="Independent N-sample estimates per N; their variance is the measured Var[ĝ_N].",
-    )  # fmt: skip
+    smallest, largest, points, reps = sample_size_controls()
     seed = seed_input()
     st.header("Target")
     target = st.select_slider(
@@ -54,32 +47,18 @@ with st.sidebar:
         help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",
     )  # fmt: skip
     st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
-    try:
-        problem = cache.build(choice.setting)
-    except ValueError as error:
-        problem = None
-        problem_error = error
-    spread_param = problem.params[0] if problem else ""
-    if problem and len(problem.params) > 1:
-        st.header("Spread")
-        spread_param = st.selectbox(
-            "parameter in the spread chart", problem.params, key="param", bind=URL,
-            help="Whose individual estimates section 3 shows.",
-        )  # fmt: skip
+    spread_param = parameter_input(
+        choice.problem, "Spread", "parameter in the spread chart", "param",
+        help="Whose individual estimates section 3 shows.",
+    )  # fmt: skip
 
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
-setting = choice.setting
-if problem is None:
-    show_input_error(problem_error, "Reset the problem's controls to their defaults.")
-    st.stop()
-try:
+problem = choice.problem_or_stop("Reset the problem's controls to their defaults.")
+with stop_on_input_error("Choose a largest N at least as large as the smallest N."):
     ns = cache.compute(
         Call.of("variance_studies.log_spaced_sizes", None, smallest, max(largest, smallest), points)
     )
-except ValueError as error:
-    show_input_error(error, "Choose a largest N at least as large as the smallest N.")
-    st.stop()
 spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
 with st.sidebar:
     work_budget(
@@ -96,7 +75,7 @@ def baseline_for(estimator: str):
 
 # --- run the sweep, one N at a time ---------------------------------------------------------------
 sweeps = {
-    e: Call.of("variance_curve", setting, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
+    e: Call.of("variance_curve", problem, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
                seed=seed)
     for e in estimators
 }  # fmt: skip
@@ -132,9 +111,7 @@ else:
 
 # --- 2. slope, variance and mean checks ----------------------------------------------------------
 st.header("2 · The fitted slope and every point, checked")
-tables.slope_fits(fitted)
-for _, row in fits[fits["note"] != ""].iterrows():
-    st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
+tables.slope_fits(fits)
 tables.sweep_points(curve)
 export(
     curve, "variance_vs_n.csv",
@@ -145,25 +122,13 @@ export(
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
 spreads = [
-    Call.of(
-        "variance_curve",
-        setting,
-        [n],
-        reps,
-        estimator=e,
-        baseline=baseline_for(e),
-        seed=seed,
-        return_estimates=True,
-    )
-    for e in shown
-    for n in spread_ns
-]
+    Call.of("variance_curve", problem, [n], reps, estimator=e, baseline=baseline_for(e), seed=seed,
+            return_estimates=True)
+    for e in shown for n in spread_ns
+]  # fmt: skip
 estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
-show_chart(
-    "spread_chart",
-    estimates[estimates["param"] == spread_param],
-    value_title=f"ĝ_N of ∂J/∂{spread_param}",
-)
+show_chart("spread_chart", estimates[estimates["param"] == spread_param],
+           value_title=f"ĝ_N of ∂J/∂{spread_param}")  # fmt: skip
 st.caption(
     f"Each dot: one of the {reps:,} N-sample estimates ĝ_N of ∂J/∂{spread_param} "
     "(gradient units) at that N — the draws behind that N's point above, jittered sideways. "
@@ -174,16 +139,15 @@ st.caption(
 # --- 4. how many samples for a target -----------------------------------------------------------
 st.header(f"4 · How many samples for a {target:.1%} relative error?")
 needs = {
-    e: Call.of("samples_needed", setting, target, estimator=e, baseline=baseline_for(e))
+    e: Call.of("samples_needed", problem, target, estimator=e, baseline=baseline_for(e))
     for e in shown
 }
-needed = pd.concat(
-    [cache.compute(call).assign(estimator=e) for e, call in needs.items()], ignore_index=True
-)
+needed = cache.labelled_tables(tuple(needs.items()), column="estimator")
 first, baseline_first = shown[0], baseline_for(shown[0])
+# The batch-mean and leave-one-out variances depend on N: no per-sample σ² for the formula.
 variance = None
 if baseline_first not in ("mean", "loo"):
-    variance = cache.compute(Call.of("per_sample_variance", setting, first, baseline_first))[0]
+    variance = cache.compute(Call.of("per_sample_variance", problem, first, baseline_first))[0]
 tables.samples_needed(needed, target, variance, first)
 export(needed, "samples_needed.csv", list(needs.items()), "samples_needed", key="export-needed")
 

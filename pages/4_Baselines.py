@@ -5,23 +5,27 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
-from ui.charts import ascent_chart, baseline_parabola_chart
-from ui.checks import check_rows, rough_variance_caveat, summary_badge
-from ui.controls import URL, problem_selector, seed_input, work_budget
+from ui.charts import baseline_parabola_chart
+from ui.controls import (
+    URL,
+    baseline_input,
+    problem_selector,
+    repetition_controls,
+    seed_input,
+    work_budget,
+)
 from ui.exports import export
 from ui.format import baseline_title
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 BASELINE_COMPARISON_COUNT = 5  # none, constant, batch mean, leave-one-out, optimal
 CURVE_POINTS = 121
-ASCENT_BASELINES = {
-    "leave-one-out": "loo",
-    "optimal b*": "optimal",
-    "batch mean": "mean",
-    "constant b": "constant",
-}
-REPS = (100, 200, 500, 1000, 2000, 4000)
+ASCENT_BASELINES = ("leave-one-out", "optimal b*", "batch mean", "constant b")
+FIX = (
+    "pick values inside the controls' ranges; for the bump cost k must be > 0 "
+    "(leave k empty for its default of 1)."
+)
 
 page_header(
     "Baselines",
@@ -37,7 +41,6 @@ snapshot = link_snapshot()
 with st.sidebar:
     st.header("Problem")
     choice = problem_selector(("bandit", "softmax", "gaussian"), "baselines", "Problem")
-    setting = choice.setting
     maximize = choice.name != "gaussian"
 
     st.header("Baselines")
@@ -47,10 +50,7 @@ with st.sidebar:
     )  # fmt: skip
 
     st.header("Monte Carlo")
-    n = st.slider("Samples per estimate n", 1, 1000, 10, key="n", bind=URL)
-    reps = st.select_slider(
-        "Repetitions (estimates per baseline)", REPS, value=1000, key="reps", bind=URL
-    )
+    n, reps = repetition_controls("Samples per estimate n", "Repetitions (estimates per baseline)")
     seed = seed_input()
 
     st.header("Gradient ascent")
@@ -60,12 +60,9 @@ with st.sidebar:
         "Learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0), value=0.2, key="lr",
         bind=URL,
     )  # fmt: skip
-    ascent_choice = st.selectbox(
-        "Baseline of the second run", tuple(ASCENT_BASELINES), key="ascent_b", bind=URL
+    ascent_baseline = baseline_input(
+        "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
     )
-    ascent_baseline = ASCENT_BASELINES[ascent_choice]
-    if ascent_baseline == "constant":
-        ascent_baseline = constant
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -85,38 +82,28 @@ st.latex(
 \end{aligned}"""
 )
 
+problem = choice.problem_or_stop(FIX)
 comparison_call = Call.of(
-    "comparisons.baseline_study", setting, n=n, reps=reps, constant=constant, seed=seed
+    "comparisons.baseline_study", problem, n=n, reps=reps, constant=constant, seed=seed
 )
 ascent_calls = {
     b: Call.of(
-        "gradient_ascent", setting, steps=steps, n=ascent_n, learning_rate=learning_rate,
+        "gradient_ascent", problem, steps=steps, n=ascent_n, learning_rate=learning_rate,
         baseline=b, maximize=maximize, seed=seed,
     )
     for b in (None, ascent_baseline)
 }  # fmt: skip
-try:
-    with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        summary = cache.compute(Call.of("summaries.exact_summary", setting))
-        comparison = cache.compute(comparison_call)
-        low, high = cache.compute(Call.of("summaries.baseline_range", setting, constant))
-        curve_call = Call.of("baseline_variance_curve", setting, Grid(low, high, CURVE_POINTS))
-        curve = cache.compute(curve_call)
-        runs = cache.labelled_runs(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
-except ValueError as error:
-    show_input_error(
-        error,
-        "pick values inside the controls' ranges; for the bump cost k must be > 0 "
-        "(leave k empty for its default of 1).",
-    )
-    st.stop()
+with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_time=True):
+    summary = cache.compute(Call.of("summaries.exact_summary", problem))
+    comparison = cache.compute(comparison_call)
+    low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
+    curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
+    curve = cache.compute(curve_call)
+    runs = cache.labelled_tables(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
 
 st.subheader("Exact values")
-metric_columns = iter(st.columns(2 * len(summary)))
-for row in summary.itertuples():
-    next(metric_columns).metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
-    next(metric_columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
-st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {setting.code()}.")
+tables.gradient_and_optimal_baseline_metrics(summary)
+st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {problem!r}.")
 
 st.subheader("Variance as a function of the baseline")
 st.altair_chart(
@@ -131,13 +118,8 @@ st.caption(
 )
 
 st.subheader("Bias and variance per baseline")
-bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
-variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
-tables.baseline_bias_and_variance(comparison, bias_checks, variance_checks, n)
-rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", setting, n * reps))
-summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=rare_outcome)
-rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
-summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=rare_outcome or rough)
+rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
+tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome)
 st.caption(
     f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
     "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "
@@ -146,7 +128,7 @@ st.caption(
 )
 
 if choice.name == "bandit":
-    terms = cache.compute(Call.of("comparisons.optimal_baseline_terms", setting))
+    terms = cache.compute(Call.of("comparisons.optimal_baseline_terms", problem))
     st.subheader("Zero variance: the optimal baseline of the binary bandit")
     st.markdown(
         f"With two actions the optimal baseline b* = r(1)·(1 − σ(θ)) + r(0)·σ(θ) = "
@@ -154,31 +136,21 @@ if choice.name == "bandit":
         f"gradient **{terms['exact_gradient'].iloc[0]:.6g}**, whichever action is drawn — a "
         "Monte Carlo estimate with zero variance from a single sample."
     )
-    term_checks = tables.optimal_baseline_terms(terms)
-    summary_badge(term_checks, "Every term equals the exact gradient")
+    tables.optimal_baseline_terms(terms)
 
 st.subheader("Gradient ascent with and without a baseline")
-final = runs.groupby("run", sort=False).last()
 st.markdown(
     f"{steps} steps of θ ← θ {'+' if maximize else '−'} η·ĝ with η = {learning_rate:g} and "
     f"{ascent_n} samples per step, the same seed for both runs, so only the baseline differs. "
     "The objective plotted is the exact J(θ) at each step."
 )
-metric_columns = st.columns(len(final))
-for column, (label, row) in zip(metric_columns, final.iterrows(), strict=True):
-    column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
-objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
-st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
+tables.ascent_runs(runs, maximize)
 
 st.subheader("Export")
-export(
-    comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
-    key="export-baselines",
-)  # fmt: skip
-export(
-    curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
-    key="export-curve", name="curve",
-)  # fmt: skip
+export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
+       key="export-baselines")  # fmt: skip
+export(curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
+       key="export-curve", name="curve")  # fmt: skip
 runs_code = list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))
 export(runs, "gradient_ascent_runs.csv", runs_code, "gradient_ascent_runs", key="export-ascent")
 

@@ -9,11 +9,12 @@ from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 ESTIMATOR_COUNT = 3  # score function, pathwise, measure-valued
+FIX = "for the bump cost k must be > 0; leave k empty to use the cost's default."
 
 
 page_header(
@@ -29,15 +30,15 @@ snapshot = link_snapshot()
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Gaussian and cost")
-    setting = problem_controls("gaussian").setting
-    setting = custom_cost_input(setting)  # the visitor's own f(x), checked by core.parse_expression
+    gaussian = problem_controls("gaussian")
+    gaussian = custom_cost_input(gaussian)  # the visitor's own f(x), checked by parse_expression
 
     st.header("Monte Carlo")
     n = st.select_slider("Samples n", SAMPLE_SIZES, value=2_000, key="n", bind=URL)
     seed = seed_input()
 
     st.header("Linear-Gaussian policy")
-    policy = problem_controls("policy", "continuous").setting
+    policy_choice = problem_controls("policy", "continuous")
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -61,22 +62,18 @@ st.caption(
     "(Mohamed et al., JMLR 2020, §6)."
 )
 
-comparison_call = Call.of("comparisons.per_sample_comparison", setting, n, seed=seed)
-grid_call = Call.of("summaries.cost_and_density", setting)
-try:
-    with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-        formula = cache.compute(Call.of("summaries.cost_formula", setting))
-        summary = cache.compute(Call.of("summaries.exact_summary", setting))
-        grid = cache.compute(grid_call)
-        comparison = cache.compute(comparison_call)
-        caveat = cache.compute(Call.of("reliability.rare_outcome_warning", setting, n))
-except ValueError as error:
-    show_input_error(
-        error,
-        custom_cost_fix(setting)
-        or "for the bump cost k must be > 0; leave k empty to use the cost's default.",
-    )
-    st.stop()
+problem = gaussian.problem_or_stop(FIX)
+comparison_call = Call.of("comparisons.per_sample_comparison", problem, n, seed=seed)
+grid_call = Call.of("summaries.cost_and_density", problem)
+with (
+    stop_on_input_error(custom_cost_fix(problem) or FIX),
+    st.spinner(f"Drawing {work:,} samples…", show_time=True),
+):
+    formula = cache.compute(Call.of("summaries.cost_formula", problem))
+    summary = cache.compute(Call.of("summaries.exact_summary", problem))
+    grid = cache.compute(grid_call)
+    comparison = cache.compute(comparison_call)
+    caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
 
 st.subheader(f"The cost {formula} under N(μ, σ²)")
 left, right = st.columns([3, 2])
@@ -101,13 +98,11 @@ r(s, a) = -\big(a - w^{*\top} s\big)^2 \\
 J(w) = -\big(\sigma^2 + \lVert w - w^* \rVert^2\big),\qquad \nabla_w J = -2\,(w - w^*)
 \end{aligned}"""
 )
+policy = policy_choice.problem_or_stop("pick values inside the controls' ranges.")
 policy_call = Call.of("comparisons.per_sample_comparison", policy, n, seed=seed)
-try:
+with stop_on_input_error("pick values inside the controls' ranges."):
     policy_summary = cache.compute(Call.of("summaries.exact_summary", policy))
     policy_comparison = cache.compute(policy_call)
-except ValueError as error:
-    show_input_error(error, "pick values inside the controls' ranges.")
-    st.stop()
 tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
 tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
 

@@ -6,14 +6,14 @@ import streamlit as st
 from core.calls import Call
 from core.episodes import CREDITS, MAX_HORIZON
 from ui import cache, tables
-from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart, horizon_variance_chart
-from ui.checks import check_rows, summary_badge, variance_badge
-from ui.controls import URL, problem_controls, seed_input, work_budget
+from ui.charts import horizon_variance_chart
+from ui.checks import check_rows, variance_badge
+from ui.controls import URL, problem_controls, repetition_controls, seed_input, work_budget
 from ui.exports import export
-from ui.layout import page_header, show_input_error, what_to_notice
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
-REPS = (100, 200, 500, 1_000, 2_000, 4_000)
+FIX = "pick values inside the controls' ranges."
 EPISODES_PER_HORIZON = (500, 1_000, 2_000, 5_000, 10_000, 20_000)
 HORIZONS = tuple(range(1, MAX_HORIZON + 1))
 # Monte Carlo points on the horizon chart: dense where the curves bend, sparser later (the cost of
@@ -33,22 +33,16 @@ snapshot = link_snapshot()
 # -- controls --------------------------------------------------------------------------------------
 with st.sidebar:
     st.header("Episodes")
-    setting = problem_controls("episodes").setting
-    horizon, theta = setting.get("horizon"), setting.get("theta")
-    rewards = setting.get("state_rewards")
+    problem = problem_controls("episodes").problem_or_stop(FIX)
+    horizon = problem.horizon
 
     st.header("Monte Carlo")
-    n = st.slider("Episodes per estimate n", 1, 1000, 10, key="n", bind=URL)
-    reps = st.select_slider("Repetitions", REPS, value=1_000, key="reps", bind=URL)
+    n, reps = repetition_controls("Episodes per estimate n", "Repetitions")
     per_horizon = st.select_slider(
-        "Episodes per horizon point",
-        EPISODES_PER_HORIZON,
-        value=1_000,
-        key="per_T",
-        bind=URL,
+        "Episodes per horizon point", EPISODES_PER_HORIZON, value=1_000, key="per_T", bind=URL,
         help="Monte Carlo per-sample variances on the horizon chart: this many episodes for "
         "each T and credit.",
-    )
+    )  # fmt: skip
     seed = seed_input()
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -80,7 +74,10 @@ st.caption(
     r"$V_t(s_t)$, which depends on the state only: all three estimate the same gradient."
 )
 
-episodes = {"theta": theta, "state_rewards": rewards}
+episodes = {
+    "theta": tuple(problem.theta.tolist()),
+    "state_rewards": tuple(problem.state_rewards.tolist()),
+}
 comparison_call = Call.of(
     "comparisons.credit_comparison", horizon=horizon, **episodes, n=n, reps=reps, seed=seed
 )
@@ -89,44 +86,24 @@ points_call = Call.of(
     "comparisons.horizon_monte_carlo", horizons=SAMPLED_HORIZONS, **episodes,
     episodes=per_horizon, seed=seed,
 )  # fmt: skip
-try:
-    summary = cache.compute(Call.of("summaries.exact_summary", setting))
+with stop_on_input_error(FIX):
+    summary = cache.compute(Call.of("summaries.exact_summary", problem))
     with st.spinner(f"Rolling out {credit_count * n * reps:,} episodes…", show_time=True):
         comparison = cache.compute(comparison_call)
     exact_by_horizon = cache.compute(exact_call)
-except ValueError as error:
-    show_input_error(error, "pick values inside the controls' ranges.")
-    st.stop()
 
 st.subheader("Exact values")
 tables.exact_metrics(summary, f"E[R], T = {horizon} (exact)", "∂E[R]/∂{param} (exact)")
 
 st.subheader("Unbiased: every credit estimates the same gradient")
-gradient_checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
-variance_checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
-credit_titles = comparison["credit"].map(CREDIT_TITLES)
-tables.credit_gradients(comparison, credit_titles, gradient_checks)
-summary_badge(gradient_checks, "Mean estimate vs exact gradient")
-st.altair_chart(
-    estimates_vs_exact_chart(
-        comparison.assign(credit=credit_titles),
-        "credit",
-        category_title="credit",
-        value_title="ĝ (reward / unit θ)",
-        estimate="mean",
-        standard_error="mean_standard_error",
-        exact="exact_gradient",
-    ),
-    width="content",
-)
+tables.credit_gradients(comparison)
 st.caption(
     f"Dots: the mean of {reps:,} estimates, each from n = {n} episodes, ± 2 SE; black ticks: the "
     "exact gradient by enumerating all 2^T episodes. The three credits use the same episodes."
 )
 
 st.subheader(f"Variance of the n = {n} estimate at T = {horizon}")
-tables.credit_variances(comparison, credit_titles, variance_checks)
-variance_badge(variance_checks, comparison, "Variance vs exact")
+tables.credit_variances(comparison)
 
 st.subheader("Variance as the horizon grows")
 monte_carlo = cache.rows_shown(
@@ -136,14 +113,11 @@ monte_carlo = cache.rows_shown(
 st.altair_chart(horizon_variance_chart(exact_by_horizon, monte_carlo), width="content")
 horizon_checks = check_rows(monte_carlo, "variance", "exact_variance", "variance_standard_error")
 variance_badge(horizon_checks, monte_carlo, "Per-sample variances on the chart vs exact")
-longest = exact_by_horizon[exact_by_horizon["horizon"] == HORIZONS[-1]]
-totals = longest.drop_duplicates("credit").set_index("credit")["total_variance"]
 st.markdown(
     f"**Total variance of one episode's term at T = {HORIZONS[-1]}** (exact, summed over the "
     "parameters):"
 )
-for column, (credit, total) in zip(st.columns(len(totals)), totals.items(), strict=True):
-    column.metric(CREDIT_TITLES[credit], f"{total:.4g}")
+tables.total_variances(exact_by_horizon, HORIZONS[-1])
 st.caption(
     "Lines: exact variance of one episode's term per parameter, by enumerating all 2^T episodes; "
     f"dots: Monte Carlo from {per_horizon:,} episodes at T = "
@@ -154,18 +128,12 @@ st.caption(
 )
 
 st.subheader("Export")
-export(
-    comparison, "credit_comparison.csv", comparison_call, "credit_comparison",
-    key="export-credits",
-)  # fmt: skip
-export(
-    exact_by_horizon, "horizon_study_exact.csv", exact_call, "horizon_study",
-    key="export-horizon-exact", name="exact",
-)  # fmt: skip
-export(
-    monte_carlo, "horizon_study_monte_carlo.csv", points_call, "horizon_monte_carlo",
-    key="export-horizon-mc", name="points",
-)  # fmt: skip
+export(comparison, "credit_comparison.csv", comparison_call, "credit_comparison",
+       key="export-credits")  # fmt: skip
+export(exact_by_horizon, "horizon_study_exact.csv", exact_call, "horizon_study",
+       key="export-horizon-exact", name="exact")  # fmt: skip
+export(monte_carlo, "horizon_study_monte_carlo.csv", points_call, "horizon_monte_carlo",
+       key="export-horizon-mc", name="points")  # fmt: skip
 
 what_to_notice(
     "All three credits agree with the exact gradient within their error bars: dropping past "

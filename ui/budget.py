@@ -4,7 +4,7 @@ block the server for other visitors.
 A Community Cloud container has ~1 GB and 2 cores; at ~1e8 samples/s per core, 2e7 samples is
 well under a second of sampling, and chunking keeps memory flat however the budget is spent. A
 visitor's own cost f(x) is integrated by quadrature, so its computations stop after
-CUSTOM_COST_SECONDS (core.expressions.ParsedExpression.with_time_limit).
+CUSTOM_COST_SECONDS (ui.cache runs every call in core.expressions.evaluation_time_limit).
 """
 
 from __future__ import annotations

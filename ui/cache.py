@@ -1,8 +1,10 @@
 """The app's one door into core: every computation is a `core.calls.Call`, run here under
 `st.cache_data` and printed by `ui.exports` as the code that reproduces it.
 
-A Call is a hashable value (function, problem `Setting`, arguments), so the cache keys on the
-settings and hands each session its own copy of the result. Traces are thinned here to keep a
+A Call is a hashable value (function, problem, arguments); the cache keys on its repr — the
+problem's repr is the Python that rebuilds it, floats round-trip — and hands each session its
+own copy of the result. Every call runs inside a time limit for a visitor's own f(x)
+(core.expressions.evaluation_time_limit, per thread): named costs never look at it. Traces are thinned here to keep a
 cached entry small whatever n is; nothing here does maths.
 """
 
@@ -14,8 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from core.calls import Call
-from core.catalogue import Setting
-from core.problem import Problem
+from core.expressions import evaluation_time_limit
 from ui import charts
 from ui.budget import CUSTOM_COST_SECONDS
 from ui.charts import downsample, log_thin, log_thin_groups
@@ -29,21 +30,27 @@ TRACE_ROWS = 2_000
 SAMPLE_ROWS = 5_000
 
 
-def build(setting: Setting) -> Problem:
-    """The core problem of a setting (a custom cost stops after CUSTOM_COST_SECONDS)."""
-    return setting.build(time_limit=CUSTOM_COST_SECONDS)
+# st.cache_data hashes a dataclass field by field (dataclasses.asdict), which fails on a
+# Gaussian's cost object; a Call's repr names exactly the values it computes with.
+HASH_FUNCS = {Call: repr}
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def run(call: Call) -> object:
+    """`call.run()`, a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError)."""
+    with evaluation_time_limit(CUSTOM_COST_SECONDS):
+        return call.run()
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
 def compute(call: Call) -> object:
     """The result of `call` (core's ValueError passes through for the page to show)."""
-    return call.run(time_limit=CUSTOM_COST_SECONDS)
+    return run(call)
 
 
-@st.cache_data(max_entries=MAX_ROW_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ROW_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
 def compute_row(call: Call) -> pd.DataFrame:
     """`compute` for the one-size (or one-horizon) slices of a sweep: many small entries."""
-    return call.run(time_limit=CUSTOM_COST_SECONDS)
+    return run(call)
 
 
 def rows(call: Call, keyword: str, values: Sequence[object], progress=None) -> pd.DataFrame:
@@ -94,29 +101,31 @@ def sweep_curves(
     return (pd.concat(frames, ignore_index=True) if frames else None), declined
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
 def trace(call: Call, group: str | None = None) -> pd.DataFrame:
     """A per-draw table (core.derivation.running_estimate, core.score_studies.score_trace) at up to TRACE_ROWS log-spaced
     draws (per `group`, e.g. per parameter): the shape on a log axis, in a small cache entry."""
-    table = call.run(time_limit=CUSTOM_COST_SECONDS)
+    table = run(call)
     if group is None:
         return log_thin(table, "draw", TRACE_ROWS)
     return log_thin_groups(table, group, "draw", TRACE_ROWS)
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
 def sample(call: Call, columns: tuple[str, ...], group: str) -> pd.DataFrame:
     """`columns` of at most SAMPLE_ROWS evenly spaced draws per `group` of a per-draw table, for
     a histogram (draws are i.i.d., so any fixed subset is a fair sample)."""
-    table = call.run(time_limit=CUSTOM_COST_SECONDS)[list(columns)]
+    table = run(call)[list(columns)]
     parts = [downsample(part, SAMPLE_ROWS) for _, part in table.groupby(group, sort=False)]
     return pd.concat(parts, ignore_index=True)
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
-def labelled_runs(calls: tuple[tuple[str, Call], ...]) -> pd.DataFrame:
-    """Each (label, call)'s table with a `run` column holding its label, stacked."""
-    return pd.concat([compute(call).assign(run=label) for label, call in calls], ignore_index=True)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
+def labelled_tables(calls: tuple[tuple[str, Call], ...], column: str = "run") -> pd.DataFrame:
+    """Each (label, call)'s table with a `column` holding its label, stacked."""
+    return pd.concat(
+        [compute(call).assign(**{column: label}) for label, call in calls], ignore_index=True
+    )
 
 
 # -- charts --------------------------------------------------------------------------------------

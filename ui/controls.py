@@ -5,12 +5,13 @@ view; bounds keep every value one core accepts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import streamlit as st
 
-from core.catalogue import PROBLEMS, Parameter, Setting
+from core.catalogue import PROBLEMS, Parameter
+from core.problem import Problem
 from ui.budget import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from ui.layout import show_input_error
 
@@ -33,6 +34,8 @@ ESTIMATOR_CHOICES = {
     "gaussian": tuple(ESTIMATOR_SETS),
     "policy": ("score", "pathwise", "score vs pathwise"),
 }
+# How many n-sample estimates a study repeats (its measured variance is theirs).
+REPETITIONS = (100, 200, 500, 1_000, 2_000, 4_000)
 BASELINES = {
     "none": None,
     "constant b": "constant",
@@ -44,11 +47,31 @@ BASELINES = {
 
 @dataclass(frozen=True)
 class ProblemChoice:
-    """The chosen problem: its registry name, its setting for the cached calls, and a note."""
+    """The chosen problem: its registry name, the problem value the cached calls take (None
+    when core refuses the widgets' values, `error` saying why), those values by constructor
+    argument, and a note."""
 
     name: str
-    setting: Setting
+    problem: Problem | None
+    error: ValueError | None = None
+    arguments: Mapping[str, object] = field(default_factory=dict)
     note: str = ""
+
+    @classmethod
+    def of(cls, name: str, arguments: Mapping[str, object], note: str = "") -> ProblemChoice:
+        """Problem `name` built from `arguments`; a ValueError is kept, to be shown by the page."""
+        try:
+            problem, error = PROBLEMS[name].build(**arguments), None
+        except ValueError as refused:
+            problem, error = None, refused
+        return cls(name, problem, error, dict(arguments), note)
+
+    def problem_or_stop(self, fix: str) -> Problem:
+        """The problem; if core refused the values, show its reason with `fix` and stop the page."""
+        if self.problem is None:
+            show_input_error(self.error, fix)
+            st.stop()
+        return self.problem
 
 
 def seed_input(key: str = "seed") -> int:
@@ -66,6 +89,47 @@ def seed_input(key: str = "seed") -> int:
             "seed; change it to see a fresh draw.",
         )
     )
+
+
+def repetition_controls(samples: str, repetitions: str) -> tuple[int, int]:
+    """n, the samples (or episodes) behind one estimate, and how many estimates are repeated:
+    a slider labelled `samples` (URL key n) and a select slider labelled `repetitions` (reps)."""
+    n = st.slider(samples, 1, 1000, 10, key="n", bind=URL)
+    reps = st.select_slider(repetitions, REPETITIONS, value=1_000, key="reps", bind=URL)
+    return n, reps
+
+
+# The sizes N of a variance sweep: its smallest and largest N, and repetitions per N.
+SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
+LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
+SWEEP_REPETITIONS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
+
+
+def sample_size_controls() -> tuple[int, int, int, int]:
+    """The sizes of a variance sweep over N: (smallest N, largest N, how many log-spaced sizes,
+    repetitions per N), for core.variance_studies.log_spaced_sizes and variance_curve."""
+    smallest = st.select_slider("smallest N", SMALLEST_N, 10, key="nmin", bind=URL)
+    largest = st.select_slider("largest N", LARGEST_N, 1_000, key="nmax", bind=URL)
+    points = st.slider("sizes (log-spaced)", 2, 12, 7, key="points", bind=URL)
+    reps = st.select_slider(
+        "repetitions per N", SWEEP_REPETITIONS, 1_000, key="reps", bind=URL,
+        help="Independent N-sample estimates per N; their variance is the measured Var[ĝ_N].",
+    )  # fmt: skip
+    return smallest, largest, points, reps
+
+
+def parameter_input(
+    problem: Problem | None, header: str, label: str, key: str, help: str | None = None
+) -> str:
+    """Which parameter of `problem` a view shows: under `header`, a select box of its params
+    when it has several; its only param otherwise ("" when core refused the problem)."""
+    if problem is None:
+        return ""
+    if len(problem.params) == 1:
+        return problem.params[0]
+    st.header(header)
+    extra = {} if help is None else {"help": help}
+    return st.selectbox(label, problem.params, key=key, bind=URL, **extra)
 
 
 def _widget(parameter: Parameter, where) -> object:
@@ -107,8 +171,8 @@ def problem_controls(name: str, use: str = "default") -> ProblemChoice:
             st.caption(parameter.caption)
     values |= controls.fixed(values)
     names = {parameter.name for parameter in entry.parameters}
-    setting = entry.setting(**{key: value for key, value in values.items() if key in names})
-    return ProblemChoice(name, setting, controls.note(values))
+    arguments = {key: value for key, value in values.items() if key in names}
+    return ProblemChoice.of(name, arguments, controls.note(values))
 
 
 def problem_selector(
@@ -139,15 +203,31 @@ def estimator_controls(name: str) -> tuple[tuple[str, ...], float | str | None]:
         "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
         "only the score function applies.",
     )  # fmt: skip
-    baseline_label = st.selectbox(
-        "baseline (score function only)", tuple(BASELINES), key="baseline", bind=URL,
+    baseline = baseline_input(
+        "baseline (score function only)", "baseline",
         help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
         "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
     )  # fmt: skip
-    baseline = BASELINES[baseline_label]
-    if baseline == "constant":
-        baseline = float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
     return ESTIMATOR_SETS[estimator_set], baseline
+
+
+def baseline_input(
+    label: str,
+    key: str,
+    choices: Sequence[str] = tuple(BASELINES),
+    constant: float | None = None,
+    help: str | None = None,
+) -> float | str | None:
+    """A select box of the baselines named `choices` (labels of BASELINES): None, "mean",
+    "loo", "optimal" or, for "constant b", `constant` — or, when no constant is given, the
+    value of a number box "b" shown under it."""
+    extra = {} if help is None else {"help": help}
+    baseline = BASELINES[st.selectbox(label, tuple(choices), key=key, bind=URL, **extra)]
+    if baseline != "constant":
+        return baseline
+    if constant is not None:
+        return constant
+    return float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
 
 
 def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:

@@ -12,8 +12,9 @@ import streamlit as st
 
 import core
 from core import expressions
-from core.catalogue import PROBLEMS, Formula, Setting
-from ui.controls import URL
+from core.gaussian_costs import CustomCost
+from core.problem import Problem
+from ui.controls import URL, ProblemChoice
 from ui.layout import show_input_error
 
 EXAMPLES = ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "where(x > 0, sqrt(x), 0)")
@@ -27,9 +28,9 @@ FIX = (
 )
 
 
-def custom_cost_input(setting: Setting) -> Setting:
-    """A text input for f(x); returns the Gaussian setting with that cost, or `setting` unchanged
-    when the box is empty or the formula is rejected (the reason is shown under the box)."""
+def custom_cost_input(choice: ProblemChoice) -> ProblemChoice:
+    """A text input for f(x); returns the Gaussian of `choice` with that cost, or `choice`
+    unchanged when the box is empty or the formula is rejected (the reason is shown under it)."""
     text = st.text_input(
         "Or type your own cost f(x)",
         key="f",
@@ -39,16 +40,16 @@ def custom_cost_input(setting: Setting) -> Setting:
         help="Replaces the cost above. Allowed: " + expressions.ALLOWED_SUMMARY + ".",
     )
     if not text or not text.strip():
-        return setting
+        return choice
     try:
         parsed = core.parse_expression(text)
     except ValueError as error:
         show_input_error(error, FIX)
         st.caption("Showing the named cost above until the formula is fixed.")
-        return setting
+        return choice
     st.caption(custom_cost_note(parsed))
-    mu, sigma = setting.get("mu"), setting.get("sigma")
-    return PROBLEMS["gaussian"].setting(mu=mu, sigma=sigma, cost=Formula(parsed.text))
+    mu, sigma = choice.arguments["mu"], choice.arguments["sigma"]
+    return ProblemChoice.of("gaussian", {"mu": mu, "sigma": sigma, "cost": parsed}, choice.note)
 
 
 def custom_cost_note(parsed: core.expressions.ParsedExpression) -> str:
@@ -66,9 +67,9 @@ def custom_cost_note(parsed: core.expressions.ParsedExpression) -> str:
     return f"Using {parsed.formula}: exact values by adaptive quadrature{split}; {pathwise}."
 
 
-def custom_cost_fix(setting: Setting) -> str | None:
+def custom_cost_fix(problem: Problem) -> str | None:
     """How to fix a custom cost that failed while computing, or None for a named cost."""
-    if not isinstance(setting.get("cost"), Formula):
+    if not isinstance(getattr(problem, "cost", None), CustomCost):
         return None
     return (
         "exact values integrate f over μ ± 40σ, so f must stay finite there and not oscillate "

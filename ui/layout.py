@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import streamlit as st
 
 
@@ -15,6 +18,17 @@ def page_header(title: str, intro: str, icon: str = "∇") -> None:
 def show_input_error(error: ValueError, fix: str) -> None:
     """A core ValueError as a person reads it: what is wrong and how to fix it, no traceback."""
     st.error(f"**{error}**\n\nHow to fix: {fix}", icon="⚠️")
+
+
+@contextlib.contextmanager
+def stop_on_input_error(fix: str) -> Iterator[None]:
+    """Within the block, a core ValueError is shown with `fix` (show_input_error) and the page
+    stops there: what a page does around the core calls its visitor's values may upset."""
+    try:
+        yield
+    except ValueError as error:
+        show_input_error(error, fix)
+        st.stop()
 
 
 def what_to_notice(*points: str) -> None:

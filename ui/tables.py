@@ -8,15 +8,25 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui.charts import ESTIMATOR_TITLES, estimator_comparison_chart
+from ui.cache import show_chart
+from ui.charts import (
+    CREDIT_TITLES,
+    ESTIMATOR_TITLES,
+    ascent_chart,
+    estimates_vs_exact_chart,
+    estimator_comparison_chart,
+)
 from ui.checks import (
     CHECK_COLUMN,
+    agreement,
     check_badge,
     check_rows,
+    exact_check_badge,
     labels,
     paired_checks,
     rough_variance_caveat,
     summary_badge,
+    variance_badge,
 )
 from ui.format import interval_column, number_text, plus_minus_column, tex_number
 
@@ -58,6 +68,44 @@ def gradient_checks(
             "standard_error": [0.0, standard_error, 0.0],
         }
     )
+
+
+def gradient_three_ways(
+    exact: float,
+    estimate: float,
+    standard_error: float,
+    finite_difference: pd.Series,
+    n: int,
+    exact_note: str,
+) -> None:
+    """One gradient three ways, as metrics side by side: exact (with `exact_note` saying how),
+    Monte Carlo from n draws ± SE checked against it, and core.derivation's
+    finite_difference_check row (its value, step and check)."""
+    exact_col, mc_col, fd_col = st.columns(3)
+    with exact_col:
+        st.metric("Exact ∇J(θ), closed form", f"{exact:.6g}")
+        st.caption(exact_note)
+    with mc_col:
+        st.metric(f"Monte Carlo from n = {n:,} draws", f"{estimate:.4f} ± {standard_error:.2g}")
+        check_badge(agreement(estimate, exact, standard_error), "vs exact")
+    with fd_col:
+        st.metric(
+            "Finite difference of exact J", f"{finite_difference['finite_difference']:.8g}",
+            help=f"[J(θ + h) − J(θ − h)] / 2h with h = {finite_difference['step']:.0e}",
+        )  # fmt: skip
+        exact_check_badge(finite_difference)
+
+
+def objective_and_gradient(curve: pd.DataFrame, checks: pd.DataFrame, theta: float) -> None:
+    """core.objective_curve side by side: J(θ), and ∇J(θ) with the three values of `checks`
+    (gradient_checks) at the visitor's θ."""
+    objective_col, gradient_col = st.columns(2)
+    with objective_col:
+        st.markdown("**Objective J(θ)**")
+        show_chart("objective_panel", curve, theta=theta)
+    with gradient_col:
+        st.markdown("**Gradient ∇J(θ)**")
+        show_chart("gradient_panel", curve, checks, theta=theta)
 
 
 def score_means(means: pd.DataFrame, checks: list, n: int) -> None:
@@ -114,12 +162,20 @@ def fisher_matrix(fisher: pd.DataFrame, checks: list, params: tuple[str, ...], n
     st.dataframe(matrix("interval_check"), width="stretch")
 
 
-def slope_fits(fitted: pd.DataFrame) -> None:
+def slope_fits(fits: pd.DataFrame) -> None:
     """core.comparisons.variance_slope_fits' fitted rows: slope ± SE beside the exact slope,
-    checked, with one badge for one fit or a summary for several."""
+    checked, with one badge for one fit or a summary for several; then core's note on each row
+    that has one (why a slope is missing)."""
+    fitted = fits.dropna(subset=["slope"])
     checks = paired_checks(fitted["slope"], fitted["exact_slope"], fitted["standard_error"])
-    if fitted.empty:
-        return
+    if not fitted.empty:
+        _fitted_slopes(fitted, checks)
+    for _, row in fits[fits["note"] != ""].iterrows():
+        st.info(f"{row['estimator']} / {row['param']}: {row['note']}.")
+
+
+def _fitted_slopes(fitted: pd.DataFrame, checks: list) -> None:
+    """The table of fitted slopes beside the exact ones, and its badge."""
     st.dataframe(
         pd.DataFrame(
             {
@@ -185,11 +241,23 @@ def samples_needed(
     )
 
 
-def baseline_bias_and_variance(
-    comparison: pd.DataFrame, bias_checks: list, variance_checks: list, n: int
-) -> None:
-    """core.comparisons.baseline_study as two tables: the bias per baseline, then Var[ĝₙ] with
-    its exact and Monte Carlo reduction against no baseline."""
+def gradient_and_optimal_baseline_metrics(summary: pd.DataFrame) -> None:
+    """Two metrics per parameter from core.summaries.exact_summary: the exact gradient and the
+    optimal constant baseline b*."""
+    columns = iter(st.columns(2 * len(summary)))
+    for row in summary.itertuples():
+        next(columns).metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+        next(columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
+
+
+def baseline_bias_and_variance(comparison: pd.DataFrame, n: int, caveat: str | None) -> None:
+    """core.comparisons.baseline_study as two tables — the bias per baseline, then Var[ĝₙ] with
+    its exact and Monte Carlo reduction against no baseline — each row checked, then one badge
+    per table (`caveat`: why the z-test may mislead, e.g. a rare outcome)."""
+    bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
+    variance_checks = check_rows(
+        comparison, "variance", "exact_variance", "variance_standard_error"
+    )
     number = st.column_config.NumberColumn(format="%.5g")
     st.markdown("**Bias** = mean estimate − exact gradient")
     st.dataframe(
@@ -231,6 +299,9 @@ def baseline_bias_and_variance(
             ),
         },
     )
+    summary_badge(bias_checks, "Bias, Monte Carlo vs exact", caveat=caveat)
+    rough = rough_variance_caveat(comparison, "variance", "variance_standard_error")
+    summary_badge(variance_checks, "Variance, Monte Carlo vs exact", caveat=caveat or rough)
 
 
 OPTIMAL_TERM_COLUMNS = (
@@ -242,9 +313,9 @@ OPTIMAL_TERM_COLUMNS = (
 )
 
 
-def optimal_baseline_terms(terms: pd.DataFrame) -> list:
+def optimal_baseline_terms(terms: pd.DataFrame) -> None:
     """core.comparisons.optimal_baseline_terms with each term checked against the exact
-    gradient (zero spread, so equal up to rounding); returns the checks."""
+    gradient (zero spread, so equal up to rounding), and the badge of those checks."""
     checks = paired_checks(terms["term"], terms["exact_gradient"], [0.0] * len(terms))
     st.dataframe(
         pd.DataFrame(
@@ -263,7 +334,17 @@ def optimal_baseline_terms(terms: pd.DataFrame) -> list:
             name: st.column_config.NumberColumn(format="%.6g") for name in OPTIMAL_TERM_COLUMNS
         },
     )
-    return checks
+    summary_badge(checks, "Every term equals the exact gradient")
+
+
+def ascent_runs(runs: pd.DataFrame, maximize: bool) -> None:
+    """Labelled gradient-ascent runs (ui.cache.labelled_tables): each run's final exact J(θ) as a
+    metric, then the runs' chart (J(θ) when maximising a reward, E[cost] when minimising)."""
+    final = runs.groupby("run", sort=False).last()
+    for column, (label, row) in zip(st.columns(len(final)), final.iterrows(), strict=True):
+        column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
+    objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
+    st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
 
 
 def _checked_table(
@@ -329,8 +410,11 @@ def estimator_comparison(
     )
 
 
-def credit_gradients(comparison: pd.DataFrame, credit_titles: pd.Series, checks: list) -> None:
-    """core.comparisons.credit_comparison's mean estimate per credit beside the exact gradient."""
+def credit_gradients(comparison: pd.DataFrame) -> None:
+    """core.comparisons.credit_comparison's mean estimate per credit beside the exact gradient:
+    the table, its summary badge, and the estimates ± 2 SE against the exact ticks."""
+    checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
+    credit_titles = comparison["credit"].map(CREDIT_TITLES)
     st.dataframe(
         pd.DataFrame(
             {
@@ -346,11 +430,26 @@ def credit_gradients(comparison: pd.DataFrame, credit_titles: pd.Series, checks:
         hide_index=True,
         column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
     )
+    summary_badge(checks, "Mean estimate vs exact gradient")
+    st.altair_chart(
+        estimates_vs_exact_chart(
+            comparison.assign(credit=credit_titles),
+            "credit",
+            category_title="credit",
+            value_title="ĝ (reward / unit θ)",
+            estimate="mean",
+            standard_error="mean_standard_error",
+            exact="exact_gradient",
+        ),
+        width="content",
+    )
 
 
-def credit_variances(comparison: pd.DataFrame, credit_titles: pd.Series, checks: list) -> None:
+def credit_variances(comparison: pd.DataFrame) -> None:
     """core.comparisons.credit_comparison's Var[ĝₙ] per credit, exact and Monte Carlo, with the
-    exact reduction against the whole return."""
+    exact reduction against the whole return, and its summary badge."""
+    checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
+    credit_titles = comparison["credit"].map(CREDIT_TITLES)
     st.dataframe(
         pd.DataFrame(
             {
@@ -375,6 +474,16 @@ def credit_variances(comparison: pd.DataFrame, credit_titles: pd.Series, checks:
             ),
         },
     )
+    variance_badge(checks, comparison, "Variance vs exact")
+
+
+def total_variances(horizon_study: pd.DataFrame, horizon: int) -> None:
+    """One metric per credit: core.horizon_study's total variance of one episode's term (summed
+    over the parameters) at `horizon`."""
+    longest = horizon_study[horizon_study["horizon"] == horizon]
+    totals = longest.drop_duplicates("credit").set_index("credit")["total_variance"]
+    for column, (credit, total) in zip(st.columns(len(totals)), totals.items(), strict=True):
+        column.metric(CREDIT_TITLES[credit], f"{total:.4g}")
 
 
 def sweep_points(curve: pd.DataFrame) -> None:

@@ -57,3 +57,17 @@ def test_a_hostile_formula_is_rejected_in_place_and_the_named_cost_is_used(formu
     text = shown_text(app)
     assert "Showing the named cost above until the formula is fixed." in text
     assert "The cost f(x) = (x − k)², k = 0 under N(μ, σ²)" in text
+
+
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
+def test_a_formula_too_slow_to_integrate_is_stopped_by_the_time_limit(monkeypatch):
+    """ui.cache runs every call inside core.expressions.evaluation_time_limit: sin(100x) over
+    μ ± 40σ needs seconds of quadrature, so a 0.5 s limit stops it and the page says why."""
+    import ui.cache
+
+    monkeypatch.setattr(ui.cache, "CUSTOM_COST_SECONDS", 0.5)
+    app = run_page(PAGE, {"f": "sin(100*x)", "mu": "2", "sigma": "3.0"})
+    assert not app.exception
+    errors = [element.value for element in app.error]
+    assert any("took longer than the limit of 0.5 s" in text for text in errors), errors
+    assert any("pick a smaller σ or a gentler f(x)" in text for text in errors), errors

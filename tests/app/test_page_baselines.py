@@ -144,7 +144,7 @@ def test_query_params_restore_the_view():
     assert app.select_slider(key="lr").value == 0.05
     assert app.selectbox(key="ascent_b").value == "optimal b*"
     code = "\n".join(element.value for element in app.code)
-    assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=None)" in code
+    assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=0.0)" in code
     assert "n=20, reps=200, constant=2.5, seed=7" in code
 
 

@@ -1,4 +1,4 @@
-"""core.catalogue: one registry whose defaults, controls and code agree with the problems."""
+"""core.catalogue: one registry whose defaults and controls build the problems themselves."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import core
-from core.catalogue import PROBLEMS, Formula
+from core.catalogue import PROBLEMS
 
 ENTRIES = sorted(PROBLEMS)
 
@@ -27,16 +27,14 @@ def test_the_registry_s_arguments_are_the_constructor_s_with_its_defaults(name: 
 
 
 @pytest.mark.parametrize("name", ENTRIES)
-def test_a_default_setting_builds_the_default_problem_and_its_code_rebuilds_it(name: str) -> None:
+def test_the_defaults_build_the_default_problem_whose_repr_rebuilds_it(name: str) -> None:
     entry = PROBLEMS[name]
-    setting = entry.setting(**{p.name: p.default for p in entry.parameters})
-    assert hash(setting) == hash(entry.setting(**dict(setting.arguments)))
-    built, default = setting.build(), entry.problem()
-    rebuilt = eval(setting.code(), {"core": core})  # noqa: S307 - our own rendered code
-    for problem in (built, rebuilt):
-        assert type(problem) is entry.problem
-        np.testing.assert_array_equal(problem.exact_gradient(), default.exact_gradient())
-        np.testing.assert_array_equal(problem.fisher_information(), default.fisher_information())
+    built = entry.build(**{p.name: p.default for p in entry.parameters})
+    rebuilt = eval(repr(built), {"core": core})  # noqa: S307 - our own repr
+    assert type(built) is entry.problem
+    assert built == entry.problem() == rebuilt and hash(built) == hash(rebuilt)
+    np.testing.assert_array_equal(rebuilt.exact_gradient(), built.exact_gradient())
+    np.testing.assert_array_equal(rebuilt.fisher_information(), built.fisher_information())
 
 
 @pytest.mark.parametrize("name", ENTRIES)
@@ -62,20 +60,27 @@ def test_every_control_starts_inside_its_range_and_sets_a_known_argument(name: s
         values |= controls.fixed(values)
         shown = {k: v for k, v in values.items() if k in arguments}
         assert set(values) - arguments <= {controls.count, "dim"}, f"{name}/{use}"
-        entry.setting(**shown).build()  # the defaults of every use make a valid problem
+        problem = entry.build(**shown)  # the defaults of every use make a valid problem
+        assert eval(repr(problem), {"core": core}) == problem, f"{name}/{use}"  # noqa: S307
 
 
-def test_a_custom_cost_is_kept_as_its_text_and_parsed_when_built() -> None:
-    setting = PROBLEMS["gaussian"].setting(mu=0.5, sigma=2.0, cost=Formula("abs(x - 1)"))
-    assert (
-        setting.code()
-        == "core.Gaussian(mu=0.5, sigma=2.0, cost=core.parse_expression('abs(x - 1)'))"
+def test_a_custom_cost_builds_a_problem_whose_repr_parses_its_text_again() -> None:
+    problem = PROBLEMS["gaussian"].build(
+        mu=0.5, sigma=2.0, cost=core.parse_expression("abs(x - 1)")
     )
-    problem = setting.build(time_limit=5.0)
+    assert repr(problem) == (
+        "core.Gaussian(mu=0.5, sigma=2.0, cost=core.parse_expression('abs(x - 1)'))"
+    )
+    assert eval(repr(problem), {"core": core}) == problem  # noqa: S307 - our own repr
     named = core.Gaussian(0.5, 2.0, "abs", 1.0)
     np.testing.assert_allclose(problem.exact_gradient(), named.exact_gradient(), rtol=1e-7)
 
 
+def test_values_core_refuses_raise_its_message() -> None:
+    with pytest.raises(ValueError, match=r"the bump cost exp\(−k x²\) needs k > 0, got -1.0"):
+        PROBLEMS["gaussian"].build(mu=0.0, sigma=1.0, cost="bump", k=-1.0)
+
+
 def test_an_unknown_argument_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="bandit takes no argument logits"):
-        PROBLEMS["bandit"].setting(logits=(1.0, 2.0))
+        PROBLEMS["bandit"].build(logits=(1.0, 2.0))

@@ -10,14 +10,17 @@ import numpy as np
 import pytest
 
 import core
+from core.catalogue import PROBLEMS as REGISTRY
 from tests.core.catalogue import PROBLEMS
 
-NAMESPACE = {name: getattr(core, name) for name in core.__all__}
+# The repr runs after `import core` alone, as datetime's does after `import datetime`.
+NAMESPACE = {"core": core}
 
 VALUES = {
     **{name: build for name, build in PROBLEMS.items()},
     "gaussian-parsed": lambda: core.Gaussian(0.1, 0.9, core.parse_expression("sin(3*x) + x**2")),
     "gaussian-parsed-step": lambda: core.Gaussian(0.0, 1.0, core.parse_expression("(x > 0.5)")),
+    **{f"registry-{name}": entry.problem for name, entry in REGISTRY.items()},
 }
 
 
@@ -59,12 +62,15 @@ def test_with_theta_gives_a_new_value_and_leaves_the_old_one():
     assert gaussian.theta.tolist() == [0.5, 1.0]
 
 
-def test_the_bandits_repr_is_the_call_people_type():
-    assert repr(core.Bandit()) == "Bandit(theta=0.0, rewards=(5.0, 10.0))"
+def test_the_repr_is_the_call_people_type_after_import_core():
+    assert repr(core.Bandit()) == "core.Bandit(theta=0.0, rewards=(5.0, 10.0))"
     assert repr(core.Gaussian(0.7, 1.3, "square", 0.5)) == (
-        "Gaussian(mu=0.7, sigma=1.3, cost='square', k=0.5)"
+        "core.Gaussian(mu=0.7, sigma=1.3, cost='square', k=0.5)"
+    )
+    assert repr(core.Gaussian(cost=core.parse_expression(" sin(x) "))) == (
+        "core.Gaussian(mu=0.0, sigma=1.0, cost=core.parse_expression('sin(x)'))"
     )
     assert repr(core.Episodes(4, (0.2, -0.4, 0.5), credit="advantage")) == (
-        "Episodes(horizon=4, theta=(0.2, -0.4, 0.5), state_rewards=(0.0, 0.5, 1.0), "
+        "core.Episodes(horizon=4, theta=(0.2, -0.4, 0.5), state_rewards=(0.0, 0.5, 1.0), "
         "credit='advantage')"
     )

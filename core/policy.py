@@ -105,22 +105,20 @@ class LinearGaussianPolicy(Problem):
         three independent Gaussians; tensor Gauss–Hermite integrates it exactly.
         """
         offset = self.theta - self.target
-        rest = math.sqrt(float(offset @ offset - offset[j] ** 2))
+        others = np.delete(offset, j)
+        rest = math.sqrt(float(others @ others))  # summed, not |δ|² − δ_j², which cancels
         eps, state, other = np.meshgrid(_NODES * self.sigma, _NODES, _NODES * rest, indexing="ij")
         weight = _WEIGHTS[:, None, None] * _WEIGHTS[None, :, None] * _WEIGHTS[None, None, :]
         return float(np.sum(weight * integrand(eps, state, other, offset[j])))
 
     def score_moments(self) -> ScoreMoments:
-        def reward(eps, state, other, offset_j):
-            return -np.square(eps + offset_j * state + other)
-
         def moment(power_f: int, power_s: int) -> np.ndarray:
             return np.array(
                 [
                     self._coordinate_expectation(
                         j,
                         lambda e, s, u, d: (
-                            reward(e, s, u, d) ** power_f * (e * s / self.sigma**2) ** power_s
+                            _reward(e, s, u, d) ** power_f * (e * s / self.sigma**2) ** power_s
                         ),
                     )
                     for j in range(self.dim)
@@ -131,7 +129,7 @@ class LinearGaussianPolicy(Problem):
         fs_sq, f_s2 = moment(2, 2), moment(1, 2)
         return ScoreMoments(
             mean_f=self.expected_value(),
-            mean_f2=self._coordinate_expectation(0, lambda e, s, u, d: reward(e, s, u, d) ** 2),
+            mean_f2=self._coordinate_expectation(0, lambda e, s, u, d: _reward(e, s, u, d) ** 2),
             gradient=gradient,
             a2=fs_sq,
             a_s=f_s2,
@@ -142,6 +140,31 @@ class LinearGaussianPolicy(Problem):
             fs_sq=fs_sq,
         )
 
+    def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
+        """Exact Var[A_j − b_j S_j] = E[((r − b_j) S_j − g_j)²], shape (d,).
+
+        Centred on the Gauss–Hermite nodes, as a finite support is: the squared term is a
+        polynomial of degree ≤ 6 in each Gaussian, so the nodes integrate it exactly and every
+        summand is ≥ 0.
+        """
+        gradient, scale = self.exact_gradient(), 1.0 / self.sigma**2
+        return np.array(
+            [
+                self._coordinate_expectation(
+                    j,
+                    lambda e, s, u, d, j=j: (
+                        ((_reward(e, s, u, d) - baseline[j]) * e * s * scale - gradient[j]) ** 2
+                    ),
+                )
+                for j in range(self.dim)
+            ]
+        )
+
+    def reward_variance(self) -> float:
+        """Var[r] = 2(σ² + |δ|²)²: a − w*ᵀs ~ N(0, σ² + |δ|²), so −r/(σ² + |δ|²) is χ²₁."""
+        offset = self.theta - self.target
+        return 2.0 * (self.sigma**2 + float(offset @ offset)) ** 2
+
     def pathwise_terms(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """a = wᵀs + σξ, so ∇w r = −2(a − w*ᵀs) s."""
         x = self.sample(rng, n)
@@ -149,12 +172,16 @@ class LinearGaussianPolicy(Problem):
         return (-2.0 * (actions - states @ self.target))[:, None] * states
 
     def pathwise_second_moment(self) -> np.ndarray:
-        """E[4 (ε + δ_j s_j + u)² s_j²] per coordinate."""
-        return np.array(
-            [
-                self._coordinate_expectation(
-                    j, lambda e, s, u, d: 4.0 * (e + d * s + u) ** 2 * s**2
-                )
-                for j in range(self.dim)
-            ]
-        )
+        """E[4 (ε + δ_j s_j + u)² s_j²] = 4(σ² + |δ|² + 2δ_j²) per coordinate."""
+        offset = self.theta - self.target
+        return 4.0 * (self.sigma**2 + float(offset @ offset) + 2.0 * offset**2)
+
+    def pathwise_variance(self) -> np.ndarray:
+        """Var[−2(ε + δ_j s_j + u) s_j] = 4(σ² + |δ|² + δ_j²), in closed form (no g² subtracted)."""
+        offset = self.theta - self.target
+        return 4.0 * (self.sigma**2 + float(offset @ offset) + offset**2)
+
+
+def _reward(eps, state, other, offset_j):
+    """r = −(a − w*ᵀs)² = −(ε + δ_j s_j + u)² in coordinate j's three Gaussians."""
+    return -np.square(eps + offset_j * state + other)

@@ -105,8 +105,7 @@ class LinearGaussianPolicy(Problem):
         three independent Gaussians; tensor Gauss–Hermite integrates it exactly.
         """
         offset = self.theta - self.target
-        others = np.delete(offset, j)
-        rest = math.sqrt(float(others @ others))  # summed, not |δ|² − δ_j², which cancels
+        rest = math.sqrt(self._offset_squares()[1][j])
         eps, state, other = np.meshgrid(_NODES * self.sigma, _NODES, _NODES * rest, indexing="ij")
         weight = _WEIGHTS[:, None, None] * _WEIGHTS[None, :, None] * _WEIGHTS[None, None, :]
         return float(np.sum(weight * integrand(eps, state, other, offset[j])))
@@ -140,24 +139,36 @@ class LinearGaussianPolicy(Problem):
             fs_sq=fs_sq,
         )
 
-    def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
-        """Exact Var[A_j − b_j S_j] = E[((r − b_j) S_j − g_j)²], shape (d,).
+    def _offset_squares(self) -> tuple[np.ndarray, np.ndarray]:
+        """δ_j² and ρ_j² = Σ_{i≠j} δ_i², each summed directly (not |δ|² − δ_j², which cancels)."""
+        squares = np.square(self.theta - self.target)
+        others = np.array([float(np.delete(squares, j).sum()) for j in range(self.dim)])
+        return squares, others
 
-        Centred on the Gauss–Hermite nodes, as a finite support is: the squared term is a
-        polynomial of degree ≤ 6 in each Gaussian, so the nodes integrate it exactly and every
-        summand is ≥ 0.
+    def optimal_baseline(self) -> np.ndarray:
+        """b*_j = E[r S_j²]/E[S_j²] = −(3σ² + 3δ_j² + ρ_j²), in closed form."""
+        own, others = self._offset_squares()
+        return -(3.0 * self.sigma**2 + 3.0 * own + others)
+
+    def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
+        """Exact Var[A_j − b_j S_j], shape (d,), as a sum of non-negative terms:
+
+            (b_j − b*_j)²/σ² + 2(ρ⁴ + 6δ_j²ρ² + 3δ_j⁴)/σ² + 32δ_j² + 12ρ² + 6σ²,  ρ² = ρ_j².
+
+        With v = ε + δ_j s_j + u, r − b = −(v² + b) and S_j = ε s_j/σ², Isserlis' moments give
+        E[(v² + b)² ε² s_j²] = σ²(3ρ⁴ + 18δ_j²ρ² + 15δ_j⁴) + 18σ⁴(3δ_j² + ρ²) + 15σ⁶
+        + 2bσ²(3σ² + 3δ_j² + ρ²) + b²σ²; completing the square in b and subtracting g_j² = 4δ_j²
+        leaves the form above, so nothing cancels and the variance at b* is its last four terms.
         """
-        gradient, scale = self.exact_gradient(), 1.0 / self.sigma**2
-        return np.array(
-            [
-                self._coordinate_expectation(
-                    j,
-                    lambda e, s, u, d, j=j: (
-                        ((_reward(e, s, u, d) - baseline[j]) * e * s * scale - gradient[j]) ** 2
-                    ),
-                )
-                for j in range(self.dim)
-            ]
+        own, others = self._offset_squares()
+        sigma2 = self.sigma**2
+        spread = 2.0 * (others**2 + 6.0 * own * others + 3.0 * own**2)
+        return (
+            (np.asarray(baseline, dtype=np.float64) - self.optimal_baseline()) ** 2 / sigma2
+            + spread / sigma2
+            + 32.0 * own
+            + 12.0 * others
+            + 6.0 * sigma2
         )
 
     def reward_variance(self) -> float:
@@ -172,14 +183,14 @@ class LinearGaussianPolicy(Problem):
         return (-2.0 * (actions - states @ self.target))[:, None] * states
 
     def pathwise_second_moment(self) -> np.ndarray:
-        """E[4 (ε + δ_j s_j + u)² s_j²] = 4(σ² + |δ|² + 2δ_j²) per coordinate."""
-        offset = self.theta - self.target
-        return 4.0 * (self.sigma**2 + float(offset @ offset) + 2.0 * offset**2)
+        """E[4 (ε + δ_j s_j + u)² s_j²] = 4(σ² + 3δ_j² + ρ_j²) per coordinate."""
+        own, others = self._offset_squares()
+        return 4.0 * (self.sigma**2 + 3.0 * own + others)
 
     def pathwise_variance(self) -> np.ndarray:
-        """Var[−2(ε + δ_j s_j + u) s_j] = 4(σ² + |δ|² + δ_j²), in closed form (no g² subtracted)."""
-        offset = self.theta - self.target
-        return 4.0 * (self.sigma**2 + float(offset @ offset) + offset**2)
+        """Var[−2(ε + δ_j s_j + u) s_j] = 4(σ² + 2δ_j² + ρ_j²), in closed form (no g² subtracted)."""
+        own, others = self._offset_squares()
+        return 4.0 * (self.sigma**2 + 2.0 * own + others)
 
 
 def _reward(eps, state, other, offset_j):

@@ -259,3 +259,15 @@ def test_batch_mean_variance_of_episodes_matches_sixty_digit_enumeration(horizon
                 for v, r in zip(variance, reference, strict=True)
             ]
             assert max(errors) <= RELATIVE, (n, errors)
+
+
+def test_policy_variances_at_the_defaults_are_exact_binary_fractions():
+    """δ = (−1, 0.5), σ = 1: every term of the closed form is a dyadic rational, so the doubles
+    are exact (quadrature gave 89.18749999999994 and 66.12499999999994)."""
+    problem = core.LinearGaussianPolicy()
+    ref = policy_reference((0.0, 0.0), (1.0, -0.5), 1.0)
+    for baseline, b in ((None, [0, 0]), ("mean", [ref["mean"]] * 2), ("optimal", ref["optimal"])):
+        exact = [float(v) for v in ref["score_variance"](b)]
+        assert core.per_sample_variance(problem, "score", baseline).tolist() == exact
+    assert exact == [50.125, 31.375]
+    assert problem.optimal_baseline().tolist() == [float(v) for v in ref["optimal"]]

@@ -86,10 +86,21 @@ def variance_standard_error(values: np.ndarray) -> np.ndarray:
     the bandit's one-sample terms at θ = 0 — where dropping it gives an SE of about zero and a
     correct variance then fails its check.
     """
+    return sample_statistics(values)[3]
+
+
+def sample_statistics(values: np.ndarray, axis: int = 0) -> tuple[np.ndarray, ...]:
+    """(mean, variance with ddof = 1, `mean_standard_error`, `variance_standard_error`) over
+    `axis`, from one centred pass: bit for bit what NumPy's mean, var and std give (the
+    variance and its mean's SE are NaN for a single row). A stack of equal blocks along
+    another axis gives each block's own numbers, as if it were summed alone."""
     values = np.asarray(values, dtype=np.float64)
-    reps = values.shape[0]
-    centred = values - values.mean(axis=0)
-    fourth = np.mean(centred**4, axis=0)
-    second = np.mean(centred**2, axis=0)
+    reps = values.shape[axis]
+    mean = values.sum(axis=axis) / reps
+    centred = values - np.expand_dims(mean, axis)
+    square_sum = np.square(centred).sum(axis=axis)
+    variance = square_sum / (reps - 1) if reps > 1 else np.full_like(square_sum, np.nan)
+    second, fourth = square_sum / reps, (centred**4).sum(axis=axis) / reps
     shrink = (reps - 3) / max(reps - 1, 1)
-    return np.sqrt(np.maximum(fourth - shrink * second**2, 0.0) / reps)
+    variance_se = np.sqrt(np.maximum(fourth - shrink * second**2, 0.0) / reps)
+    return mean, variance, np.sqrt(variance) / math.sqrt(reps), variance_se

@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.polynomial import polynomial
-from scipy import integrate, special
 
 from core.normal_integrals import (
     erf_square_gap,
@@ -28,6 +27,7 @@ from core.normal_integrals import (
     expect_rayleigh,
     gaussian_bump_moments,
     maxwell_coupling_moments,
+    normal_cdf,
     normal_pdf,
     one_minus_rayleigh_cosine_mean,
     polynomial_moments,
@@ -250,6 +250,8 @@ class Cost:
             known = antiderivative(np.array([x, mu]))
             if known is not None:
                 return float(known[0] - known[1])
+            from scipy import integrate
+
             # the inner integral sits inside the outer one, whose own tolerance is 1e-11
             return integrate.quad(
                 lambda t: float(self.value(np.array([t]))[0]), mu, x, epsabs=1e-14, epsrel=1e-10
@@ -353,6 +355,8 @@ class CosineCost(Cost):
             return None
         if frequency == 0.0:
             return np.zeros(2)
+        from scipy import special
+
         phase = self.k * mu
         n = np.arange(_SERIES_TERMS + 1)
         powers = np.sign(frequency) ** n * np.exp(
@@ -414,6 +418,8 @@ class BumpCost(Cost):
         return -2.0 * self.k * x * np.exp(-self.k * np.square(x))
 
     def antiderivative(self, x):
+        from scipy import special
+
         root = math.sqrt(self.k)
         return 0.5 * math.sqrt(math.pi) / root * special.erf(root * np.asarray(x))
 
@@ -514,7 +520,7 @@ class StepCost(Cost):
 
     def expected_value(self, mu, sigma):
         """P(x > k) = Φ((μ − k)/σ)."""
-        return float(special.ndtr((mu - self.k) / sigma))
+        return float(normal_cdf((mu - self.k) / sigma))
 
     def gradient(self, mu, sigma):
         """(φ(t)/σ, t φ(t)/σ), t = (k − μ)/σ."""
@@ -545,7 +551,7 @@ class StepCost(Cost):
     def reward_variance(self, mu, sigma):
         """Φ(t) Φ(−t)."""
         threshold = (self.k - mu) / sigma
-        return float(special.ndtr(threshold) * special.ndtr(-threshold))
+        return float(normal_cdf(threshold) * normal_cdf(-threshold))
 
     def measure_valued_variance(self, mu, sigma):
         """μ: e^{−t²/2} (1 − e^{−t²/2}) / (2πσ²); σ: |t| φ(t) (1 − |t| φ(t)) / σ².
@@ -625,9 +631,9 @@ class AbsCost(Cost):
         full = standard_normal_moments(orders + 2)
         tail = upper_tail_moments(t, orders + 2)
         above = np.zeros(orders + 1)
-        above[0] = float(normal_pdf(t)) - t * float(special.ndtr(-t))
+        above[0] = float(normal_pdf(t)) - t * float(normal_cdf(-t))
         if orders >= 1:
-            above[1] = special.ndtr(-t)
+            above[1] = normal_cdf(-t)
         for m in range(2, orders + 1):
             above[m] = tail[m - 1] + (m - 1) * above[m - 2]
         m = np.arange(orders + 1)
@@ -648,7 +654,7 @@ class AbsCost(Cost):
         """f' = sign(x − k): Var = (1 − (1 − 2Φ(t))², 1 − 4φ(t)²) = (4Φ(t)Φ(−t), 1 − 4φ(t)²)."""
         threshold = (self.k - mu) / sigma
         density = float(normal_pdf(threshold))
-        below, above = float(special.ndtr(threshold)), float(special.ndtr(-threshold))
+        below, above = float(normal_cdf(threshold)), float(normal_cdf(-threshold))
         return np.array([4.0 * below * above, 1.0 - 4.0 * density * density])
 
     def measure_valued_variance(self, mu, sigma):
@@ -661,7 +667,7 @@ class AbsCost(Cost):
         threshold = (self.k - mu) / sigma
         location = erf_square_gap(abs(threshold) / math.sqrt(2.0))
         density = float(normal_pdf(threshold))
-        scale = 1.0 - 2.0 * threshold**2 * float(special.ndtr(-abs(threshold))) - 4.0 * density**2
+        scale = 1.0 - 2.0 * threshold**2 * float(normal_cdf(-abs(threshold))) - 4.0 * density**2
         return np.array([max(location, 0.0), max(scale, 0.0)])
 
 
@@ -724,6 +730,8 @@ class CustomCost(Cost):
             known = self.antiderivative(np.array([mu + sigma * z, mu]))
             if known is not None:
                 return float(known[0] - known[1]) / sigma - c * z
+            from scipy import integrate
+
             return integrate.quad(h, 0.0, z, epsabs=1e-14, epsrel=1e-10)[0]
 
         return expect_normal(
@@ -747,6 +755,8 @@ class CustomCost(Cost):
 
 def _erf_difference(low: float, high: float) -> float:
     """erf(high) − erf(low), through erfc when both lie on one flank (no 1 − 1 cancellation)."""
+    from scipy import special
+
     if low > 0.0 and high > 0.0:
         return float(special.erfc(low) - special.erfc(high))
     if low < 0.0 and high < 0.0:

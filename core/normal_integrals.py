@@ -2,7 +2,9 @@
 
 Every Gaussian quantity in this package is an expectation of some h(z) with x = μ + σz. The
 closed forms below cover polynomials, trigonometric and Gaussian-bump factors and indicators;
-`expect_normal` is the independent quadrature route that the tests check them against.
+`expect_normal` is the independent quadrature route that the tests check them against. SciPy
+(special functions, quadrature) is imported by the functions that call it, so building a
+Gaussian or drawing its terms does not load it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 from numpy.polynomial import hermite_e
-from scipy import integrate, special
 
 # φ(40) ≈ 1e-348 underflows to zero, so integrating over [−40, 40] loses nothing.
 _Z_LIMIT = 40.0
@@ -26,7 +27,16 @@ def normal_pdf(z: np.ndarray | float) -> np.ndarray:
     return np.exp(-0.5 * np.square(z)) / math.sqrt(2.0 * math.pi)
 
 
+def normal_cdf(z: np.ndarray | float) -> np.ndarray:
+    """Φ(z), SciPy's ndtr: accurate in both tails."""
+    from scipy import special
+
+    return special.ndtr(z)
+
+
 def _integrate_pieces(weighted: Callable[[float], float], edges: Iterable[float]) -> float:
+    from scipy import integrate
+
     edges = sorted(set(edges))
     return math.fsum(
         integrate.quad(weighted, lower, upper, **_QUAD_OPTIONS)[0]
@@ -104,7 +114,7 @@ def upper_tail_moments(threshold: float, orders: int) -> np.ndarray:
     """E[z^m 1[z > t]] for m = 0..orders: T_0 = Φ(−t), T_1 = φ(t), T_m = t^{m−1}φ(t) + (m−1)T_{m−2}."""
     density = float(normal_pdf(threshold))
     moments = np.zeros(orders + 1)
-    moments[0] = special.ndtr(-threshold)
+    moments[0] = normal_cdf(-threshold)
     if orders >= 1:
         moments[1] = density
     for m in range(2, orders + 1):
@@ -120,6 +130,8 @@ def one_minus_rayleigh_cosine_mean(frequency: float) -> float:
 
     Returned directly rather than as 1 − E[cos(b y)], which cancels to nothing at small b.
     """
+    from scipy import special
+
     return math.sqrt(2.0) * frequency * special.dawsn(frequency / math.sqrt(2.0))
 
 
@@ -220,6 +232,8 @@ def erf_square_gap(x: float) -> float:
     (4/π) Σ_{n≥2} c_n x^{2n} whose coefficients are the exact differences of the two series.
     """
     if abs(x) >= 1.0:
+        from scipy import special
+
         return float(-(4.0 / math.pi) * math.expm1(-x * x) - special.erf(x) ** 2)
     powers = (x * x) ** (np.arange(len(_ERF_SQUARE_GAP), dtype=np.float64) + 2.0)
     return float((4.0 / math.pi) * np.sum(_ERF_SQUARE_GAP * powers))

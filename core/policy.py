@@ -105,22 +105,19 @@ class LinearGaussianPolicy(Problem):
         three independent Gaussians; tensor Gauss–Hermite integrates it exactly.
         """
         offset = self.theta - self.target
-        rest = math.sqrt(float(offset @ offset - offset[j] ** 2))
+        rest = math.sqrt(self._offset_squares()[1][j])
         eps, state, other = np.meshgrid(_NODES * self.sigma, _NODES, _NODES * rest, indexing="ij")
         weight = _WEIGHTS[:, None, None] * _WEIGHTS[None, :, None] * _WEIGHTS[None, None, :]
         return float(np.sum(weight * integrand(eps, state, other, offset[j])))
 
     def score_moments(self) -> ScoreMoments:
-        def reward(eps, state, other, offset_j):
-            return -np.square(eps + offset_j * state + other)
-
         def moment(power_f: int, power_s: int) -> np.ndarray:
             return np.array(
                 [
                     self._coordinate_expectation(
                         j,
                         lambda e, s, u, d: (
-                            reward(e, s, u, d) ** power_f * (e * s / self.sigma**2) ** power_s
+                            _reward(e, s, u, d) ** power_f * (e * s / self.sigma**2) ** power_s
                         ),
                     )
                     for j in range(self.dim)
@@ -131,7 +128,7 @@ class LinearGaussianPolicy(Problem):
         fs_sq, f_s2 = moment(2, 2), moment(1, 2)
         return ScoreMoments(
             mean_f=self.expected_value(),
-            mean_f2=self._coordinate_expectation(0, lambda e, s, u, d: reward(e, s, u, d) ** 2),
+            mean_f2=self._coordinate_expectation(0, lambda e, s, u, d: _reward(e, s, u, d) ** 2),
             gradient=gradient,
             a2=fs_sq,
             a_s=f_s2,
@@ -142,6 +139,43 @@ class LinearGaussianPolicy(Problem):
             fs_sq=fs_sq,
         )
 
+    def _offset_squares(self) -> tuple[np.ndarray, np.ndarray]:
+        """δ_j² and ρ_j² = Σ_{i≠j} δ_i², each summed directly (not |δ|² − δ_j², which cancels)."""
+        squares = np.square(self.theta - self.target)
+        others = np.array([float(np.delete(squares, j).sum()) for j in range(self.dim)])
+        return squares, others
+
+    def optimal_baseline(self) -> np.ndarray:
+        """b*_j = E[r S_j²]/E[S_j²] = −(3σ² + 3δ_j² + ρ_j²), in closed form."""
+        own, others = self._offset_squares()
+        return -(3.0 * self.sigma**2 + 3.0 * own + others)
+
+    def score_term_variance(self, baseline: np.ndarray) -> np.ndarray:
+        """Exact Var[A_j − b_j S_j], shape (d,), as a sum of non-negative terms:
+
+            (b_j − b*_j)²/σ² + 2(ρ⁴ + 6δ_j²ρ² + 3δ_j⁴)/σ² + 32δ_j² + 12ρ² + 6σ²,  ρ² = ρ_j².
+
+        With v = ε + δ_j s_j + u, r − b = −(v² + b) and S_j = ε s_j/σ², Isserlis' moments give
+        E[(v² + b)² ε² s_j²] = σ²(3ρ⁴ + 18δ_j²ρ² + 15δ_j⁴) + 18σ⁴(3δ_j² + ρ²) + 15σ⁶
+        + 2bσ²(3σ² + 3δ_j² + ρ²) + b²σ²; completing the square in b and subtracting g_j² = 4δ_j²
+        leaves the form above, so nothing cancels and the variance at b* is its last four terms.
+        """
+        own, others = self._offset_squares()
+        sigma2 = self.sigma**2
+        spread = 2.0 * (others**2 + 6.0 * own * others + 3.0 * own**2)
+        return (
+            (np.asarray(baseline, dtype=np.float64) - self.optimal_baseline()) ** 2 / sigma2
+            + spread / sigma2
+            + 32.0 * own
+            + 12.0 * others
+            + 6.0 * sigma2
+        )
+
+    def reward_variance(self) -> float:
+        """Var[r] = 2(σ² + |δ|²)²: a − w*ᵀs ~ N(0, σ² + |δ|²), so −r/(σ² + |δ|²) is χ²₁."""
+        offset = self.theta - self.target
+        return 2.0 * (self.sigma**2 + float(offset @ offset)) ** 2
+
     def pathwise_terms(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """a = wᵀs + σξ, so ∇w r = −2(a − w*ᵀs) s."""
         x = self.sample(rng, n)
@@ -149,12 +183,16 @@ class LinearGaussianPolicy(Problem):
         return (-2.0 * (actions - states @ self.target))[:, None] * states
 
     def pathwise_second_moment(self) -> np.ndarray:
-        """E[4 (ε + δ_j s_j + u)² s_j²] per coordinate."""
-        return np.array(
-            [
-                self._coordinate_expectation(
-                    j, lambda e, s, u, d: 4.0 * (e + d * s + u) ** 2 * s**2
-                )
-                for j in range(self.dim)
-            ]
-        )
+        """E[4 (ε + δ_j s_j + u)² s_j²] = 4(σ² + 3δ_j² + ρ_j²) per coordinate."""
+        own, others = self._offset_squares()
+        return 4.0 * (self.sigma**2 + 3.0 * own + others)
+
+    def pathwise_variance(self) -> np.ndarray:
+        """Var[−2(ε + δ_j s_j + u) s_j] = 4(σ² + 2δ_j² + ρ_j²), in closed form (no g² subtracted)."""
+        own, others = self._offset_squares()
+        return 4.0 * (self.sigma**2 + 2.0 * own + others)
+
+
+def _reward(eps, state, other, offset_j):
+    """r = −(a − w*ᵀs)² = −(ε + δ_j s_j + u)² in coordinate j's three Gaussians."""
+    return -np.square(eps + offset_j * state + other)

@@ -152,16 +152,23 @@ def _modules_after(statement: str) -> set[str]:
     return set(result.stdout.split())
 
 
-def test_import_core_and_a_bandit_load_neither_pandas_nor_scipy():
+def test_import_core_a_bandit_and_a_gaussian_load_neither_pandas_nor_scipy():
     """`import core` costs about `import numpy`: the heavy libraries load with the studies and
-    the Gaussian's exact values that need them, not at start-up."""
+    the Gaussian's exact values that need special functions or quadrature, not at start-up, not
+    to build a problem or draw its terms, and not for a polynomial cost's exact values."""
     for statement in (
         "import core",
+        "import core; core.Bandit(); core.Gaussian()",
         "import core; from core.numerics import make_rng; "
         "core.score_function(core.Bandit(), 10, rng=make_rng(0))",
+        "import core; from core.numerics import make_rng; g = core.Gaussian(cost='bump'); "
+        "core.gradient_terms(g, 10, rng=make_rng(0)); "
+        "core.gradient_terms(g, 10, rng=make_rng(0), estimator='measure_valued')",
+        "import core; core.per_sample_variance(core.Gaussian(), 'measure_valued')",
     ):
         loaded = _modules_after(statement)
         assert "pandas" not in loaded and "scipy" not in loaded, statement
+    assert "scipy" in _modules_after("import core; core.Gaussian(cost='step').expected_value()")
     assert "pandas" in _modules_after("import core; core.variance_curve")
     # a submodule is imported when first named, as if core had imported it at start-up
     assert "core.expressions" in _modules_after("import core; core.expressions.MAX_LENGTH")

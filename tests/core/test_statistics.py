@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import core
-from core.checks import mean_standard_error, variance_standard_error
+from core.checks import mean_standard_error, sample_statistics, variance_standard_error
 from core.numerics import CHUNK_SIZE, make_rng
 from tests.core.catalogue import CONTINUOUS, PROBLEMS, repeated_estimates
 
@@ -150,3 +150,31 @@ def test_variance_standard_error_of_a_symmetric_two_point_sample_is_not_zero():
     values = np.repeat([-1.0, 1.0], reps // 2)[:, None]
     expected = np.sqrt(2.0 / (reps * (reps - 1)))
     assert variance_standard_error(values)[0] == pytest.approx(expected, rel=1e-9)
+
+
+def _plug_in_variance_standard_error(values):
+    """√((m₄ − m₂²(R−3)/(R−1))/R) written with np.mean, as core.checks had it."""
+    reps = values.shape[0]
+    centred = values - values.mean(axis=0)
+    fourth, second = np.mean(centred**4, axis=0), np.mean(centred**2, axis=0)
+    return np.sqrt(np.maximum(fourth - (reps - 3) / (reps - 1) * second**2, 0.0) / reps)
+
+
+@pytest.mark.parametrize("reps, d", [(2, 1), (7, 3), (1000, 1), (1000, 2), (4097, 5)])
+def test_sample_statistics_of_stacked_blocks_are_numpys_numbers_bit_for_bit(reps, d):
+    """One centred pass over a stack of (reps, d) blocks gives, for each block, exactly the
+    mean, var(ddof=1), s/√R and the plug-in variance SE that NumPy's mean and var give."""
+    rng = make_rng(7)
+    blocks = [rng.standard_normal((reps, d)) * 10.0**k + 3.0**k for k in range(-3, 4)]
+    stacked = sample_statistics(np.stack(blocks), axis=1)
+    for k, block in enumerate(blocks):
+        expected = (
+            block.mean(axis=0),
+            block.var(axis=0, ddof=1),
+            mean_standard_error(block),
+            _plug_in_variance_standard_error(block),
+        )
+        for got, alone, want in zip(
+            (column[k] for column in stacked), sample_statistics(block), expected, strict=True
+        ):
+            assert np.array_equal(got, want) and np.array_equal(alone, want)

@@ -246,6 +246,25 @@ def baseline_input(
     return float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
 
 
+# The second gradient-ascent run's baseline choices (the first run has none).
+ASCENT_BASELINES = ("leave-one-out", "optimal b*", "batch mean", "constant b")
+LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+
+
+def ascent_controls(constant: float) -> tuple[int, int, float, float | str | None]:
+    """A gradient-ascent run's steps, samples per step, learning rate η and the baseline of the
+    second run (`constant` for "constant b"); call inside `st.sidebar`."""
+    steps = st.slider("Steps", 5, 200, 50, key="steps", bind=URL)
+    n = st.slider("Samples per step", 2, 200, 10, key="step_n", bind=URL)
+    learning_rate = st.select_slider(
+        "Learning rate η", LEARNING_RATES, value=0.2, key="lr", bind=URL
+    )
+    baseline = baseline_input(
+        "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
+    )
+    return steps, n, learning_rate, baseline
+
+
 def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:
     """Check the samples a view draws — each part reps × Σn, summed — against the cap on one
     request and show the total next to the controls; over the cap, say so with `fix` and stop

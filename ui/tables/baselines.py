@@ -8,13 +8,13 @@ import streamlit as st
 
 from ui.checks import (
     CHECK_COLUMN,
-    check_rows,
     labels,
     paired_checks,
     rough_variance_caveat,
     summary_badge,
 )
-from ui.format import number_text, plus_minus_column
+from ui.format import number_text
+from ui.tables.checked import checked_columns
 
 
 def gradient_and_optimal_baseline_metrics(summary: pd.DataFrame) -> None:
@@ -30,36 +30,25 @@ def baseline_bias_and_variance(comparison: pd.DataFrame, n: int, caveat: str | N
     """core.comparisons.baseline_study as two tables — the bias per baseline, then Var[ĝₙ] with
     its exact and Monte Carlo reduction against no baseline — each row checked, then one badge
     per table (`caveat`: why the z-test may mislead, e.g. a rare outcome)."""
-    bias_checks = check_rows(comparison, "bias", "exact_bias", "mean_standard_error")
-    variance_checks = check_rows(
-        comparison, "variance", "exact_variance", "variance_standard_error"
-    )
+    rows = ("baseline", comparison["baseline"])
+    bias_columns, bias_checks = checked_columns(
+        comparison, rows, "bias", "exact_bias", "mean_standard_error",
+        ("bias (MC ± SE)", "bias (exact)"),
+    )  # fmt: skip
+    variance_columns, variance_checks = checked_columns(
+        comparison, rows, "variance", "exact_variance", "variance_standard_error",
+        ("Var[ĝₙ] (MC ± SE)", "Var[ĝₙ] (exact)"),
+    )  # fmt: skip
     number = st.column_config.NumberColumn(format="%.5g")
     st.markdown("**Bias** = mean estimate − exact gradient")
     st.dataframe(
-        pd.DataFrame(
-            {
-                "baseline": comparison["baseline"],
-                "parameter": comparison["param"],
-                "bias (MC ± SE)": plus_minus_column(comparison, "bias", "mean_standard_error"),
-                "bias (exact)": comparison["exact_bias"],
-                CHECK_COLUMN: labels(bias_checks),
-            }
-        ),
-        hide_index=True,
-        column_config={"bias (exact)": number},
+        pd.DataFrame(bias_columns), hide_index=True, column_config={"bias (exact)": number}
     )
     st.markdown(f"**Variance** of the n = {n} estimate, and its reduction against no baseline")
     st.dataframe(
         pd.DataFrame(
             {
-                "baseline": comparison["baseline"],
-                "parameter": comparison["param"],
-                "Var[ĝₙ] (MC ± SE)": plus_minus_column(
-                    comparison, "variance", "variance_standard_error"
-                ),
-                "Var[ĝₙ] (exact)": comparison["exact_variance"],
-                CHECK_COLUMN: labels(variance_checks),
+                **variance_columns,
                 "reduction (exact)": comparison["variance_reduction"].map(number_text),
                 "reduction (MC)": comparison["monte_carlo_reduction"].map(number_text),
             }

@@ -7,27 +7,21 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart
-from ui.checks import CHECK_COLUMN, check_rows, labels, summary_badge, variance_badge
-from ui.format import number_text, plus_minus_column
+from ui.checks import summary_badge, variance_badge
+from ui.format import number_text
+from ui.tables.checked import checked_columns
 
 
 def credit_gradients(comparison: pd.DataFrame) -> None:
     """core.comparisons.credit_comparison's mean estimate per credit beside the exact gradient:
     the table, its summary badge, and the estimates ± 2 SE against the exact ticks."""
-    checks = check_rows(comparison, "mean", "exact_gradient", "mean_standard_error")
     credit_titles = comparison["credit"].map(CREDIT_TITLES)
+    columns, checks = checked_columns(
+        comparison, ("credit", credit_titles), "mean", "exact_gradient", "mean_standard_error",
+        ("mean estimate (MC ± SE)", "exact gradient"),
+    )  # fmt: skip
     st.dataframe(
-        pd.DataFrame(
-            {
-                "credit": credit_titles,
-                "parameter": comparison["param"],
-                "mean estimate (MC ± SE)": plus_minus_column(
-                    comparison, "mean", "mean_standard_error"
-                ),
-                "exact gradient": comparison["exact_gradient"],
-                CHECK_COLUMN: labels(checks),
-            }
-        ),
+        pd.DataFrame(columns),
         hide_index=True,
         column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
     )
@@ -49,23 +43,13 @@ def credit_gradients(comparison: pd.DataFrame) -> None:
 def credit_variances(comparison: pd.DataFrame) -> None:
     """core.comparisons.credit_comparison's Var[ĝₙ] per credit, exact and Monte Carlo, with the
     exact reduction against the whole return, and its summary badge."""
-    checks = check_rows(comparison, "variance", "exact_variance", "variance_standard_error")
-    credit_titles = comparison["credit"].map(CREDIT_TITLES)
+    columns, checks = checked_columns(
+        comparison, ("credit", comparison["credit"].map(CREDIT_TITLES)), "variance",
+        "exact_variance", "variance_standard_error", ("Var[ĝₙ] (MC ± SE)", "Var[ĝₙ] (exact)"),
+    )  # fmt: skip
+    reduction = comparison["variance_reduction"].map(number_text)
     st.dataframe(
-        pd.DataFrame(
-            {
-                "credit": credit_titles,
-                "parameter": comparison["param"],
-                "Var[ĝₙ] (MC ± SE)": plus_minus_column(
-                    comparison, "variance", "variance_standard_error"
-                ),
-                "Var[ĝₙ] (exact)": comparison["exact_variance"],
-                CHECK_COLUMN: labels(checks),
-                "reduction vs whole return (exact)": comparison["variance_reduction"].map(
-                    number_text
-                ),
-            }
-        ),
+        pd.DataFrame({**columns, "reduction vs whole return (exact)": reduction}),
         hide_index=True,
         column_config={
             "Var[ĝₙ] (exact)": st.column_config.NumberColumn(format="%.5g"),

@@ -7,20 +7,18 @@ from core.calls import Call, Name
 from ui import cache, tables
 from ui.cache import show_chart
 from ui.controls import (
-    URL,
     estimator_controls,
     parameter_input,
     problem_help,
     problem_selector,
     sample_size_controls,
     seed_input,
+    target_error_input,
     work_budget,
 )
 from ui.exports import export
 from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
-
-TARGETS = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
 
 page_header(
     "Variance vs sample count",
@@ -37,16 +35,12 @@ with st.sidebar:
     if choice.note:
         st.caption(choice.note)
     st.header("Estimator")
-    estimators, baseline = estimator_controls(choice.name)
+    estimators = estimator_controls(choice.name)
     st.header("Sample sizes")
     smallest, largest, points, reps = sample_size_controls()
     seed = seed_input()
     st.header("Target")
-    target = st.select_slider(
-        "relative error ε = RMSE / |∇J|", TARGETS, 0.1, key="target", bind=URL,
-        help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",
-    )  # fmt: skip
-    st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
+    target = target_error_input()
     spread_param = parameter_input(
         choice.problem, "Spread", "parameter in the spread chart", "param",
         help="Whose individual estimates section 3 shows.",
@@ -68,17 +62,11 @@ with st.sidebar:
     st.caption(f"N = {', '.join(f'{n:,}' for n in ns)}")
 
 
-def baseline_for(estimator: str):
-    """Baselines shift the score-function terms only; the other estimators take None."""
-    return baseline if estimator == "score" else None
-
-
 # --- run the sweep, one N at a time ---------------------------------------------------------------
 sweeps = {
-    e: Call.of("variance_curve", problem, ns=ns, reps=reps, estimator=e, baseline=baseline_for(e),
-               seed=seed)
-    for e in estimators
-}  # fmt: skip
+    e: Call.of("variance_curve", problem, ns=ns, reps=reps, estimator=e, baseline=b, seed=seed)
+    for e, b in estimators.items()
+}
 curve, unavailable = cache.sweep_curves(sweeps, "ns", ns)
 for estimator, reason in unavailable.items():
     show_input_error(
@@ -122,10 +110,8 @@ export(
 # --- 3. the spread of the estimates ---------------------------------------------------------------
 st.header("3 · The spread of the estimates at a few N")
 spreads = [
-    Call.of("variance_curve", problem, [n], reps, estimator=e, baseline=baseline_for(e), seed=seed,
-            return_estimates=True)
-    for e in shown for n in spread_ns
-]  # fmt: skip
+    sweeps[e].with_keywords(ns=(n,), return_estimates=True) for e in shown for n in spread_ns
+]
 estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
 show_chart("spread_chart", estimates[estimates["param"] == spread_param],
            value_title=f"ĝ_N of ∂J/∂{spread_param}")  # fmt: skip
@@ -139,11 +125,11 @@ st.caption(
 # --- 4. how many samples for a target -----------------------------------------------------------
 st.header(f"4 · How many samples for a {target:.1%} relative error?")
 needs = {
-    e: Call.of("samples_needed", problem, target, estimator=e, baseline=baseline_for(e))
+    e: Call.of("samples_needed", problem, target, estimator=e, baseline=estimators[e])
     for e in shown
 }
 needed = cache.labelled_tables(tuple(needs.items()), column="estimator")
-first, baseline_first = shown[0], baseline_for(shown[0])
+first, baseline_first = shown[0], estimators[shown[0]]
 # The batch-mean and leave-one-out variances depend on N: no per-sample σ² for the formula.
 variance = None
 if baseline_first not in ("mean", "loo"):

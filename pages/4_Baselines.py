@@ -8,7 +8,7 @@ from ui import cache, tables
 from ui.charts import baseline_parabola_chart
 from ui.controls import (
     URL,
-    baseline_input,
+    ascent_controls,
     problem_selector,
     repetition_controls,
     seed_input,
@@ -21,7 +21,6 @@ from ui.links import link_snapshot, notice_rejected_link_values
 
 BASELINE_COMPARISON_COUNT = 5  # none, constant, batch mean, leave-one-out, optimal
 CURVE_POINTS = 121
-ASCENT_BASELINES = ("leave-one-out", "optimal b*", "batch mean", "constant b")
 FIX = (
     "pick values inside the controls' ranges; for the bump cost k must be > 0 "
     "(leave k empty for its default of 1)."
@@ -54,15 +53,7 @@ with st.sidebar:
     seed = seed_input()
 
     st.header("Gradient ascent")
-    steps = st.slider("Steps", 5, 200, 50, key="steps", bind=URL)
-    ascent_n = st.slider("Samples per step", 2, 200, 10, key="step_n", bind=URL)
-    learning_rate = st.select_slider(
-        "Learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0), value=0.2, key="lr",
-        bind=URL,
-    )  # fmt: skip
-    ascent_baseline = baseline_input(
-        "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
-    )
+    steps, ascent_n, learning_rate, ascent_baseline = ascent_controls(constant)
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -86,13 +77,10 @@ problem = choice.problem_or_stop(FIX)
 comparison_call = Call.of(
     "comparisons.baseline_study", problem, n=n, reps=reps, constant=constant, seed=seed
 )
-ascent_calls = {
-    b: Call.of(
-        "gradient_ascent", problem, steps=steps, n=ascent_n, learning_rate=learning_rate,
-        baseline=b, maximize=maximize, seed=seed,
-    )
-    for b in (None, ascent_baseline)
-}  # fmt: skip
+ascent = Call.of("gradient_ascent", problem, steps=steps, n=ascent_n, learning_rate=learning_rate,
+                 baseline=None, maximize=maximize, seed=seed)  # fmt: skip
+# The two runs differ only in their baseline.
+ascent_calls = {b: ascent.with_keywords(baseline=b) for b in (None, ascent_baseline)}
 with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_time=True):
     summary = cache.compute(Call.of("summaries.exact_summary", problem))
     comparison = cache.compute(comparison_call)

@@ -132,6 +132,21 @@ def parameter_input(
     return st.selectbox(label, problem.params, key=key, bind=URL, **extra)
 
 
+# Target relative errors ε offered for the samples-needed table.
+TARGETS = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
+
+
+def target_error_input() -> float:
+    """The target relative error ε = RMSE / |∇J| (URL key "target"), with a caption giving the
+    signal-to-noise ratio it asks for; call inside `st.sidebar`."""
+    target = st.select_slider(
+        "relative error ε = RMSE / |∇J|", TARGETS, 0.1, key="target", bind=URL,
+        help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",
+    )  # fmt: skip
+    st.caption(f"ε = {target:.1%}, i.e. signal-to-noise ratio |∇J| / RMSE ≥ {1 / target:g}.")
+    return target
+
+
 def _widget(parameter: Parameter, where) -> object:
     """The parameter's widget in `where` (the sidebar or one of its columns)."""
     extra = {"key": parameter.key, "bind": URL}
@@ -194,9 +209,10 @@ def problem_help(names: Sequence[str] = EXPLORED) -> str:
     return " ".join(PROBLEMS[name].description for name in names)
 
 
-def estimator_controls(name: str) -> tuple[tuple[str, ...], float | str | None]:
-    """The estimators to compare on problem `name` and the score function's baseline (None, a
-    constant b, "mean", "loo" or "optimal"); call inside `st.sidebar`."""
+def estimator_controls(name: str) -> dict[str, float | str | None]:
+    """The estimators to compare on problem `name`, each with the baseline it takes: the score
+    function's choice (None, a constant b, "mean", "loo" or "optimal"), None for the others
+    (a baseline shifts the score-function terms only); call inside `st.sidebar`."""
     estimator_set = st.selectbox(
         "estimators", ESTIMATOR_CHOICES.get(name, ("score",)), key="est", bind=URL,
         help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
@@ -208,7 +224,7 @@ def estimator_controls(name: str) -> tuple[tuple[str, ...], float | str | None]:
         help="(f(x) − b)·∇θ log p: a constant b, the batch mean (biased by −∇E[f]/N), the "
         "leave-one-out mean (unbiased), or the variance-minimising constant b*.",
     )  # fmt: skip
-    return ESTIMATOR_SETS[estimator_set], baseline
+    return {e: baseline if e == "score" else None for e in ESTIMATOR_SETS[estimator_set]}
 
 
 def baseline_input(
@@ -228,6 +244,25 @@ def baseline_input(
     if constant is not None:
         return constant
     return float(st.number_input("b", -100.0, 100.0, 5.0, 0.5, key="b", bind=URL))
+
+
+# The second gradient-ascent run's baseline choices (the first run has none).
+ASCENT_BASELINES = ("leave-one-out", "optimal b*", "batch mean", "constant b")
+LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+
+
+def ascent_controls(constant: float) -> tuple[int, int, float, float | str | None]:
+    """A gradient-ascent run's steps, samples per step, learning rate η and the baseline of the
+    second run (`constant` for "constant b"); call inside `st.sidebar`."""
+    steps = st.slider("Steps", 5, 200, 50, key="steps", bind=URL)
+    n = st.slider("Samples per step", 2, 200, 10, key="step_n", bind=URL)
+    learning_rate = st.select_slider(
+        "Learning rate η", LEARNING_RATES, value=0.2, key="lr", bind=URL
+    )
+    baseline = baseline_input(
+        "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
+    )
+    return steps, n, learning_rate, baseline
 
 
 def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:

@@ -1,0 +1,43 @@
+"""Tables, badges and metrics as the pages show them, by topic: core's tidy tables renamed into
+readable columns, each Monte Carlo cell beside its exact value and its check. Only layout and
+formatting here. Pages call them through this package (`tables.slope_fits(fits)`).
+"""
+
+from ui.tables.ascent import ascent_runs
+from ui.tables.baselines import (
+    baseline_bias_and_variance,
+    gradient_and_optimal_baseline_metrics,
+    optimal_baseline_terms,
+)
+from ui.tables.credits import credit_gradients, credit_variances, total_variances
+from ui.tables.derivation import (
+    first_draws,
+    gradient_checks,
+    gradient_three_ways,
+    objective_and_gradient,
+)
+from ui.tables.estimators import estimator_comparison
+from ui.tables.exact_values import exact_metrics
+from ui.tables.score import fisher_matrix, score_means
+from ui.tables.variance import samples_needed, slope_fits, sweep_points
+
+__all__ = [
+    "ascent_runs",
+    "baseline_bias_and_variance",
+    "credit_gradients",
+    "credit_variances",
+    "estimator_comparison",
+    "exact_metrics",
+    "first_draws",
+    "fisher_matrix",
+    "gradient_and_optimal_baseline_metrics",
+    "gradient_checks",
+    "gradient_three_ways",
+    "objective_and_gradient",
+    "optimal_baseline_terms",
+    "samples_needed",
+    "score_means",
+    "slope_fits",
+    "sweep_points",
+    "total_variances",
+]

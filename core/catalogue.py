@@ -78,6 +78,8 @@ class ProblemEntry:
     parameters: tuple[Parameter, ...]
     controls: Mapping[str, Controls] = field(default_factory=dict)
     description: str = ""
+    # True when f is a reward to climb (bandits, policy, episodes); False for a cost to lower.
+    maximize: bool = True
 
     def controls_for(self, use: str = "default") -> Controls:
         """The controls of `use`, or the default ones when that use has no variant."""
@@ -300,6 +302,7 @@ GAUSSIAN = ProblemEntry(
         "baselines": Controls("Gaussian cost", GAUSSIAN_CONTROLS),
     },
     "Gaussian: x ~ N(μ, σ²) with a cost (core.Gaussian).",
+    maximize=False,
 )
 POLICY = ProblemEntry(
     "policy",

@@ -40,7 +40,7 @@ snapshot = link_snapshot()
 with st.sidebar:
     st.header("Problem")
     choice = problem_selector(("bandit", "softmax", "gaussian"), "baselines", "Problem")
-    maximize = choice.name != "gaussian"
+    maximize = choice.maximize
 
     st.header("Baselines")
     constant = st.slider(

@@ -66,6 +66,11 @@ class ProblemChoice:
             problem, error = None, refused
         return cls(name, problem, error, dict(arguments), note)
 
+    @property
+    def maximize(self) -> bool:
+        """Whether f is a reward to climb (the registry says; a Gaussian's cost is lowered)."""
+        return PROBLEMS[self.name].maximize
+
     def problem_or_stop(self, fix: str) -> Problem:
         """The problem; if core refused the values, show its reason with `fix` and stop the page."""
         if self.problem is None:

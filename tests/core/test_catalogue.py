@@ -84,3 +84,15 @@ def test_values_core_refuses_raise_its_message() -> None:
 def test_an_unknown_argument_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="bandit takes no argument logits"):
         PROBLEMS["bandit"].build(logits=(1.0, 2.0))
+
+
+def test_the_registry_says_which_problems_climb_a_reward_and_which_lower_a_cost() -> None:
+    """Gradient ascent climbs the bandits', policy's and episodes' rewards; the Gaussian's f is
+    a cost, which descent lowers (the Baselines page reads this to pick the sign)."""
+    assert {name: entry.maximize for name, entry in PROBLEMS.items()} == {
+        "bandit": True,
+        "softmax": True,
+        "gaussian": False,
+        "policy": True,
+        "episodes": True,
+    }

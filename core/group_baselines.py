@@ -1,0 +1,315 @@
+"""Group baselines of RL fine-tuning on the bandits, exactly: none, batch mean, RLOO, GRPO and
+standardised returns.
+
+G actions a₁…a_G are drawn from the policy for one "prompt" (one bandit); r_i = r(a_i) and
+s_i = ∇θ log π(a_i). The group estimate is
+
+    ĝ = (1/G) Σ_i A_i s_i,  with the advantage A_i:
+
+- ``"none"``: A_i = r_i (plain REINFORCE on G samples).
+- ``"mean"``: A_i = r_i − r̄, r̄ = (1/G) Σ_j r_j — the centring of Dr. GRPO (Liu et al. 2025,
+  "Understanding R1-Zero-Like Training", arXiv:2503.20783). E[ĝ] = (G − 1)/G ∇J: r̄ contains
+  r_i itself, and E[r_i s_i/G] = ∇J/G is removed with it.
+- ``"loo"``: A_i = r_i − r̄₋ᵢ, r̄₋ᵢ = (1/(G − 1)) Σ_{j≠i} r_j — RLOO (Kool et al. 2019, "Buy 4
+  REINFORCE samples, get a baseline for free!"; Ahmadian et al. 2024, arXiv:2402.14740).
+  Unbiased: r̄₋ᵢ is independent of a_i and E[s_i] = 0. Note r_i − r̄₋ᵢ = G/(G − 1) (r_i − r̄).
+- ``"grpo"``: A_i = (r_i − r̄)/(std(r) + ε) — GRPO (Shao et al. 2024, DeepSeekMath,
+  arXiv:2402.03300). std(r) = √(Σ_j (r_j − r̄)²/(G − ddof)); the defaults ddof = 1, ε = 1e-4
+  are TRL's GRPOTrainer (huggingface/trl, trl/trainer/grpo_trainer.py,
+  `_generate_and_score_completions`: ``rewards.view(-1, num_generations).std(dim=1)`` — torch's
+  std is unbiased, ddof = 1 — and ``advantages / (std_grouped_rewards + 1e-4)``). A group whose
+  rewards are all equal gets A = 0, as implementations do (there r_i − r̄ = 0).
+- ``"standardised"``: the REINFORCE "normalise the returns" over a batch of B groups,
+  A = (r − mean over the batch)/(std over the batch + ε), and the update is the batch average
+  (1/(B G)) Σ over all B·G draws of A s. Defaults ddof = 1 and ε = 1.19e-7 (float32 machine
+  epsilon), the common PyTorch idiom ``(R − R.mean()) / (R.std() + eps)``.
+
+Scale invariance of GRPO on the binary bandit: r_i = r(0) + Δ a_i with Δ = r(1) − r(0), so
+r_i − r̄ = Δ (a_i − ā) and std(r) = |Δ| std(a); with ε = 0, A_i = sign(Δ) (a_i − ā)/std(a), so
+E[ĝ] does not depend on r(0) nor on |Δ| while ∇J = Δ σ(θ)σ(−θ) scales with Δ. With ε > 0 it
+depends on Δ only through ε/|Δ|.
+
+Exactness. ĝ depends on the draws only through the arm counts c (Σ_k c_k = G):
+ĝ(c) = (1/G) Σ_k c_k A_k(c) s_k, and c ~ Multinomial(G, π) (Binomial for two arms). Every
+moment here is a sum over all compositions of G into K parts, weighted by the multinomial
+probabilities computed in log space (log G! − Σ log c_k! + Σ c_k log π_k). There are
+C(G + K − 1, K − 1) compositions: 65 for K = 2, G = 64; 814 385 for K = 5, G = 64. Enumeration
+is allowed up to MAX_COMPOSITIONS (2 000 000). The standardised estimator's batch average
+depends only on the counts over all B·G draws, so it is exact the same way over compositions
+of B·G (e.g. K = 2 for any B·G ≤ 1 999 999; K = 3 up to B·G = 1998; K = 5 up to B·G = 112);
+beyond the limit it raises instead of approximating.
+
+`advantages_from_counts` is the one home of the formulas: the exact enumeration and the Monte
+Carlo estimates (counts drawn per repetition by the engine's `draw_counts`) both call it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import gammaln
+
+from core._engine import draw_counts
+from core.bandits import Bandit, SoftmaxBandit
+from core.checks import check_agreement, mean_standard_error, variance_standard_error
+from core.numerics import make_rng
+
+GROUP_ESTIMATORS = ("none", "mean", "loo", "grpo", "standardised")
+MAX_COMPOSITIONS = 2_000_000
+MAX_ARMS = 5
+GRPO_DDOF, GRPO_EPSILON = 1, 1e-4  # TRL's GRPOTrainer
+STANDARDISED_DDOF, STANDARDISED_EPSILON = 1, float(np.finfo(np.float32).eps)
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    """The std's ddof and ε of GRPO and of the standardised returns, and the batch size B."""
+
+    grpo_ddof: int = GRPO_DDOF
+    grpo_epsilon: float = GRPO_EPSILON
+    standardised_ddof: int = STANDARDISED_DDOF
+    standardised_epsilon: float = STANDARDISED_EPSILON
+    batch_groups: int = 4
+
+    def __post_init__(self) -> None:
+        for name in ("grpo_epsilon", "standardised_epsilon"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number ≥ 0, got {value}")
+        for name in ("grpo_ddof", "standardised_ddof"):
+            if getattr(self, name) not in (0, 1):
+                raise ValueError(f"{name} must be 0 or 1, got {getattr(self, name)}")
+        if int(self.batch_groups) != self.batch_groups or self.batch_groups < 1:
+            raise ValueError(f"batch_groups must be a whole number ≥ 1, got {self.batch_groups}")
+
+    def draws(self, estimator: str, group_size: int) -> int:
+        """Draws behind one estimate: B·G for the standardised batch, G otherwise."""
+        return group_size * self.batch_groups if estimator == "standardised" else group_size
+
+
+@dataclass(frozen=True)
+class GroupMoments:
+    """Exact law of one group estimate: mean vector, covariance, bias vs ∇J, MSE, cosine."""
+
+    estimator: str
+    group_size: int
+    samples: int
+    gradient: np.ndarray
+    mean: np.ndarray
+    covariance: np.ndarray
+
+    @property
+    def bias(self) -> np.ndarray:
+        """E[ĝ] − ∇J."""
+        return self.mean - self.gradient
+
+    @property
+    def variance(self) -> np.ndarray:
+        """Var[ĝ_j] per parameter, the covariance's diagonal."""
+        return np.diag(self.covariance).copy()
+
+    @property
+    def mse(self) -> float:
+        """E|ĝ − ∇J|² = tr Cov[ĝ] + |E[ĝ] − ∇J|²."""
+        return float(np.trace(self.covariance) + self.bias @ self.bias)
+
+    @property
+    def cosine(self) -> float:
+        """cos∠(E[ĝ], ∇J); nan when either is the zero vector."""
+        norms = np.linalg.norm(self.mean) * np.linalg.norm(self.gradient)
+        return float(self.mean @ self.gradient / norms) if norms > 0 else math.nan
+
+
+def advantages_from_counts(
+    counts: np.ndarray,
+    rewards: np.ndarray,
+    estimator: str,
+    settings: GroupSettings = GroupSettings(),
+) -> np.ndarray:
+    """Each arm's advantage A_k(c) given the arm counts c of a group, shape (N, K).
+
+    counts (N, K), each row summing to the group's draws n; rewards (K,). Formulas in the module
+    docstring; a group whose pulled arms all pay the same gets A = 0 (GRPO, standardised).
+    """
+    _check_estimator(estimator)
+    counts = np.asarray(counts, dtype=np.float64)
+    rewards = np.asarray(rewards, dtype=np.float64)
+    n = counts.sum(axis=1, keepdims=True)
+    if estimator == "none":
+        return np.broadcast_to(rewards, counts.shape).copy()
+    total = counts @ rewards
+    if estimator == "loo":
+        if np.any(n < 2):
+            raise ValueError("leave-one-out needs a group of at least 2 draws")
+        return rewards - (total[:, None] - rewards) / (n - 1)
+    centred = rewards - total[:, None] / n
+    if estimator == "mean":
+        return centred
+    if estimator == "grpo":
+        ddof, epsilon = settings.grpo_ddof, settings.grpo_epsilon
+    else:  # "standardised"
+        ddof, epsilon = settings.standardised_ddof, settings.standardised_epsilon
+    if np.any(n <= ddof):
+        raise ValueError(f"a std with ddof={ddof} needs more than {ddof} draws per group")
+    std = np.sqrt((counts * centred**2).sum(axis=1, keepdims=True) / (n - ddof))
+    pulled = np.where(counts > 0, rewards, np.nan)
+    equal = np.nanmax(pulled, axis=1) == np.nanmin(pulled, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        advantages = centred / (std + epsilon)
+    advantages[equal] = 0.0
+    return advantages
+
+
+def group_estimates(problem: Bandit | SoftmaxBandit, counts: np.ndarray, advantages: np.ndarray):
+    """ĝ(c) = (1/n) Σ_k c_k A_k(c) s_k for every row of counts, shape (N, d)."""
+    _, scores, _ = _arms(problem)
+    n = counts.sum(axis=1, keepdims=True)
+    return (counts * advantages / n) @ scores
+
+
+def compositions(total: int, parts: int) -> np.ndarray:
+    """Every vector of `parts` whole numbers ≥ 0 summing to `total`, shape (C(total+parts−1,
+    parts−1), parts), in lexicographic order."""
+    count = math.comb(total + parts - 1, parts - 1)
+    if count > MAX_COMPOSITIONS:
+        raise ValueError(
+            f"{total} draws over {parts} arms have {count:,} count vectors, more than the "
+            f"{MAX_COMPOSITIONS:,} exact enumeration allows; use fewer draws or arms"
+        )
+    rows = np.zeros((1, 0), dtype=np.int64)
+    remaining = np.array([total], dtype=np.int64)
+    for _ in range(parts - 1):
+        choices = remaining + 1
+        parent = np.repeat(np.arange(rows.shape[0]), choices)
+        first = np.arange(choices.sum()) - np.repeat(np.cumsum(choices) - choices, choices)
+        rows = np.column_stack([rows[parent], first])
+        remaining = remaining[parent] - first
+    return np.column_stack([rows, remaining])
+
+
+def log_multinomial(counts: np.ndarray, log_probabilities: np.ndarray) -> np.ndarray:
+    """log P(c) = log n! − Σ log c_k! + Σ c_k log π_k (0·log 0 taken as 0), shape (N,)."""
+    counts = np.asarray(counts, dtype=np.float64)
+    n = counts.sum(axis=1)
+    weighted = np.where(counts > 0, counts * log_probabilities, 0.0)
+    return gammaln(n + 1) - gammaln(counts + 1).sum(axis=1) + weighted.sum(axis=1)
+
+
+def group_moments(
+    problem: Bandit | SoftmaxBandit,
+    group_size: int,
+    estimator: str,
+    settings: GroupSettings = GroupSettings(),
+) -> GroupMoments:
+    """Exact mean vector and covariance of one group estimate, by enumerating the counts' law."""
+    group_size = check_group_size(group_size)
+    _, scores, log_probabilities = _arms(problem)
+    draws = settings.draws(_check_estimator(estimator), group_size)
+    counts = compositions(draws, scores.shape[0])
+    weights = np.exp(log_multinomial(counts, log_probabilities))
+    weights /= weights.sum()  # one rounding from 1; the law sums to 1
+    estimates = group_estimates(
+        problem, counts, advantages_from_counts(counts, problem.rewards, estimator, settings)
+    )
+    mean = weights @ estimates
+    deviations = estimates - mean
+    covariance = (deviations * weights[:, None]).T @ deviations
+    return GroupMoments(estimator, group_size, draws, problem.exact_gradient(), mean, covariance)
+
+
+def monte_carlo_group_estimates(
+    problem: Bandit | SoftmaxBandit,
+    group_size: int,
+    estimator: str,
+    reps: int,
+    rng: np.random.Generator,
+    settings: GroupSettings = GroupSettings(),
+) -> np.ndarray:
+    """`reps` independent group estimates ĝ, shape (reps, d), from counts drawn per repetition."""
+    group_size = check_group_size(group_size)
+    if int(reps) != reps or reps < 2:
+        raise ValueError(f"reps must be a whole number ≥ 2, got {reps}")
+    _, _, log_probabilities = _arms(problem)
+    draws = settings.draws(_check_estimator(estimator), group_size)
+    counts = draw_counts(rng, draws, np.exp(log_probabilities), int(reps))
+    advantages = advantages_from_counts(counts, problem.rewards, estimator, settings)
+    return group_estimates(problem, counts, advantages)
+
+
+def group_baseline_study(
+    problem: Bandit | SoftmaxBandit,
+    group_size: int = 4,
+    *,
+    estimators: tuple[str, ...] = GROUP_ESTIMATORS,
+    reps: int = 20_000,
+    seed: int = 0,
+    settings: GroupSettings = GroupSettings(),
+) -> pd.DataFrame:
+    """Tidy table, one row per (estimator, parameter): exact mean, bias, variance, MSE and cosine
+    beside Monte Carlo mean and variance with their SEs and checks (`check_agreement`)."""
+    streams = np.random.SeedSequence(seed).spawn(len(estimators))
+    rows = []
+    for estimator, stream in zip(estimators, streams, strict=True):
+        exact = group_moments(problem, group_size, estimator, settings)
+        estimates = monte_carlo_group_estimates(
+            problem, group_size, estimator, reps, make_rng(stream), settings
+        )
+        mean, mean_se = estimates.mean(axis=0), mean_standard_error(estimates)
+        variance, variance_se = estimates.var(axis=0, ddof=1), variance_standard_error(estimates)
+        for j in range(problem.dim):
+            mean_check = check_agreement(mean[j], exact.mean[j], mean_se[j])
+            variance_check = check_agreement(variance[j], exact.variance[j], variance_se[j])
+            rows.append(
+                {
+                    "estimator": estimator,
+                    "param": j,
+                    "group_size": group_size,
+                    "samples": exact.samples,
+                    "gradient": exact.gradient[j],
+                    "exact_mean": exact.mean[j],
+                    "mean": mean[j],
+                    "mean_se": mean_se[j],
+                    "bias": exact.bias[j],
+                    "exact_variance": exact.variance[j],
+                    "variance": variance[j],
+                    "variance_se": variance_se[j],
+                    "mse": exact.mse,
+                    "cosine": exact.cosine,
+                    "mean_check": mean_check.label(),
+                    "mean_passed": mean_check.passed,
+                    "variance_check": variance_check.label(),
+                    "variance_passed": variance_check.passed,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def check_group_size(group_size: int) -> int:
+    """G as an int in 2…64, or a ValueError that says so."""
+    if int(group_size) != group_size or not 2 <= group_size <= 64:
+        raise ValueError(f"group_size must be a whole number from 2 to 64, got {group_size}")
+    return int(group_size)
+
+
+def _check_estimator(estimator: str) -> str:
+    if estimator not in GROUP_ESTIMATORS:
+        raise ValueError(
+            f"estimator must be one of {', '.join(GROUP_ESTIMATORS)}, got {estimator!r}"
+        )
+    return estimator
+
+
+def _arms(problem: Bandit | SoftmaxBandit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arms (K,), their scores (K, d) and log-probabilities (K,), from the problem."""
+    if not isinstance(problem, (Bandit, SoftmaxBandit)):
+        raise ValueError(
+            f"group baselines are defined here for core.Bandit and core.SoftmaxBandit, "
+            f"got {type(problem).__name__}"
+        )
+    arms = problem.support()[0]
+    if arms.size > MAX_ARMS:
+        raise ValueError(f"group baselines enumerate at most {MAX_ARMS} arms, got {arms.size}")
+    return arms, problem.score(arms), problem.log_prob(arms)

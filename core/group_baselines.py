@@ -46,7 +46,7 @@ Carlo estimates (counts drawn per repetition by the engine's `draw_counts`) both
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -230,8 +230,8 @@ def monte_carlo_group_estimates(
 ) -> np.ndarray:
     """`reps` independent group estimates ĝ, shape (reps, d), from counts drawn per repetition."""
     group_size = check_group_size(group_size)
-    if int(reps) != reps or reps < 2:
-        raise ValueError(f"reps must be a whole number ≥ 2, got {reps}")
+    if int(reps) != reps or reps < 1:
+        raise ValueError(f"reps must be a whole number ≥ 1, got {reps}")
     _, _, log_probabilities = _arms(problem)
     draws = settings.draws(_check_estimator(estimator), group_size)
     counts = draw_counts(rng, draws, np.exp(log_probabilities), int(reps))
@@ -250,6 +250,8 @@ def group_baseline_study(
 ) -> pd.DataFrame:
     """Tidy table, one row per (estimator, parameter): exact mean, bias, variance, MSE and cosine
     beside Monte Carlo mean and variance with their SEs and checks (`check_agreement`)."""
+    if int(reps) != reps or reps < 2:
+        raise ValueError(f"reps must be a whole number ≥ 2 for a standard error, got {reps}")
     streams = np.random.SeedSequence(seed).spawn(len(estimators))
     rows = []
     for estimator, stream in zip(estimators, streams, strict=True):
@@ -313,3 +315,54 @@ def _arms(problem: Bandit | SoftmaxBandit) -> tuple[np.ndarray, np.ndarray, np.n
     if arms.size > MAX_ARMS:
         raise ValueError(f"group baselines enumerate at most {MAX_ARMS} arms, got {arms.size}")
     return arms, problem.score(arms), problem.log_prob(arms)
+
+
+def group_ascent(
+    problem: Bandit | SoftmaxBandit,
+    samples_per_step: int = 4,
+    steps: int = 50,
+    learning_rate: float = 0.1,
+    *,
+    estimators: tuple[str, ...] = GROUP_ESTIMATORS,
+    runs: int = 20,
+    seed: int = 0,
+    settings: GroupSettings = GroupSettings(),
+) -> pd.DataFrame:
+    """Exact J(θ_t) along gradient-ascent runs θ ← θ + η ĝ, every estimator at the same draws.
+
+    Each step draws `samples_per_step` = N actions for every estimator: one group of G = N
+    (none, mean, loo, grpo); the standardised returns standardise over all N draws of the step,
+    and since their batch average depends only on the counts over those N draws, it is the same
+    update whichever way the N are split into groups. One row per (estimator, run, step):
+    objective = exact J(θ_t) before the step t, and θ_t's first parameter.
+    """
+    samples_per_step = check_group_size(samples_per_step)
+    if int(steps) != steps or steps < 1:
+        raise ValueError(f"steps must be a whole number ≥ 1, got {steps}")
+    if int(runs) != runs or runs < 1:
+        raise ValueError(f"runs must be a whole number ≥ 1, got {runs}")
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate}")
+    per_step = replace(settings, batch_groups=1)
+    streams = np.random.SeedSequence(seed).spawn(len(estimators) * int(runs))
+    rows = []
+    for index, stream in enumerate(streams):
+        estimator, run = estimators[index // int(runs)], index % int(runs)
+        rng, current = make_rng(stream), problem
+        for step in range(int(steps) + 1):
+            rows.append(
+                {
+                    "estimator": estimator,
+                    "run": run,
+                    "step": step,
+                    "samples": step * samples_per_step,
+                    "theta_0": float(current.theta[0]),
+                    "objective": current.expected_value(),
+                }
+            )
+            if step < steps:
+                estimate = monte_carlo_group_estimates(
+                    current, samples_per_step, estimator, 1, rng, per_step
+                )[0]
+                current = current.with_theta(current.theta + learning_rate * estimate)
+    return pd.DataFrame(rows)

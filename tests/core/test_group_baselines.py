@@ -14,6 +14,7 @@ from core.group_baselines import (
     GROUP_ESTIMATORS,
     GroupSettings,
     compositions,
+    group_ascent,
     group_baseline_study,
     group_moments,
 )
@@ -187,3 +188,21 @@ def test_log_space_weights_keep_a_tiny_gradient_at_an_extreme_theta(estimator):
     problem = core.Bandit(40.0)  # ∇J = 5 σ(40) σ(−40) ≈ 2.1e-17
     moments = group_moments(problem, 64, estimator)
     np.testing.assert_allclose(moments.mean, problem.exact_gradient(), rtol=1e-9)
+
+
+def test_one_ascent_step_moves_theta_by_the_learning_rate_times_the_exact_mean():
+    runs, rate = 1500, 0.1
+    table = group_ascent(core.Bandit(), 4, 1, rate, runs=runs, seed=5)
+    for estimator, rows in table[table.step == 1].groupby("estimator"):
+        moments = group_moments(core.Bandit(), 4, estimator, GroupSettings(batch_groups=1))
+        se = rate * math.sqrt(moments.variance[0] / runs)
+        assert abs(rows.theta_0.mean() - rate * moments.mean[0]) <= 5 * se, estimator
+
+
+def test_ascent_starts_at_the_exact_objective_and_rloo_climbs():
+    table = group_ascent(core.Bandit(), 4, 30, 0.2, runs=8, seed=1)
+    start = table[table.step == 0]
+    np.testing.assert_allclose(start.objective, core.Bandit().expected_value())
+    assert set(start.estimator) == set(GROUP_ESTIMATORS) and (start.samples == 0).all()
+    rloo = table[table.estimator == "loo"]
+    assert rloo[rloo.step == 30].objective.mean() > start.objective.iloc[0] + 1.0

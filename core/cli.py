@@ -38,6 +38,8 @@ examples:
   {PROG} variance gaussian --cost step --estimator measure_valued --format table
   {PROG} baselines bandit --n 20 --constant 7.5
       bias and variance of every baseline, Monte Carlo beside exact
+  {PROG} groups bandit --group-sizes 2 4 16 64 --thetas 0 1
+      none / batch mean / RLOO / GRPO / standardised group estimates, exact beside Monte Carlo
   {PROG} variance gaussian --help
       the flags of one problem
 
@@ -255,9 +257,8 @@ def _write(table: pd.DataFrame, args: argparse.Namespace, text: str | None = Non
 
 def _print_python(call: Call) -> None:
     """The call as a script that prints its table (the problem written inline)."""
-    sys.stdout.write(
-        f"import core\n\ntable = {call.expression(repr(call.problem))}\nprint(table)\n"
-    )
+    imports = "\n".join(sorted(call.imports() | {"import core"}))
+    sys.stdout.write(f"{imports}\n\ntable = {call.expression(repr(call.problem))}\nprint(table)\n")
 
 
 def run_variance(args: argparse.Namespace) -> None:
@@ -290,6 +291,27 @@ def run_baselines(args: argparse.Namespace) -> None:
         return
     progress = Progress(f"baselines {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions of n = {args.n} per baseline …")
+    table = call.run()
+    progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
+    _write(table, args)
+
+
+def run_groups(args: argparse.Namespace) -> None:
+    from core.group_baselines import GroupSettings
+
+    settings = GroupSettings(
+        grpo_ddof=args.grpo_ddof, grpo_epsilon=args.grpo_epsilon, batch_groups=args.batch_groups
+    )
+    call = Call.of(
+        "group_baselines.group_sweep", problem_of(args), group_sizes=tuple(args.group_sizes),
+        thetas=tuple(args.thetas), estimators=tuple(args.estimators), reps=args.reps,
+        seed=args.seed, settings=settings,
+    )  # fmt: skip
+    if args.python:
+        _print_python(call)
+        return
+    progress = Progress(f"groups {args.problem}", _progress_enabled(args))
+    progress.note(f"{len(args.group_sizes)} group sizes × {len(args.thetas)} θ, exact and MC …")
     table = call.run()
     progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
     _write(table, args)
@@ -437,6 +459,63 @@ def _baselines_flags(parser: argparse.ArgumentParser) -> None:
     _add_progress_flag(parser)
 
 
+def _group_estimator(text: str) -> str:
+    from core.group_baselines import GROUP_ESTIMATORS
+
+    name = text.strip().lower()
+    if name not in GROUP_ESTIMATORS:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(GROUP_ESTIMATORS)}, got {text!r}"
+        )
+    return name
+
+
+def _groups_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--group-sizes",
+        action=_NumberList,
+        convert=_whole_number,
+        default=_format_default([2, 4, 8, 16, 32, 64]),
+        metavar="G",
+        help="group sizes G, each 2…64 (space- or comma-separated)",
+    )
+    parser.add_argument(
+        "--thetas",
+        action=_NumberList,
+        default=_format_default([0.0]),
+        metavar="THETA",
+        help="values of the first parameter (θ of the bandit, logit_0 of the softmax)",
+    )
+    parser.add_argument(
+        "--estimators",
+        nargs="+",
+        type=_group_estimator,
+        default=_format_default(["none", "mean", "loo", "grpo", "standardised"]),
+        metavar="NAME",
+        help="none, mean (Dr. GRPO), loo (RLOO), grpo, standardised (over a batch of groups)",
+    )
+    parser.add_argument(
+        "--reps", type=_positive_int, default=2000, help="Monte Carlo group estimates (≥ 2)"
+    )
+    parser.add_argument(
+        "--grpo-ddof", type=int, choices=(0, 1), default=1, help="GRPO std's ddof (TRL: 1)"
+    )
+    parser.add_argument(
+        "--grpo-epsilon", type=_finite_float, default=1e-4, help="GRPO's ε (TRL: 1e-4)"
+    )
+    parser.add_argument(
+        "--batch-groups",
+        type=_positive_int,
+        default=4,
+        help="groups B in the standardised-returns batch (B·G draws per estimate)",
+    )
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed; same seed, same numbers"
+    )
+    _add_output_flags(parser, "csv")
+    _add_progress_flag(parser)
+
+
 def _exact_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--n",
@@ -477,7 +556,18 @@ SUBCOMMANDS = {
         _baselines_flags,
         run_baselines,
     ),
+    "groups": (
+        "group baselines: none / batch mean / RLOO / GRPO / standardised over G × θ",
+        "Runs core.group_baselines.group_sweep: for each θ and group size G, every group\n"
+        "estimate's exact mean, bias, variance, MSE and cosine with ∇J (by enumerating the arm\n"
+        "counts' law) beside Monte Carlo with its SE and check. Binary and softmax bandits only.",
+        _groups_flags,
+        run_groups,
+    ),
 }
+
+# Subcommands offered for some problems only (the others: every problem).
+PROBLEMS_OF = {"groups": ("bandit", "softmax")}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -499,6 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
         )
         problems = sub.add_subparsers(dest="problem", metavar="PROBLEM", required=True)
         for entry in PROBLEMS.values():
+            if entry.name not in PROBLEMS_OF.get(command, PROBLEMS):
+                continue
             leaf = problems.add_parser(
                 entry.name,
                 help=entry.summary,

@@ -50,12 +50,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
 
 from core._engine import draw_counts
 from core.bandits import Bandit, SoftmaxBandit
 from core.checks import check_agreement, mean_standard_error, variance_standard_error
 from core.numerics import make_rng
+from core.variance_studies import derived_seed
 
 GROUP_ESTIMATORS = ("none", "mean", "loo", "grpo", "standardised")
 MAX_COMPOSITIONS = 2_000_000
@@ -84,6 +84,11 @@ class GroupSettings:
                 raise ValueError(f"{name} must be 0 or 1, got {getattr(self, name)}")
         if int(self.batch_groups) != self.batch_groups or self.batch_groups < 1:
             raise ValueError(f"batch_groups must be a whole number ≥ 1, got {self.batch_groups}")
+
+    def __repr__(self) -> str:
+        """Python that rebuilds it after `import core.group_baselines`."""
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__dataclass_fields__)
+        return f"core.group_baselines.GroupSettings({fields})"
 
     def draws(self, estimator: str, group_size: int) -> int:
         """Draws behind one estimate: B·G for the standardised batch, G otherwise."""
@@ -192,10 +197,11 @@ def compositions(total: int, parts: int) -> np.ndarray:
 
 def log_multinomial(counts: np.ndarray, log_probabilities: np.ndarray) -> np.ndarray:
     """log P(c) = log n! − Σ log c_k! + Σ c_k log π_k (0·log 0 taken as 0), shape (N,)."""
-    counts = np.asarray(counts, dtype=np.float64)
+    counts = np.asarray(counts, dtype=np.int64)
     n = counts.sum(axis=1)
+    log_factorials = np.array([math.lgamma(k + 1.0) for k in range(int(n.max()) + 1)])
     weighted = np.where(counts > 0, counts * log_probabilities, 0.0)
-    return gammaln(n + 1) - gammaln(counts + 1).sum(axis=1) + weighted.sum(axis=1)
+    return log_factorials[n] - log_factorials[counts].sum(axis=1) + weighted.sum(axis=1)
 
 
 def group_moments(
@@ -366,3 +372,34 @@ def group_ascent(
                 )[0]
                 current = current.with_theta(current.theta + learning_rate * estimate)
     return pd.DataFrame(rows)
+
+
+def group_sweep(
+    problem: Bandit | SoftmaxBandit,
+    group_sizes: tuple[int, ...] = (2, 4, 8, 16, 32, 64),
+    thetas: tuple[float, ...] = (0.0,),
+    *,
+    estimators: tuple[str, ...] = GROUP_ESTIMATORS,
+    reps: int = 2000,
+    seed: int = 0,
+    settings: GroupSettings = GroupSettings(),
+) -> pd.DataFrame:
+    """`group_baseline_study` over group sizes × θ, one tidy table with a theta column.
+
+    θ sets the first parameter (θ of the binary bandit, logit_0 of the softmax bandit), the
+    others as in `problem`. Each (θ, G) has its own random stream, seeded by (seed, θ's index,
+    G), so adding a size or a θ changes no other row.
+    """
+    frames = []
+    for index, theta in enumerate(thetas):
+        parameters = np.array(problem.theta, dtype=np.float64)
+        parameters[0] = theta
+        current = problem.with_theta(parameters)
+        for group_size in group_sizes:
+            table = group_baseline_study(
+                current, group_size, estimators=estimators, reps=reps,
+                seed=derived_seed(seed, index, check_group_size(group_size)), settings=settings,
+            )  # fmt: skip
+            table.insert(0, "theta", float(theta))
+            frames.append(table)
+    return pd.concat(frames, ignore_index=True)

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import core
-from core.cli import PROBLEMS, SUBCOMMANDS, main
+from core.cli import PROBLEMS, PROBLEMS_OF, SUBCOMMANDS, main
+from core.group_baselines import group_sweep
 from core.reports import exact_report
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -61,8 +62,10 @@ def test_help_teaches_the_trick_and_shows_runnable_examples() -> None:
     assert result.stderr == ""
 
 
-@pytest.mark.parametrize("command", sorted(SUBCOMMANDS))
-@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [(c, p) for c in sorted(SUBCOMMANDS) for p in sorted(PROBLEMS_OF.get(c, PROBLEMS))],
+)
 def test_every_problem_help_lists_its_flags_with_defaults(
     capsys: pytest.CaptureFixture, command: str, problem: str
 ) -> None:
@@ -188,13 +191,14 @@ def test_output_file_gets_the_csv_and_stdout_stays_empty(
         (("variance", "episodes", "--horizon", "4", "--ns", "6", "--reps", "30", "--baseline", "mean"), "variance_curve"),
         (("baselines", "bandit", "--n", "12", "--reps", "40", "--constant", "7.5"), "baseline_comparison"),
         (("exact", "gaussian", "--cost", "abs", "--k", "0.5", "--n", "10"), "exact_report"),
+        (("groups", "softmax", "--group-sizes", "2,5", "--thetas", "0", "1.5", "--reps", "50", "--grpo-epsilon", "0"), "group_sweep"),
     ],
 )  # fmt: skip
 def test_python_flag_prints_code_that_computes_the_same_numbers(
     capsys: pytest.CaptureFixture, args: tuple[str, ...], function: str
 ) -> None:
     code, printed, _ = run_in_process(capsys, *args, "--python")
-    assert code == 0 and f"core.{function}(" in printed
+    assert code == 0 and f"{function}(" in printed
     namespace: dict[str, object] = {}
     exec(compile(printed.replace("print(table)", ""), "<cli --python>", "exec"), namespace)
     code, out, _ = run_in_process(capsys, *args, "--format", "csv")
@@ -204,6 +208,22 @@ def test_python_flag_prints_code_that_computes_the_same_numbers(
     pd.testing.assert_frame_equal(
         read_csv(out), read_csv(table.to_csv(index=False)), check_exact=True
     )
+
+
+def test_groups_csv_equals_core_group_sweep_and_its_checks_pass(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    code, out, _ = run_in_process(
+        capsys, "groups", "bandit", "--group-sizes", "2", "4", "--thetas", "0,1", "--reps", "400"
+    )
+    assert code == 0
+    table = read_csv(out)
+    expected = group_sweep(core.Bandit(), (2, 4), (0.0, 1.0), reps=400)
+    pd.testing.assert_frame_equal(table, read_csv(expected.to_csv(index=False)), check_exact=True)
+    assert len(table) == 2 * 2 * 5 and table.mean_passed.all()
+    at_defaults = table[(table.theta == 0) & (table.group_size == 4)].set_index("estimator")
+    assert at_defaults.loc["mean", "exact_mean"] == pytest.approx(0.9375)
+    assert at_defaults.loc["loo", "exact_mean"] == pytest.approx(1.25)
 
 
 def test_baselines_csv_equals_core_baseline_comparison(capsys: pytest.CaptureFixture) -> None:
@@ -334,6 +354,9 @@ BAD_ARGUMENTS = [
     (("variance", "gaussian", "--cost", "cubic"), "--cost"),
     (("exact", "bandit", "--n", "-3"), "--n"),
     (("exact", "unicorn"), "invalid choice"),
+    (("groups", "gaussian"), "invalid choice"),
+    (("groups", "bandit", "--group-sizes", "65"), "group_size must be a whole number from 2 to 64"),
+    (("groups", "bandit", "--estimators", "ppo"), "--estimators"),
     (("baselines", "bandit", "--constant", "inf"), "finite"),
     (("variance", "bandit", "--log-ns", "100", "10", "3"), "largest (10) must be ≥ smallest (100)"),
     (("variance", "bandit", "--ns", "5", "--log-ns", "1", "10", "2"), "not allowed with"),

@@ -281,19 +281,24 @@ def run_variance(args: argparse.Namespace) -> None:
     _write(pd.concat(frames, ignore_index=True), args)
 
 
+def _run_timed(call: Call, args: argparse.Namespace, what: str) -> None:
+    """--python prints the call; otherwise run it with a note of what and how long, and write."""
+    if args.python:
+        _print_python(call)
+        return
+    progress = Progress(f"{args.command} {args.problem}", _progress_enabled(args))
+    progress.note(what)
+    table = call.run()
+    progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
+    _write(table, args)
+
+
 def run_baselines(args: argparse.Namespace) -> None:
     call = Call.of(
         "baseline_comparison", problem_of(args), n=args.n, reps=args.reps,
         constant=args.constant, seed=args.seed,
     )  # fmt: skip
-    if args.python:
-        _print_python(call)
-        return
-    progress = Progress(f"baselines {args.problem}", _progress_enabled(args))
-    progress.note(f"{args.reps} repetitions of n = {args.n} per baseline …")
-    table = call.run()
-    progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
-    _write(table, args)
+    _run_timed(call, args, f"{args.reps} repetitions of n = {args.n} per baseline …")
 
 
 def run_groups(args: argparse.Namespace) -> None:
@@ -307,14 +312,7 @@ def run_groups(args: argparse.Namespace) -> None:
         thetas=tuple(args.thetas), estimators=tuple(args.estimators), reps=args.reps,
         seed=args.seed, settings=settings,
     )  # fmt: skip
-    if args.python:
-        _print_python(call)
-        return
-    progress = Progress(f"groups {args.problem}", _progress_enabled(args))
-    progress.note(f"{len(args.group_sizes)} group sizes × {len(args.thetas)} θ, exact and MC …")
-    table = call.run()
-    progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
-    _write(table, args)
+    _run_timed(call, args, f"{len(args.group_sizes)} sizes × {len(args.thetas)} θ, exact and MC …")
 
 
 def run_exact(args: argparse.Namespace) -> None:

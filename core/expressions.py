@@ -14,7 +14,8 @@ Allowed (and nothing else):
     when false;
   - calls, by bare name and with exactly their number of arguments, of the functions in
     `FUNCTIONS` (sin, cos, exp, log, sqrt, abs, where, clip, ...; see `ALLOWED_SUMMARY`).
-Limits: at most 200 characters of printable ASCII, 80 syntax nodes, nesting depth 25.
+Limits: at most 200 characters of printable ASCII, 80 syntax nodes, nesting depth 25; no
+backslashes and no '#' (a comment would hide the rest of the text from these checks).
 
 A parsed f must be finite with |f(x)| ≤ 1e100 for every x in [−100, 100] (checked on a probe
 grid) and must not blow up between grid points (poles such as 1/(x − 0.3) are found by zooming
@@ -467,6 +468,13 @@ def _check_characters(text: str) -> None:
     for index, character in enumerate(text):
         if character == "\\":  # escapes and line continuations have no place in a formula
             raise ExpressionError("backslashes are not allowed", index + 1, character)
+        if character == "#":  # Python would drop the rest of the line unseen
+            raise ExpressionError(
+                "'#' is not allowed: it would start a comment, and everything after it would be "
+                "silently ignored instead of checked",
+                index + 1,
+                text[index : index + 10],
+            )
         if " " <= character <= "~":
             continue
         hint = _ASCII_HINTS.get(character)

@@ -132,6 +132,11 @@ def gradient_ascent(
     One row per (step, param): step, param, value (θ_j before the step), gradient_estimate,
     exact_gradient, expected_value (exact J at that θ). Parameters that must stay positive
     (σ of a Gaussian) are kept ≥ 1e-6.
+
+    A run that diverges is a result, not an error: when θ leaves the numbers (the step
+    overflows) or J(θ) overflows there, the run stops and the table holds the steps before it,
+    with `attrs["diverged_at"]` that step and `attrs["diverged_theta"]` its θ (a tuple, possibly
+    with ±inf). A run that stays finite has neither key; see `diverged_at`.
     """
     steps = check_sample_count(steps, "steps")
     n = check_sample_count(n)
@@ -140,18 +145,20 @@ def gradient_ascent(
     rng = make_rng(seed)
     sign = 1.0 if maximize else -1.0
     rows = []
-    current = problem
+    current, theta = problem, problem.theta
+    diverged = None
     for step in range(steps + 1):
+        if not np.all(np.isfinite(theta)):
+            diverged = step
+            break
+        current = problem.with_theta(theta) if step else problem
         try:
             gradient, value = current.exact_gradient(), current.expected_value()
         except OverflowError:  # a closed form in Python floats overflows where NumPy gives inf
             gradient, value = np.full(current.dim, np.inf), np.inf
         if not (np.all(np.isfinite(gradient)) and np.isfinite(value)):
-            raise ValueError(
-                f"gradient {'ascent' if maximize else 'descent'} diverged by step {step} "
-                f"(θ = {np.array2string(current.theta, precision=3)}, J(θ) overflows); "
-                "lower the learning rate or use more samples per step"
-            )
+            diverged = step
+            break
         if step < steps:
             estimate = gradient_terms(
                 current, n, rng=rng, estimator=estimator, baseline=baseline
@@ -170,17 +177,46 @@ def gradient_ascent(
                 }
             )
         if step < steps:
-            theta = current.theta + sign * learning_rate * estimate
-            if not np.all(np.isfinite(theta)):
-                raise ValueError(
-                    f"gradient {'ascent' if maximize else 'descent'} diverged at step {step}: "
-                    "the step overflowed; lower the learning rate or use more samples per step"
-                )
+            with np.errstate(over="ignore", invalid="ignore"):
+                theta = current.theta + sign * learning_rate * estimate
             if "sigma" in current.params:
                 index = current.params.index("sigma")
                 theta[index] = max(theta[index], 1e-6)
-            current = current.with_theta(theta)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=list(_ASCENT_COLUMNS))
+    if diverged is not None:
+        table.attrs["diverged_at"] = diverged
+        table.attrs["diverged_theta"] = tuple(float(t) for t in theta)
+    return table
+
+
+_ASCENT_COLUMNS = (
+    "step",
+    "param",
+    "value",
+    "gradient_estimate",
+    "exact_gradient",
+    "expected_value",
+)
+
+
+def diverged_at(run: pd.DataFrame) -> int | None:
+    """The step where a `gradient_ascent` run diverged, or None if it stayed finite."""
+    return run.attrs.get("diverged_at")
+
+
+def largest_stable_learning_rate(
+    problem: Problem,
+    steps: int,
+    n: int,
+    learning_rates: Sequence[float],
+    **options: object,
+) -> float | None:
+    """The largest of `learning_rates` whose `gradient_ascent` run (same steps, n, seed and
+    other `options`) does not diverge, or None if every one does; tried largest first."""
+    for learning_rate in sorted(learning_rates, reverse=True):
+        if diverged_at(gradient_ascent(problem, steps, n, learning_rate, **options)) is None:
+            return float(learning_rate)
+    return None
 
 
 def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:

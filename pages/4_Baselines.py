@@ -7,6 +7,7 @@ from core.calls import Call, Grid
 from ui import cache, tables
 from ui.charts import baseline_parabola_chart
 from ui.controls import (
+    LEARNING_RATES,
     URL,
     ascent_controls,
     problem_selector,
@@ -53,7 +54,9 @@ with st.sidebar:
     seed = seed_input()
 
     st.header("Gradient ascent")
-    steps, ascent_n, learning_rate, ascent_baseline = ascent_controls(constant)
+    steps, ascent_n, learning_rate, ascent_baseline = ascent_controls(
+        constant, choice.ascent_learning_rate
+    )
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -80,14 +83,16 @@ comparison_call = Call.of(
 ascent = Call.of("gradient_ascent", problem, steps=steps, n=ascent_n, learning_rate=learning_rate,
                  baseline=None, maximize=maximize, seed=seed)  # fmt: skip
 # The two runs differ only in their baseline.
-ascent_calls = {b: ascent.with_keywords(baseline=b) for b in (None, ascent_baseline)}
+ascent_calls = {
+    baseline_title(b): ascent.with_keywords(baseline=b) for b in (None, ascent_baseline)
+}
 with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_time=True):
     summary = cache.compute(Call.of("summaries.exact_summary", problem))
     comparison = cache.compute(comparison_call)
     low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
     curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
     curve = cache.compute(curve_call)
-    runs = cache.labelled_tables(tuple((baseline_title(b), c) for b, c in ascent_calls.items()))
+    runs = cache.labelled_tables(tuple(ascent_calls.items()))
 
 st.subheader("Exact values")
 tables.gradient_and_optimal_baseline_metrics(summary)
@@ -133,6 +138,7 @@ st.markdown(
     "The objective plotted is the exact J(θ) at each step."
 )
 tables.ascent_runs(runs, maximize)
+tables.ascent_divergences(ascent_calls, LEARNING_RATES)  # a run that diverged: where, and a fix
 
 st.subheader("Export")
 export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",

@@ -9,6 +9,7 @@ from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
+from ui.format import markdown_literal
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -75,7 +76,7 @@ with (
     comparison = cache.compute(comparison_call)
     caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
 
-st.subheader(f"The cost {formula} under N(μ, σ²)")
+st.subheader(f"The cost {markdown_literal(formula)} under N(μ, σ²)")  # may be the visitor's
 left, right = st.columns([3, 2])
 with left:
     st.altair_chart(cost_density_chart(grid, cost_title="cost f(x)"), width="stretch")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from core.catalogue import PROBLEMS, Parameter
+from core.catalogue import ASCENT_SAMPLES, ASCENT_STEPS, PROBLEMS, Parameter
 from core.problem import Problem
 from ui.budget import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
 from ui.layout import show_input_error
@@ -70,6 +70,11 @@ class ProblemChoice:
     def maximize(self) -> bool:
         """Whether f is a reward to climb (the registry says; a Gaussian's cost is lowered)."""
         return PROBLEMS[self.name].maximize
+
+    @property
+    def ascent_learning_rate(self) -> float:
+        """The gradient-ascent step η to start from (the registry's, one that converges)."""
+        return PROBLEMS[self.name].ascent_learning_rate
 
     def problem_or_stop(self, fix: str) -> Problem:
         """The problem; if core refused the values, show its reason with `fix` and stop the page."""
@@ -256,13 +261,16 @@ ASCENT_BASELINES = ("leave-one-out", "optimal b*", "batch mean", "constant b")
 LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 
 
-def ascent_controls(constant: float) -> tuple[int, int, float, float | str | None]:
-    """A gradient-ascent run's steps, samples per step, learning rate η and the baseline of the
-    second run (`constant` for "constant b"); call inside `st.sidebar`."""
-    steps = st.slider("Steps", 5, 200, 50, key="steps", bind=URL)
-    n = st.slider("Samples per step", 2, 200, 10, key="step_n", bind=URL)
+def ascent_controls(
+    constant: float, learning_rate: float = 0.2
+) -> tuple[int, int, float, float | str | None]:
+    """A gradient-ascent run's steps, samples per step, learning rate η (starting at
+    `learning_rate`, the problem's `ascent_learning_rate`) and the baseline of the second run
+    (`constant` for "constant b"); call inside `st.sidebar`."""
+    steps = st.slider("Steps", 5, 200, ASCENT_STEPS, key="steps", bind=URL)
+    n = st.slider("Samples per step", 2, 200, ASCENT_SAMPLES, key="step_n", bind=URL)
     learning_rate = st.select_slider(
-        "Learning rate η", LEARNING_RATES, value=0.2, key="lr", bind=URL
+        "Learning rate η", LEARNING_RATES, value=learning_rate, key="lr", bind=URL
     )
     baseline = baseline_input(
         "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant

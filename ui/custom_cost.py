@@ -15,6 +15,7 @@ from core import expressions
 from core.gaussian_costs import CustomCost
 from core.problem import Problem
 from ui.controls import URL, ProblemChoice
+from ui.format import markdown_literal
 from ui.layout import show_input_error
 
 EXAMPLES = ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "where(x > 0, sqrt(x), 0)")
@@ -22,7 +23,7 @@ FIX = (
     "use x as the variable, numbers, + - * / and ** with a number as exponent, comparisons "
     "such as (x > 1), and the functions "
     + ", ".join(expressions.FUNCTIONS)
-    + f"; for example {EXAMPLES[0]} or {EXAMPLES[1]}. f must be finite for every x in "
+    + f"; for example {markdown_literal(EXAMPLES[0])} or {markdown_literal(EXAMPLES[1])}. f must be finite for every x in "
     f"[−{expressions.PROBE_RANGE:g}, {expressions.PROBE_RANGE:g}]. Clear the box to use the "
     "named cost."
 )
@@ -53,7 +54,8 @@ def custom_cost_input(choice: ProblemChoice) -> ProblemChoice:
 
 
 def custom_cost_note(parsed: core.expressions.ParsedExpression) -> str:
-    """How core treats the formula: exact values by quadrature, and the pathwise gradient."""
+    """How core treats the formula: exact values by quadrature, and the pathwise gradient (as
+    markdown, the visitor's formula shown literally)."""
     jumps = ", ".join(f"{point:g}" for point in parsed.breakpoints[:6])
     more = "…" if len(parsed.breakpoints) > 6 else ""
     split = f", split at x = {jumps}{more}" if jumps else ""
@@ -64,7 +66,7 @@ def custom_cost_note(parsed: core.expressions.ParsedExpression) -> str:
             f"pathwise gradient via f′ by central differences, h = "
             f"{expressions.DERIVATIVE_STEP:g}·max(1, |x|)"
         )
-    return f"Using {parsed.formula}: exact values by adaptive quadrature{split}; {pathwise}."
+    return f"Using {markdown_literal(parsed.formula)}: exact values by adaptive quadrature{split}; {pathwise}."
 
 
 def custom_cost_fix(problem: Problem) -> str | None:

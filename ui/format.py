@@ -1,11 +1,43 @@
 """Numbers as the pages show them: typeset for st.latex, estimates with their 95% CI or ± SE,
-table cells that may be infinite or missing, and the names of baselines."""
+table cells that may be infinite or missing, the names of baselines, and a visitor's text made
+safe to echo into markdown (`markdown_literal`)."""
 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
+
+# What starts markdown (or Streamlit's extensions: $math$, :color[...]) inside a line; each is
+# shown as itself when backslash-escaped (CommonMark escapes any ASCII punctuation). A "]" only
+# matters before "(" or "[" (a link), a ":" only before a non-space (a scheme, a directive), so
+# plain text such as "1[x > k]" or "note: ..." is left as it is.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_<!~$&#@]|\](?=[(\[])|:(?=\S))")
+# What would open a block (quote, list, heading rule) when the text starts a line.
+_BLOCK_START = re.compile(r"^(\s*)([>+=-]|\d+(?=[.)]))")
+# GFM turns "www.", "https://" and "a@b.org" into links (autolink literals): escaping the "." after
+# www, the ":" and the "@" breaks them.
+_AUTOLINK_WWW = re.compile(r"(?i)(www)\.")
+_LINE_BREAKS = re.compile(r"[\r\n\t\f\v\u2028\u2029]+")
+
+
+def markdown_literal(text: object) -> str:
+    """`text` as markdown that shows exactly that text: no link, image, HTML, emphasis or math.
+
+    For any visitor-supplied value (a URL parameter, a typed formula, a message quoting one)
+    echoed into st.markdown, st.caption, a heading or an alert: `exp(x**4)` stays exp(x**4),
+    `[Log in](https://…)` stays text, `www.example.org` is not auto-linked. Line breaks become
+    spaces, so the text cannot start a heading, list or quote of its own.
+    """
+    flat = _LINE_BREAKS.sub(" ", str(text))
+    escaped = _AUTOLINK_WWW.sub(r"\1\\.", _MARKDOWN_SPECIAL.sub(r"\\\1", flat))
+    return _BLOCK_START.sub(_escape_block_start, escaped)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    space, marker = match.groups()
+    return f"{space}{marker}\\" if marker[0].isdigit() else f"{space}\\{marker}"
 
 
 def tex_number(value: float, digits: int = 4) -> str:

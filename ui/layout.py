@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from ui.format import markdown_literal
+
 
 def page_header(title: str, intro: str, icon: str = "∇") -> None:
     """Wide layout, the page title and the two or three sentences that say what it shows."""
@@ -16,8 +18,11 @@ def page_header(title: str, intro: str, icon: str = "∇") -> None:
 
 
 def show_input_error(error: ValueError, fix: str) -> None:
-    """A core ValueError as a person reads it: what is wrong and how to fix it, no traceback."""
-    st.error(f"**{error}**\n\nHow to fix: {fix}", icon="⚠️")
+    """A core ValueError as a person reads it: what is wrong and how to fix it, no traceback.
+
+    The message often quotes the visitor's own values (a formula, a link's value), so it is shown
+    literally (`markdown_literal`); `fix` is the page's own markdown."""
+    st.error(f"**{markdown_literal(error)}**\n\nHow to fix: {fix}", icon="⚠️")
 
 
 @contextlib.contextmanager

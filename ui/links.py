@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.format import markdown_literal
+
 SHARE_NOTE = (
     "🔗 **Share this view:** the address bar holds every setting on this page, seed included, "
     "so a copied link reopens these exact numbers."
@@ -95,7 +97,8 @@ def _same_value(raw: Sequence[str], value: object) -> bool:
 
 
 def rejected_link_values(snapshot: LinkSnapshot) -> list[str]:
-    """'key=value' for each bound control whose URL value was dropped and not used."""
+    """'key=value' for each bound control whose URL value was dropped and not used, as the
+    visitor typed it (shorten it, but escape it with `markdown_literal` before showing it)."""
     rejected = []
     for key, raw in snapshot.items():
         if key in st.query_params or key not in st.session_state:
@@ -115,7 +118,7 @@ def notice_rejected_link_values(snapshot: LinkSnapshot) -> None:
     if rejected:
         text = (
             "This link carried values this page cannot use — "
-            + ", ".join(f"`{item}`" for item in rejected)
+            + ", ".join(f"**{markdown_literal(item)}**" for item in rejected)
             + " — so those controls show their defaults (or their nearest valid setting)."
         )
         target = getattr(snapshot, "slot", None) or st

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -28,6 +29,12 @@ def shown_text(app: AppTest) -> str:
         parts += [str(element.value) for element in getattr(app, kind)]
     parts += [f"{metric.label}: {metric.value}" for metric in app.metric]
     return "\n".join(parts)
+
+
+def as_read(markdown: str) -> str:
+    """Markdown as a visitor reads it, for text passed through ui.format.markdown_literal: the
+    backslash escapes removed (CommonMark: a backslash before ASCII punctuation shows it)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def assert_healthy(app: AppTest) -> None:

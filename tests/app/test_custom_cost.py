@@ -6,7 +6,7 @@ import math
 import pytest
 from scipy import special
 
-from tests.app.page_runner import run_page, shown_text
+from tests.app.page_runner import as_read, run_page, shown_text
 
 PAGE = "pages/5_Continuous_and_nondifferentiable.py"
 
@@ -21,7 +21,7 @@ def test_a_typed_cost_gets_exact_values_and_the_reason_pathwise_is_unavailable()
     mu, sigma = 0.5, 1.5
     expected = math.sin(3 * mu) * math.exp(-4.5 * sigma**2) + special.ndtr((mu - 1) / sigma)
     assert float(metrics(app)["E[f(x)] (exact)"]) == pytest.approx(expected, rel=1e-5)
-    text = shown_text(app)
+    text = as_read(shown_text(app))
     assert "The cost f(x) = sin(3*x) + (x > 1) under N(μ, σ²)" in text
     assert "split at x = 1" in text
     assert "f jumps where 'x > 1' (column 13)" in text
@@ -52,7 +52,7 @@ def test_a_smooth_typed_cost_runs_all_three_estimators():
 def test_a_hostile_formula_is_rejected_in_place_and_the_named_cost_is_used(formula, message):
     app = run_page(PAGE, {"f": formula})
     assert not app.exception
-    errors = [element.value for element in app.error]
+    errors = [as_read(element.value) for element in app.error]
     assert any(message in text and "How to fix" in text for text in errors), errors
     text = shown_text(app)
     assert "Showing the named cost above until the formula is fixed." in text

@@ -186,3 +186,23 @@ def test_a_request_over_the_work_cap_is_refused_with_the_fix_before_any_work():
     errors = [element.value for element in app.error]
     assert any("over the cap of 20,000,000" in text and "How to fix" in text for text in errors)
     assert not app.dataframe
+
+
+def test_the_gaussian_cost_ascent_starts_at_a_step_that_converges():
+    """Issue 16: at η = 0.2 this link lost the whole page to 'gradient descent diverged'."""
+    app = run_page(PAGE, {"problem": "Gaussian cost", "seed": 1})
+    assert_healthy(app)
+    assert [s.value for s in app.select_slider if s.key == "lr"] == [0.05]
+    assert "diverged" not in shown_text(app)
+
+
+def test_a_diverging_run_is_shown_with_where_it_diverged_and_a_step_that_converges():
+    app = run_page(PAGE, {"problem": "Gaussian cost", "seed": 1, "lr": 0.2})
+    assert_healthy(app)
+    warnings = "\n".join(w.value for w in app.warning)
+    assert "The run no baseline diverged at step 38** (θ = (mu = 1.21e+225" in warnings
+    assert "A step of **η = 0.1** converges with this seed" in warnings
+    headings = [s.value for s in app.subheader]
+    for heading in ("Exact values", "Gradient ascent with and without a baseline", "Export"):
+        assert heading in headings
+    assert len(app.metric) >= 2 and app.dataframe

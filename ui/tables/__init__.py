@@ -3,7 +3,7 @@ readable columns, each Monte Carlo cell beside its exact value and its check. On
 formatting here. Pages call them through this package (`tables.slope_fits(fits)`).
 """
 
-from ui.tables.ascent import ascent_runs
+from ui.tables.ascent import ascent_divergences, ascent_runs
 from ui.tables.baselines import (
     baseline_bias_and_variance,
     gradient_and_optimal_baseline_metrics,
@@ -22,6 +22,7 @@ from ui.tables.score import fisher_matrix, score_means
 from ui.tables.variance import samples_needed, slope_fits, sweep_points
 
 __all__ = [
+    "ascent_divergences",
     "ascent_runs",
     "baseline_bias_and_variance",
     "credit_gradients",

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui.charts import ESTIMATOR_TITLES, estimator_comparison_chart
 from ui.checks import CHECK_COLUMN, check_rows, labels, rough_variance_caveat, summary_badge
-from ui.format import plus_minus_column
+from ui.format import markdown_literal, plus_minus_column
 
 
 def _checked_table(
@@ -58,7 +58,9 @@ def estimator_comparison(
         .drop_duplicates()
         .itertuples(index=False)
     ):
-        st.info(f"**{ESTIMATOR_TITLES[estimator].capitalize()}:** {reason}", icon="ℹ️")
+        # A custom cost's reason quotes the visitor's formula: shown literally.
+        title = ESTIMATOR_TITLES[estimator].capitalize()
+        st.info(f"**{title}:** {markdown_literal(reason)}", icon="ℹ️")
     st.altair_chart(
         estimator_comparison_chart(
             table.assign(estimator=table["estimator"].map(ESTIMATOR_TITLES)),

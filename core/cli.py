@@ -8,10 +8,13 @@ give the same numbers as the app and as a notebook.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TextIO
 
 import pandas as pd
@@ -38,6 +41,10 @@ examples:
   {PROG} variance gaussian --cost step --estimator measure_valued --format table
   {PROG} baselines bandit --n 20 --constant 7.5
       bias and variance of every baseline, Monte Carlo beside exact
+  {PROG} variance gaussian --ns 1000 100000 --workers 2
+  {PROG} variance gaussian --ns 1000 100000 --scheduler tcp://127.0.0.1:8786
+      the same numbers on 2 local processes, or on a Dask cluster (pip install distributed;
+      DASK_SCHEDULER_ADDRESS is read when neither flag is given)
   {PROG} variance gaussian --help
       the flags of one problem
 
@@ -236,6 +243,41 @@ def _progress_enabled(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty()
 
 
+# --- where the work runs --------------------------------------------------------------------
+
+SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
+
+
+@contextlib.contextmanager
+def executor_of(args: argparse.Namespace, progress: Progress) -> Iterator[Executor | None]:
+    """None (this process), a ProcessPoolExecutor of --workers N, or a Dask client's executor
+    on --scheduler ADDRESS (else $DASK_SCHEDULER_ADDRESS); closed when the study is done."""
+    address = args.scheduler or (None if args.workers else os.environ.get(SCHEDULER_VARIABLE))
+    if address:
+        try:
+            import distributed
+        except ImportError:
+            raise ValueError(
+                f"--scheduler {address} needs Dask's distributed package, an optional extra: "
+                "pip install distributed (or run without it: drop --scheduler and unset "
+                f"{SCHEDULER_VARIABLE})"
+            ) from None
+        try:
+            client = distributed.Client(address, timeout="10s")
+        except OSError as error:
+            raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        with client:
+            workers = len(client.scheduler_info().get("workers", {}))
+            progress.note(f"on the Dask cluster at {address} ({workers} workers)")
+            yield client.get_executor()
+    elif args.workers:
+        progress.note(f"on {args.workers} local worker processes")
+        with ProcessPoolExecutor(args.workers) as pool:
+            yield pool
+    else:
+        yield None
+
+
 # --- subcommands ---------------------------------------------------------------------------
 
 
@@ -271,13 +313,11 @@ def run_variance(args: argparse.Namespace) -> None:
         return
     progress = Progress(f"variance {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions × {len(ns)} sizes = {args.reps * sum(ns):,} samples")
-    # variance_curve seeds each N by (seed, N) alone, so one N at a time gives the same rows
-    # as the whole sweep — and room for a progress bar between them.
-    frames = []
-    for done, n in enumerate(ns, start=1):
-        frames.append(call.with_keywords(ns=[n]).run())
-        progress(done, len(ns))
-    _write(pd.concat(frames, ignore_index=True), args)
+    # The sweep is cut into tasks that depend on the study alone, so the rows are the same
+    # wherever the tasks run; progress counts tasks as they come back.
+    with executor_of(args, progress) as executor:
+        table = call.run(executor=executor, progress=progress)
+    _write(table, args)
 
 
 def run_baselines(args: argparse.Namespace) -> None:
@@ -290,7 +330,8 @@ def run_baselines(args: argparse.Namespace) -> None:
         return
     progress = Progress(f"baselines {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions of n = {args.n} per baseline …")
-    table = call.run()
+    with executor_of(args, progress) as executor:
+        table = call.run(executor=executor, progress=progress)
     progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
     _write(table, args)
 
@@ -381,6 +422,24 @@ def _add_progress_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_executor_flags(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="run the tasks on N local worker processes (the same numbers as in process)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the tasks on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (needs "
+        f"pip install distributed; default: ${SCHEDULER_VARIABLE} if set, else in process)",
+    )
+
+
 def _variance_flags(parser: argparse.ArgumentParser) -> None:
     sizes = parser.add_mutually_exclusive_group()
     sizes.add_argument(
@@ -420,6 +479,7 @@ def _variance_flags(parser: argparse.ArgumentParser) -> None:
     )
     _add_output_flags(parser, "csv")
     _add_progress_flag(parser)
+    _add_executor_flags(parser)
 
 
 def _baselines_flags(parser: argparse.ArgumentParser) -> None:
@@ -435,6 +495,7 @@ def _baselines_flags(parser: argparse.ArgumentParser) -> None:
     )
     _add_output_flags(parser, "csv")
     _add_progress_flag(parser)
+    _add_executor_flags(parser)
 
 
 def _exact_flags(parser: argparse.ArgumentParser) -> None:

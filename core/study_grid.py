@@ -290,3 +290,46 @@ def _finished(
     futures = {executor.submit(run_cell, cell): cell for cell in cells}
     for future in as_completed(futures):
         yield futures[future], future.result()
+
+
+# --- reading a table back (the app's study page) ---------------------------------------------
+
+
+def grid_table(path: str | Path) -> pd.DataFrame:
+    """The table of the grid in the TOML file at `path`, computed here without writing files:
+    what `python -m core study` writes for it, row for row."""
+    cells = read_grid(path)
+    return _in_grid_order([run_cell(cell) for cell in cells], cells)
+
+
+def table_from_bytes(data: bytes, name: str) -> pd.DataFrame:
+    """A study table read back from the bytes of its Parquet or CSV file (by `name`'s suffix);
+    a ValueError saying what is missing when it is not a study table."""
+    if name.lower().endswith(".parquet"):
+        try:
+            table = pd.read_parquet(io.BytesIO(data))
+        except Exception as error:  # pyarrow raises its own kinds for a damaged file
+            raise ValueError(f"{name} is not a readable Parquet file: {error}") from None
+    else:
+        try:
+            table = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""])
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+            raise ValueError(f"{name} is not a readable CSV file: {error}") from None
+    needed = [*GRID_COLUMNS, "n", "param", "variance", "exact_variance", "reps", "estimator"]
+    missing = [column for column in [*needed, "baseline"] if column not in table]
+    if missing:
+        raise ValueError(
+            f"{name} is not a study table from python -m core study: no {', '.join(missing)} column"
+        )
+    return table
+
+
+def setting_curves(table: pd.DataFrame, problem_repr: str, reps: int) -> pd.DataFrame:
+    """The rows of one problem setting and one reps in a study table, as a `variance_curve`
+    table with one curve per (estimator, baseline): `estimator` reads e.g. "score, b = loo"."""
+    rows = table[(table["problem_repr"] == problem_repr) & (table["reps"] == reps)]
+    label = rows["estimator"].where(
+        rows["baseline"].astype(str) == "none",
+        rows["estimator"] + ", b = " + rows["baseline"].astype(str),
+    )
+    return rows.assign(estimator=label).sort_values(["estimator", "param", "n"], kind="stable")

@@ -175,3 +175,47 @@ def test_the_study_command_says_what_is_wrong_in_one_line(
         assert exit_.value.code == 2
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
+
+
+def test_a_study_table_reads_back_from_its_parquet_and_its_csv_bytes(tmp_path: Path) -> None:
+    cells, output = study_grid.grid_cells(SMALL), tmp_path / "small"
+    table = study_grid.run_study(cells, output)
+    for suffix in (".parquet", ".csv"):
+        path = output.with_suffix(suffix)
+        back = study_grid.table_from_bytes(path.read_bytes(), path.name)
+        pd.testing.assert_frame_equal(back, table, check_dtype=False, check_exact=True)
+
+
+def test_grid_table_computes_what_the_study_command_writes(tmp_path: Path) -> None:
+    grid = tmp_path / "small.toml"
+    grid.write_text(
+        'ns = [10, 100]\nreps = 20\nbaselines = ["none", "loo"]\n'
+        '[[problems]]\nname = "bandit"\n[problems.grid]\ntheta = [0.0, 1.0]\n',
+        encoding="utf-8",
+    )
+    written = study_grid.run_study(study_grid.read_grid(grid), tmp_path / "small")
+    pd.testing.assert_frame_equal(study_grid.grid_table(grid), written, check_exact=True)
+
+
+def test_setting_curves_are_one_variance_curve_per_estimator_and_baseline() -> None:
+    table = pd.concat([study_grid.run_cell(cell) for cell in study_grid.grid_cells(SMALL)])
+    bandit = repr(core.Bandit(theta=0.0))
+    curves = study_grid.setting_curves(table, bandit, 30)
+    assert sorted(curves["estimator"].unique()) == ["score", "score, b = loo"]
+    assert curves.groupby("estimator")["n"].apply(list).tolist() == [[10, 200_000]] * 2
+    plain = curves[curves["estimator"] == "score"].reset_index(drop=True)
+    expected = core.variance_curve(core.Bandit(theta=0.0), [10, 200_000], 30)
+    pd.testing.assert_frame_equal(plain[expected.columns], expected, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"a,b\n1,2\n", "other.csv", "not a study table from python -m core study: no cell"),
+        (b"\x00\x01garbage", "broken.parquet", "not a readable Parquet file"),
+        (b"", "empty.csv", "not a readable CSV file"),
+    ],
+)
+def test_a_file_that_is_not_a_study_table_is_refused_with_what_is_wrong(data, name, message):
+    with pytest.raises(ValueError, match=message):
+        study_grid.table_from_bytes(data, name)

@@ -24,6 +24,7 @@ from core.calls import Call
 from core.catalogue import PROBLEMS, Parameter, ProblemEntry
 from core.estimators import ESTIMATORS
 from core.problem import Problem
+from core.study_grid import parse_baseline
 from core.variance_studies import log_spaced_sizes
 
 PROG = "python -m core"
@@ -156,18 +157,11 @@ def _finite_float(text: str) -> float:
 
 
 def _baseline(text: str) -> float | str | None:
-    """none | mean | loo | optimal | a number (a constant b)."""
-    word = text.strip().lower()
-    if word == "none":
-        return None
-    if word in ("mean", "loo", "optimal"):
-        return word
+    """none | mean | loo | optimal | a number (a constant b): `core.study_grid.parse_baseline`."""
     try:
-        return _finite_float(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected none, mean, loo, optimal or a number (a constant b), got {text!r}"
-        ) from None
+        return parse_baseline(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _estimator(text: str) -> str:

@@ -4,17 +4,26 @@
 "none"); AppTest reads that file too, so without this a failing page test would only say
 "This app has encountered an error". Tests want the real message.
 
-`dask_client` starts a real `distributed.LocalCluster` — two worker processes bound to
+`two_processes` is a 2-process pool; `dask_client` starts a real `distributed.LocalCluster` — two worker processes bound to
 127.0.0.1, no dashboard — the first time a test asks for it, and closes it when the session
 ends. `distributed` is in requirements-dev.txt only; without it those tests skip.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+
 import pytest
 from streamlit import config
 
 config.set_option("client.showErrorDetails", "full")
+
+
+@pytest.fixture(scope="session")
+def two_processes():
+    """A ProcessPoolExecutor of 2 worker processes, shared by the tests of executors."""
+    with ProcessPoolExecutor(2) as executor:
+        yield executor
 
 
 @pytest.fixture(scope="session")

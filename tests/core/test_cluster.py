@@ -3,8 +3,6 @@ Dask LocalCluster (the session's `dask_client`: two worker processes on 127.0.0.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-
 import pytest
 
 import core
@@ -18,12 +16,6 @@ PROBLEMS = {
 }
 SIZES = [10, 100, 200_000]
 REPS = 40
-
-
-@pytest.fixture(scope="module")
-def two_processes():
-    with ProcessPoolExecutor(2) as executor:
-        yield executor
 
 
 def _three_ways(study, two_processes, dask_client):

@@ -243,6 +243,7 @@ def _progress_enabled(args: argparse.Namespace) -> bool:
 # --- where the work runs --------------------------------------------------------------------
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
+SCHEDULER_TIMEOUT = "10s"  # how long to wait for the scheduler to answer
 
 
 @contextlib.contextmanager
@@ -260,7 +261,7 @@ def executor_of(args: argparse.Namespace, progress: Progress) -> Iterator[Execut
                 f"{SCHEDULER_VARIABLE})"
             ) from None
         try:
-            client = distributed.Client(address, timeout="10s")
+            client = distributed.Client(address, timeout=SCHEDULER_TIMEOUT)
         except OSError as error:
             raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         with client:

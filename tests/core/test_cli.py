@@ -273,9 +273,10 @@ def test_scheduler_without_distributed_installed_says_how_to_install_it(
 
 
 def test_an_unreachable_scheduler_is_one_line_not_a_traceback(
-    capsys: pytest.CaptureFixture,
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("distributed")
+    monkeypatch.setattr("core.cli.SCHEDULER_TIMEOUT", "1s")
     code, _, err = run_in_process(
         capsys, "variance", "bandit", "--reps", "10", "--scheduler", "tcp://127.0.0.1:9"
     )

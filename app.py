@@ -36,6 +36,10 @@ PAGE_MAP = {
         ":material/route:",
         "Trajectories: REINFORCE with the whole return vs reward-to-go as T grows.",
     ),
+    7: (
+        ":material/table_chart:",
+        "Study tables: a grid run from the command line or a cluster, read back and drawn.",
+    ),
 }
 
 page_header(

@@ -1,7 +1,8 @@
 """`python -m bench`: every workload of issue 4 beside its raw-RNG limit, ratio and peak memory.
 
 Sections: (1) per-sample terms, (2) the variance_curve sweep, with peak resident memory in a
-fresh interpreter, (3) page renders in AppTest. `--quick` runs fewer rounds; `--only` picks
+fresh interpreter, (3) page renders in AppTest, (6) one sweep in process, on 2 processes and
+on a 2-worker Dask LocalCluster, with each executor's cost per task. `--quick` runs fewer rounds; `--only` picks
 sections. Nothing here fails on a time: the verdicts are printed, the exit code is 0.
 """
 
@@ -21,7 +22,7 @@ from bench.measure import Timing, load_average
 from bench.report import Row, Target, print_table
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("terms", "sweep", "memory", "pages", "frameworks")
+SECTIONS = ("terms", "sweep", "memory", "pages", "frameworks", "cluster")
 SWEEP_MEMORY_LIMIT_MIB = 60.0
 
 
@@ -126,6 +127,14 @@ def main(argv: list[str] | None = None) -> None:
         )
     if "frameworks" in args.only:
         _frameworks()
+    if "cluster" in args.only:
+        try:
+            from bench.cluster import cluster_rows, print_cluster
+            from bench.workloads import SWEEP_NS, SWEEP_REPS
+
+            print_cluster(cluster_rows(sweep_rounds, SWEEP_NS, SWEEP_REPS))
+        except ImportError as error:
+            print(f"\n(cluster section skipped: {error}; pip install distributed)")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -289,13 +289,18 @@ def run_plan(
     """Every task's estimates, one (reps, d) array per size in plan order.
 
     In this process when `executor` is None, else on `executor`; `progress(done, total)` is
-    called in the calling thread after each task.
+    called in the calling thread each time a task finishes, in the order they finish (on an
+    executor that need not be the plan's order; the blocks are put back in it).
     """
     tasks = [task for tasks in plan for task in tasks]
-    results = map(run_task, tasks) if executor is None else executor.map(run_task, tasks)
-    blocks = []
-    for done, block in enumerate(results, start=1):
-        blocks.append(block)
+    if executor is None:
+        finished = enumerate(map(run_task, tasks))
+    else:
+        futures = {executor.submit(run_task, task): k for k, task in enumerate(tasks)}
+        finished = ((futures[future], future.result()) for future in as_completed(futures))
+    blocks: list[np.ndarray | None] = [None] * len(tasks)
+    for done, (k, block) in enumerate(finished, start=1):
+        blocks[k] = block
         if progress is not None:
             progress(done, len(tasks))
     estimates, start = [], 0

@@ -8,10 +8,14 @@ give the same numbers as the app and as a notebook.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
 from typing import TextIO
 
 import pandas as pd
@@ -20,6 +24,7 @@ from core.calls import Call
 from core.catalogue import PROBLEMS, Parameter, ProblemEntry
 from core.estimators import ESTIMATORS
 from core.problem import Problem
+from core.study_grid import parse_baseline
 from core.variance_studies import log_spaced_sizes
 
 PROG = "python -m core"
@@ -40,6 +45,12 @@ examples:
       bias and variance of every baseline, Monte Carlo beside exact
   {PROG} groups bandit --group-sizes 2 4 16 64 --thetas 0 1
       none / batch mean / RLOO / GRPO / standardised group estimates, exact beside Monte Carlo
+  {PROG} variance gaussian --ns 1000 100000 --workers 2
+  {PROG} variance gaussian --ns 1000 100000 --scheduler tcp://127.0.0.1:8786
+      the same numbers on 2 local processes, or on a Dask cluster (pip install distributed;
+      DASK_SCHEDULER_ADDRESS is read when neither flag is given)
+  {PROG} study studies/example.toml --workers 2
+      a resumable grid of studies into studies/example.parquet and .csv (rerun to resume)
   {PROG} variance gaussian --help
       the flags of one problem
 
@@ -148,18 +159,11 @@ def _finite_float(text: str) -> float:
 
 
 def _baseline(text: str) -> float | str | None:
-    """none | mean | loo | optimal | a number (a constant b)."""
-    word = text.strip().lower()
-    if word == "none":
-        return None
-    if word in ("mean", "loo", "optimal"):
-        return word
+    """none | mean | loo | optimal | a number (a constant b): `core.study_grid.parse_baseline`."""
     try:
-        return _finite_float(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected none, mean, loo, optimal or a number (a constant b), got {text!r}"
-        ) from None
+        return parse_baseline(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _estimator(text: str) -> str:
@@ -238,6 +242,42 @@ def _progress_enabled(args: argparse.Namespace) -> bool:
     return sys.stderr.isatty()
 
 
+# --- where the work runs --------------------------------------------------------------------
+
+SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
+SCHEDULER_TIMEOUT = "10s"  # how long to wait for the scheduler to answer
+
+
+@contextlib.contextmanager
+def executor_of(args: argparse.Namespace, progress: Progress) -> Iterator[Executor | None]:
+    """None (this process), a ProcessPoolExecutor of --workers N, or a Dask client's executor
+    on --scheduler ADDRESS (else $DASK_SCHEDULER_ADDRESS); closed when the study is done."""
+    address = args.scheduler or (None if args.workers else os.environ.get(SCHEDULER_VARIABLE))
+    if address:
+        try:
+            import distributed
+        except ImportError:
+            raise ValueError(
+                f"--scheduler {address} needs Dask's distributed package, an optional extra: "
+                "pip install distributed (or run without it: drop --scheduler and unset "
+                f"{SCHEDULER_VARIABLE})"
+            ) from None
+        try:
+            client = distributed.Client(address, timeout=SCHEDULER_TIMEOUT)
+        except OSError as error:
+            raise ValueError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        with client:
+            workers = len(client.scheduler_info().get("workers", {}))
+            progress.note(f"on the Dask cluster at {address} ({workers} workers)")
+            yield client.get_executor()
+    elif args.workers:
+        progress.note(f"on {args.workers} local worker processes")
+        with ProcessPoolExecutor(args.workers) as pool:
+            yield pool
+    else:
+        yield None
+
+
 # --- subcommands ---------------------------------------------------------------------------
 
 
@@ -272,13 +312,11 @@ def run_variance(args: argparse.Namespace) -> None:
         return
     progress = Progress(f"variance {args.problem}", _progress_enabled(args))
     progress.note(f"{args.reps} repetitions × {len(ns)} sizes = {args.reps * sum(ns):,} samples")
-    # variance_curve seeds each N by (seed, N) alone, so one N at a time gives the same rows
-    # as the whole sweep — and room for a progress bar between them.
-    frames = []
-    for done, n in enumerate(ns, start=1):
-        frames.append(call.with_keywords(ns=[n]).run())
-        progress(done, len(ns))
-    _write(pd.concat(frames, ignore_index=True), args)
+    # The sweep is cut into tasks that depend on the study alone, so the rows are the same
+    # wherever the tasks run; progress counts tasks as they come back.
+    with executor_of(args, progress) as executor:
+        table = call.run(executor=executor, progress=progress)
+    _write(table, args)
 
 
 def _run_timed(call: Call, args: argparse.Namespace, what: str) -> None:
@@ -288,7 +326,11 @@ def _run_timed(call: Call, args: argparse.Namespace, what: str) -> None:
         return
     progress = Progress(f"{args.command} {args.problem}", _progress_enabled(args))
     progress.note(what)
-    table = call.run()
+    if hasattr(args, "workers"):  # a subcommand with --workers / --scheduler
+        with executor_of(args, progress) as executor:
+            table = call.run(executor=executor, progress=progress)
+    else:
+        table = call.run()
     progress.note(f"done in {time.perf_counter() - progress.start:.1f} s")
     _write(table, args)
 
@@ -313,6 +355,33 @@ def run_groups(args: argparse.Namespace) -> None:
         seed=args.seed, settings=settings,
     )  # fmt: skip
     _run_timed(call, args, f"{len(args.group_sizes)} sizes × {len(args.thetas)} θ, exact and MC …")
+
+
+def run_study(args: argparse.Namespace) -> None:
+    from core import study_grid
+
+    try:
+        cells = study_grid.read_grid(args.grid)
+    except OSError as error:
+        raise ValueError(f"cannot read the study grid {args.grid}: {error.strerror}") from None
+    output = args.output or str(Path(args.grid).with_suffix(""))
+    existing = study_grid.read_table(output)
+    written = set() if existing is None else set(existing["cell"])
+    todo = sum(cell.key not in written for cell in cells)
+    progress = Progress("study", _progress_enabled(args))
+    progress.note(
+        f"{len(cells)} cells, {len(cells) - todo} already in {output}.parquet, {todo} to run"
+    )
+
+    def cell_done(done: int, total: int, cell: study_grid.Cell) -> None:
+        progress.note(f"{done}/{total} {time.perf_counter() - progress.start:.1f} s {cell.key}")
+
+    with executor_of(args, progress) as executor:
+        table = study_grid.run_study(cells, output, executor=executor, progress=cell_done)
+    parquet, csv = study_grid.output_paths(output)
+    progress.note(
+        f"{len(table)} rows in {parquet} and {csv}; {int(table['passed'].sum())} pass the check"
+    )
 
 
 def run_exact(args: argparse.Namespace) -> None:
@@ -401,6 +470,24 @@ def _add_progress_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_executor_flags(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="run the tasks on N local worker processes (the same numbers as in process)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the tasks on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (needs "
+        f"pip install distributed; default: ${SCHEDULER_VARIABLE} if set, else in process)",
+    )
+
+
 def _variance_flags(parser: argparse.ArgumentParser) -> None:
     sizes = parser.add_mutually_exclusive_group()
     sizes.add_argument(
@@ -440,6 +527,7 @@ def _variance_flags(parser: argparse.ArgumentParser) -> None:
     )
     _add_output_flags(parser, "csv")
     _add_progress_flag(parser)
+    _add_executor_flags(parser)
 
 
 def _baselines_flags(parser: argparse.ArgumentParser) -> None:
@@ -455,6 +543,7 @@ def _baselines_flags(parser: argparse.ArgumentParser) -> None:
     )
     _add_output_flags(parser, "csv")
     _add_progress_flag(parser)
+    _add_executor_flags(parser)
 
 
 def _group_estimator(text: str) -> str:
@@ -568,6 +657,15 @@ SUBCOMMANDS = {
 PROBLEMS_OF = {"groups": ("bandit", "softmax")}
 
 
+STUDY_DESCRIPTION = """\
+Runs a study grid (core.study_grid): every cell — one problem setting, estimator, baseline,
+N and reps — is core.variance_curve for that N with the grid's seed, its rows (one per
+parameter) Monte Carlo beside exact with the check |mean − exact| ≤ tolerance · SE.
+The table is rewritten after each finished cell as PREFIX.parquet and PREFIX.csv, each through
+a temporary file and a rename: never half-written, and a killed run loses at most the cells
+in flight. Rerun the same command to resume: cells already in PREFIX.parquet are skipped."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
@@ -599,6 +697,24 @@ def build_parser() -> argparse.ArgumentParser:
             add_problem_flags(leaf.add_argument_group(f"{entry.name} problem"), entry)
             add_flags(leaf.add_argument_group(f"{command} options"))
             leaf.set_defaults(run=run, parser=leaf)
+    study = commands.add_parser(
+        "study",
+        help="a study grid from a TOML file, resumable: problems × parameters × estimators × "
+        "baselines × N × reps",
+        description=STUDY_DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=_HelpFormatter,
+    )
+    study.add_argument("grid", metavar="FILE.toml", help="the grid (see studies/example.toml)")
+    study.add_argument(
+        "-o",
+        "--output",
+        metavar="PREFIX",
+        help="write PREFIX.parquet and PREFIX.csv (default: FILE without .toml, beside it)",
+    )
+    _add_progress_flag(study)
+    _add_executor_flags(study)
+    study.set_defaults(run=run_study, parser=study)
     return parser
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 
 import numpy as np
 import pandas as pd
@@ -68,12 +69,18 @@ def baseline_comparison(
     *,
     constant: float | None = None,
     seed: int = 0,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Bias and variance of the n-sample score-function estimate under each baseline.
 
     Monte Carlo over `reps` repetitions beside the exact values (`estimate_moments`).
     Columns: baseline, param, mean, exact_mean, bias, exact_bias, variance, exact_variance,
     mean_standard_error, variance_standard_error, variance_reduction (exact Var[none]/Var[b]).
+    Each baseline is one task drawn from its own stream, SeedSequence(seed).spawn(choices)[k],
+    run in this process or on `executor` (any concurrent.futures.Executor, e.g. a Dask
+    client's ``get_executor()``) with the same numbers; `progress(done, total)` as in
+    `variance_curve`.
     """
     n, reps = check_sample_count(n), check_sample_count(reps, "reps")
     choices: list[tuple[str, Baseline]] = [("none", None)]
@@ -85,11 +92,14 @@ def baseline_comparison(
     gradient = problem.exact_gradient()
     _, plain_variance = estimate_moments(problem, n)
     streams = np.random.SeedSequence(seed).spawn(len(choices))
+    table = _engine.countable_table(problem, "score", "auto")
+    plan = [
+        [_engine.EstimateTask(problem, n, reps, stream, "score", check_baseline(b), "auto", table)]
+        for (_, b), stream in zip(choices, streams, strict=True)
+    ]
+    all_estimates = _engine.run_plan(plan, executor, progress)
     rows = []
-    for (label, baseline), stream in zip(choices, streams, strict=True):
-        estimates = _engine.repeated_estimates(
-            problem, n, reps, make_rng(stream), "score", check_baseline(baseline), "auto"
-        )
+    for (label, baseline), estimates in zip(choices, all_estimates, strict=True):
         exact_mean, exact_variance = estimate_moments(problem, n, "score", baseline)
         means = estimates.mean(axis=0)
         variances = estimates.var(axis=0, ddof=1) if reps > 1 else np.full(problem.dim, np.nan)

@@ -15,6 +15,9 @@ CONFIG = REPO_ROOT / ".streamlit" / "config.toml"
 LOCAL_PACKAGES = {"core", "ui", "tests", "bench", "scripts", "pages", "app"}
 # Import name → distribution name, where they differ.
 DISTRIBUTION_OF = {"yaml": "pyyaml", "sklearn": "scikit-learn"}
+# Optional extras: imported only on an opt-in path (the CLI's --scheduler), behind a clear
+# error when missing; pinned in requirements-dev.txt for the tests, never installed by Cloud.
+OPTIONAL = {"distributed"}
 
 
 def requirements() -> dict[str, str]:
@@ -52,8 +55,15 @@ def test_requirements_pin_every_runtime_dependency_exactly() -> None:
 
 def test_every_third_party_import_of_the_app_is_in_requirements() -> None:
     pins = requirements()
-    missing = {DISTRIBUTION_OF.get(m, m) for m in app_imports()} - set(pins)
+    missing = {DISTRIBUTION_OF.get(m, m) for m in app_imports()} - set(pins) - OPTIONAL
     assert not missing, f"the app imports {sorted(missing)} but requirements.txt does not list them"
+
+
+def test_optional_extras_are_pinned_for_the_tests_but_not_deployed() -> None:
+    dev = (REPO_ROOT / "requirements-dev.txt").read_text().splitlines()
+    dev_pins = {line.partition("==")[0].strip().lower() for line in dev if "==" in line}
+    assert dev_pins >= OPTIONAL, "pin the optional extras in requirements-dev.txt"
+    assert not OPTIONAL & set(requirements()), "Community Cloud would install an optional extra"
 
 
 def test_requirements_txt_is_the_only_dependency_file_community_cloud_sees() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,14 +20,15 @@ from core.reports import exact_report
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """`python -m core ...` in a fresh interpreter, as a user runs it."""
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m core ...` in a fresh interpreter, as a user runs it (`env`: extra variables)."""
     return subprocess.run(
         [sys.executable, "-m", "core", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=120,
+        env=None if env is None else {**os.environ, **env},
     )
 
 
@@ -238,6 +240,68 @@ def test_baselines_csv_equals_core_baseline_comparison(capsys: pytest.CaptureFix
     )
     optimal = read_csv(out).query("baseline == 'optimal b*'")
     assert optimal["variance"].abs().max() < 1e-24  # the binary bandit's zero-variance baseline
+
+
+# --- where the work runs: in process, local processes, a Dask cluster -------------------------
+
+SWEEPS = {
+    # the largest size is split into several tasks, so their order on the way back matters
+    "variance": ("variance", "gaussian", "--cost", "cos", "--ns", "10", "300000", "--reps", "30"),
+    "baselines": ("baselines", "episodes", "--n", "12", "--reps", "200", "--constant", "1"),
+}
+
+
+@pytest.mark.parametrize("sweep", SWEEPS)
+def test_a_sweep_writes_the_same_csv_on_workers_and_on_a_cluster_as_in_process(
+    sweep: str, dask_client
+) -> None:
+    address = dask_client.scheduler.address
+    args = (*SWEEPS[sweep], "--seed", "5")
+    in_process = run_cli(*args)
+    assert in_process.returncode == 0, in_process.stderr
+    for where, env in [
+        (("--workers", "2"), None),
+        (("--scheduler", address), None),
+        ((), {"DASK_SCHEDULER_ADDRESS": address}),
+    ]:
+        result = run_cli(*args, *where, "--progress", env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == in_process.stdout, where or env
+        assert "worker" in result.stderr  # it says where the work ran
+
+
+def test_progress_on_a_cluster_counts_tasks_as_they_finish(dask_client) -> None:
+    result = run_cli(
+        *SWEEPS["variance"], "--scheduler", dask_client.scheduler.address, "--progress"
+    )
+    assert f"on the Dask cluster at {dask_client.scheduler.address} (2 workers)" in result.stderr
+    counts = [part.split()[0] for part in result.stderr.split("] ")[1:]]
+    total = counts[-1].split("/")[1]
+    assert int(total) > 2
+    assert counts == [f"{done}/{total}" for done in range(1, int(total) + 1)]
+
+
+def test_scheduler_without_distributed_installed_says_how_to_install_it(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed → ImportError
+    code, out, err = run_in_process(
+        capsys, "variance", "bandit", "--reps", "10", "--scheduler", "tcp://127.0.0.1:1"
+    )
+    assert code == 2 and out == ""
+    assert "pip install distributed" in err and err.count("\n") == 1
+
+
+def test_an_unreachable_scheduler_is_one_line_not_a_traceback(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("core.cli.SCHEDULER_TIMEOUT", "1s")
+    code, _, err = run_in_process(
+        capsys, "variance", "bandit", "--reps", "10", "--scheduler", "tcp://127.0.0.1:9"
+    )
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err and "Traceback" not in err
 
 
 # --- the exact report --------------------------------------------------------------------------

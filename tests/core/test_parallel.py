@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -16,12 +16,6 @@ from tests.core.catalogue import repeated_estimates
 # n·reps well above TASK_SAMPLES, so the large sizes are split into several tasks.
 SIZES = [10, 1_000, 200_000]
 REPS = 30
-
-
-@pytest.fixture(scope="module")
-def two_processes():
-    with ProcessPoolExecutor(2) as executor:
-        yield executor
 
 
 @pytest.mark.parametrize(

@@ -186,3 +186,22 @@ def test_spread_chart_strips_every_n_on_one_axis_with_exact_band():
     at_ten = next(row for row in rows if row["n"] == 10)
     assert at_ten["high"] - at_ten["low"] == pytest.approx(4 * at_ten["exact_standard_error"])
     assert_every_mark_has_a_tooltip(spec)
+
+
+def test_the_variance_chart_draws_a_study_table_read_back_from_its_file(tmp_path):
+    """A study run elsewhere (python -m core study, on a cluster) is drawn by the app's chart."""
+    from core import study_grid
+    from core.comparisons import variance_slope_fits
+
+    cells = study_grid.grid_cells(
+        {"ns": [10, 100, 1000], "reps": 50, "baselines": ["none", "loo"],
+         "problems": [{"name": "bandit"}]}
+    )  # fmt: skip
+    study_grid.run_study(cells, tmp_path / "grid")
+    path = tmp_path / "grid.parquet"
+    table = study_grid.table_from_bytes(path.read_bytes(), path.name)
+    curves = study_grid.setting_curves(table, repr(core.Bandit()), 50)
+    spec = charts.variance_vs_n_chart(curves, variance_slope_fits(curves)).to_dict()
+    assert {("x", "n"), ("y", "variance"), ("y", "exact_variance")} <= log_channels(spec)
+    assert "samples per estimate N (log scale)" in axis_titles(spec)
+    assert sum(dataset_sizes(spec).values()) >= len(curves)  # every point, and the fits

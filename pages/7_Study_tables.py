@@ -82,7 +82,15 @@ else:
         "Solid line: exact Var[ĝ_N]. Points: the study's Monte Carlo variance at each N with "
         "±2 SE bars. Dashed: weighted least-squares fit. One colour per estimator and baseline."
     )
-st.dataframe(curve[SHOWN_COLUMNS], hide_index=True)
+st.dataframe(
+    curve[SHOWN_COLUMNS],
+    hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(format="%.4g")
+        for name in SHOWN_COLUMNS
+        if curve[name].dtype.kind == "f"
+    },
+)
 
 what_to_notice(
     "Every row is reproducible on its own: a cell's numbers depend on its setting and the "

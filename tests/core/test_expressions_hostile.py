@@ -18,6 +18,7 @@ import pickle
 import re
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -37,13 +38,16 @@ _ME = __name__
 
 # -- the sentinel ---------------------------------------------------------------------------------
 
-_AUDIT = {"active": False, "events": []}
+# Only the thread that parses and evaluates the payload is watched: other threads of the test
+# process (a Dask cluster's monitor reading /proc, say) are not the payload's doing, and a payload
+# that starts a thread of its own raises an audit event ("_thread.start_new_thread") right here.
+_AUDIT = {"active": False, "events": [], "thread": None}
 _DOORS = {"os", "sys", "subprocess", "builtins", "importlib", "shutil", "socket", "ctypes", "io"}
 _DOORS |= {"pickle", "pathlib", "runpy", "code", "pty", "signal", "multiprocessing", "posix"}
 
 
 def _audit_hook(event: str, args: tuple) -> None:
-    if _AUDIT["active"]:
+    if _AUDIT["active"] and threading.get_ident() == _AUDIT["thread"]:
         _AUDIT["events"].append((event, args))
 
 
@@ -54,26 +58,30 @@ sys.addaudithook(_audit_hook)  # audit hooks cannot be removed; this one records
 def sentinel(monkeypatch: pytest.MonkeyPatch):
     """Record every side effect a payload could have; yield the list of what was seen."""
     seen: list[str] = []
+    _AUDIT["thread"] = threading.get_ident()
     real_import = builtins.__import__
 
     def recording_import(name, *args, **kwargs):
         # NumPy re-imports its own loaded internals inside some methods; anything new, or
         # anything that opens a door to the system, is recorded.
-        if name not in sys.modules or name.partition(".")[0] in _DOORS:
+        watched = threading.get_ident() == _AUDIT["thread"]
+        if watched and (name not in sys.modules or name.partition(".")[0] in _DOORS):
             seen.append(f"import {name}")
         return real_import(name, *args, **kwargs)
 
-    def recorder(label):
+    def recorder(label, real):
         def record(*args, **kwargs):
+            if threading.get_ident() != _AUDIT["thread"]:  # another thread's own business
+                return real(*args, **kwargs)
             seen.append(f"{label}{args!r}")
             raise AssertionError(f"{label} was called with {args!r}")
 
         return record
 
-    monkeypatch.setattr(os, "system", recorder("os.system"))
-    monkeypatch.setattr(subprocess, "Popen", recorder("subprocess.Popen"))
-    monkeypatch.setattr(builtins, "eval", recorder("eval"))
-    monkeypatch.setattr(builtins, "exec", recorder("exec"))
+    monkeypatch.setattr(os, "system", recorder("os.system", os.system))
+    monkeypatch.setattr(subprocess, "Popen", recorder("subprocess.Popen", subprocess.Popen))
+    monkeypatch.setattr(builtins, "eval", recorder("eval", builtins.eval))
+    monkeypatch.setattr(builtins, "exec", recorder("exec", builtins.exec))
     monkeypatch.setattr(builtins, "__import__", recording_import)
     _AUDIT["events"].clear()
     _AUDIT["active"] = True
@@ -436,7 +444,6 @@ def test_pathwise_is_declared_unavailable_where_f_jumps_with_the_reason():
 
 def test_the_evaluation_time_limit_stops_slow_quadrature_and_is_per_thread():
     """sin(100x) under N(2, 5²) needs ~40 s of quadrature; the limit stops it at 0.5 s."""
-    import threading
     import time
     import warnings
 

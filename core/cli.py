@@ -620,7 +620,7 @@ def _exact_flags(parser: argparse.ArgumentParser) -> None:
 SUBCOMMANDS = {
     "variance": (
         "variance study: mean and variance of the N-sample estimate across repetitions",
-        "Runs core.variance_sweep: for each N, `reps` independent N-sample estimates ĝ_N; their\n"
+        "Runs core.variance_curve: for each N, `reps` independent N-sample estimates ĝ_N; their\n"
         "mean and variance beside the exact gradient and the exact Var[ĝ_N] = σ²/N.\n"
         "Each N has its own random stream seeded by (seed, N), so these are the numbers the\n"
         "app's variance page shows for the same settings, and adding a size changes no other.\n"

@@ -483,7 +483,7 @@ def _add_executor_flags(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         default=None,
         metavar="ADDRESS",
-        help="run the tasks on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (needs "
+        help="run the tasks on the Dask cluster at ADDRESS, e.g. tcp://scheduler:8786 (needs "
         f"pip install distributed; default: ${SCHEDULER_VARIABLE} if set, else in process)",
     )
 

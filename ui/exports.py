@@ -112,6 +112,35 @@ COLUMNS = {
         "run: which baseline; step; param; value: θ before the step; gradient_estimate: the "
         "step's estimate ĝ; exact_gradient: ∇J at θ; expected_value: exact J(θ)."
     ),
+    "surrogate_gradient": (
+        "draw: index of the sampled action; action: a; reward: r(a); baseline: b; log_prob: "
+        "log π(a); loss_term: ℓ = −log π(a)·(r − b); param: parameter; estimator_term: (r − b)·"
+        "∇θ log π(a), the score-function term; minus_loss_gradient: −∂ℓ/∂θ by finite "
+        "differences of ℓ at this fixed draw; difference: the two subtracted; tolerance: its "
+        "stated bound; passed: within it."
+    ),
+    "attached_baseline": (
+        "draw, action, reward, log_prob, param as above; detached_term: (r − J)·∇log π with b = J(θ) "
+        "a number; attached_term: (r − J)·∇log π − log π·∇J, what autodiff gives when b = J(θ) "
+        "is left attached; *_fd: the same by finite differences of that loss; tolerance, passed."
+    ),
+    "loss_value_run": (
+        "step: update number t; one column per parameter: θ before the step; expected_value: "
+        "exact J(θ_t); loss: the step's sampled surrogate loss L_t (reward units); "
+        "expected_loss: exact E[L_t]; loss_standard_error: exact √(Var[ℓ]/N); baseline: b."
+    ),
+    "natural_gradient_check": (
+        "estimate: 'exact Fisher' (F⁺ĝ) or 'sample Fisher' (F̂⁻¹ĝ); param; n: draws; value: the "
+        "estimate; exact_mean, exact_standard_error: its exact mean and SE; natural_gradient: "
+        "F⁺∇J by pseudo-inverse; closed_form: r(1) − r(0) or r − mean(r); exact_gradient: ∇J; "
+        "fisher: F_jj."
+    ),
+    "natural_gradient_ascent": (
+        "method: plain (θ += η ĝ) or natural (θ += η' F⁺ĝ) gradient; step; learning_rate: the "
+        "rule's η; mean_expected_value: mean over runs of the exact J(θ_t); standard_error: its "
+        "SE; low, high: mean ∓ 2 SE; exact_path: J with the exact gradient; stopped: runs "
+        "stopped by then; runs; baseline: b."
+    ),
     "per_sample_comparison": (
         "estimator; param: parameter; available/reason: whether core offers the estimator here; "
         "mean ± mean_standard_error: the n-sample gradient estimate; exact_gradient; variance ± "

@@ -19,23 +19,47 @@ from ui.tables.derivation import (
 from ui.tables.estimators import estimator_comparison
 from ui.tables.exact_values import exact_metrics
 from ui.tables.score import fisher_matrix, score_means
+from ui.tables.surrogate import (
+    attached_samples,
+    attached_summary,
+    baselines_at_start,
+    fisher_spectrum,
+    loss_gradient_samples,
+    loss_gradient_summary,
+    loss_run_badge,
+    loss_value_metric,
+    natural_ascent_metrics,
+    natural_gradient_estimates,
+    optimiser_step,
+)
 from ui.tables.variance import samples_needed, slope_fits, sweep_points
 
 __all__ = [
     "ascent_divergences",
     "ascent_runs",
+    "attached_samples",
+    "attached_summary",
     "baseline_bias_and_variance",
+    "baselines_at_start",
     "credit_gradients",
     "credit_variances",
     "estimator_comparison",
     "exact_metrics",
     "first_draws",
     "fisher_matrix",
+    "fisher_spectrum",
     "gradient_and_optimal_baseline_metrics",
     "gradient_checks",
     "gradient_three_ways",
+    "loss_gradient_samples",
+    "loss_gradient_summary",
+    "loss_run_badge",
+    "loss_value_metric",
+    "natural_ascent_metrics",
+    "natural_gradient_estimates",
     "objective_and_gradient",
     "optimal_baseline_terms",
+    "optimiser_step",
     "samples_needed",
     "score_means",
     "slope_fits",

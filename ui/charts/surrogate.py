@@ -1,0 +1,85 @@
+"""The surrogate-loss page's charts: the loss value beside J along an ascent run, and plain
+against natural gradient ascent over many seeds."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui.charts.base import ERROR_BAR_SE, category_color, downsample
+
+STEP_AXIS = alt.X("step:Q", title="step t (one update per step)")
+
+
+def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.VConcatChart:
+    """core.surrogate.loss_value_run: exact J(θ_t) on top; below, the exact E[L_b(θ_t)] of each
+    constant baseline b along the same path (lines) and the run's sampled loss ± 2 exact SE."""
+    objective = (
+        alt.Chart(downsample(run))
+        .mark_line(color="black")
+        .encode(
+            x=STEP_AXIS,
+            y=alt.Y(
+                "expected_value:Q", title="exact J(θ_t) (reward units)", scale=alt.Scale(zero=False)
+            ),
+            tooltip=[
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("expected_value:Q", title="exact J(θ_t)", format=".5g"),
+            ],
+        )
+        .properties(height=180)
+    )
+    lines = curves.assign(b=curves["baseline"].map(lambda b: f"E[L] with b = {b:g}"))
+    expected = (
+        alt.Chart(downsample(lines))
+        .mark_line()
+        .encode(
+            x=STEP_AXIS,
+            y=alt.Y("expected_loss:Q", title="loss L (reward units)"),
+            color=category_color("b", "exact expected loss"),
+            tooltip=[
+                alt.Tooltip("step:Q"),
+                alt.Tooltip("baseline:Q", title="baseline b", format=".4g"),
+                alt.Tooltip("expected_loss:Q", title="exact E[L_b(θ_t)]", format=".5g"),
+                alt.Tooltip("expected_value:Q", title="exact J(θ_t)", format=".5g"),
+            ],
+        )
+    )
+    sampled = downsample(run.dropna(subset=["loss"]))
+    sampled = sampled.assign(
+        low=sampled["loss"] - ERROR_BAR_SE * sampled["loss_standard_error"],
+        high=sampled["loss"] + ERROR_BAR_SE * sampled["loss_standard_error"],
+    )
+    tooltip = [
+        alt.Tooltip("step:Q"),
+        alt.Tooltip("loss:Q", title="sampled L_t", format=".5g"),
+        alt.Tooltip("expected_loss:Q", title="exact E[L_t]", format=".5g"),
+        alt.Tooltip("loss_standard_error:Q", title="exact SE", format=".3g"),
+    ]
+    points = alt.Chart(sampled).encode(x=STEP_AXIS, tooltip=tooltip)
+    bars = points.mark_rule(color="#7f7f7f", opacity=0.5).encode(y="low:Q", y2="high:Q")
+    dots = points.mark_point(color="#333333", filled=True, size=25).encode(y="loss:Q")
+    losses = alt.layer(expected, bars, dots).properties(height=240)
+    return alt.vconcat(objective, losses)
+
+
+def natural_ascent_chart(table: pd.DataFrame, *, runs: int) -> alt.LayerChart:
+    """core.natural_gradient.natural_gradient_ascent: per rule, the mean over runs of the exact
+    J(θ_t) inside its ±2 SE band, and the same rule with the exact gradient (dashed)."""
+    color = category_color("method", "update rule")
+    tooltip = [
+        alt.Tooltip("method:N", title="rule"),
+        alt.Tooltip("step:Q"),
+        alt.Tooltip("mean_expected_value:Q", title=f"mean J over {runs} runs", format=".5g"),
+        alt.Tooltip("standard_error:Q", title="SE of the mean", format=".2g"),
+        alt.Tooltip("exact_path:Q", title="J with the exact gradient", format=".5g"),
+        alt.Tooltip("learning_rate:Q", title="step size η", format=".4g"),
+    ]
+    base = alt.Chart(downsample(table)).encode(x=STEP_AXIS, color=color, tooltip=tooltip)
+    band = base.mark_area(opacity=0.25).encode(
+        y=alt.Y("low:Q", title="exact J(θ_t) (reward units)", scale=alt.Scale(zero=False)),
+        y2="high:Q",
+    )
+    mean = base.mark_line(strokeWidth=2).encode(y="mean_expected_value:Q")
+    exact = base.mark_line(strokeDash=[6, 3], opacity=0.8).encode(y="exact_path:Q")
+    return alt.layer(band, mean, exact).properties(height=300)

@@ -112,10 +112,11 @@ optimizer.step()                             # θ ← θ − η ∇L = θ + η �
     language="python",
 )
 st.latex(
-    r"L(\theta) = -\frac{1}{N}\sum_{i=1}^{N} \log\pi_\theta(a_i)\,(r_i - b)"
-    r"\quad\Longrightarrow\quad"
-    r"-\nabla_\theta L = \frac{1}{N}\sum_{i=1}^{N} (r_i - b)\,\nabla_\theta\log\pi_\theta(a_i)"
+    r"\begin{aligned}"
+    r"L(\theta) &= -\frac{1}{N}\sum_{i=1}^{N} \log\pi_\theta(a_i)\,(r_i - b) \\"
+    r"-\nabla_\theta L &= \frac{1}{N}\sum_{i=1}^{N} (r_i - b)\,\nabla_\theta\log\pi_\theta(a_i)"
     r" = \hat g"
+    r"\end{aligned}"
 )
 st.markdown(
     "The samples and b are held fixed: L is a function of θ only through log π_θ(aᵢ). So "
@@ -161,11 +162,12 @@ loss = -(dist.log_prob(actions) * (rewards - value.detach())).mean()   # detache
     language="python",
 )
 st.latex(
-    r"-\nabla_\theta \ell_i = (r_i - J)\,\nabla_\theta\log\pi_\theta(a_i)"
-    r" \;-\; \log\pi_\theta(a_i)\,\nabla_\theta J"
-    r"\quad\Longrightarrow\quad"
-    r"\mathbb{E}[-\nabla_\theta L] = \nabla_\theta J\,\big(1 + H(\pi_\theta)\big),"
-    r"\quad H = -\textstyle\sum_a \pi(a)\log\pi(a)"
+    r"\begin{aligned}"
+    r"-\nabla_\theta \ell_i &= (r_i - J)\,\nabla_\theta\log\pi_\theta(a_i)"
+    r" \;-\; \log\pi_\theta(a_i)\,\nabla_\theta J \\"
+    r"\mathbb{E}[-\nabla_\theta L] &= \nabla_\theta J\,\big(1 + H(\pi_\theta)\big),"
+    r"\qquad H = -\textstyle\sum_a \pi(a)\log\pi(a)"
+    r"\end{aligned}"
 )
 with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     attached = cache.compute(attached_call)
@@ -199,6 +201,7 @@ st.markdown(
 )
 with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     loss_run = cache.compute(run_call)
+show_chart("loss_objective_chart", loss_run.run)
 show_chart("loss_value_chart", loss_run.run, loss_run.curves)
 tables.loss_run_badge(loss_run.run)
 st.markdown(
@@ -228,11 +231,11 @@ with stop_on_input_error("Reset the controls in the sidebar to their defaults.")
 exact_row = natural.table.iloc[0]
 if binary:
     st.latex(
-        r"F = \sigma(\theta)\sigma(-\theta) = " + tex_number(exact_row["fisher"], 6)
-        + r",\quad \nabla J = \big(r(1) - r(0)\big)\sigma(\theta)\sigma(-\theta) = "
+        r"\begin{aligned}F &= \sigma(\theta)\sigma(-\theta) = " + tex_number(exact_row["fisher"], 6)
+        + r" \\ \nabla J &= \big(r(1) - r(0)\big)\sigma(\theta)\sigma(-\theta) = "
         + tex_number(exact_row["exact_gradient"], 6)
-        + r"\quad\Longrightarrow\quad F^{-1}\nabla J = r(1) - r(0) = \mathbf{"
-        + tex_number(exact_row["closed_form"], 6) + "}"
+        + r" \\ F^{-1}\nabla J &= r(1) - r(0) = \mathbf{"
+        + tex_number(exact_row["closed_form"], 6) + r"}\end{aligned}"
     )  # fmt: skip
     st.markdown(
         "The same at **every** θ: σ(θ)σ(−θ) cancels. Where the policy is nearly sure, plain ∇J "
@@ -241,10 +244,10 @@ if binary:
 else:
     centred = natural.table[natural.table["estimate"] == "exact Fisher"]["closed_form"]
     st.latex(
-        r"F = \operatorname{diag}(\pi) - \pi\pi^\top,\quad F\,\mathbf{1} = 0,\quad"
-        r"\nabla J = F\,r \;\Longrightarrow\; F^{+}\nabla J = r - \bar r\,\mathbf{1} = ("
+        r"\begin{aligned}F &= \operatorname{diag}(\pi) - \pi\pi^\top,\quad F\,\mathbf{1} = 0 \\"
+        r"\nabla J &= F\,r \\ F^{+}\nabla J &= F^{+}F\,r = r - \bar r\,\mathbf{1} = ("
         + ", ".join(tex_number(value, 4) for value in centred)
-        + ")"
+        + r")\end{aligned}"
     )
     st.markdown(
         "**The softmax Fisher is singular** along the all-ones direction: adding one constant to "

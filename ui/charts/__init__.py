@@ -21,7 +21,7 @@ from ui.charts.estimates import estimates_vs_exact_chart, estimator_comparison_c
 from ui.charts.horizon import horizon_variance_chart
 from ui.charts.objective import gradient_panel, objective_panel, running_mean_chart
 from ui.charts.score import fisher_curve_chart, score_histogram_chart, score_running_mean_chart
-from ui.charts.surrogate import loss_value_chart, natural_ascent_chart
+from ui.charts.surrogate import loss_objective_chart, loss_value_chart, natural_ascent_chart
 from ui.charts.variance import spread_chart, variance_vs_n_chart
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "horizon_variance_chart",
     "log_thin",
     "log_thin_groups",
+    "loss_objective_chart",
     "loss_value_chart",
     "natural_ascent_chart",
     "objective_panel",

@@ -11,32 +11,40 @@ from ui.charts.base import ERROR_BAR_SE, category_color, downsample
 STEP_AXIS = alt.X("step:Q", title="step t (one update per step)")
 
 
-def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.VConcatChart:
-    """core.surrogate.loss_value_run: exact J(θ_t) on top; below, the exact E[L_b(θ_t)] of each
-    constant baseline b along the same path (lines) and the run's sampled loss ± 2 exact SE."""
-    objective = (
+def loss_objective_chart(run: pd.DataFrame) -> alt.Chart:
+    """core.surrogate.loss_value_run's exact J(θ_t) over the steps of the run."""
+    return (
         alt.Chart(downsample(run))
         .mark_line(color="black")
         .encode(
             x=STEP_AXIS,
-            y=alt.Y(
-                "expected_value:Q", title="exact J(θ_t) (reward units)", scale=alt.Scale(zero=False)
-            ),
+            y=alt.Y("expected_value:Q", title="exact J(θ_t)", scale=alt.Scale(zero=False)),
             tooltip=[
                 alt.Tooltip("step:Q"),
                 alt.Tooltip("expected_value:Q", title="exact J(θ_t)", format=".5g"),
             ],
         )
-        .properties(height=180)
+        .properties(height=200)
     )
-    lines = curves.assign(b=curves["baseline"].map(lambda b: f"E[L] with b = {b:g}"))
+
+
+def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChart:
+    """core.surrogate.loss_value_run: the exact E[L_b(θ_t)] of each constant baseline b along the
+    run's path (lines, the run's own b marked) and the run's sampled loss ± 2 exact SE (points)."""
+    names = {
+        b: f"b = {b:g}{' (this run)' if own else ''}"
+        for b, own in curves.drop_duplicates("baseline")[["baseline", "run_baseline"]].itertuples(
+            index=False
+        )
+    }
+    lines = curves.assign(b=curves["baseline"].map(names))
     expected = (
         alt.Chart(downsample(lines))
         .mark_line()
         .encode(
             x=STEP_AXIS,
             y=alt.Y("expected_loss:Q", title="loss L (reward units)"),
-            color=category_color("b", "exact expected loss"),
+            color=category_color("b", "exact E[L_b(θ_t)]", order=[names[b] for b in sorted(names)]),
             tooltip=[
                 alt.Tooltip("step:Q"),
                 alt.Tooltip("baseline:Q", title="baseline b", format=".4g"),
@@ -59,8 +67,7 @@ def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.VConcatChar
     points = alt.Chart(sampled).encode(x=STEP_AXIS, tooltip=tooltip)
     bars = points.mark_rule(color="#7f7f7f", opacity=0.5).encode(y="low:Q", y2="high:Q")
     dots = points.mark_point(color="#333333", filled=True, size=25).encode(y="loss:Q")
-    losses = alt.layer(expected, bars, dots).properties(height=240)
-    return alt.vconcat(objective, losses)
+    return alt.layer(expected, bars, dots).properties(height=260)
 
 
 def natural_ascent_chart(table: pd.DataFrame, *, runs: int) -> alt.LayerChart:

@@ -154,12 +154,11 @@ def attached_samples(samples: pd.DataFrame, rows: int = FIRST_DRAWS) -> None:
                 "draw": first["draw"],
                 "a": first["action"].astype(int),
                 "r(a)": first["reward"],
-                "log π(a)": first["log_prob"],
                 **_parameter_column(first, samples),
-                "detached: (r − J)·∇log π": first["detached_term"],
-                "detached, finite differences": first["detached_fd"],
-                "attached: (r − J)·∇log π − log π·∇J": first["attached_term"],
-                "attached, finite differences": first["attached_fd"],
+                "detached (formula)": first["detached_term"],
+                "detached (FD)": first["detached_fd"],
+                "attached (formula)": first["attached_term"],
+                "attached (FD)": first["attached_fd"],
                 "check": ["✓ both" if passed else "✗" for passed in first["passed"]],
             }
         ),
@@ -168,13 +167,18 @@ def attached_samples(samples: pd.DataFrame, rows: int = FIRST_DRAWS) -> None:
         column_config={
             name: st.column_config.NumberColumn(format="%.6f")
             for name in (
-                "detached: (r − J)·∇log π",
-                "detached, finite differences",
-                "attached: (r − J)·∇log π − log π·∇J",
-                "attached, finite differences",
+                "detached (formula)",
+                "detached (FD)",
+                "attached (formula)",
+                "attached (FD)",
             )
         }
-        | {"r(a)": THREE, "log π(a)": THREE},
+        | {"r(a)": THREE},
+    )
+    st.caption(
+        "Formula: detached (r − J)·∇log π(a); attached (r − J)·∇log π(a) − log π(a)·∇J. FD: "
+        "−∂ℓᵢ/∂θ by finite differences of that draw's loss, with b = J(θ) held as a number "
+        "(detached) or recomputed at each shifted θ (attached)."
     )
 
 

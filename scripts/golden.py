@@ -104,6 +104,7 @@ PAGES = {
     "baselines": "pages/4_Baselines.py",
     "continuous": "pages/5_Continuous_and_nondifferentiable.py",
     "trajectories": "pages/6_Trajectories.py",
+    "surrogate_loss": "pages/10_Surrogate_loss.py",
 }
 # One representative change per page (the home page has no controls).
 CHANGES = {
@@ -113,6 +114,7 @@ CHANGES = {
     "baselines": Control("selectbox", "problem", "softmax bandit"),
     "continuous": Control("selectbox", "cost", "abs"),
     "trajectories": Control("slider", "T", 10),
+    "surrogate_loss": Control("selectbox", "problem", "Softmax"),
 }
 STATES: tuple[PageState, ...] = tuple(
     state

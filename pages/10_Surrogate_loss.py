@@ -38,6 +38,7 @@ with st.sidebar:
     if choice.note:
         st.caption(choice.note)
     st.header("One batch")
+    seed = seed_input()
     n = st.number_input(
         "draws N in the batch", 2, 5_000, 10, 1, key="n", bind=URL,
         help="Actions a₁…a_N ~ π_θ behind the loss of sections 1–3 (the tables show the first 10).",
@@ -50,10 +51,9 @@ with st.sidebar:
         "learning rate η", LEARNING_RATES, 0.5, key="lr", bind=URL,
         help="The optimiser's step θ ← θ − η ∇L, here and in every ascent run below.",
     )  # fmt: skip
-    seed = seed_input()
     st.header("Ascent runs")
-    steps = st.slider("steps", 5, 200, 50, key="steps", bind=URL)
     batch = st.slider("draws per step", 1, 200, 10, key="step_n", bind=URL)
+    steps = st.slider("steps", 5, 200, 50, key="steps", bind=URL)
     st.header("Natural gradient")
     natural_n = st.number_input(
         "draws for the natural-gradient estimate", 10, 200_000, 1_000, 100, key="ng_n", bind=URL
@@ -128,10 +128,9 @@ with stop_on_input_error("Reset the controls in the sidebar to their defaults.")
     surrogate = cache.compute(gradient_call)
 tables.loss_gradient_samples(surrogate.samples)
 tables.loss_gradient_summary(surrogate.summary)
-export(
-    surrogate.samples, "surrogate_gradient.csv", gradient_call, "surrogate_gradient",
-    key="export-gradient", name="result", tail="table = result.samples",
-)  # fmt: skip
+tables.export_part(
+    surrogate, "samples", "surrogate_gradient.csv", gradient_call, "surrogate_gradient"
+)
 
 # --- 2. the minus sign -----------------------------------------------------------------------------
 st.header("2 · The minus sign: optimisers minimise")
@@ -186,10 +185,7 @@ st.caption(
     "With many states each state's factor 1 + H(π(·|s)) differs, so the direction is wrong too. "
     "Where the terms have zero spread (the table says 'equal') every draw gives the exact value."
 )
-export(
-    attached.samples, "attached_baseline.csv", attached_call, "attached_baseline",
-    key="export-attached", name="result", tail="table = result.samples",
-)  # fmt: skip
+tables.export_part(attached, "samples", "attached_baseline.csv", attached_call, "attached_baseline")
 
 # --- 4. the loss value means nothing ---------------------------------------------------------------
 st.header("4 · The loss value means nothing")
@@ -213,10 +209,7 @@ st.caption(
     "A loss curve going down is no evidence of learning, nor one going up of failure: watch the "
     "reward (here the exact J) instead. The loss is a device whose gradient is right."
 )
-export(
-    loss_run.run, "surrogate_loss_run.csv", run_call, "loss_value_run", key="export-run",
-    name="result", tail="table = result.run",
-)  # fmt: skip
+tables.export_part(loss_run, "run", "surrogate_loss_run.csv", run_call, "loss_value_run")
 
 # --- 5. natural gradient ---------------------------------------------------------------------------
 st.header("5 · Natural gradient: F⁻¹∇J")
@@ -267,10 +260,9 @@ st.caption(
         else ""
     )
 )
-export(
-    natural.table, "natural_gradient_check.csv", natural_call, "natural_gradient_check",
-    key="export-natural", name="result", tail="table = result.table",
-)  # fmt: skip
+tables.export_part(
+    natural, "table", "natural_gradient_check.csv", natural_call, "natural_gradient_check"
+)
 
 st.subheader("Plain against natural gradient ascent")
 st.markdown(

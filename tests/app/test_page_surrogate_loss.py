@@ -77,11 +77,15 @@ def test_code_blocks_show_what_people_write_and_the_calls_that_made_the_numbers(
     assert "problem = core.Bandit(theta=0.0, rewards=(5.0, 10.0))" in code
 
 
-def test_softmax_uses_the_pseudo_inverse_and_says_the_fisher_is_singular():
-    app = run_page(PAGE, {"problem": "Softmax"})
+@pytest.fixture(scope="module")
+def softmax_page():
+    return run_page(PAGE, {"problem": "Softmax"})
+
+
+def test_softmax_uses_the_pseudo_inverse_and_says_the_fisher_is_singular(softmax_page):
+    app = softmax_page
     assert_healthy(app)
-    text = shown_text(app)
-    assert "The softmax Fisher is singular" in text
+    assert "The softmax Fisher is singular" in shown_text(app)
     spectrum = _table_with(app, "eigenvalue of F")
     assert abs(spectrum["eigenvalue of F"].iloc[0]) < 1e-15
     natural = _table_with(app, "F⁺∇J (pseudo-inverse)")

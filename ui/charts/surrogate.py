@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import ERROR_BAR_SE, category_color, downsample
+from ui.charts.base import _with_error_bars, category_color, downsample
 
 STEP_AXIS = alt.X("step:Q", title="step t (one update per step)")
 
@@ -53,18 +53,18 @@ def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChart:
             ],
         )
     )
-    sampled = downsample(run.dropna(subset=["loss"]))
-    sampled = sampled.assign(
-        low=sampled["loss"] - ERROR_BAR_SE * sampled["loss_standard_error"],
-        high=sampled["loss"] + ERROR_BAR_SE * sampled["loss_standard_error"],
+    sampled = _with_error_bars(
+        downsample(run.dropna(subset=["loss"])), "loss", "loss_standard_error"
     )
-    tooltip = [
-        alt.Tooltip("step:Q"),
-        alt.Tooltip("loss:Q", title="sampled L_t", format=".5g"),
-        alt.Tooltip("expected_loss:Q", title="exact E[L_t]", format=".5g"),
-        alt.Tooltip("loss_standard_error:Q", title="exact SE", format=".3g"),
-    ]
-    points = alt.Chart(sampled).encode(x=STEP_AXIS, tooltip=tooltip)
+    points = alt.Chart(sampled).encode(
+        x=STEP_AXIS,
+        tooltip=[
+            alt.Tooltip("step:Q"),
+            alt.Tooltip("loss:Q", title="sampled L_t", format=".5g"),
+            alt.Tooltip("expected_loss:Q", title="exact E[L_t]", format=".5g"),
+            alt.Tooltip("loss_standard_error:Q", title="exact SE", format=".3g"),
+        ],
+    )
     bars = points.mark_rule(color="#7f7f7f", opacity=0.5).encode(y="low:Q", y2="high:Q")
     dots = points.mark_point(color="#333333", filled=True, size=25).encode(y="loss:Q")
     return alt.layer(expected, bars, dots).properties(height=260)

@@ -7,14 +7,34 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.checks import CHECK_COLUMN, check_badge, exact_check_badge, labels, summary_badge
+from core.calls import Call
+from ui.checks import (
+    CHECK_COLUMN,
+    check_badge,
+    check_rows,
+    exact_check_badge,
+    labels,
+    summary_badge,
+)
 from ui.checks import agreement as check_agreement
+from ui.exports import export
 from ui.format import plus_minus_column
 
 # Draws shown in the per-sample tables.
 FIRST_DRAWS = 10
-THREE = st.column_config.NumberColumn(format="%.4f")
-TINY = st.column_config.NumberColumn(format="%.1e")
+THREE, SIX, EIGHT, TINY = "%.4f", "%.6f", "%.8f", "%.1e"
+
+
+def _show(columns: dict[str, object], formats: dict[str, str]) -> None:
+    """A full-width table of `columns`, each column named in `formats` shown in that printf format."""
+    st.dataframe(
+        pd.DataFrame(columns),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            name: st.column_config.NumberColumn(format=text) for name, text in formats.items()
+        },
+    )
 
 
 def _first(samples: pd.DataFrame, rows: int) -> pd.DataFrame:
@@ -37,59 +57,41 @@ def loss_gradient_samples(samples: pd.DataFrame, rows: int = FIRST_DRAWS) -> Non
     """core.surrogate.surrogate_gradient's first draws: ℓ_i, the estimator term, −∂ℓ_i/∂θ by
     finite differences of ℓ_i, and their difference against its stated tolerance."""
     first = _first(samples, rows)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "draw": first["draw"],
-                "a": first["action"].astype(int),
-                "r(a)": first["reward"],
-                "log π(a)": first["log_prob"],
-                "ℓᵢ = −log π(a)·(r − b)": first["loss_term"],
-                **_parameter_column(first, samples),
-                "estimator (r − b)·∇log π(a)": first["estimator_term"],
-                "−∂ℓᵢ/∂θ (finite differences)": first["minus_loss_gradient"],
-                "difference": first["difference"],
-                "check": _tolerance_marks(first["difference"], first["tolerance"]),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "r(a)": THREE,
-            "log π(a)": THREE,
-            "ℓᵢ = −log π(a)·(r − b)": THREE,
-            "estimator (r − b)·∇log π(a)": st.column_config.NumberColumn(format="%.6f"),
-            "−∂ℓᵢ/∂θ (finite differences)": st.column_config.NumberColumn(format="%.6f"),
-            "difference": TINY,
-        },
-    )
+    columns = {
+        "draw": first["draw"],
+        "a": first["action"].astype(int),
+        "r(a)": first["reward"],
+        "log π(a)": first["log_prob"],
+        "ℓᵢ = −log π(a)·(r − b)": first["loss_term"],
+        **_parameter_column(first, samples),
+        "estimator (r − b)·∇log π(a)": first["estimator_term"],
+        "−∂ℓᵢ/∂θ (finite differences)": first["minus_loss_gradient"],
+        "difference": first["difference"],
+        "check": _tolerance_marks(first["difference"], first["tolerance"]),
+    }
+    numbers = ("r(a)", "log π(a)", "ℓᵢ = −log π(a)·(r − b)")
+    terms = ("estimator (r − b)·∇log π(a)", "−∂ℓᵢ/∂θ (finite differences)")
+    _show(columns, dict.fromkeys(numbers, THREE) | dict.fromkeys(terms, SIX) | {"difference": TINY})
 
 
 def loss_gradient_summary(summary: pd.DataFrame) -> None:
     """The batch: ĝ beside −∇L (both from the same draws), their difference and its deterministic
-    check; then ĝ against the exact ∇J and L against the exact E[L], each with its exact SE."""
+    check; then ĝ against the exact ∇J with the exact SE."""
     n = int(summary["n"].iloc[0])
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "parameter": summary["param"],
-                f"ĝ = mean of the N = {n:,} estimator terms": summary["estimate"],
-                "−∂L/∂θ (finite differences of L)": summary["minus_loss_gradient"],
-                "difference": summary["difference"],
-                "largest per-sample |difference|": summary["largest_sample_difference"],
-                "exact ∇J(θ)": summary["exact_gradient"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            f"ĝ = mean of the N = {n:,} estimator terms": st.column_config.NumberColumn(
-                format="%.8f"
-            ),
-            "−∂L/∂θ (finite differences of L)": st.column_config.NumberColumn(format="%.8f"),
-            "difference": TINY,
-            "largest per-sample |difference|": TINY,
-        },
+    mean = f"ĝ = mean of the N = {n:,} estimator terms"
+    columns = {
+        "parameter": summary["param"],
+        mean: summary["estimate"],
+        "−∂L/∂θ (finite differences of L)": summary["minus_loss_gradient"],
+        "difference": summary["difference"],
+        "largest per-sample |difference|": summary["largest_sample_difference"],
+        "exact ∇J(θ)": summary["exact_gradient"],
+    }
+    differences = ("difference", "largest per-sample |difference|")
+    _show(
+        columns,
+        dict.fromkeys((mean, "−∂L/∂θ (finite differences of L)"), EIGHT)
+        | dict.fromkeys(differences, TINY),
     )
     worst = summary.loc[summary["largest_sample_difference"].idxmax()]
     exact_check_badge(
@@ -99,10 +101,7 @@ def loss_gradient_summary(summary: pd.DataFrame) -> None:
             "tolerance": float(worst["tolerance"]),
         }
     )
-    checks = [
-        check_agreement(row["estimate"], row["exact_gradient"], row["exact_standard_error"])
-        for _, row in summary.iterrows()
-    ]
+    checks = check_rows(summary, "estimate", "exact_gradient", "exact_standard_error")
     summary_badge(checks, f"ĝ from N = {n:,} draws vs exact ∇J (exact SE)")
 
 
@@ -124,56 +123,34 @@ def loss_value_metric(summary: pd.DataFrame) -> None:
 def optimiser_step(step: pd.DataFrame) -> None:
     """core.surrogate's one optimiser step, θ ← θ − η∇L, with the loss as written and with its
     sign dropped: θ before and after and the exact J at each."""
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "optimiser minimises": step["rule"],
-                "update": step["update"],
-                **_parameter_column(step, step),
-                "θ before": step["theta_before"],
-                "∂L/∂θ": step["loss_gradient"],
-                "θ after": step["theta_after"],
-                "exact J before": step["expected_value_before"],
-                "exact J after": step["expected_value_after"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={name: THREE for name in ("θ before", "∂L/∂θ", "θ after", "exact J before")}
-        | {"exact J after": THREE},
-    )
+    columns = {
+        "optimiser minimises": step["rule"],
+        "update": step["update"],
+        **_parameter_column(step, step),
+        "θ before": step["theta_before"],
+        "∂L/∂θ": step["loss_gradient"],
+        "θ after": step["theta_after"],
+        "exact J before": step["expected_value_before"],
+        "exact J after": step["expected_value_after"],
+    }
+    _show(columns, dict.fromkeys(list(columns)[-5:], THREE))
 
 
 def attached_samples(samples: pd.DataFrame, rows: int = FIRST_DRAWS) -> None:
     """core.surrogate.attached_baseline's first draws: each −∂ℓᵢ/∂θ with b = J(θ) detached and
     attached, by formula and by finite differences of that loss."""
     first = _first(samples, rows)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "draw": first["draw"],
-                "a": first["action"].astype(int),
-                "r(a)": first["reward"],
-                **_parameter_column(first, samples),
-                "detached (formula)": first["detached_term"],
-                "detached (FD)": first["detached_fd"],
-                "attached (formula)": first["attached_term"],
-                "attached (FD)": first["attached_fd"],
-                "check": ["✓ both" if passed else "✗" for passed in first["passed"]],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            name: st.column_config.NumberColumn(format="%.6f")
-            for name in (
-                "detached (formula)",
-                "detached (FD)",
-                "attached (formula)",
-                "attached (FD)",
-            )
-        }
-        | {"r(a)": THREE},
+    terms = {
+        "detached (formula)": first["detached_term"],
+        "detached (FD)": first["detached_fd"],
+        "attached (formula)": first["attached_term"],
+        "attached (FD)": first["attached_fd"],
+    }
+    marks = ["✓ both" if passed else "✗" for passed in first["passed"]]
+    columns = {"draw": first["draw"], "a": first["action"].astype(int), "r(a)": first["reward"]}
+    _show(
+        columns | _parameter_column(first, samples) | terms | {"check": marks},
+        {"r(a)": THREE} | dict.fromkeys(terms, SIX),
     )
     st.caption(
         "Formula: detached (r − J)·∇log π(a); attached (r − J)·∇log π(a) − log π(a)·∇J. FD: "
@@ -186,67 +163,45 @@ def attached_summary(summary: pd.DataFrame) -> None:
     """Detached against attached: the mean of the N terms ± exact SE, its exact expectation (sum
     over the arms and closed form), the exact bias, and the check."""
     n = int(summary["n"].iloc[0])
-    checks = [
-        check_agreement(row["estimate"], row["exact_mean"], row["exact_standard_error"])
-        for _, row in summary.iterrows()
-    ]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "baseline b = J(θ)": summary["baseline"],
-                **_parameter_column(summary, summary),
-                f"mean of N = {n:,} terms ± exact SE": plus_minus_column(
-                    summary, "estimate", "exact_standard_error"
-                ),
-                "exact E[−∇L] (sum over arms)": summary["exact_mean"],
-                "closed form": summary["exact_mean_closed_form"],
-                "exact bias E[−∇L] − ∇J": summary["exact_bias"],
-                CHECK_COLUMN: labels(checks),
-            }
+    checks = check_rows(summary, "estimate", "exact_mean", "exact_standard_error")
+    exact = {
+        "exact E[−∇L] (sum over arms)": summary["exact_mean"],
+        "closed form": summary["exact_mean_closed_form"],
+        "exact bias E[−∇L] − ∇J": summary["exact_bias"],
+    }
+    columns = {
+        "baseline b = J(θ)": summary["baseline"],
+        **_parameter_column(summary, summary),
+        f"mean of N = {n:,} terms ± exact SE": plus_minus_column(
+            summary, "estimate", "exact_standard_error"
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "exact E[−∇L] (sum over arms)": st.column_config.NumberColumn(format="%.6f"),
-            "closed form": st.column_config.NumberColumn(format="%.6f"),
-            "exact bias E[−∇L] − ∇J": st.column_config.NumberColumn(format="%.6f"),
-        },
-    )
+    }
+    _show(columns | exact | {CHECK_COLUMN: labels(checks)}, dict.fromkeys(exact, SIX))
     summary_badge(checks, f"mean of N = {n:,} terms vs its exact expectation (exact SE)")
 
 
 def baselines_at_start(at_start: pd.DataFrame) -> None:
     """core.surrogate.loss_value_run's baselines at θ₀: E[L_b] changes with b, E[−∇L_b] does not
     (it is ∇J), and Var[(r − b)·∇log π] — what b does change for the gradient."""
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "baseline b": at_start["baseline"],
-                **_parameter_column(at_start, at_start),
-                "exact E[L_b]": at_start["expected_loss"],
-                "exact E[−∇L_b] (sum over arms)": at_start["expected_gradient"],
-                "exact ∇J": at_start["exact_gradient"],
-                "exact Var[(r − b)·∇log π] per draw": at_start["term_variance"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "exact E[L_b]": st.column_config.NumberColumn(format="%.5f"),
-            "exact E[−∇L_b] (sum over arms)": st.column_config.NumberColumn(format="%.6f"),
-            "exact ∇J": st.column_config.NumberColumn(format="%.6f"),
-            "exact Var[(r − b)·∇log π] per draw": st.column_config.NumberColumn(format="%.5g"),
-        },
+    columns = {
+        "baseline b": at_start["baseline"],
+        **_parameter_column(at_start, at_start),
+        "exact E[L_b]": at_start["expected_loss"],
+        "exact E[−∇L_b] (sum over arms)": at_start["expected_gradient"],
+        "exact ∇J": at_start["exact_gradient"],
+        "exact Var[(r − b)·∇log π] per draw": at_start["term_variance"],
+    }
+    gradients = ("exact E[−∇L_b] (sum over arms)", "exact ∇J")
+    _show(
+        columns,
+        {"exact E[L_b]": "%.5f", "exact Var[(r − b)·∇log π] per draw": "%.5g"}
+        | dict.fromkeys(gradients, SIX),
     )
 
 
 def loss_run_badge(run: pd.DataFrame) -> None:
     """One badge for the run's sampled losses against their exact expectations (exact SE)."""
-    sampled = run.dropna(subset=["loss"])
-    checks = [
-        check_agreement(row["loss"], row["expected_loss"], row["loss_standard_error"])
-        for _, row in sampled.iterrows()
-    ]
+    checks = check_rows(run.dropna(subset=["loss"]), "loss", "expected_loss", "loss_standard_error")
     summary_badge(checks, f"sampled L_t vs exact E[L_t] at each of {len(checks)} steps")
 
 
@@ -254,45 +209,31 @@ def natural_gradient_estimates(table: pd.DataFrame) -> None:
     """core.natural_gradient.natural_gradient_check: each estimate ± exact SE beside its exact
     mean, the pseudo-inverse F⁺∇J and the closed form, with the check."""
     n = int(table["n"].iloc[0])
-    checks = [
-        check_agreement(row["value"], row["exact_mean"], row["exact_standard_error"])
-        for _, row in table.iterrows()
-    ]
+    checks = check_rows(table, "value", "exact_mean", "exact_standard_error")
     rules = {"exact Fisher": "F⁺ĝ, exact F", "sample Fisher": "F̂⁻¹ĝ, F̂ = mean s²"}
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "estimate": table["estimate"].map(rules),
-                **_parameter_column(table, table),
-                f"from N = {n:,} draws ± exact SE": plus_minus_column(
-                    table, "value", "exact_standard_error"
-                ),
-                "its exact mean": table["exact_mean"],
-                "F⁺∇J (pseudo-inverse)": table["natural_gradient"],
-                "closed form": table["closed_form"],
-                "∇J": table["exact_gradient"],
-                CHECK_COLUMN: labels(checks),
-            }
+    exact = {
+        "its exact mean": table["exact_mean"],
+        "F⁺∇J (pseudo-inverse)": table["natural_gradient"],
+        "closed form": table["closed_form"],
+        "∇J": table["exact_gradient"],
+    }
+    columns = {
+        "estimate": table["estimate"].map(rules),
+        **_parameter_column(table, table),
+        f"from N = {n:,} draws ± exact SE": plus_minus_column(
+            table, "value", "exact_standard_error"
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            name: st.column_config.NumberColumn(format="%.6f")
-            for name in ("its exact mean", "F⁺∇J (pseudo-inverse)", "closed form", "∇J")
-        },
-    )
+    }
+    _show(columns | exact | {CHECK_COLUMN: labels(checks)}, dict.fromkeys(exact, SIX))
     summary_badge(checks, f"natural gradient from N = {n:,} draws vs its exact mean (exact SE)")
 
 
 def fisher_spectrum(spectrum: pd.DataFrame) -> None:
     """The Fisher matrix's eigenvalues with their eigenvectors (one column per parameter)."""
     shown = spectrum.rename(columns={"index": "#", "eigenvalue": "eigenvalue of F"})
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_config={"eigenvalue of F": st.column_config.NumberColumn(format="%.3e")}
-        | {name: THREE for name in spectrum.columns[2:]},
+    _show(
+        dict(shown.items()),
+        {"eigenvalue of F": "%.3e"} | dict.fromkeys(spectrum.columns[2:], THREE),
     )
 
 
@@ -304,14 +245,19 @@ def natural_ascent_metrics(table: pd.DataFrame) -> None:
         column.metric(
             f"{row['method']}: mean J(θ_{int(row['step'])}) over {int(row['runs'])} runs",
             f"{row['mean_expected_value']:.5g} ± {row['standard_error']:.2g}",
-            help=f"η = {row['learning_rate']:.4g}; with the exact gradient J would be "
-            f"{row['exact_path']:.6g}.",
         )
+        stopped = int(row["stopped"])
         column.caption(
-            f"η = {row['learning_rate']:.4g} · exact-gradient path: J = {row['exact_path']:.6g}"
-            + (
-                f" · {int(row['stopped'])} runs stopped (step left the floats)"
-                if row["stopped"]
-                else ""
-            )
+            f"η = {row['learning_rate']:.4g} · with the exact gradient J(θ_{int(row['step'])}) = "
+            f"{row['exact_path']:.6g}"
+            + (f" · {stopped} runs stopped (their step left the floats)" if stopped else "")
         )
+
+
+def export_part(result: object, part: str, filename: str, call: Call, columns: str) -> None:
+    """ui.exports.export of the table `result.<part>` of a study that returns several tables,
+    its code assigning the study to `result` and the table to `table`."""
+    export(
+        getattr(result, part), filename, call, columns, key=f"export-{columns}", name="result",
+        tail=f"table = result.{part}",
+    )  # fmt: skip

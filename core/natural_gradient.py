@@ -12,6 +12,7 @@ same at every θ.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from core.bandits import Bandit
+from core.group_baselines import compositions, log_multinomial
 from core.numerics import (
     check_finite,
     check_positive,
@@ -35,6 +37,9 @@ from core.surrogate import check_bandit
 # true eigenvalue on the pages' logits (|θ| ≤ 5, K ≤ 5) is above 1e-6 of the largest.
 PSEUDO_INVERSE_RTOL = 1e-10
 MATCHINGS = ("same η", "same first step")
+# The first step's exact E[J(θ₁)] sums over every count vector of the n draws; beyond this many
+# (C(n + K − 1, K − 1)) it is left out.
+FIRST_STEP_COMPOSITIONS = 200_000
 
 
 def fisher_pseudo_inverse(fisher: np.ndarray) -> np.ndarray:
@@ -177,7 +182,10 @@ def natural_gradient_ascent(
     |F⁺∇J(θ₀)|, so both rules' expected first steps have the same length). Per (method, step):
     method, step, learning_rate, mean_expected_value (mean over runs of the exact J(θ_t)),
     standard_error (its SE, sd/√runs), low/high (mean ∓ 2 SE), exact_path (J along the same rule
-    with the exact gradient, no sampling), stopped, runs, baseline. Streams:
+    with the exact gradient, no sampling), stopped, runs, baseline, and exact_mean_expected_value
+    with exact_standard_error: the exact E[J(θ_t)] and √(Var[J(θ_t)]/runs) where known — at
+    t = 0, and at t = 1 by summing over every count vector of the first step's n draws (NaN
+    elsewhere, or when there are more than FIRST_STEP_COMPOSITIONS). Streams:
     SeedSequence(seed).spawn(2).
     """
     problem = check_bandit(problem)
@@ -206,6 +214,12 @@ def natural_gradient_ascent(
         )
         exact = _ascent_values(problem, steps, None, rate, natural, baseline, 1, None)[0][:, 0]
         mean = sampled.mean(axis=1)
+        exact_mean = np.full(steps + 1, np.nan)
+        exact_sd = np.full(steps + 1, np.nan)
+        exact_mean[0], exact_sd[0] = problem.expected_value(), 0.0
+        first = _first_step_moments(problem, n, rate, natural, baseline)
+        if first is not None:
+            exact_mean[1], exact_sd[1] = first
         standard_error = sampled.std(axis=1, ddof=1) / np.sqrt(seeds) if seeds > 1 else np.nan
         frames.append(
             pd.DataFrame(
@@ -221,6 +235,8 @@ def natural_gradient_ascent(
                     "stopped": stopped,
                     "runs": seeds,
                     "baseline": baseline,
+                    "exact_mean_expected_value": exact_mean,
+                    "exact_standard_error": exact_sd / np.sqrt(seeds),
                 }
             )
         )
@@ -261,6 +277,26 @@ def _ascent_values(
         halted |= ~finite
         thetas = np.where(finite[:, None], moved, thetas)
     return values, stopped
+
+
+def _first_step_moments(
+    problem: Problem, n: int, rate: float, natural: bool, baseline: float
+) -> tuple[float, float] | None:
+    """Exact mean and standard deviation of J(θ₁) after one step from θ₀: a sum over every count
+    vector c of the n draws, c ~ Multinomial(n, π(θ₀)); None past FIRST_STEP_COMPOSITIONS."""
+    arms = problem.rewards.size
+    if math.comb(n + arms - 1, arms - 1) > FIRST_STEP_COMPOSITIONS:
+        return None
+    counts = compositions(n, arms)
+    probabilities, scores = _policies(problem, problem.theta[None, :])
+    with np.errstate(divide="ignore"):
+        weights = np.exp(log_multinomial(counts, np.log(probabilities[0])))
+    direction = (counts / n * (problem.rewards - baseline)) @ scores[0]
+    if natural:
+        direction = direction @ fisher_pseudo_inverse(problem.fisher_information())
+    values = _policies(problem, problem.theta + rate * direction)[0] @ problem.rewards
+    mean = float(weights @ values)
+    return mean, float(np.sqrt(weights @ (values - mean) ** 2))
 
 
 def _draw_counts(rng: np.random.Generator, n: int, probabilities: np.ndarray) -> np.ndarray:

@@ -273,6 +273,7 @@ st.markdown(
 )
 show_chart("natural_ascent_chart", ascent, runs=runs)
 tables.natural_ascent_metrics(ascent)
+tables.first_step_badge(ascent)
 st.caption(
     "Without a baseline the natural rule can lock onto whichever arm it draws: one draw of a "
     "rare arm a moves θ by about η·r(a)/π(a). With a baseline between the rewards every draw "

@@ -104,6 +104,8 @@ def test_mean_value_after_one_step_matches_the_binomial_sum_within_five_standard
     weights = stats.binom.pmf(k, n, p)
     mean = weights @ values
     standard_error = math.sqrt(weights @ (values - mean) ** 2 / runs)
+    assert row["exact_mean_expected_value"] == pytest.approx(mean, rel=1e-12)
+    assert row["exact_standard_error"] == pytest.approx(standard_error, rel=1e-9)
     assert abs(row["mean_expected_value"] - mean) < 5 * standard_error
     assert row["standard_error"] == pytest.approx(standard_error, rel=0.05)
 
@@ -126,3 +128,17 @@ def test_natural_ascent_with_the_start_value_as_baseline_reaches_the_best_arm_on
 def test_natural_ascent_refuses_an_unknown_matching():
     with pytest.raises(ValueError, match="matching"):
         natural_gradient_ascent(core.Bandit(), 2, 2, 0.1, matching="equal")
+
+
+def test_softmax_runs_mean_after_one_step_is_within_five_exact_standard_errors():
+    problem = core.SoftmaxBandit((1.0, 0.0, -1.0), (1.0, 2.0, 3.0))
+    table = natural_gradient_ascent(problem, 1, 8, 0.5, seeds=20_000, baseline=0.0, seed=4)
+    first = table[table["step"] == 1]
+    z = (first["mean_expected_value"] - first["exact_mean_expected_value"]).abs()
+    assert (z < 5 * first["exact_standard_error"]).all(), first
+
+
+def test_first_step_expectation_is_left_out_past_the_enumeration_limit():
+    problem = core.SoftmaxBandit((0.0,) * 5, (1.0, 2.0, 3.0, 4.0, 5.0))
+    table = natural_gradient_ascent(problem, 1, 200, 0.1, seeds=2)
+    assert table[table["step"] == 1]["exact_mean_expected_value"].isna().all()

@@ -261,3 +261,24 @@ def export_part(result: object, part: str, filename: str, call: Call, columns: s
         getattr(result, part), filename, call, columns, key=f"export-{columns}", name="result",
         tail=f"table = result.{part}",
     )  # fmt: skip
+
+
+def first_step_badge(ascent: pd.DataFrame) -> None:
+    """The runs' mean J(θ₁) after the first step against its exact expectation (a sum over every
+    count vector of the first step's draws), one check per rule; a caption where the count
+    vectors are too many to sum."""
+    first = ascent[(ascent["step"] == 1) & ascent["exact_mean_expected_value"].notna()]
+    if first.empty:
+        st.caption(
+            "The first step's exact E[J(θ₁)] is left out here: the draws per step have too many "
+            "count vectors to sum over. Fewer draws per step (or arms) bring it back."
+        )
+        return
+    checks = check_rows(
+        first, "mean_expected_value", "exact_mean_expected_value", "exact_standard_error"
+    )
+    summary_badge(
+        checks,
+        "mean J(θ₁) over the runs vs exact E[J(θ₁)], summed over every count vector of the "
+        "first step's draws (exact SE)",
+    )

@@ -84,20 +84,20 @@ def loss_gradient_summary(summary: pd.DataFrame) -> None:
         mean: summary["estimate"],
         "−∂L/∂θ (finite differences of L)": summary["minus_loss_gradient"],
         "difference": summary["difference"],
-        "largest per-sample |difference|": summary["largest_sample_difference"],
+        "worst per-sample |difference|": summary["worst_sample_difference"],
         "exact ∇J(θ)": summary["exact_gradient"],
     }
-    differences = ("difference", "largest per-sample |difference|")
+    differences = ("difference", "worst per-sample |difference|")
     _show(
         columns,
         dict.fromkeys((mean, "−∂L/∂θ (finite differences of L)"), EIGHT)
         | dict.fromkeys(differences, TINY),
     )
-    worst = summary.loc[summary["largest_sample_difference"].idxmax()]
+    worst = summary.loc[summary["worst_sample_difference"].idxmax()]
     exact_check_badge(
         {
             "passed": bool(summary["passed"].all()),
-            "abs_error": float(worst["largest_sample_difference"]),
+            "abs_error": float(worst["worst_sample_difference"]),
             "tolerance": float(worst["tolerance"]),
         }
     )

@@ -56,7 +56,10 @@ def computed_rows(namespace: dict, exported: pd.DataFrame) -> tuple[list[str], s
 @pytest.mark.parametrize(
     ("script", "query"),
     CASES,
-    ids=[s[6] + "?" + "&".join(f"{k}={v}" for k, v in q.items()) for s, q in CASES],
+    ids=[
+        s.split("/")[1].split("_")[0] + "?" + "&".join(f"{k}={v}" for k, v in q.items())
+        for s, q in CASES
+    ],
 )
 def test_every_code_block_runs_and_gives_the_page_s_numbers(
     monkeypatch: pytest.MonkeyPatch, script: str, query: dict[str, str]

@@ -182,7 +182,8 @@ tables.attached_samples(attached.samples)
 tables.attached_summary(attached.summary)
 st.caption(
     "On one state the bias is along ∇J — a step size that changes as π sharpens (H shrinks). "
-    "With many states each state's factor 1 + H(π(·|s)) differs, so the direction is wrong too. "
+    "With many states sharing θ each state's factor 1 + H(π(·|s)) differs, so in general the "
+    "direction is wrong too. "
     "Where the terms have zero spread (the table says 'equal') every draw gives the exact value."
 )
 tables.export_part(attached, "samples", "attached_baseline.csv", attached_call, "attached_baseline")
@@ -275,9 +276,11 @@ show_chart("natural_ascent_chart", ascent, runs=runs)
 tables.natural_ascent_metrics(ascent)
 tables.first_step_badge(ascent)
 st.caption(
-    "Without a baseline the natural rule can lock onto whichever arm it draws: one draw of a "
-    "rare arm a moves θ by about η·r(a)/π(a). With a baseline between the rewards every draw "
-    "pushes towards the better arm. Choose the baseline of both rules in the sidebar."
+    "On the binary bandit a draw of arm a moves θ by η·(r(a) − b)·s(a)/(N·F) = "
+    "±η·(r(a) − b)/(N·π(a)) in the natural step: large for a rare arm, and with b = 0 and "
+    "positive rewards it always favours the arm just drawn, so some runs lock onto the worse "
+    "arm. With b between the rewards every draw pushes towards the better arm. Choose the "
+    "baseline of both rules in the sidebar."
 )
 export(
     ascent, "natural_gradient_ascent.csv", ascent_call, "natural_gradient_ascent",

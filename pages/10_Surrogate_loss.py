@@ -221,7 +221,8 @@ st.markdown(
 )
 with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     natural = cache.compute(natural_call)
-    ascent = cache.compute(ascent_call)
+    with st.spinner(f"Running {runs} ascent runs of each rule …"):
+        ascent = cache.compute(ascent_call)
 exact_row = natural.table.iloc[0]
 if binary:
     st.latex(

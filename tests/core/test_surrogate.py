@@ -138,3 +138,16 @@ def test_loss_value_run_draws_each_steps_batch_as_the_problem_samples_it():
 def test_surrogate_studies_refuse_problems_that_are_not_bandits():
     with pytest.raises(ValueError, match="bandits"):
         surrogate_gradient(core.Gaussian(), 10)
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        core.Bandit(6.0, (-100.0, 100.0)),
+        core.Bandit(-6.0, (100.0, -100.0)),
+        core.SoftmaxBandit((5.0, -5.0, 0.0, 5.0, -5.0), (-30.0, -10.0, 10.0, 30.0, 50.0)),
+    ],
+)
+def test_finite_differences_agree_within_their_tolerance_at_the_controls_extremes(problem):
+    assert surrogate_gradient(problem, 300, baseline=100.0, seed=2).samples["passed"].all()
+    assert attached_baseline(problem, 300, seed=2).samples["passed"].all()

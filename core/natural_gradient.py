@@ -178,8 +178,9 @@ def natural_gradient_ascent(
     ĝ = (1/n) Σ (r(a_i) − b) s(a_i) from n fresh draws a step (drawn as arm counts), F the exact
     Fisher at the run's θ; b a constant, or "start": J(θ₀), the value where the runs start. A run
     whose step leaves the floats (F⁺ of a Fisher within rounding of 0 is huge) stays where it
-    was; `stopped` counts those runs by each step. `matching`: "same η" (η' = η) or "same first step" (η' = η |∇J(θ₀)| /
-    |F⁺∇J(θ₀)|, so both rules' expected first steps have the same length). Per (method, step):
+    was; `stopped` counts those runs by each step. `matching`: "same η" (η' = η) or "same first
+    step" (η' = η |∇J(θ₀)| / |F⁺∇J(θ₀)|, so both rules' expected first steps have the same
+    length; η' = η where both are 0). Per (method, step):
     method, step, learning_rate, mean_expected_value (mean over runs of the exact J(θ_t)),
     standard_error (its SE, sd/√runs), low/high (mean ∓ 2 SE), exact_path (J along the same rule
     with the exact gradient, no sampling), stopped, runs, baseline, and exact_mean_expected_value
@@ -198,11 +199,9 @@ def natural_gradient_ascent(
         baseline = problem.expected_value()
     baseline = check_finite(baseline, "baseline")
     natural_rate = learning_rate
-    if matching == "same first step":
-        start = natural_gradient(problem)
-        natural_rate = (
-            learning_rate * np.linalg.norm(problem.exact_gradient()) / np.linalg.norm(start)
-        )
+    start = float(np.linalg.norm(natural_gradient(problem)))
+    if matching == "same first step" and start > 0:
+        natural_rate = learning_rate * float(np.linalg.norm(problem.exact_gradient())) / start
     streams = np.random.SeedSequence(seed).spawn(2)
     frames = []
     for method, rate, natural, stream in (

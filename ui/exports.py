@@ -139,7 +139,8 @@ COLUMNS = {
         "method: plain (θ += η ĝ) or natural (θ += η' F⁺ĝ) gradient; step; learning_rate: the "
         "rule's η; mean_expected_value: mean over runs of the exact J(θ_t); standard_error: its "
         "SE; low, high: mean ∓ 2 SE; exact_path: J with the exact gradient; stopped: runs "
-        "stopped by then; runs; baseline: b."
+        "stopped by then; runs; baseline: b; exact_mean_expected_value, exact_standard_error: "
+        "the exact E[J(θ_t)] and its SE over the runs where known (steps 0 and 1)."
     ),
     "per_sample_comparison": (
         "estimator; param: parameter; available/reason: whether core offers the estimator here; "

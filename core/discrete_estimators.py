@@ -27,6 +27,7 @@ by sampling without replacement", ICLR) by enumerating the k-subsets.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -40,9 +41,11 @@ from core.bernoulli_units import BernoulliUnits
 from core.exact import estimate_moments
 from core.numerics import CHUNK_SIZE, check_sample_count, make_rng, sigmoid
 from core.problem import EnumerableProblem
-from core.relaxations import relaxed_moments, relaxed_terms
+from core.relaxations import RELAXATIONS, relaxed_moments, relaxed_terms
 
 MAX_GROUP = 64
+# Cell values closer to their mean than this, relative to the largest, differ by rounding only.
+ROUNDING = 1e-12
 MAX_SUBSET_ENUMERATION = 200_000
 
 
@@ -194,8 +197,10 @@ def _uniform_moments(low: np.ndarray, high: np.ndarray, weights: np.ndarray, mea
     """E[(X − mean)²], E[(X − mean)⁴] for X uniform on [low, high] in each cell (weights):
     with a, b the ends less the mean, (a² + ab + b²)/3 and (a⁴ + a³b + a²b² + ab³ + b⁴)/5."""
     a = low - mean
+    if high is low:  # constant on every cell; a spread below rounding is none
+        a = np.where(np.abs(a) <= ROUNDING * np.abs(low).max(axis=0), 0.0, a)
     a2 = a * a
-    if high is low:  # constant on every cell
+    if high is low:
         return weights @ a2, weights @ (a2 * a2)
     b = high - mean
     b2, ab = b * b, a * b
@@ -204,6 +209,7 @@ def _uniform_moments(low: np.ndarray, high: np.ndarray, weights: np.ndarray, mea
     return weights @ second, weights @ fourth
 
 
+@functools.lru_cache(maxsize=8)
 def _cells(problem: BernoulliUnits):
     """The 3^D cells: probabilities (C,), b and b′ at each (C, D), and each cell's u-interval
     ends (C, D) per unit, cut at σ(−|θ|) and σ(|θ|)."""
@@ -212,7 +218,7 @@ def _cells(problem: BernoulliUnits):
     lengths = np.stack([low, middle, low])  # (3, D)
     starts = np.stack([np.zeros_like(low), low, 1.0 - low])
     ends = np.stack([low, 1.0 - low, np.ones_like(low)])
-    index = np.array(list(itertools.product(range(3), repeat=problem.units)))  # (C, D)
+    index = np.indices((3,) * problem.units).reshape(problem.units, -1).T  # (C, D)
     units = np.arange(problem.units)
     probability = lengths[index, units].prod(axis=1)
     start, end = starts[index, units], ends[index, units]
@@ -412,7 +418,6 @@ def estimator_terms(
 def exact_moments(problem, name: str, *, k: int = 2, temperature: float = 0.5) -> ExactMoments:
     """Exact mean, variance and fourth moment of one estimate of the estimator `name`."""
     if name in ("score", "optimal") and problem_kind(problem) == "categorical":
-        mean = problem.exact_gradient()
         baseline = problem.optimal_baseline() if name == "optimal" else np.zeros(problem.dim)
         outcomes, p = problem.support()
         terms = (problem.f(outcomes)[:, None] - baseline) * problem.score(outcomes)
@@ -492,7 +497,10 @@ def discrete_comparison(
     changes no other's numbers.
     """
     names = _check_estimators(problem, estimators)
-    k = _check_group(k)
+    return _comparison(problem, names, _check_group(k), temperature, n, (seed,))
+
+
+def _comparison(problem, names, k: int, temperature: float, n: int, entropy: tuple) -> pd.DataFrame:
     n = check_sample_count(n)
     if n < 2:
         raise ValueError("n must be ≥ 2 Monte Carlo estimates (a variance needs two)")
@@ -500,7 +508,7 @@ def discrete_comparison(
     rows = []
     for name in names:
         moments = exact_moments(problem, name, k=k, temperature=temperature)
-        rng = make_rng(np.random.SeedSequence([seed, order.index(name)]))
+        rng = make_rng(np.random.SeedSequence([*entropy, order.index(name)]))
         terms = estimator_terms(problem, name, n, rng=rng, k=k, temperature=temperature)
         rows += _rows_of(problem, name, moments, terms, k)
     return pd.DataFrame(rows)
@@ -512,26 +520,32 @@ def discrete_theta_sweep(
     *,
     k: int = 2,
     temperature: float = 0.5,
+    n: int | None = None,
+    seed: int = 0,
     estimators: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """`discrete_comparison`'s exact columns at every θ (all logits set to θ; for a softmax
-    bandit the first logit), one row per θ, estimator and parameter, with a `theta` column."""
+    """`discrete_comparison` at every θ (all logits set to θ; for a softmax bandit the first
+    logit), one row per θ, estimator and parameter, with a `theta` column; exact values only,
+    unless `n` asks for that many Monte Carlo estimates at each θ (stream (seed, θ index))."""
     names = _check_estimators(problem, estimators)
     k = _check_group(k)
     frames = []
-    for theta in np.asarray(thetas, dtype=np.float64):
+    for index, theta in enumerate(np.asarray(thetas, dtype=np.float64)):
         if problem_kind(problem) == "categorical":
             logits = problem.logits.copy()
             logits[0] = theta
             at = problem.with_theta(logits)
         else:
             at = problem.with_theta(np.full(problem.units, theta))
-        rows = []
-        for name in names:
-            rows += _rows_of(
-                at, name, exact_moments(at, name, k=k, temperature=temperature), None, k
-            )
-        frames.append(pd.DataFrame(rows).assign(theta=float(theta)))
+        if n is None:
+            rows = []
+            for name in names:
+                moments = exact_moments(at, name, k=k, temperature=temperature)
+                rows += _rows_of(at, name, moments, None, k)
+            frame = pd.DataFrame(rows)
+        else:
+            frame = _comparison(at, names, k, temperature, n, (seed, index))
+        frames.append(frame.assign(theta=float(theta)))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -544,14 +558,9 @@ def relaxation_temperature_sweep(
 ) -> pd.DataFrame:
     """Gumbel-softmax and straight-through at each temperature τ: exact bias and variance
     (quadrature) beside n Monte Carlo estimates, one row per τ, relaxation and parameter."""
+    names = _check_estimators(problem, RELAXATIONS)
     frames = []
     for index, tau in enumerate(temperatures):
-        table = discrete_comparison(
-            problem,
-            temperature=float(tau),
-            n=n,
-            seed=seed * 1_000 + index,
-            estimators=("gumbel_softmax", "straight_through"),
-        )
+        table = _comparison(problem, names, 2, float(tau), n, (seed, index))
         frames.append(table.assign(temperature=float(tau)))
     return pd.concat(frames, ignore_index=True)

@@ -20,6 +20,7 @@ absolute error estimate is returned with the moments.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,8 +95,16 @@ def relaxed_moments(
 
 def _noise_density(s: float, theta: float, tau: float) -> float:
     """Density of s = (θ + L)/τ: τ·p_L(τs − θ), p_L(x) = e^{−|x|}/(1 + e^{−|x|})²."""
-    e = np.exp(-abs(tau * s - theta))
+    e = math.exp(-abs(tau * s - theta))
     return tau * e / (1.0 + e) ** 2
+
+
+def _sigmoid(x: float) -> float:
+    """σ(x) for one float (the integrands' scalar path), without overflow."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def _expect(function, theta: float, tau: float) -> tuple[float, float]:
@@ -122,10 +131,11 @@ def _unit_functions(relaxation: str, tau: float):
     """(y(s), w(s)): the value the slope sees (z or b) and ∂z/∂θ = σ(s)σ(−s)/τ."""
 
     def weight(s: float) -> float:
-        return float(sigmoid(s) * sigmoid(-s)) / tau
+        e = math.exp(-abs(s))
+        return e / (1.0 + e) ** 2 / tau  # σ(s)σ(−s)
 
     if relaxation == "gumbel_softmax":
-        return (lambda s: float(sigmoid(s))), weight
+        return _sigmoid, weight
     return (lambda s: 1.0 if s > 0 else 0.0), weight
 
 

@@ -379,20 +379,26 @@ def problem_kind(problem) -> str:
     )
 
 
-def estimators_for(problem) -> tuple[str, ...]:
-    """The estimators that apply to `problem`, in the registry's order."""
+def estimators_for(problem, k: int = 2) -> tuple[str, ...]:
+    """The estimators that apply to `problem` with k draws, in the registry's order (the
+    unordered set needs k ≤ K distinct arms)."""
     kind = problem_kind(problem)
-    return tuple(name for name, e in DISCRETE_ESTIMATORS.items() if kind in e.kinds)
+    return tuple(
+        name
+        for name, e in DISCRETE_ESTIMATORS.items()
+        if kind in e.kinds and (name != "unordered_set" or k <= problem.dim)
+    )
 
 
-def _check_estimators(problem, estimators: Sequence[str] | None) -> tuple[str, ...]:
-    offered = estimators_for(problem)
+def _check_estimators(problem, estimators: Sequence[str] | None, k: int = 2) -> tuple[str, ...]:
+    offered = estimators_for(problem, k)
     if estimators is None:
         return offered
     for name in estimators:
         if name not in offered:
             raise ValueError(
-                f"estimator {name!r} does not apply to {type(problem).__name__}: choose from "
+                f"estimator {name!r} does not apply to {type(problem).__name__} with k = {k}: "
+                f"choose from "
                 f"{', '.join(offered)}"
             )
     return tuple(estimators)
@@ -496,8 +502,10 @@ def discrete_comparison(
     Each estimator draws from its own stream (seed, index in the registry), so adding one
     changes no other's numbers.
     """
-    names = _check_estimators(problem, estimators)
-    return _comparison(problem, names, _check_group(k), temperature, n, (seed,))
+    k = _check_group(k)
+    return _comparison(
+        problem, _check_estimators(problem, estimators, k), k, temperature, n, (seed,)
+    )
 
 
 def _comparison(problem, names, k: int, temperature: float, n: int, entropy: tuple) -> pd.DataFrame:
@@ -527,8 +535,8 @@ def discrete_theta_sweep(
     """`discrete_comparison` at every θ (all logits set to θ; for a softmax bandit the first
     logit), one row per θ, estimator and parameter, with a `theta` column; exact values only,
     unless `n` asks for that many Monte Carlo estimates at each θ (stream (seed, θ index))."""
-    names = _check_estimators(problem, estimators)
     k = _check_group(k)
+    names = _check_estimators(problem, estimators, k)
     frames = []
     for index, theta in enumerate(np.asarray(thetas, dtype=np.float64)):
         if problem_kind(problem) == "categorical":

@@ -74,10 +74,7 @@ calls = {
                    n=n, seed=seed),
     "vector": Call.of(comparison, vector, **keywords),
     "toy": Call.of(comparison, toy, **keywords),
-    "categorical": Call.of(
-        comparison, categorical, **keywords,
-        estimators=("score", "optimal", "rloo") + (("unordered_set",) if k <= arms else ()),
-    ),
+    "categorical": Call.of(comparison, categorical, **keywords),
 }  # fmt: skip
 with stop_on_input_error(FIX), st.spinner("Computing exact values and Monte Carlo…"):
     results = {name: cache.compute(call) for name, call in calls.items()}

@@ -82,10 +82,12 @@ with stop_on_input_error(FIX), st.spinner("Computing exact values and Monte Carl
 # -- the fair comparison ----------------------------------------------------------------------
 st.subheader("The fair comparison: variance × evaluations at one θ")
 st.latex(
-    r"b = 1[u < \sigma(\theta)],\ b' = 1[u > \sigma(-\theta)];\quad"
-    r"\hat g_{\mathrm{ARM}} = \big(f(b') - f(b)\big)(u - \tfrac12),\quad"
-    r"\hat g_{\mathrm{DisARM}} = \tfrac12\big(f(b) - f(b')\big)(-1)^{b'}\,1[b \ne b']\,"
-    r"\sigma(|\theta|)"
+    r"""\begin{aligned}
+b &= 1[u < \sigma(\theta)],\quad b' = 1[u > \sigma(-\theta)],\quad u \sim U(0, 1) \\
+\hat g_{\mathrm{ARM}} &= \big(f(b') - f(b)\big)\big(u - \tfrac12\big) \\
+\hat g_{\mathrm{DisARM}} &= \tfrac12\big(f(b) - f(b')\big)(-1)^{b'}\,1[b \ne b']\,
+\sigma(|\theta|)
+\end{aligned}"""
 )
 st.markdown(
     f"p(b = 1) = σ({theta:g}) = {float(binary.p_one[0]):.4g}, reward r(0) = {r0:g}, "
@@ -107,7 +109,9 @@ st.caption(
 st.subheader("Against θ")
 cache.show_chart("theta_variance_chart", results["theta"], theta)
 st.caption(
-    "Exact variance × evaluations on a log axis; zero is off the axis — b* is exactly zero "
+    f"Lines: exact variance × evaluations (gradient units²) on a log axis; points: "
+    f"{THETA_ESTIMATES:,} Monte Carlo estimates per θ ± 2 exact SE. Zero is off the axis — "
+    "b* is exactly zero "
     "everywhere on a binary choice, and the antithetic pair and DisARM reach zero at θ = 0. "
     "Dashed: biased estimators (their bias is in the table above and the trap below)."
 )
@@ -150,9 +154,10 @@ st.markdown(
     "unit's score-function term carries the noise of all the others; the pair estimators "
     "cancel most of it. Exact values: sums over the 3^D cells of u (RLOO: its U-statistic); "
     "the relaxations by products of one-unit quadratures (no variance check there: their "
-    "fourth moment is not computed)."
+    "fourth moment is not computed). Every unit is alike, so the table shows unit theta_0; "
+    "the badges check all D units."
 )
-tables.comparison_table(results["vector"], "Vector", params=True)
+tables.comparison_table(results["vector"], "Vector", shown="theta_0")
 st.markdown(f"**Signal-to-noise** (unit theta_0; every unit is alike), and at {BUDGET} evaluations")
 tables.signal_to_noise_table(results["vector"], BUDGET)
 
@@ -187,15 +192,17 @@ tables.which_to_use(
 )
 
 st.subheader("Export")
-for name, filename in (
-    ("binary", "discrete_comparison.csv"),
-    ("theta", "discrete_theta_sweep.csv"),
-    ("tau", "relaxation_temperature_sweep.csv"),
-    ("vector", "discrete_vector.csv"),
-    ("toy", "discrete_toy.csv"),
-    ("categorical", "discrete_categorical.csv"),
-):
-    export(results[name], filename, calls[name], "discrete_comparison", key=f"export-{name}")
+exports = {
+    "comparison": ("binary", "discrete_comparison.csv"),
+    "θ sweep": ("theta", "discrete_theta_sweep.csv"),
+    "τ sweep": ("tau", "relaxation_temperature_sweep.csv"),
+    "vector": ("vector", "discrete_vector.csv"),
+    "toy": ("toy", "discrete_toy.csv"),
+    "categorical": ("categorical", "discrete_categorical.csv"),
+}
+for tab, (name, filename) in zip(st.tabs(list(exports)), exports.values(), strict=True):
+    with tab:
+        export(results[name], filename, calls[name], "discrete_comparison", key=f"export-{name}")
 
 what_to_notice(
     "At the same number of reward evaluations the antithetic pair and DisARM beat the plain "

@@ -6,14 +6,20 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import _with_error_bars, category_color
+from ui.charts.base import CATEGORY_SCALE, _log_band, _with_error_bars
 
 # Below this a variance × evaluations is zero to rounding: left off the log axis.
 LOG_FLOOR = 1e-12
 
 
-def _estimator_color(frame: pd.DataFrame) -> alt.Color:
-    return category_color("label", "estimator", order=list(dict.fromkeys(frame["label"])))
+def _estimator_color(frame: pd.DataFrame, columns: int = 3) -> alt.Color:
+    """Colour by estimator, legend in rows of `columns` under the plot (Streamlit fits plot
+    and legend together into the chart's height, so a short legend keeps the plot tall)."""
+    order = list(dict.fromkeys(frame["label"]))
+    legend = alt.Legend(
+        orient="bottom", direction="horizontal", title=None, columns=columns, labelLimit=150
+    )
+    return alt.Color("label:N", sort=order, legend=legend, scale=CATEGORY_SCALE)
 
 
 def theta_variance_chart(sweep: pd.DataFrame, theta: float, width: int = 640) -> alt.LayerChart:
@@ -27,11 +33,15 @@ def theta_variance_chart(sweep: pd.DataFrame, theta: float, width: int = 640) ->
         x=alt.X("theta:Q", title="θ (logit)"),
         y=alt.Y(
             "variance_x_evaluations:Q",
-            title="variance × reward evaluations (gradient units²)",
+            title="variance × evaluations",
             scale=alt.Scale(type="log"),
         ),
         color=_estimator_color(frame),
-        strokeDash=alt.StrokeDash("kind:N", title="bias", legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash(
+            "kind:N",
+            legend=None,
+            scale=alt.Scale(domain=["unbiased", "biased"], range=[[1, 0], [6, 3]]),
+        ),  # fmt: skip
         tooltip=[
             alt.Tooltip("label:N", title="estimator"),
             alt.Tooltip("theta:Q", title="θ", format=".2f"),
@@ -47,8 +57,9 @@ def theta_variance_chart(sweep: pd.DataFrame, theta: float, width: int = 640) ->
             monte_carlo=frame["mc_variance"] * frame["evaluations"],
             monte_carlo_se=frame["variance_standard_error"] * frame["evaluations"],
         )
-        points = _with_error_bars(points[points["monte_carlo"] > LOG_FLOOR], "monte_carlo",
-                                  "monte_carlo_se")  # fmt: skip
+        # ±2 SE of log(value) (delta method): a bar on a log axis never crosses zero.
+        points = _log_band(points[points["monte_carlo"] > LOG_FLOOR], "monte_carlo",
+                           "monte_carlo_se")  # fmt: skip
         marks = alt.Chart(points).encode(
             x="theta:Q", color=_estimator_color(frame), tooltip=[
                 alt.Tooltip("label:N", title="estimator"),
@@ -61,7 +72,7 @@ def theta_variance_chart(sweep: pd.DataFrame, theta: float, width: int = 640) ->
             marks.mark_point(size=18, filled=True).encode(y="monte_carlo:Q"),
             marks.mark_rule().encode(y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q"),
         ]
-    return alt.layer(*layers).properties(width=width, height=320)
+    return alt.layer(*layers).properties(width=width, height=440)
 
 
 def temperature_chart(
@@ -76,16 +87,19 @@ def temperature_chart(
             monte_carlo=sweep["mc_mean"] - sweep["exact_gradient"],
             monte_carlo_se=sweep["mean_standard_error"],
         )
-        title, scale = "bias = E[ĝ] − ∇J (gradient units)", alt.Scale(type="linear")
+        title, scale = "bias E[ĝ] − ∇J", alt.Scale(type="linear")
     else:
         frame = sweep.assign(
             exact=sweep["variance"],
             monte_carlo=sweep["mc_variance"],
             monte_carlo_se=sweep["variance_standard_error"],
         )
-        title, scale = "variance of one estimate (gradient units²)", alt.Scale(type="log")
-    frame = _with_error_bars(frame, "monte_carlo", "monte_carlo_se")
-    color = _estimator_color(frame)
+        title, scale = "variance of one estimate", alt.Scale(type="log")
+    if quantity == "bias":
+        frame = _with_error_bars(frame, "monte_carlo", "monte_carlo_se")
+    else:  # a log axis: ±2 SE of log(variance), never below zero
+        frame = _log_band(frame, "monte_carlo", "monte_carlo_se")
+    color = _estimator_color(frame, columns=1)
     x = alt.X("temperature:Q", title="temperature τ", scale=alt.Scale(type="log"))
     tooltip = [
         alt.Tooltip("label:N", title="estimator"),
@@ -103,7 +117,7 @@ def temperature_chart(
         .mark_rule(color="gray", strokeDash=[4, 4])
         .encode(x="temperature:Q")
     )
-    return (line + bars + points + rule).properties(width=width, height=260)
+    return (line + bars + points + rule).properties(width=width, height=340)
 
 
 def trap_chart(sweep: pd.DataFrame, theta: float, width: int = 640) -> alt.LayerChart:
@@ -116,8 +130,8 @@ def trap_chart(sweep: pd.DataFrame, theta: float, width: int = 640) -> alt.Layer
     frame = pd.concat([gradient, pairs[pairs["estimator"] == "antithetic_loo"]])
     base = alt.Chart(frame).encode(
         x=alt.X("theta:Q", title="θ (logit)"),
-        y=alt.Y("exact_mean:Q", title="E[ĝ] (exact, gradient units)"),
-        color=_estimator_color(frame),
+        y=alt.Y("exact_mean:Q", title="E[ĝ] (exact)"),
+        color=_estimator_color(frame, columns=1),
         tooltip=[
             alt.Tooltip("label:N", title="curve"),
             alt.Tooltip("theta:Q", title="θ", format=".2f"),
@@ -126,4 +140,4 @@ def trap_chart(sweep: pd.DataFrame, theta: float, width: int = 640) -> alt.Layer
         ],
     )
     rule = alt.Chart(pd.DataFrame({"theta": [theta]})).mark_rule(color="gray").encode(x="theta:Q")
-    return (base.mark_line() + rule).properties(width=width, height=260)
+    return (base.mark_line() + rule).properties(width=width, height=320)

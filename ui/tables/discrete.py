@@ -46,25 +46,32 @@ def comparison_columns(
             plus_minus(m, s)
             for m, s in zip(table["mc_mean"], table["mean_standard_error"], strict=True)
         ],
-        f"mean {CHECK_COLUMN}": labels(mean_checks),
+        "mean check": labels(mean_checks),
         "Var (MC ± exact SE)": [
             f"{v:.5g}" if pd.isna(s) else plus_minus(v, s)
             for v, s in zip(table["mc_variance"], table["variance_standard_error"], strict=True)
         ],
-        f"variance {CHECK_COLUMN}": labels(variance_checks),
+        "variance check": labels(variance_checks),
     }
     return pd.DataFrame(columns), mean_checks, variance_checks
 
 
-def comparison_table(table: pd.DataFrame, what: str, params: bool = False) -> None:
-    """The fair comparison: one row per estimator (and parameter), exact beside Monte Carlo,
-    then one badge for the means and one for the variances (exact SEs)."""
-    shown, mean_checks, variance_checks = comparison_columns(table, params)
+def comparison_table(
+    table: pd.DataFrame, what: str, params: bool = False, shown: str | None = None
+) -> None:
+    """The fair comparison: one row per estimator (and parameter; only parameter `shown` if
+    given), exact beside Monte Carlo, then one badge for the means and one for the variances
+    (exact SEs) over every row of `table`."""
+    columns, mean_checks, variance_checks = comparison_columns(table, params)
+    shown = columns if shown is None else columns[(table["param"] == shown).to_numpy()]
     number = st.column_config.NumberColumn(format="%.5g")
+    check = f"{CHECK_COLUMN}, with the exact SE; — where the exact fourth moment is unknown"
     st.dataframe(
         shown,
         hide_index=True,
         column_config={
+            "mean check": st.column_config.TextColumn(help=check),
+            "variance check": st.column_config.TextColumn(help=check),
             "E[ĝ] (exact)": number,
             "bias (exact)": number,
             "Var[ĝ] (exact)": number,

@@ -30,58 +30,54 @@ RELAX_TARGET = 0.499
 
 @dataclass(frozen=True, eq=False, repr=False)
 class BernoulliUnits(EnumerableProblem):
-    """D independent units, p(b_j = 1|θ) = σ(θ_j), reward f(m) of m = mean(b); d = D.
+    """D independent units, p(b_j = 1|θ) = σ(θ_j) (θ: the logits), reward f(m) of m = mean(b);
+    d = D.
 
     Score ∂θ_j log p(b) = b_j − σ(θ_j); exact values by enumerating the 2^D outcomes.
     Samples are 0/1 arrays of shape (n, D).
     """
 
-    logits: ArrayLike = (0.0,)
+    theta: ArrayLike = (0.0,)
     reward: str = "linear"
     rewards: ArrayLike = (5.0, 10.0)
     target: float = RELAX_TARGET
 
     def __post_init__(self) -> None:
-        logits = check_vector(self.logits, "logits")
-        if not 1 <= logits.size <= MAX_UNITS:
-            raise ValueError(f"the number of units D must be 1…{MAX_UNITS}, got {logits.size}")
+        theta = check_vector(self.theta, "theta")
+        if not 1 <= theta.size <= MAX_UNITS:
+            raise ValueError(f"the number of units D must be 1…{MAX_UNITS}, got {theta.size}")
         if self.reward not in REWARDS:
             raise ValueError(f"unknown reward {self.reward!r}: choose one of {', '.join(REWARDS)}")
-        object.__setattr__(self, "logits", logits)
+        object.__setattr__(self, "theta", theta)
         object.__setattr__(self, "rewards", check_vector(self.rewards, "rewards", 2))
         object.__setattr__(self, "target", check_finite(self.target, "target"))
 
     def _arguments(self) -> tuple[tuple[str, object], ...]:
         return (
-            ("logits", self.logits),
+            ("theta", self.theta),
             ("reward", self.reward),
             ("rewards", self.rewards),
             ("target", float(self.target)),
         )
 
     @property
-    def theta(self) -> np.ndarray:
-        """The logits θ, shape (D,)."""
-        return self.logits
-
-    @property
     def params(self) -> tuple[str, ...]:
-        return tuple(f"theta_{j}" for j in range(self.logits.size))
+        return tuple(f"theta_{j}" for j in range(self.theta.size))
 
     @property
     def units(self) -> int:
         """D, the number of binary units."""
-        return int(self.logits.size)
+        return int(self.theta.size)
 
     @cached_property
     def p_one(self) -> np.ndarray:
         """σ(θ_j) per unit, shape (D,)."""
-        return sigmoid(self.logits)
+        return sigmoid(self.theta)
 
     @cached_property
     def p_zero(self) -> np.ndarray:
         """σ(−θ_j) per unit, computed directly so it keeps precision when σ(θ_j) ≈ 1."""
-        return sigmoid(-self.logits)
+        return sigmoid(-self.theta)
 
     def with_theta(self, theta: ArrayLike) -> BernoulliUnits:
         theta = np.broadcast_to(np.asarray(theta, dtype=np.float64).reshape(-1), (self.units,))
@@ -125,7 +121,7 @@ class BernoulliUnits(EnumerableProblem):
     def log_prob(self, x: np.ndarray) -> np.ndarray:
         """Σ_j b_j log σ(θ_j) + (1 − b_j) log σ(−θ_j)."""
         b = self._binary(x)
-        return np.where(b == 1, log_sigmoid(self.logits), log_sigmoid(-self.logits)).sum(axis=1)
+        return np.where(b == 1, log_sigmoid(self.theta), log_sigmoid(-self.theta)).sum(axis=1)
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """∂θ_j log p(b) = b_j − σ(θ_j): σ(−θ_j) where b_j = 1, −σ(θ_j) where b_j = 0."""

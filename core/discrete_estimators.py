@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core._kernels import chunks
 from core.bandits import SoftmaxBandit
 from core.bernoulli_units import BernoulliUnits
 from core.exact import estimate_moments
@@ -75,8 +76,7 @@ def score_function_terms(
     """(f(x) − b)·∇θ log p(x), one draw per row, b = 0 or the exact b* ("optimal"), (n, d)."""
     out = _rows(n, problem.dim, out)
     b = problem.optimal_baseline() if baseline == "optimal" else np.zeros(problem.dim)
-    for start in range(0, out.shape[0], CHUNK_SIZE):
-        stop = min(start + CHUNK_SIZE, out.shape[0])
+    for start, stop in chunks(out.shape[0]):
         x = problem.sample(rng, stop - start)
         out[start:stop] = (problem.f(x)[:, None] - b) * problem.score(x)
     return out
@@ -119,7 +119,7 @@ def _pair_terms(
         return 0.5 * (f - f_prime) * (problem.score(b) - problem.score(b_prime))
     if estimator == "disarm":
         sign = np.where(b_prime == 1, -1.0, 1.0)
-        return 0.5 * (f - f_prime) * sign * (b != b_prime) * sigmoid(np.abs(problem.logits))
+        return 0.5 * (f - f_prime) * sign * (b != b_prime) * sigmoid(np.abs(problem.theta))
     if estimator == "arm":
         return (f_prime - f) * centred_u
     raise ValueError(f"unknown pair estimator {estimator!r}")
@@ -139,8 +139,7 @@ def pair_estimator_terms(
     """Terms of a two-evaluation estimator built on (b, b′) from one u ~ U(0, 1)^D, (n, D):
     "antithetic", "antithetic_loo" (biased), "arm" or "disarm" (see the module docstring)."""
     out = _rows(n, problem.units, out)
-    for start in range(0, out.shape[0], CHUNK_SIZE):
-        stop = min(start + CHUNK_SIZE, out.shape[0])
+    for start, stop in chunks(out.shape[0]):
         u = rng.random((stop - start, problem.units))
         b = (u < problem.p_one).astype(np.float64)
         b_prime = (u > problem.p_zero).astype(np.float64)
@@ -162,8 +161,8 @@ def unordered_set(
     problem: SoftmaxBandit,
     n: int,
     *,
-    rng: np.random.Generator,
     k: int = 2,
+    rng: np.random.Generator,
     out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Unordered-set estimator (Kool et al. 2020): Σ_{s∈S} p(s) R(S, s) f(s) ∇θ log p(s) over k
@@ -171,8 +170,7 @@ def unordered_set(
     table = _subset_table(problem, _check_group(k, least=1))
     out = _rows(n, problem.dim, out)
     weights = 1 << np.arange(problem.dim)
-    for start in range(0, out.shape[0], CHUNK_SIZE):
-        stop = min(start + CHUNK_SIZE, out.shape[0])
+    for start, stop in chunks(out.shape[0]):
         keys = problem.logits + rng.gumbel(size=(stop - start, problem.dim))
         top = np.argpartition(-keys, table.k - 1, axis=1)[:, : table.k]
         out[start:stop] = table.terms[table.position[weights[top].sum(axis=1)]]
@@ -213,8 +211,8 @@ def _uniform_moments(low: np.ndarray, high: np.ndarray, weights: np.ndarray, mea
 def _cells(problem: BernoulliUnits):
     """The 3^D cells: probabilities (C,), b and b′ at each (C, D), and each cell's u-interval
     ends (C, D) per unit, cut at σ(−|θ|) and σ(|θ|)."""
-    low = sigmoid(-np.abs(problem.logits))  # min(σ(θ), σ(−θ)), exact
-    middle = np.abs(np.tanh(problem.logits / 2.0))  # |σ(θ) − σ(−θ)|, exact
+    low = sigmoid(-np.abs(problem.theta))  # min(σ(θ), σ(−θ)), exact
+    middle = np.abs(np.tanh(problem.theta / 2.0))  # |σ(θ) − σ(−θ)|, exact
     lengths = np.stack([low, middle, low])  # (3, D)
     starts = np.stack([np.zeros_like(low), low, 1.0 - low])
     ends = np.stack([low, 1.0 - low, np.ones_like(low)])
@@ -223,7 +221,7 @@ def _cells(problem: BernoulliUnits):
     probability = lengths[index, units].prod(axis=1)
     start, end = starts[index, units], ends[index, units]
     # Cells are named by position: b = 1[u < σ(θ)] and b′ = 1[u > σ(−θ)] are constant in each.
-    positive = problem.logits >= 0  # then σ(−θ) ≤ σ(θ): cells [0, q], [q, p], [p, 1]
+    positive = problem.theta >= 0  # then σ(−θ) ≤ σ(θ): cells [0, q], [q, p], [p, 1]
     b = np.where(positive, index <= 1, index == 0).astype(np.float64)
     b_prime = np.where(positive, index >= 1, index == 2).astype(np.float64)
     return probability, b, b_prime, start, end

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core._kernels import chunks
 from core.bernoulli_units import BernoulliUnits
-from core.numerics import CHUNK_SIZE, check_positive, sigmoid
+from core.numerics import check_positive, sigmoid
 
 RELAXATIONS = ("gumbel_softmax", "straight_through")
 QUADRATURE_RELATIVE_TOLERANCE = 1e-12
@@ -59,11 +60,10 @@ def relaxed_terms(
     relaxation = check_relaxation(relaxation)
     temperature = check_positive(temperature, "temperature τ")
     out = np.empty((n, problem.units)) if out is None else out
-    for start in range(0, n, CHUNK_SIZE):
-        stop = min(start + CHUNK_SIZE, n)
+    for start, stop in chunks(n):
         u = rng.random((stop - start, problem.units))
         logistic = np.log(u) - np.log1p(-u)
-        s = (problem.logits + logistic) / temperature
+        s = (problem.theta + logistic) / temperature
         z = sigmoid(s)
         weight = sigmoid(s) * sigmoid(-s) / temperature
         y = z if relaxation == "gumbel_softmax" else (s > 0).astype(np.float64)
@@ -140,7 +140,7 @@ def _unit_functions(relaxation: str, tau: float):
 
 
 def _one_unit_moments(problem: BernoulliUnits, relaxation: str, tau: float) -> RelaxedMoments:
-    theta = float(problem.logits[0])
+    theta = float(problem.theta[0])
     alpha, beta = problem.slope_coefficients()
     y, w = _unit_functions(relaxation, tau)
 
@@ -171,13 +171,13 @@ def _affine_slope_moments(problem: BernoulliUnits, relaxation: str, tau: float) 
     }
     cache: dict[float, dict[str, float]] = {}
     error = 0.0
-    for theta in set(problem.logits.tolist()):
+    for theta in set(problem.theta.tolist()):
         values = {}
         for name, function in integrands.items():
             values[name], estimate = _expect(function, theta, tau)
             error = max(error, estimate)
         cache[theta] = values
-    unit = [cache[theta] for theta in problem.logits.tolist()]
+    unit = [cache[theta] for theta in problem.theta.tolist()]
     mean_y = np.array([u["y"] for u in unit])
     var_y = np.array([max(u["y2"] - u["y"] ** 2, 0.0) for u in unit])
     means, variances = np.empty(units), np.empty(units)

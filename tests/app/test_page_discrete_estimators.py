@@ -66,7 +66,7 @@ def test_defaults_show_the_trap_the_toy_and_which_to_use(default_page):
 def test_defaults_export_each_table_with_its_core_call(default_page):
     code = "\n".join(element.value for element in default_page.code)
     assert "from core.discrete_estimators import discrete_comparison" in code
-    assert "problem = core.BernoulliUnits(logits=(0.0,), reward='linear'" in code
+    assert "problem = core.BernoulliUnits(theta=(0.0,), reward='linear'" in code
     assert "discrete_theta_sweep(" in code and "relaxation_temperature_sweep(" in code
     assert "problem = core.SoftmaxBandit(logits=(0.0, 0.0, 0.0), rewards=(1.0, 2.0, 3.0))" in code
 

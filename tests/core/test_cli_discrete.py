@@ -3,27 +3,13 @@ code and a one-line error on bad input."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 
 import core
-from core.cli import main
 from core.discrete_estimators import discrete_comparison, discrete_theta_sweep
-
-
-def run(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:
-        code = exit_.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def read_csv(text: str) -> pd.DataFrame:
-    return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+from tests.core.test_cli import read_csv
+from tests.core.test_cli import run_in_process as run
 
 
 def test_discrete_csv_equals_core_discrete_comparison(capsys: pytest.CaptureFixture) -> None:
@@ -58,7 +44,7 @@ def test_discrete_sweeps_theta_and_reads_every_problem(capsys: pytest.CaptureFix
 def test_discrete_python_flag_prints_the_call(capsys: pytest.CaptureFixture) -> None:
     code, printed, _ = run(capsys, "discrete", "vector", "--units", "2", "--python")
     assert code == 0
-    assert "discrete_comparison(core.BernoulliUnits(logits=(0.0, 0.0)" in printed
+    assert "discrete_comparison(core.BernoulliUnits(theta=(0.0, 0.0)" in printed
     namespace: dict[str, object] = {}
     exec(compile(printed.replace("print(table)", ""), "<cli --python>", "exec"), namespace)
     assert len(namespace["table"]) == 2 * 9

@@ -100,7 +100,7 @@ def test_unbiased_pair_estimators_have_the_exact_gradient_as_mean(problem):
 def test_arm_and_disarm_moments_match_their_closed_forms_on_one_unit(problem):
     # Δ = r(1) − r(0), p = σ(θ): ARM's term is ∓Δ(u − ½) on the cells where b ≠ b′, so
     # E = Δ p(1 − p), E[term²] = 2Δ²(1/8 − |p − ½|³)/3; DisARM's is ½Δσ(|θ|) there.
-    delta, theta = 5.0, float(problem.logits[0])
+    delta, theta = 5.0, float(problem.theta[0])
     p = float(sigmoid(theta))
     arm = exact_moments(problem, "arm")
     assert arm.mean[0] == pytest.approx(delta * p * (1 - p), rel=1e-12)
@@ -126,7 +126,7 @@ def test_the_antithetic_pair_with_a_leave_one_out_baseline_is_biased_by_delta_si
 ):
     # On the cells where b ≠ b′ its term is ½Δ·1, so E = Δσ(−|θ|) against ∇J = Δσ(θ)σ(−θ):
     # the bias is Δσ(−|θ|)², nonzero at every θ (+100 % of ∇J at θ = 0).
-    theta = float(problem.logits[0])
+    theta = float(problem.theta[0])
     moments = exact_moments(problem, "antithetic_loo")
     bias = moments.mean[0] - problem.exact_gradient()[0]
     assert bias == pytest.approx(5.0 * float(sigmoid(-abs(theta))) ** 2, rel=1e-11)

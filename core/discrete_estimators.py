@@ -442,6 +442,13 @@ def exact_moments(problem, name: str, *, k: int = 2, temperature: float = 0.5) -
 # -- studies -------------------------------------------------------------------------------------
 
 
+def _signal_to_noise(mean: float, variance: float) -> float:
+    """|E ĝ| / sd(ĝ): ∞ for a nonzero mean without spread, NaN for 0/0."""
+    if variance > 0:
+        return abs(mean) / math.sqrt(variance)
+    return math.inf if mean != 0 else math.nan
+
+
 def _rows_of(problem, name: str, moments: ExactMoments, terms: np.ndarray | None, k: int):
     estimator = DISCRETE_ESTIMATORS[name]
     evaluations = estimator.evaluations(k)
@@ -462,9 +469,7 @@ def _rows_of(problem, name: str, moments: ExactMoments, terms: np.ndarray | None
             "variance_x_evaluations": variance * evaluations,
             "mse_x_evaluations": (variance + float(moments.mean[j] - gradient[j]) ** 2)
             * evaluations,
-            "signal_to_noise": abs(float(moments.mean[j])) / math.sqrt(variance)
-            if variance > 0
-            else math.inf,
+            "signal_to_noise": _signal_to_noise(float(moments.mean[j]), variance),
             "exact_route": moments.note,
         }
         if terms is not None:

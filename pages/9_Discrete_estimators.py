@@ -185,7 +185,7 @@ st.subheader("Which should I use?")
 tables.which_to_use(
     {
         "Binary choice": results["binary"],
-        f"Vector of {units} units": results["vector"],
+        f"Vector, D = {units}": results["vector"],
         "REBAR/RELAX toy": results["toy"],
         f"Categorical, K = {arms}": results["categorical"],
     }

@@ -163,11 +163,13 @@ def unordered_set(
     *,
     k: int = 2,
     rng: np.random.Generator,
+    baseline: bool = False,
     out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Unordered-set estimator (Kool et al. 2020): Σ_{s∈S} p(s) R(S, s) f(s) ∇θ log p(s) over k
-    arms S drawn without replacement (Gumbel-top-k), R(S, s) = p^{D∖s}(S∖{s}) / p(S), (n, K)."""
-    table = _subset_table(problem, _check_group(k, least=1))
+    """Unordered-set estimator (Kool et al. 2020): Σ_{s∈S} p(s) R(S, s) (f(s) − B_s) ∇θ log p(s)
+    over k arms S drawn without replacement (Gumbel-top-k), R(S, s) = p^{D∖s}(S∖{s}) / p(S),
+    shape (n, K). B_s = 0, or with `baseline` the built-in one (`_subset_table`; k ≥ 2)."""
+    table = _subset_table(problem, _check_group(k, least=2 if baseline else 1), baseline)
     out = _rows(n, problem.dim, out)
     weights = 1 << np.arange(problem.dim)
     for start, stop in chunks(out.shape[0]):
@@ -289,7 +291,12 @@ def _set_probability(pi: np.ndarray, members: Sequence[int]) -> float:
     return total
 
 
-def _subset_table(problem: SoftmaxBandit, k: int) -> _SubsetTable:
+@functools.lru_cache(maxsize=16)
+def _subset_table(problem: SoftmaxBandit, k: int, baseline: bool = False) -> _SubsetTable:
+    """Every k-subset's probability and unordered-set terms. The built-in baseline (Kool et al.
+    2020, §4) is B_s = p(s) f(s) + Σ_{s′∈S∖s} p(s′) f(s′) p^{D∖{s,s′}}(S∖{s,s′}) / p^{D∖s}(S∖s):
+    given s ∈ S it is an unbiased estimate of E[f] (the rest of S is a sample without
+    replacement from D∖s), so Σ_s ∇p(s)·E[f] = 0 keeps the estimator unbiased."""
     arms = problem.dim
     if k > arms:
         raise ValueError(f"k = {k} arms without replacement needs k ≤ K = {arms}")
@@ -306,14 +313,19 @@ def _subset_table(problem: SoftmaxBandit, k: int) -> _SubsetTable:
         for s in subset:
             rest = [a for a in subset if a != s]
             leave_out = _set_probability(pi / (1.0 - pi[s]), rest) if rest else 1.0
-            terms[row] += pi[s] * leave_out / p_set * rewards[s] * scores[s]
+            b = pi[s] * rewards[s] if baseline else 0.0
+            for other in rest if baseline else ():
+                pair = [a for a in rest if a != other]
+                second = _set_probability(pi / (1.0 - pi[s] - pi[other]), pair) if pair else 1.0
+                b += pi[other] * rewards[other] * second / leave_out
+            terms[row] += pi[s] * leave_out / p_set * (rewards[s] - b) * scores[s]
         position[sum(1 << a for a in subset)] = row
     return _SubsetTable(k, probabilities, terms, position)
 
 
-def unordered_set_moments(problem: SoftmaxBandit, k: int) -> ExactMoments:
+def unordered_set_moments(problem: SoftmaxBandit, k: int, baseline: bool = False) -> ExactMoments:
     """Exact moments of the unordered-set estimator by enumerating the C(K, k) subsets."""
-    table = _subset_table(problem, _check_group(k, least=1))
+    table = _subset_table(problem, _check_group(k, least=2 if baseline else 1), baseline)
     p = table.probabilities / table.probabilities.sum()
     mean = p @ table.terms
     centred = table.terms - mean
@@ -336,7 +348,7 @@ class DiscreteEstimator:
     def evaluations(self, k: int) -> int:
         return (
             k
-            if self.name in ("rloo", "unordered_set")
+            if self.name in ("rloo", "unordered_set", "unordered_set_baseline")
             else (2 if self.name in PAIR_ESTIMATORS else 1)
         )
 
@@ -361,6 +373,8 @@ DISCRETE_ESTIMATORS = {
                           "biased; f′ at the hard b"),
         DiscreteEstimator("unordered_set", "unordered set (k w/o replacement)", False,
                           ("categorical",), "Kool et al. 2020"),
+        DiscreteEstimator("unordered_set_baseline", "unordered set + built-in baseline", False,
+                          ("categorical",), "Kool et al. 2020, §4"),
     )
 }  # fmt: skip
 
@@ -384,7 +398,7 @@ def estimators_for(problem, k: int = 2) -> tuple[str, ...]:
     return tuple(
         name
         for name, e in DISCRETE_ESTIMATORS.items()
-        if kind in e.kinds and (name != "unordered_set" or k <= problem.dim)
+        if kind in e.kinds and (not name.startswith("unordered_set") or k <= problem.dim)
     )
 
 
@@ -416,7 +430,7 @@ def estimator_terms(
         return pair_estimator_terms(problem, n, rng=rng, estimator=name)
     if name in ("gumbel_softmax", "straight_through"):
         return relaxed_terms(problem, n, rng=rng, relaxation=name, temperature=temperature)
-    return unordered_set(problem, n, rng=rng, k=k)
+    return unordered_set(problem, n, rng=rng, k=k, baseline=name == "unordered_set_baseline")
 
 
 def exact_moments(problem, name: str, *, k: int = 2, temperature: float = 0.5) -> ExactMoments:
@@ -436,7 +450,7 @@ def exact_moments(problem, name: str, *, k: int = 2, temperature: float = 0.5) -
         return ExactMoments(
             m.mean, m.variance, m.fourth, f"quadrature (error ≤ {m.quadrature_error:.0e})"
         )
-    return unordered_set_moments(problem, k)
+    return unordered_set_moments(problem, k, baseline=name == "unordered_set_baseline")
 
 
 # -- studies -------------------------------------------------------------------------------------

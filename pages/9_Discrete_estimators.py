@@ -175,8 +175,12 @@ st.subheader(f"Categorical choice: K = {arms} arms")
 st.markdown(
     f"Logits (θ, 0, …, 0), rewards 1…{arms}. RLOO-k draws k arms with replacement; the "
     "unordered-set estimator (Kool, van Hoof & Welling, ICLR 2020) draws k distinct arms "
-    "(Gumbel-top-k) and weights each by p(s)·p^{D∖s}(S∖s)/p(S) — exact by enumerating the "
-    "k-subsets." + ("" if k <= arms else f" With k = {k} > K = {arms} it is unavailable.")
+    "(Gumbel-top-k) and weights each by p(s)·p^{D∖s}(S∖s)/p(S); its built-in baseline "
+    "subtracts, for each s, an estimate of E[f] from the rest of the set (unbiased, because "
+    "the rest is a sample without replacement from the other arms). Both exact by "
+    "enumerating the k-subsets. The Gumbel-softmax of K arms is not offered here: its "
+    "moments are K-dimensional integrals without an exact route yet."
+    + ("" if k <= arms else f" With k = {k} > K = {arms} it is unavailable.")
 )
 tables.comparison_table(results["categorical"], "Categorical", params=True)
 

@@ -240,6 +240,17 @@ def test_the_unordered_set_estimator_is_unbiased_and_matches_monte_carlo(problem
         monte_carlo_within_5_se(problem, "unordered_set", 50_000, seed=30 + k, k=k)
 
 
+@pytest.mark.parametrize("problem", CATEGORICAL, ids=repr)
+def test_the_built_in_baseline_keeps_the_unordered_set_unbiased_and_matches_monte_carlo(problem):
+    for k in range(2, problem.dim + 1):
+        moments = exact_moments(problem, "unordered_set_baseline", k=k)
+        assert moments.mean == pytest.approx(problem.exact_gradient(), rel=1e-11, abs=1e-14)
+        monte_carlo_within_5_se(problem, "unordered_set_baseline", 50_000, seed=50 + k, k=k)
+    # It needs a second draw: the rest of S estimates E[f] over the other arms.
+    with pytest.raises(ValueError, match="k must be 2"):
+        exact_moments(problem, "unordered_set_baseline", k=1)
+
+
 def test_the_unordered_set_is_reinforce_with_one_draw_and_exact_with_all_arms():
     problem = CATEGORICAL[1]
     one = exact_moments(problem, "unordered_set", k=1)

@@ -45,6 +45,8 @@ examples:
       bias and variance of every baseline, Monte Carlo beside exact
   {PROG} groups bandit --group-sizes 2 4 16 64 --thetas 0 1
       none / batch mean / RLOO / GRPO / standardised group estimates, exact beside Monte Carlo
+  {PROG} discrete binary --k 4 --tau 0.2 --format table
+      score function, RLOO, antithetic, ARM, DisARM, Gumbel-softmax: variance × evaluations
   {PROG} variance gaussian --ns 1000 100000 --workers 2
   {PROG} variance gaussian --ns 1000 100000 --scheduler tcp://127.0.0.1:8786
       the same numbers on 2 local processes, or on a Dask cluster (pip install distributed;

@@ -21,6 +21,7 @@ ESTIMATES = (2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 TARGETS = {"0.499 (RELAX, Grathwohl et al. 2018)": 0.499, "0.45 (REBAR, Tucker et al. 2017)": 0.45}
 BUDGET = 100
 THETA_ESTIMATES = 2_000  # Monte Carlo estimates per estimator at each θ of the sweep
+TAU_ESTIMATES = 10_000  # … and at each τ of the relaxations' sweep
 
 page_header(
     "Discrete estimators",
@@ -71,7 +72,7 @@ calls = {
     "theta": Call.of("discrete_estimators.discrete_theta_sweep", binary, THETAS, k=k,
                      temperature=tau, n=THETA_ESTIMATES, seed=seed),
     "tau": Call.of("discrete_estimators.relaxation_temperature_sweep", binary, TEMPERATURES,
-                   n=n, seed=seed),
+                   n=TAU_ESTIMATES, seed=seed),
     "vector": Call.of(comparison, vector, **keywords),
     "toy": Call.of(comparison, toy, **keywords),
     "categorical": Call.of(comparison, categorical, **keywords),
@@ -125,7 +126,8 @@ with right:
     cache.show_chart("temperature_chart", results["tau"], "variance", tau)
 relaxed = results["binary"].set_index("estimator").loc["gumbel_softmax"]
 st.caption(
-    f"Lines: exact (quadrature over the logistic noise); points: {n:,} Monte Carlo estimates "
+    f"Lines: exact (quadrature over the logistic noise); points: {TAU_ESTIMATES:,} Monte Carlo "
+    "estimates "
     f"± 2 exact SE; dashed rule: τ = {tau:g}, where the bias is {relaxed['bias']:.4g} and the "
     f"variance {relaxed['variance']:.4g}. Both relaxations are **biased** for E[f(b)]: the bias "
     "shrinks as τ → 0 while the variance grows like 1/τ."

@@ -10,6 +10,9 @@ from ui.charts.base import CATEGORY_SCALE, _log_band, _with_error_bars
 
 # Below this a variance × evaluations is zero to rounding: left off the log axis.
 LOG_FLOOR = 1e-12
+# Monte Carlo points whose SE exceeds this multiple of their value have no band a log axis
+# can draw (e^{±2·SE/value} over- or underflows): they are left off, their line stays.
+MAX_RELATIVE_SE = 10.0
 
 
 def _estimator_color(frame: pd.DataFrame, columns: int = 3) -> alt.Color:
@@ -58,8 +61,10 @@ def theta_variance_chart(sweep: pd.DataFrame, theta: float, width: int = 640) ->
             monte_carlo_se=frame["variance_standard_error"] * frame["evaluations"],
         )
         # ±2 SE of log(value) (delta method): a bar on a log axis never crosses zero.
-        points = _log_band(points[points["monte_carlo"] > LOG_FLOOR], "monte_carlo",
-                           "monte_carlo_se")  # fmt: skip
+        shown = (points["monte_carlo"] > LOG_FLOOR) & (
+            points["monte_carlo_se"] < MAX_RELATIVE_SE * points["monte_carlo"]
+        )
+        points = _log_band(points[shown], "monte_carlo", "monte_carlo_se")
         marks = alt.Chart(points).encode(
             x="theta:Q", color=_estimator_color(frame), tooltip=[
                 alt.Tooltip("label:N", title="estimator"),

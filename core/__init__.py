@@ -24,6 +24,7 @@ Registry — every problem's label, parameters, ranges and defaults, for the app
 
 Everything else lives in its module: constants (`core.estimators.ESTIMATORS`, `BASELINES`,
 `core.episodes.CREDITS`, `MAX_HORIZON`, `core.gaussian.COSTS`, also reachable as `core.X`),
+the binary-units problem `core.BernoulliUnits` (its studies in `core.discrete_estimators`),
 helpers (`core.numerics.make_rng`, `core.variance_studies.derived_seed`, `log_spaced_sizes`),
 and the other studies (`core.score_studies`, `core.derivation`, `core.reliability`).
 """
@@ -72,6 +73,7 @@ _CONSTANTS = {
     "CREDITS": "core.episodes",
     "MAX_HORIZON": "core.episodes",
     "COSTS": "core.gaussian",
+    "BernoulliUnits": "core.bernoulli_units",
 }
 
 __all__ = list(_PUBLIC)

@@ -45,6 +45,8 @@ examples:
       bias and variance of every baseline, Monte Carlo beside exact
   {PROG} groups bandit --group-sizes 2 4 16 64 --thetas 0 1
       none / batch mean / RLOO / GRPO / standardised group estimates, exact beside Monte Carlo
+  {PROG} discrete binary --k 4 --tau 0.2 --format table
+      score function, RLOO, antithetic, ARM, DisARM, Gumbel-softmax: variance × evaluations
   {PROG} variance gaussian --ns 1000 100000 --workers 2
   {PROG} variance gaussian --ns 1000 100000 --scheduler tcp://127.0.0.1:8786
       the same numbers on 2 local processes, or on a Dask cluster (pip install distributed;
@@ -715,7 +717,100 @@ def build_parser() -> argparse.ArgumentParser:
     _add_progress_flag(study)
     _add_executor_flags(study)
     study.set_defaults(run=run_study, parser=study)
+    add_discrete_command(commands)
     return parser
+
+
+# --- discrete estimators (core.discrete_estimators): one block ---------------------------------
+
+DISCRETE_PROBLEMS = ("binary", "vector", "toy", "categorical")
+DISCRETE_DESCRIPTION = """\
+Runs core.discrete_estimators.discrete_comparison: every estimator for a discrete choice —
+score function (none, b*, RLOO-k), antithetic pair, antithetic + leave-one-out (biased), ARM,
+DisARM, Gumbel-softmax and straight-through (biased), and for K arms the unordered-set
+estimator — with its reward evaluations per estimate, exact mean, bias, variance and
+variance × evaluations, beside Monte Carlo and the exact SEs of its mean and variance.
+Problems: binary (θ, r(0), r(1)), vector (D units at θ, f = (mean(b) − t)²), toy (REBAR/RELAX
+E[(b − t)²]), categorical (K arms, logits (θ, 0, …), rewards 1…K). --thetas sweeps θ instead
+(core.discrete_estimators.discrete_theta_sweep)."""
+
+
+def discrete_problem(args: argparse.Namespace) -> Problem:
+    """The problem of `python -m core discrete PROBLEM` from its flags."""
+    from core.bandits import SoftmaxBandit
+    from core.bernoulli_units import BernoulliUnits
+
+    if args.problem == "binary":
+        return BernoulliUnits((args.theta,), "linear", (args.r0, args.r1))
+    if args.problem == "vector":
+        return BernoulliUnits((args.theta,) * args.units, "squared_error", target=args.target)
+    if args.problem == "toy":
+        return BernoulliUnits((args.theta,), "squared_error", target=args.target)
+    if args.arms < 2:
+        raise ValueError(f"a categorical choice needs K ≥ 2 arms, got {args.arms}")
+    return SoftmaxBandit((args.theta,) + (0.0,) * (args.arms - 1), tuple(range(1, args.arms + 1)))
+
+
+def run_discrete(args: argparse.Namespace) -> None:
+    problem = discrete_problem(args)
+    estimators = tuple(args.estimators) if args.estimators else None
+    if args.thetas:
+        call = Call.of(
+            "discrete_estimators.discrete_theta_sweep", problem, tuple(args.thetas), k=args.k,
+            temperature=args.tau, n=args.n, seed=args.seed, estimators=estimators,
+        )  # fmt: skip
+    else:
+        call = Call.of(
+            "discrete_estimators.discrete_comparison", problem, k=args.k, temperature=args.tau,
+            n=args.n, seed=args.seed, estimators=estimators,
+        )  # fmt: skip
+    _run_timed(call, args, f"{args.n:,} Monte Carlo estimates per estimator …")
+
+
+def _discrete_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("problem", choices=DISCRETE_PROBLEMS, help="which discrete choice")
+    parser.add_argument("--theta", type=_finite_float, default=0.0, help="logit θ")
+    parser.add_argument("--r0", type=_finite_float, default=5.0, help="binary: reward r(0)")
+    parser.add_argument("--r1", type=_finite_float, default=10.0, help="binary: reward r(1)")
+    parser.add_argument("--units", type=_positive_int, default=10, help="vector: units D ≤ 10")
+    parser.add_argument(
+        "--target", type=_finite_float, default=0.499,
+        help="vector/toy: t in (b − t)² (RELAX 0.499; REBAR 0.45)",
+    )  # fmt: skip
+    parser.add_argument("--arms", type=_positive_int, default=3, help="categorical: K arms")
+    parser.add_argument(
+        "--k", type=_positive_int, default=2, help="draws for RLOO and the unordered set"
+    )
+    parser.add_argument("--tau", type=_finite_float, default=0.5, help="temperature τ (> 0)")
+    parser.add_argument(
+        "--n", type=_positive_int, default=20_000, help="Monte Carlo estimates per estimator"
+    )
+    parser.add_argument(
+        "--estimators", nargs="+", default=None, metavar="NAME",
+        help="a subset, e.g. score rloo arm disarm (default: all that apply)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--thetas", action=_NumberList, default=None, metavar="THETA",
+        help="sweep θ over these values instead (the n estimates are drawn at each)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed; same seed, same numbers"
+    )
+    _add_output_flags(parser, "csv")
+    _add_progress_flag(parser)
+
+
+def add_discrete_command(commands) -> None:
+    """`discrete PROBLEM [flags]`: the comparison of core.discrete_estimators."""
+    sub = commands.add_parser(
+        "discrete",
+        help="estimators for discrete choices at an equal budget of reward evaluations",
+        description=DISCRETE_DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=_HelpFormatter,
+    )
+    _discrete_flags(sub)
+    sub.set_defaults(run=run_discrete, parser=sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -178,6 +178,8 @@ CLI_INVOCATIONS: tuple[tuple[str, ...], ...] = (
      "--python"),
     # an invalid argument
     ("variance", "gaussian", "--sigma", "-1"),
+    # estimators for discrete choices (the page's table at its defaults, fewer estimates)
+    ("discrete", "binary", "--n", "2000", "--format", "table"),
 )  # fmt: skip
 
 

@@ -164,4 +164,13 @@ COLUMNS = {
         "variance: per-sample variance (MC); variance_standard_error: its exact SE; "
         "exact_variance (from core.horizon_study)."
     ),
+    "discrete_comparison": (
+        "estimator, label, biased; evaluations: reward evaluations per estimate; param; "
+        "exact_gradient: ∇J; exact_mean: E[ĝ] (exact); bias: E[ĝ] − ∇J; variance: exact Var of "
+        "one estimate (gradient units²); variance_x_evaluations, mse_x_evaluations: per "
+        "evaluation; signal_to_noise: |E ĝ| / sd(ĝ); exact_route: how the exact values were "
+        "computed; mc_estimates; mc_mean, mc_variance: Monte Carlo; mean_standard_error, "
+        "variance_standard_error: their EXACT SEs (empty where the fourth moment is unknown); "
+        "theta / temperature: the swept value (sweeps only)."
+    ),
 }

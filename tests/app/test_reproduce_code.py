@@ -29,6 +29,7 @@ CASES = [
     ("pages/6_Trajectories.py", {"reps": "200", "per_T": "500"}),
     ("pages/10_Surrogate_loss.py", {"steps": "10", "runs": "20"}),
     ("pages/10_Surrogate_loss.py", {"problem": "Softmax", "b": "2", "steps": "10", "runs": "20"}),
+    ("pages/9_Discrete_estimators.py", {"units": "2", "n": "2000", "theta": "0.8"}),
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from ui.charts.base import (
 )
 from ui.charts.baselines import baseline_parabola_chart
 from ui.charts.costs import cost_density_chart
+from ui.charts.discrete import temperature_chart, theta_variance_chart, trap_chart
 from ui.charts.estimates import estimates_vs_exact_chart, estimator_comparison_chart
 from ui.charts.horizon import horizon_variance_chart
 from ui.charts.objective import gradient_panel, objective_panel, running_mean_chart
@@ -48,5 +49,8 @@ __all__ = [
     "score_histogram_chart",
     "score_running_mean_chart",
     "spread_chart",
+    "temperature_chart",
+    "theta_variance_chart",
+    "trap_chart",
     "variance_vs_n_chart",
 ]

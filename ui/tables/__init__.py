@@ -16,6 +16,7 @@ from ui.tables.derivation import (
     gradient_three_ways,
     objective_and_gradient,
 )
+from ui.tables.discrete import comparison_table, signal_to_noise_table, which_to_use
 from ui.tables.estimators import estimator_comparison
 from ui.tables.exact_values import exact_metrics
 from ui.tables.score import fisher_matrix, score_means
@@ -43,6 +44,7 @@ __all__ = [
     "attached_summary",
     "baseline_bias_and_variance",
     "baselines_at_start",
+    "comparison_table",
     "credit_gradients",
     "credit_variances",
     "estimator_comparison",
@@ -66,7 +68,9 @@ __all__ = [
     "optimiser_step",
     "samples_needed",
     "score_means",
+    "signal_to_noise_table",
     "slope_fits",
     "sweep_points",
     "total_variances",
+    "which_to_use",
 ]

@@ -1,0 +1,95 @@
+"""AppTest of the Discrete estimators page: the fair comparison at its defaults, every check with
+the exact SE, the trap, the toy, the closing note, a changed link and the exports."""
+
+import pytest
+
+from tests.app.page_runner import assert_healthy, run_page, shown_text
+
+PAGE = "pages/9_Discrete_estimators.py"
+# A smaller vector and fewer estimates keep the changed run quick.
+CHANGED = {"theta": 1.5, "units": 3, "k": 3, "tau": 0.2, "n": 2000, "arms": 4, "seed": 5}
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+@pytest.fixture(scope="module")
+def changed_page():
+    return run_page(PAGE, CHANGED)
+
+
+def first_table(app):
+    return app.dataframe[0].value.set_index("estimator")
+
+
+def test_defaults_price_every_estimator_by_its_reward_evaluations(default_page):
+    assert_healthy(default_page)
+    table = first_table(default_page)
+    assert list(table.index) == [
+        "score function", "score function, b*", "RLOO-k", "antithetic pair",
+        "antithetic + leave-one-out — biased", "ARM", "DisARM", "Gumbel-softmax (τ) — biased",
+        "straight-through GS (τ) — biased",
+    ]  # fmt: skip
+    evaluations = dict(zip(table.index, table["evaluations"], strict=True))
+    assert evaluations["score function"] == 1 and evaluations["ARM"] == 2
+    cost = table["Var × evaluations"]
+    assert cost["score function"] == pytest.approx(14.0625)
+    assert cost["RLOO-k"] == pytest.approx(3.125)
+    assert cost["ARM"] == pytest.approx(25 / 24)
+    assert cost["DisARM"] == 0 and cost["antithetic pair"] == 0
+    assert table.loc["antithetic + leave-one-out — biased", "bias (exact)"] == pytest.approx(1.25)
+    assert table.loc["Gumbel-softmax (τ) — biased", "bias (exact)"] == pytest.approx(
+        -0.176991, abs=1e-6
+    )
+
+
+def test_defaults_check_every_monte_carlo_number_with_the_exact_se(default_page):
+    for frame in default_page.dataframe:
+        for column in frame.value.columns:
+            if "check" in column:
+                assert all(cell[0] in "✓—" for cell in frame.value[column]), column
+    badges = [element.value for element in default_page.success]
+    assert any("Binary choice: mean, Monte Carlo vs exact (exact SE) — 9 of 9" in b for b in badges)
+    assert any("Toy: variance" in badge for badge in badges)
+
+
+def test_defaults_show_the_trap_the_toy_and_which_to_use(default_page):
+    text = shown_text(default_page)
+    assert "a bias of **+1.25** (+100.0% of the gradient), exact" in text
+    assert "t = 0.499" in text and "arXiv:1711.00123" in text
+    assert "**Binary choice**: lowest variance per evaluation among the unbiased" in text
+    assert len(default_page.get("vega_lite_chart")) == 4
+
+
+def test_defaults_export_each_table_with_its_core_call(default_page):
+    code = "\n".join(element.value for element in default_page.code)
+    assert "from core.discrete_estimators import discrete_comparison" in code
+    assert "problem = core.BernoulliUnits(theta=(0.0,), reward='linear'" in code
+    assert "discrete_theta_sweep(" in code and "relaxation_temperature_sweep(" in code
+    assert "problem = core.SoftmaxBandit(logits=(0.0, 0.0, 0.0), rewards=(1.0, 2.0, 3.0))" in code
+
+
+def test_a_link_changes_every_section(changed_page):
+    assert_healthy(changed_page)
+    table = first_table(changed_page)
+    assert table.loc["score function", "E[ĝ] (exact)"] == pytest.approx(
+        5 * 0.8175744761936437 * 0.18242552380635635
+    )
+    assert len(changed_page.dataframe[1].value) == 9  # one unit shown: all are alike
+    text = shown_text(changed_page)
+    assert "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 checks pass" in text
+    assert "K = 4 arms" in text and "τ = 0.2" in text
+    categorical = changed_page.dataframe[-1].value
+    assert {"unordered set (k w/o replacement)", "unordered set + built-in baseline"} <= set(
+        categorical["estimator"]
+    )
+
+
+def test_a_bad_link_value_is_named_and_replaced_by_the_default():
+    app = run_page(PAGE, {"theta": "99", "units": 2, "n": 2000})
+    assert not app.exception
+    assert first_table(app).loc["score function", "E[ĝ] (exact)"] == pytest.approx(1.25)
+    notices = [element.value for element in app.info]
+    assert any("cannot use" in text and "theta=99" in text for text in notices), notices

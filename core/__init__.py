@@ -65,13 +65,14 @@ _PUBLIC = {
     "sample_table": "core.studies",
     "PROBLEMS": "core.catalogue",
 }
-# Constants: reachable as core.X, not part of __all__.
+# Constants (and the teaching-only LogisticPolicy): reachable as core.X, not in __all__.
 _CONSTANTS = {
     "ESTIMATORS": "core.estimators",
     "BASELINES": "core.estimators",
     "CREDITS": "core.episodes",
     "MAX_HORIZON": "core.episodes",
     "COSTS": "core.gaussian",
+    "LogisticPolicy": "core.logistic_policy",
 }
 
 __all__ = list(_PUBLIC)

@@ -21,6 +21,7 @@ from ui.charts.estimates import estimates_vs_exact_chart, estimator_comparison_c
 from ui.charts.horizon import horizon_variance_chart
 from ui.charts.objective import gradient_panel, objective_panel, running_mean_chart
 from ui.charts.score import fisher_curve_chart, score_histogram_chart, score_running_mean_chart
+from ui.charts.teaching import gae_lambda_chart, routes_running_chart
 from ui.charts.variance import spread_chart, variance_vs_n_chart
 
 __all__ = [
@@ -35,11 +36,13 @@ __all__ = [
     "estimates_vs_exact_chart",
     "estimator_comparison_chart",
     "fisher_curve_chart",
+    "gae_lambda_chart",
     "gradient_panel",
     "horizon_variance_chart",
     "log_thin",
     "log_thin_groups",
     "objective_panel",
+    "routes_running_chart",
     "running_mean_chart",
     "score_histogram_chart",
     "score_running_mean_chart",

@@ -19,6 +19,17 @@ from ui.tables.derivation import (
 from ui.tables.estimators import estimator_comparison
 from ui.tables.exact_values import exact_metrics
 from ui.tables.score import fisher_matrix, score_means
+from ui.tables.teaching import (
+    episode_estimates,
+    episode_steps,
+    gae_at,
+    log_derivative_lines,
+    log_derivative_routes,
+    logistic_derivation,
+    policy_draws,
+    policy_draws_check,
+    step_autodiff,
+)
 from ui.tables.variance import samples_needed, slope_fits, sweep_points
 
 __all__ = [
@@ -27,18 +38,27 @@ __all__ = [
     "baseline_bias_and_variance",
     "credit_gradients",
     "credit_variances",
+    "episode_estimates",
+    "episode_steps",
     "estimator_comparison",
     "exact_metrics",
     "first_draws",
     "fisher_matrix",
+    "gae_at",
     "gradient_and_optimal_baseline_metrics",
     "gradient_checks",
     "gradient_three_ways",
+    "log_derivative_lines",
+    "log_derivative_routes",
+    "logistic_derivation",
     "objective_and_gradient",
     "optimal_baseline_terms",
+    "policy_draws",
+    "policy_draws_check",
     "samples_needed",
     "score_means",
     "slope_fits",
+    "step_autodiff",
     "sweep_points",
     "total_variances",
 ]

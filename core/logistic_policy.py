@@ -14,6 +14,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from core.numerics import check_finite, check_vector, log_sigmoid, sigmoid
+from core.policy import LinearActivation
 from core.problem import EnumerableProblem
 
 DEFAULT_STATES = ((1.0, 2.0), (1.0, -1.0))
@@ -34,7 +35,7 @@ def _matrix(values: object, name: str, columns: int | None = None) -> np.ndarray
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class LogisticPolicy(EnumerableProblem):
+class LogisticPolicy(LinearActivation, EnumerableProblem):
     """State s_k (features, row k of `states`) with probability p_k; action a ∈ {0, 1} with
     π(a=1|s) = σ(wᵀs); reward r(s_k, a) = rewards[k][a]; params w.
 
@@ -71,15 +72,6 @@ class LogisticPolicy(EnumerableProblem):
             ("state_probabilities", self.state_probabilities),
             ("rewards", nested(self.rewards)),
         )
-
-    @property
-    def theta(self) -> np.ndarray:
-        """The weights w."""
-        return self.weights
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        return tuple(f"w_{j}" for j in range(self.weights.size))
 
     def with_theta(self, theta: ArrayLike) -> LogisticPolicy:
         return LogisticPolicy(theta, self.states, self.state_probabilities, self.rewards)
@@ -164,7 +156,8 @@ def logistic_derivation(problem: LogisticPolicy) -> pd.DataFrame:
                         "action_probability": action_probability,
                         "reward": reward,
                         "score": score,
-                        "summand": float(p) * action_probability * reward * score,
+                        # + 0.0: a zero reward times a negative score is 0, not −0
+                        "summand": float(p) * action_probability * reward * score + 0.0,
                     }
                 )
     return pd.DataFrame(rows)

@@ -8,7 +8,6 @@ from core.catalogue import SUBSCRIPTS
 from core.logistic_policy import LogisticPolicy
 from ui import cache, tables
 from ui.charts import cost_density_chart
-from ui.checks import exact_check_badge
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
@@ -157,8 +156,7 @@ st.caption(
     "action 1 pays 0. Each state has probability ½."
 )
 tables.logistic_derivation(logistic_lines, logistic_summary["exact_gradient"].tolist())
-for _, check in logistic_fd.iterrows():
-    exact_check_badge(check)
+tables.finite_difference_badge(logistic_fd)
 tables.policy_draws(logistic_draws, "π(1|s)")
 tables.policy_draws_check(logistic_draws, f"Running means after {n:,} draws vs the enumerated ∇J")
 export(logistic_draws, "logistic_policy_draws.csv", logistic_draws_call, "policy_draws",

@@ -163,13 +163,10 @@ with stop_on_input_error(FIX):
 tables.episode_steps(episode_table)
 st.caption(
     f"Return R = {episode_table['return_'].iloc[0]:g}. V_t(s_t) is the exact expected reward "
-    "still to come from s_t at step t (backward dynamic programming)."
+    "still to come from s_t at step t (backward dynamic programming). One episode's estimate "
+    "(below) is far from the exact gradient: only the mean over many episodes is unbiased."
 )
 tables.episode_estimates(episode_sums)
-st.caption(
-    "One episode's estimate is far from the exact gradient: only the mean over many episodes "
-    "is unbiased (the checks above)."
-)
 export(episode_table, "one_episode.csv", episode_call, "one_episode", key="export-episode",
        name="steps")  # fmt: skip
 
@@ -184,11 +181,11 @@ st.latex(
 )
 st.markdown(
     "Generalized advantage estimation (Schulman et al. 2016, arXiv:1506.02438) blends one-step "
-    "residuals δ with weight (γλ)^l. With the **exact** discounted critic V^γ, E[Â_t | s_t, a_t] "
+    "residuals δ with weight (γλ)ˡ. With the **exact** discounted critic V^γ, E[Â_t | s_t, a_t] "
     "is the discounted advantage at every λ, so λ changes only the variance; the bias against "
     "∇E[R] comes from γ < 1 alone (zero at γ = 1). With a **wrong** critic c·V^γ the bias "
     "depends on λ and vanishes at λ = 1, where Â_t is the discounted reward-to-go minus a "
-    "baseline. Exact values enumerate all 2^T episodes; Monte Carlo uses "
+    "baseline. Exact values enumerate all 2ᵀ episodes; Monte Carlo uses "
     f"{gae_n:,} episodes, the same ones for every λ."
 )
 gae_lambdas = tuple(sorted({round(0.1 * i, 10) for i in range(11)} | {float(lam)}))
@@ -201,7 +198,8 @@ with stop_on_input_error(FIX), st.spinner("Enumerating every episode for each λ
 st.altair_chart(gae_lambda_chart(gae), width="content")
 st.caption(
     "Lines: exact, by enumeration. Dots: Monte Carlo ± 2 exact SE. Top: bias of the mean "
-    "estimate against the undiscounted ∇E[R]; bottom: variance of one episode's estimate."
+    "estimate against the undiscounted ∇E[R]; bottom: variance of one episode's estimate. "
+    "The dots share one set of episodes, so they tend to sit on the same side of their lines."
 )
 st.markdown(f"**At γ = {gamma:g}, λ = {lam:g}:**")
 tables.gae_at(gae, float(lam))

@@ -176,17 +176,19 @@ def test_defaults_show_gae_bias_and_variance_checked_at_the_chosen_lambda(defaul
     assert any("GAE mean estimates at λ = 0.9 vs exact" in text for text in badges)
 
 
-@pytest.mark.parametrize(
-    ("kind", "key", "value"),
-    [
-        ("number_input", "episode", 17),
-        ("slider", "gamma", 1.0),
-        ("slider", "lam", 0.35),
-        ("slider", "critic", 0.0),
-        ("select_slider", "gae_n", 500),
-    ],
-)
-def test_each_teaching_control_reruns_without_error(kind, key, value):
+# URL key → (widget kind, a value to set) of each control the teaching sections add.
+TEACHING_CONTROLS = {
+    "episode": ("number_input", 17),
+    "gamma": ("slider", 1.0),
+    "lam": ("slider", 0.35),
+    "critic": ("slider", 0.0),
+    "gae_n": ("select_slider", 500),
+}
+
+
+@pytest.mark.parametrize("key", TEACHING_CONTROLS)
+def test_each_teaching_control_reruns_without_error(key):
+    kind, value = TEACHING_CONTROLS[key]
     app = run_page(PAGE, {"reps": 100, "per_T": 500})
     getattr(app, kind)(key=key).set_value(value).run()
     assert_healthy(app)

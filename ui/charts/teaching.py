@@ -21,8 +21,13 @@ def routes_running_chart(running: pd.DataFrame, *, value_title: str) -> alt.Laye
         sort=order,
         title=None,
         scale=CATEGORY_SCALE,
-        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320),
+        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=320),
     )
+    # The y range of the draws from the tenth on: the first few draws' wide bands would
+    # flatten the gap between the two routes' means.
+    settled = data[data["draw"] >= min(10, int(data["draw"].max()))]
+    values = settled[["low", "high", "running_mean", "exact_gradient"]].to_numpy()
+    y_scale = alt.Scale(domain=[float(values.min()), float(values.max())], clamp=True)
     x = alt.X("draw:Q", title="number of draws N (log scale)", scale=alt.Scale(type="log"))
     tooltip = [
         alt.Tooltip("route:N"),
@@ -34,14 +39,14 @@ def routes_running_chart(running: pd.DataFrame, *, value_title: str) -> alt.Laye
     ]
     base = alt.Chart(data).encode(x=x, tooltip=tooltip)
     band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("low:Q", title=value_title), y2="high:Q", color=color
+        y=alt.Y("low:Q", title=value_title, scale=y_scale), y2="high:Q", color=color
     )
     own_mean = base.mark_line(strokeDash=[2, 2], strokeWidth=1).encode(
         y="exact_mean:Q", color=color
     )
     running_line = base.mark_line(strokeWidth=2).encode(y="running_mean:Q", color=color)
     target = base.mark_line(color="black", strokeDash=[6, 3]).encode(y="exact_gradient:Q")
-    return alt.layer(band, own_mean, target, running_line).properties(height=280)
+    return alt.layer(band, own_mean, target, running_line).properties(height=340)
 
 
 def gae_lambda_chart(study: pd.DataFrame) -> alt.FacetChart:

@@ -22,6 +22,7 @@ from ui.tables.score import fisher_matrix, score_means
 from ui.tables.teaching import (
     episode_estimates,
     episode_steps,
+    finite_difference_badge,
     gae_at,
     log_derivative_lines,
     log_derivative_routes,
@@ -42,6 +43,7 @@ __all__ = [
     "episode_steps",
     "estimator_comparison",
     "exact_metrics",
+    "finite_difference_badge",
     "first_draws",
     "fisher_matrix",
     "gae_at",

@@ -8,8 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import CREDIT_TITLES
-from ui.checks import CHECK_COLUMN, agreement, check_badge, labels, summary_badge
-from ui.format import plus_minus, tex_factor, tex_number
+from ui.checks import (
+    CHECK_COLUMN,
+    agreement,
+    check_badge,
+    check_rows,
+    exact_check_badge,
+    labels,
+    summary_badge,
+)
+from ui.format import plus_minus, plus_minus_column, tex_factor, tex_number
 
 FIRST_ROWS = 10
 # A sum done by hand equals the vectorised one to rounding.
@@ -47,15 +55,15 @@ def log_derivative_lines(actions: pd.DataFrame) -> None:
     gradients = r",\quad ".join(grad)
     st.latex(
         rf"""\begin{{aligned}}
-& {gradients} && \nabla\pi = \pi\,\nabla\log\pi \\[4pt]
-\textbf{{exact sum:}}\quad & \textstyle\sum_a r(a)\,\nabla_\theta\pi(a) = {total(exact)}
-  = \mathbf{{{tex_number(exact_value, 6)}}} && \text{{every action, no sampling}} \\[4pt]
-\textbf{{naive:}}\quad & \mathbb{{E}}_{{a\sim\pi}}\big[r(a)\,\nabla_\theta\pi(a)\big]
-  = \textstyle\sum_a \pi(a)\,r(a)\,\nabla_\theta\pi(a) = {total(naive)}
-  = {tex_number(rows["naive_summand"].sum(), 6)} && \text{{sampling adds the weight }} \pi(a) \\[4pt]
-\textbf{{log-derivative:}}\quad & \mathbb{{E}}_{{a\sim\pi}}\big[r(a)\,\nabla_\theta\log\pi(a)\big]
-  = \textstyle\sum_a \pi(a)\,r(a)\,\frac{{\nabla_\theta\pi(a)}}{{\pi(a)}} = {total(logged)}
-  = \mathbf{{{tex_number(rows["log_summand"].sum(), 6)}}} && \text{{the weight cancels}}
+& {gradients} \\[6pt]
+& \textbf{{exact sum:}}\ \textstyle\sum_a r(a)\,\nabla_\theta\pi(a) \\
+& \quad = {total(exact)} = \mathbf{{{tex_number(exact_value, 6)}}} \\[6pt]
+& \textbf{{naive:}}\ \mathbb{{E}}_{{a\sim\pi}}\big[r(a)\,\nabla_\theta\pi(a)\big] \\
+& \quad = \textstyle\sum_a \pi(a)\,r(a)\,\nabla_\theta\pi(a) \\
+& \quad = {total(naive)} = {tex_number(rows["naive_summand"].sum(), 6)} \\[6pt]
+& \textbf{{log-derivative:}}\ \mathbb{{E}}_{{a\sim\pi}}\big[r(a)\,\nabla_\theta\log\pi(a)\big] \\
+& \quad = \textstyle\sum_a \pi(a)\,r(a)\,\frac{{\nabla_\theta\pi(a)}}{{\pi(a)}} \\
+& \quad = {total(logged)} = \mathbf{{{tex_number(rows["log_summand"].sum(), 6)}}}
 \end{{aligned}}"""
     )
 
@@ -66,20 +74,22 @@ def log_derivative_routes(routes: pd.DataFrame) -> None:
     log-derivative sample mean (checked against ∇J), each ± its exact SE."""
     exact, naive, logged = (row for _, row in routes.iterrows())
     n = int(exact["n"])
-    exact_col, naive_col, log_col = st.columns(3)
-    with exact_col:
-        st.metric("Exact sum Σₐ r(a)∇π(a)", f"{exact['exact_mean']:.6g}")
-        st.caption("Possible only because the actions can be listed: here, two.")
+    naive_col, log_col = _beside_the_exact(
+        "Exact sum Σₐ r(a)∇π(a)",
+        f"{exact['exact_mean']:.6g}",
+        "Possible only because the actions can be listed: here, two.",
+    )
     with naive_col:
-        st.metric(
+        _estimate_metric(
             f"Naive mean of r(a)∇π(a), n = {n:,}",
-            plus_minus(naive["estimate"], naive["exact_standard_error"]),
-            delta=f"exact bias {naive['exact_bias']:+.6g}",
-            delta_color="off",
-            help="± the exact standard error √(Var/n), Var the exact per-draw variance.",
+            naive["estimate"],
+            naive["exact_standard_error"],
+            f"exact bias {naive['exact_bias']:+.6g}",
         )
-        check_badge(
-            agreement(naive["estimate"], naive["exact_mean"], naive["exact_standard_error"]),
+        _checked(
+            naive["estimate"],
+            naive["exact_mean"],
+            naive["exact_standard_error"],
             f"vs its own exact mean Σₐ π(a) r(a) ∇π(a) = {naive['exact_mean']:.6g}",
         )
         distance = abs(naive["estimate"] - exact["exact_mean"]) / naive["exact_standard_error"]
@@ -88,15 +98,16 @@ def log_derivative_routes(routes: pd.DataFrame) -> None:
             f"sharpen the wrong answer, off by exactly {naive['exact_bias']:+.6g}."
         )
     with log_col:
-        st.metric(
+        _estimate_metric(
             f"Log-derivative mean of r(a)∇log π(a), n = {n:,}",
-            plus_minus(logged["estimate"], logged["exact_standard_error"]),
-            delta=f"exact bias {logged['exact_bias']:+.3g}",
-            delta_color="off",
-            help="± the exact standard error √(Var/n), Var the exact per-draw variance.",
+            logged["estimate"],
+            logged["exact_standard_error"],
+            _bias_text(logged["exact_bias"], logged["exact_gradient"]),
         )
-        check_badge(
-            agreement(logged["estimate"], logged["exact_gradient"], logged["exact_standard_error"]),
+        _checked(
+            logged["estimate"],
+            logged["exact_gradient"],
+            logged["exact_standard_error"],
             f"vs exact ∇J = {logged['exact_gradient']:.6g}",
         )
 
@@ -117,33 +128,22 @@ def policy_draws(draws: pd.DataFrame, mean_title: str, rows: int = FIRST_ROWS) -
         wide[f"score {param}"] = part["score"]
         wide[f"term {param}"] = part["term"]
         wide[f"running mean {param}"] = part["running_mean"]
-    st.dataframe(
-        wide,
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.3f")
-            for name in wide.columns
-            if name != "draw" and not (name == "a" and set(wide["a"]) <= {0.0, 1.0})
-        },
-    )
+    whole = {"draw"} | ({"a"} if set(wide["a"]) <= {0.0, 1.0} else set())
+    _numbers(wide, "%.3f", whole)
 
 
 def policy_draws_check(draws: pd.DataFrame, what: str) -> None:
     """The last running mean of each parameter against its exact ∂J/∂w_j, ± the exact SE."""
     last = draws.loc[draws.groupby("param", sort=False)["draw"].idxmax()]
-    checks = [
-        agreement(row.running_mean, row.exact_gradient, row.exact_standard_error)
-        for row in last.itertuples()
-    ]
+    checks = check_rows(last, "running_mean", "exact_gradient", "exact_standard_error")
     st.dataframe(
         pd.DataFrame(
             {
                 "parameter": last["param"],
                 "draws": last["draw"],
-                "running mean ± exact SE": [
-                    plus_minus(row.running_mean, row.exact_standard_error)
-                    for row in last.itertuples()
-                ],
+                "running mean ± exact SE": plus_minus_column(
+                    last, "running_mean", "exact_standard_error"
+                ),
                 "exact ∂J/∂w": last["exact_gradient"],
                 CHECK_COLUMN: labels(checks),
             }
@@ -186,23 +186,35 @@ def logistic_derivation(derivation: pd.DataFrame, gradient: list[float]) -> None
     st.latex(r"\begin{aligned}" + r" \\ ".join(lines + sums) + r"\end{aligned}")
 
 
+def finite_difference_badge(check: pd.DataFrame) -> None:
+    """core.derivation.finite_difference_check of every parameter as one badge: the worst
+    parameter's error against its tolerance, named."""
+    worst = check.loc[(check["abs_error"] / check["tolerance"]).idxmax()]
+    st.caption(
+        f"Central finite differences of the enumerated J, for each of the {len(check)} weights "
+        f"(worst: {worst['param']}):"
+    )
+    exact_check_badge(worst)
+
+
 # -- 3. the step cost's autodiff failure -----------------------------------------------------------
 def step_autodiff(result: pd.DataFrame, draws: pd.DataFrame) -> None:
     """core.worked_examples.step_cost_autodiff for the μ-component: the exact gradient, what
     autodiff's pathwise gradient returns and its exact bias, the score function's estimate
     checked against the exact value, and the first draws behind them."""
     row = result[result["param"] == "mu"].iloc[0]
+    path_col, score_col = _beside_the_exact(
+        "Exact ∂μ E[1[x > k]] = φ(t)/σ",
+        f"{row['exact_gradient']:.4f}",
+        "t = (k − μ)/σ: the density at the jump, the mass the jump moves per unit μ.",
+    )
     n = int(row["n"])
-    exact_col, path_col, score_col = st.columns(3)
-    with exact_col:
-        st.metric("Exact ∂μ E[1[x > k]] = φ(t)/σ", f"{row['exact_gradient']:.4f}")
-        st.caption("t = (k − μ)/σ: the density at the jump, the mass the jump moves per unit μ.")
     with path_col:
-        st.metric(
+        _estimate_metric(
             f"Autodiff pathwise, n = {n:,}",
-            plus_minus(row["pathwise_estimate"], row["pathwise_standard_error"]),
-            delta=f"bias {row['pathwise_bias']:+.4f}",
-            delta_color="off",
+            row["pathwise_estimate"],
+            row["pathwise_standard_error"],
+            f"bias {row['pathwise_bias']:+.4f}",
         )
         failed = agreement(
             row["pathwise_estimate"], row["exact_gradient"], row["pathwise_standard_error"]
@@ -217,10 +229,10 @@ def step_autodiff(result: pd.DataFrame, draws: pd.DataFrame) -> None:
             f"Score function, n = {n:,}",
             plus_minus(row["score_estimate"], row["score_exact_standard_error"]),
         )
-        check_badge(
-            agreement(
-                row["score_estimate"], row["exact_gradient"], row["score_exact_standard_error"]
-            ),
+        _checked(
+            row["score_estimate"],
+            row["exact_gradient"],
+            row["score_exact_standard_error"],
             "vs exact (± exact SE)",
         )
     st.dataframe(
@@ -261,15 +273,7 @@ def episode_steps(steps: pd.DataFrame) -> None:
             },
         }
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.4g")
-            for name in table.columns
-            if name not in ("t", "s_t", "a_t (1 = right)", "s_t+1", "score on")
-        },
-    )
+    _numbers(table, "%.4g", {"t", "s_t", "a_t (1 = right)", "s_t+1", "score on"})
 
 
 def episode_estimates(estimates: pd.DataFrame) -> None:
@@ -298,13 +302,8 @@ def gae_at(study: pd.DataFrame, lam: float) -> None:
     mean ± exact SE checked against the exact mean; the exact per-episode variance and the
     Monte Carlo one ± exact SE checked; one badge per family."""
     at = study[study["lam"] == lam]
-    mean_checks = [
-        agreement(row.mean, row.exact_mean, row.mean_standard_error) for row in at.itertuples()
-    ]
-    variance_checks = [
-        agreement(row.variance, row.exact_variance, row.variance_standard_error)
-        for row in at.itertuples()
-    ]
+    mean_checks = check_rows(at, "mean", "exact_mean", "mean_standard_error")
+    variance_checks = check_rows(at, "variance", "exact_variance", "variance_standard_error")
     st.dataframe(
         pd.DataFrame(
             {
@@ -313,14 +312,10 @@ def gae_at(study: pd.DataFrame, lam: float) -> None:
                 "∇E[R] (exact)": at["exact_gradient"],
                 "E[ĝ] (exact)": at["exact_mean"],
                 "bias (exact)": at["exact_bias"],
-                "mean ĝ (MC ± exact SE)": [
-                    plus_minus(row.mean, row.mean_standard_error) for row in at.itertuples()
-                ],
+                "mean ĝ (MC ± exact SE)": plus_minus_column(at, "mean", "mean_standard_error"),
                 "mean check": labels(mean_checks),
                 "Var (exact)": at["exact_variance"],
-                "Var (MC ± exact SE)": [
-                    plus_minus(row.variance, row.variance_standard_error) for row in at.itertuples()
-                ],
+                "Var (MC ± exact SE)": plus_minus_column(at, "variance", "variance_standard_error"),
                 "variance check": labels(variance_checks),
             }
         ),
@@ -336,3 +331,50 @@ def gae_at(study: pd.DataFrame, lam: float) -> None:
 
 def _subscript(index: int) -> str:
     return "".join("₀₁₂₃₄₅₆₇₈₉"[int(d)] for d in str(index))
+
+
+def _bias_text(bias: float, gradient: float) -> str:
+    """'exact bias 0 (unbiased)' when the bias is rounding, else the signed bias."""
+    if abs(bias) <= HAND_TOLERANCE * max(1.0, abs(gradient)):
+        return "exact bias 0 (unbiased)"
+    return f"exact bias {bias:+.6g}"
+
+
+def _estimate_metric(label: str, estimate: float, standard_error: float, delta: str) -> None:
+    """A Monte Carlo estimate ± its exact SE as a metric, with a grey, arrowless note."""
+    st.metric(
+        label,
+        plus_minus(estimate, standard_error),
+        delta=delta,
+        delta_color="off",
+        delta_arrow="off",
+        help="± the exact standard error √(Var/n), Var the exact per-draw variance.",
+    )
+
+
+def _checked(estimate: float, exact: float, standard_error: float, what: str) -> None:
+    """The badge of ui.checks.agreement with the exact SE."""
+    check_badge(agreement(estimate, exact, standard_error), what)
+
+
+def _beside_the_exact(label: str, value: str, caption: str):
+    """Three columns, the first holding the exact value (metric and caption); returns the
+    other two, for the estimates beside it."""
+    exact_col, *others = st.columns(3)
+    with exact_col:
+        st.metric(label, value)
+        st.caption(caption)
+    return others
+
+
+def _numbers(table: pd.DataFrame, number_format: str, unformatted: set[str]) -> None:
+    """`table` without its index, every column but `unformatted` shown in `number_format`."""
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(format=number_format)
+            for name in table.columns
+            if name not in unformatted
+        },
+    )

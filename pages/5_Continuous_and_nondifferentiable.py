@@ -130,8 +130,10 @@ with stop_on_input_error("pick values inside the controls' ranges."):
     policy_draws = cache.trace(policy_draws_call, "param")
 tables.policy_draws(policy_draws, "wᵀs")
 tables.policy_draws_check(policy_draws, f"Running means after {n:,} draws vs exact ∇J = −2(w − w*)")
-export(policy_draws, "policy_draws.csv", policy_draws_call, "policy_draws",
-       key="export-policy-draws", name="draws")  # fmt: skip
+export(
+    tables.shown_draws(policy_draws), "policy_draws.csv", policy_draws_call, "policy_draws",
+    key="export-policy-draws", name="draws",
+)  # fmt: skip
 
 st.subheader("A discrete action from a linear activation: the logistic policy")
 st.latex(
@@ -159,8 +161,10 @@ tables.logistic_derivation(logistic_lines, logistic_summary["exact_gradient"].to
 tables.finite_difference_badge(logistic_fd)
 tables.policy_draws(logistic_draws, "π(1|s)")
 tables.policy_draws_check(logistic_draws, f"Running means after {n:,} draws vs the enumerated ∇J")
-export(logistic_draws, "logistic_policy_draws.csv", logistic_draws_call, "policy_draws",
-       key="export-logistic-draws", name="draws")  # fmt: skip
+export(
+    tables.shown_draws(logistic_draws), "logistic_policy_draws.csv", logistic_draws_call,
+    "policy_draws", key="export-logistic-draws", name="draws",
+)  # fmt: skip
 export(logistic_lines, "logistic_policy_derivation.csv", logistic_lines_call,
        "logistic_derivation", key="export-logistic-lines", name="lines")  # fmt: skip
 

@@ -145,7 +145,7 @@ COLUMNS = {
         "draw; param: w_j; state: s_j; action: a; mean_action: wᵀs (Gaussian) or σ(wᵀs) = "
         "π(1|s) (logistic); reward: r; score: ∇w_j log π(a|s); term: r·score; running_mean: "
         "mean of the first `draw` terms; exact_gradient: ∂J/∂w_j; exact_standard_error: exact "
-        "σ_j/√draw."
+        "σ_j/√draw. The rows shown: the first draws and the last (the call returns every draw)."
     ),
     "logistic_derivation": (
         "state: index k; feature: s_kj; action: a; param: w_j; state_probability: p(s_k); "

@@ -29,6 +29,7 @@ from ui.tables.teaching import (
     logistic_derivation,
     policy_draws,
     policy_draws_check,
+    shown_draws,
     step_autodiff,
 )
 from ui.tables.variance import samples_needed, slope_fits, sweep_points
@@ -59,6 +60,7 @@ __all__ = [
     "policy_draws_check",
     "samples_needed",
     "score_means",
+    "shown_draws",
     "slope_fits",
     "step_autodiff",
     "sweep_points",

@@ -132,6 +132,13 @@ def policy_draws(draws: pd.DataFrame, mean_title: str, rows: int = FIRST_ROWS) -
     _numbers(wide, "%.3f", whole)
 
 
+def shown_draws(draws: pd.DataFrame, rows: int = FIRST_ROWS) -> pd.DataFrame:
+    """The rows of core.worked_examples.policy_draws the tables show: the first `rows` draws and
+    the last draw of each parameter (the one checked), for the CSV."""
+    last = draws.groupby("param", sort=False)["draw"].transform("max")
+    return draws[(draws["draw"] <= rows) | (draws["draw"] == last)]
+
+
 def policy_draws_check(draws: pd.DataFrame, what: str) -> None:
     """The last running mean of each parameter against its exact ∂J/∂w_j, ± the exact SE."""
     last = draws.loc[draws.groupby("param", sort=False)["draw"].idxmax()]

@@ -17,6 +17,7 @@ from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 ESTIMATOR_COUNT = 3  # score function, pathwise, measure-valued
+TEACHING_DRAWS = 3  # n draws each: the two policies' draw tables and the step cost's autodiff
 FIX = "for the bump cost k must be > 0; leave k empty to use the cost's default."
 
 
@@ -55,7 +56,7 @@ with st.sidebar:
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    work = work_budget([([n] * 2 * ESTIMATOR_COUNT, 1)], "choose fewer samples.")
+    work = work_budget([([n] * (2 * ESTIMATOR_COUNT + TEACHING_DRAWS), 1)], "choose fewer samples.")
 
 # -- results: Gaussian ----------------------------------------------------------------------------
 st.latex(

@@ -66,7 +66,7 @@ _PUBLIC = {
     "sample_table": "core.studies",
     "PROBLEMS": "core.catalogue",
 }
-# Constants: reachable as core.X, not part of __all__.
+# Constants (and the teaching-only LogisticPolicy): reachable as core.X, not in __all__.
 _CONSTANTS = {
     "ESTIMATORS": "core.estimators",
     "BASELINES": "core.estimators",
@@ -74,6 +74,7 @@ _CONSTANTS = {
     "MAX_HORIZON": "core.episodes",
     "COSTS": "core.gaussian",
     "BernoulliUnits": "core.bernoulli_units",
+    "LogisticPolicy": "core.logistic_policy",
 }
 
 __all__ = list(_PUBLIC)

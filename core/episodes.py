@@ -147,14 +147,15 @@ class Episodes(EnumerableProblem):
         rewards = self._step_scores(x)[2]
         return np.cumsum(rewards[:, ::-1], axis=1)[:, ::-1]
 
-    def values(self) -> np.ndarray:
-        """V_t(s) = E[G_t | s_t = s], shape (T + 1, S), by backward dynamic programming."""
+    def values(self, gamma: float = 1.0) -> np.ndarray:
+        """V_t(s) = E[Σ_{t' ≥ t} γ^{t'−t} r_t' | s_t = s], shape (T + 1, S), by backward dynamic
+        programming: V_T = 0, V_t(s) = Σ_a π(a|s) (r(s') + γ V_{t+1}(s')); γ = 1 gives E[G_t]."""
         positions = np.arange(self.dim)
         right, left = self._step(positions, True), self._step(positions, False)
         values = np.zeros((self.horizon + 1, self.dim))
         for t in range(self.horizon - 1, -1, -1):
-            go_right = self.state_rewards[right] + values[t + 1, right]
-            go_left = self.state_rewards[left] + values[t + 1, left]
+            go_right = self.state_rewards[right] + gamma * values[t + 1, right]
+            go_left = self.state_rewards[left] + gamma * values[t + 1, left]
             values[t] = self._p_right * go_right + (1.0 - self._p_right) * go_left
         return values
 

@@ -18,8 +18,18 @@ _NODES, _WEIGHTS = hermite_e.hermegauss(8)
 _WEIGHTS = _WEIGHTS / math.sqrt(2.0 * math.pi)
 
 
+class LinearActivation:
+    """A policy whose parameters are the weights w of a linear activation wᵀs: θ = w."""
+
+    weights: np.ndarray
+    theta = property(lambda self: self.weights, doc="The weights w.")
+    params = property(
+        lambda self: tuple(f"w_{j}" for j in range(self.weights.size)), doc="w_0, …, w_{d−1}."
+    )
+
+
 @dataclass(frozen=True, eq=False, repr=False)
-class LinearGaussianPolicy(Problem):
+class LinearGaussianPolicy(LinearActivation, Problem):
     """States s ~ N(0, I_d), action a ~ N(wᵀs, σ²), reward −(a − w*ᵀs)²; params w.
 
     Score (a − wᵀs) s/σ²; Fisher E[s sᵀ]/σ² = I/σ². With δ = w − w* the objective is
@@ -35,15 +45,6 @@ class LinearGaussianPolicy(Problem):
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "target", check_vector(self.target, "target", weights.size))
         object.__setattr__(self, "sigma", check_positive(self.sigma, "sigma"))
-
-    @property
-    def theta(self) -> np.ndarray:
-        """The weights w."""
-        return self.weights
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        return tuple(f"w_{j}" for j in range(self.weights.size))
 
     def with_theta(self, theta: ArrayLike) -> LinearGaussianPolicy:
         return LinearGaussianPolicy(theta, self.target, self.sigma)

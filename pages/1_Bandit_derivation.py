@@ -143,6 +143,32 @@ st.caption(
 export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
        name="run")  # fmt: skip
 
+# --- 6. what the log buys ------------------------------------------------------------------------
+st.header("6 · What the log buys")
+st.markdown(
+    "Three routes to the same ∇J. The exact sum needs every action; a sample a ~ π sees each "
+    "action only in proportion π(a), so averaging r(a)∇π(a) over samples weights each term by "
+    "π(a) once too often. Writing ∇π = π ∇log π puts that weight p in front, where sampling "
+    "supplies it, and leaves r(a)∇log π(a) to average: **the log divides out the weight that "
+    "sampling adds.**"
+)
+routes_call = Call.of("log_derivative.log_derivative_routes", problem, n, seed=seed)
+routes_running_call = Call.of("log_derivative.log_derivative_running", problem, n, seed=seed)
+with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+    actions = cache.compute(Call.of("log_derivative.action_table", problem))
+    routes = cache.compute(routes_call)
+    routes_running = cache.trace(routes_running_call, "route")
+tables.log_derivative_lines(actions)
+tables.log_derivative_routes(routes)
+show_chart("routes_running_chart", routes_running, value_title="running mean of the term")
+st.caption(
+    f"The same {n:,} draws, averaged two ways. Each route's running mean settles inside the "
+    "exact ± 2 SE band about its own exact mean (thin dashed); only the log-derivative one is "
+    "∇J (black dashed)."
+)
+export(routes, "bandit_three_routes.csv", routes_call, "log_derivative_routes",
+       key="export-routes", name="routes")  # fmt: skip
+
 what_to_notice(
     "The score is 1 − σ(θ) for arm 1 and −σ(θ) for arm 0: positive for the arm the policy "
     "picked, negative for the other, and zero on average.",

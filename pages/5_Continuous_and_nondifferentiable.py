@@ -4,6 +4,8 @@ of a Gaussian side by side, and a linear-Gaussian policy, each checked against e
 import streamlit as st
 
 from core.calls import Call
+from core.catalogue import SUBSCRIPTS
+from core.logistic_policy import LogisticPolicy
 from ui import cache, tables
 from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
@@ -15,6 +17,7 @@ from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
 ESTIMATOR_COUNT = 3  # score function, pathwise, measure-valued
+TEACHING_DRAWS = 3  # n draws each: the two policies' draw tables and the step cost's autodiff
 FIX = "for the bump cost k must be > 0; leave k empty to use the cost's default."
 
 
@@ -41,9 +44,19 @@ with st.sidebar:
     st.header("Linear-Gaussian policy")
     policy_choice = problem_controls("policy", "continuous")
 
+    st.header("Logistic policy")
+    st.caption("π(a = 1 | s) = σ(wᵀs) over two states s₁ = (1, 2), s₂ = (1, −1).")
+    logistic_columns = st.columns(2)
+    logistic_weights = tuple(
+        column.slider(
+            f"w{SUBSCRIPTS[j]} (logistic)", -3.0, 3.0, default, 0.1, key=f"lw{j}", bind=URL
+        )  # fmt: skip
+        for j, (column, default) in enumerate(zip(logistic_columns, (0.0, 0.5), strict=True))
+    )
+
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    work = work_budget([([n] * 2 * ESTIMATOR_COUNT, 1)], "choose fewer samples.")
+    work = work_budget([([n] * (2 * ESTIMATOR_COUNT + TEACHING_DRAWS), 1)], "choose fewer samples.")
 
 # -- results: Gaussian ----------------------------------------------------------------------------
 st.latex(
@@ -106,6 +119,75 @@ with stop_on_input_error("pick values inside the controls' ranges."):
     policy_comparison = cache.compute(policy_call)
 tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
 tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
+
+# -- linear-activation policies, sample by sample ---------------------------------------------------
+st.subheader("The linear-Gaussian policy, draw by draw")
+st.markdown(
+    "Each draw samples a state s, then an action a ~ N(wᵀs, σ²); its term for w_j is the reward "
+    "times the score (a − wᵀs) s_j/σ². The running mean of the terms estimates ∂J/∂w_j."
+)
+policy_draws_call = Call.of("worked_examples.policy_draws", policy, n, seed=seed)
+with stop_on_input_error("pick values inside the controls' ranges."):
+    policy_draws = cache.trace(policy_draws_call, "param")
+tables.policy_draws(policy_draws, "wᵀs")
+tables.policy_draws_check(policy_draws, f"Running means after {n:,} draws vs exact ∇J = −2(w − w*)")
+export(
+    tables.shown_draws(policy_draws), "policy_draws.csv", policy_draws_call, "policy_draws",
+    key="export-policy-draws", name="draws",
+)  # fmt: skip
+
+st.subheader("A discrete action from a linear activation: the logistic policy")
+st.latex(
+    r"""\begin{aligned}
+& \pi(a = 1 \mid s) = \sigma(w^\top s),\qquad
+\nabla_w \log \pi(a \mid s) = \big(a - \sigma(w^\top s)\big)\, s
+ && \text{as } \sigma' = \sigma(1 - \sigma) \\
+& \nabla_w J = \textstyle\sum_{s} p(s) \sum_{a \in \{0, 1\}} \pi(a \mid s)\, r(s, a)\,
+ \big(a - \sigma(w^\top s)\big)\, s && \text{by enumeration of states and actions}
+\end{aligned}"""
+)
+with stop_on_input_error("pick logistic weights inside the sliders' ranges."):
+    logistic = LogisticPolicy(weights=logistic_weights)
+    logistic_lines_call = Call.of("logistic_policy.logistic_derivation", logistic)
+    logistic_lines = cache.compute(logistic_lines_call)
+    logistic_summary = cache.compute(Call.of("summaries.exact_summary", logistic))
+    logistic_fd = cache.compute(Call.of("derivation.finite_difference_check", logistic))
+    logistic_draws_call = Call.of("worked_examples.policy_draws", logistic, n, seed=seed)
+    logistic_draws = cache.trace(logistic_draws_call, "param")
+st.caption(
+    "Rewards r(s, a): in s₁ action 1 pays 1 and action 0 pays 0; in s₂ action 0 pays 2 and "
+    "action 1 pays 0. Each state has probability ½."
+)
+tables.logistic_derivation(logistic_lines, logistic_summary["exact_gradient"].tolist())
+tables.finite_difference_badge(logistic_fd)
+tables.policy_draws(logistic_draws, "π(1|s)")
+tables.policy_draws_check(logistic_draws, f"Running means after {n:,} draws vs the enumerated ∇J")
+export(
+    tables.shown_draws(logistic_draws), "logistic_policy_draws.csv", logistic_draws_call,
+    "policy_draws", key="export-logistic-draws", name="draws",
+)  # fmt: skip
+export(logistic_lines, "logistic_policy_derivation.csv", logistic_lines_call,
+       "logistic_derivation", key="export-logistic-lines", name="lines")  # fmt: skip
+
+# -- the step cost: autodiff's pathwise gradient, shown ------------------------------------------------
+with stop_on_input_error(FIX):
+    step = cache.compute(Call.of("worked_examples.step_cost_at", problem))
+    step_call = Call.of("worked_examples.step_cost_autodiff", step, n, seed=seed)
+    step_result = cache.compute(step_call)
+    step_draws = cache.compute(Call.of("worked_examples.step_cost_draws", step, seed=seed))
+st.subheader(f"The step cost 1[x > {step.cost.k:g}]: what autodiff returns")
+st.markdown(
+    "Autodiff differentiates the program it runs. For x = μ + σz the program is the comparison "
+    "x > k, whose derivative is 0 at every x ≠ k — and x = k has probability 0. So every "
+    "pathwise term f′(x)·∂x/∂μ is 0, and so is their mean, at any n. Yet moving μ moves "
+    "probability mass across the jump: ∂μ E[1[x > k]] = ∂μ Φ((μ − k)/σ) = φ((k − μ)/σ)/σ. "
+    "The jump's derivative is a Dirac spike δ(x − k), which carries all of the gradient and "
+    "which no sample ever lands on. The score function never differentiates f, so it still "
+    "works."
+)
+tables.step_autodiff(step_result, step_draws)
+export(step_result, "step_cost_autodiff.csv", step_call, "step_cost_autodiff",
+       key="export-step-autodiff", name="autodiff")  # fmt: skip
 
 st.subheader("Export")
 export(

@@ -6,7 +6,7 @@ import streamlit as st
 from core.calls import Call
 from core.episodes import CREDITS, MAX_HORIZON
 from ui import cache, tables
-from ui.charts import horizon_variance_chart
+from ui.charts import gae_lambda_chart, horizon_variance_chart
 from ui.checks import check_rows, variance_badge
 from ui.controls import URL, problem_controls, repetition_controls, seed_input, work_budget
 from ui.exports import export
@@ -44,6 +44,24 @@ with st.sidebar:
         "each T and credit.",
     )  # fmt: skip
     seed = seed_input()
+
+    st.header("One episode by hand")
+    episode = st.number_input(
+        "Episode number", 1, 1_000, 1, key="episode", bind=URL,
+        help="Which of the episodes rolled out from the seed is worked through step by step.",
+    )  # fmt: skip
+
+    st.header("Discounting and GAE(λ)")
+    gamma = st.slider("Discount γ", 0.0, 1.0, 0.95, 0.01, key="gamma", bind=URL)
+    lam = st.slider("GAE λ", 0.0, 1.0, 0.9, 0.05, key="lam", bind=URL)
+    critic_scale = st.slider(
+        "Wrong critic: c × exact V", 0.0, 2.0, 0.5, 0.05, key="critic", bind=URL,
+        help="The second critic is the exact discounted value scaled by c (c = 1 is exact).",
+    )  # fmt: skip
+    gae_n = st.select_slider(
+        "Episodes for the GAE Monte Carlo", EPISODES_PER_HORIZON, value=2_000, key="gae_n",
+        bind=URL,
+    )  # fmt: skip
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
     credit_count = len(CREDITS)
@@ -52,6 +70,7 @@ with st.sidebar:
         [
             ([n * horizon] * credit_count, reps),
             ([per_horizon * T for T in SAMPLED_HORIZONS] * credit_count, 1),
+            ([gae_n * horizon], 1),
         ],
         "lower the repetitions, n, the horizon or the episodes per horizon point "
         "(each episode counts as T samples, one per step).",
@@ -126,6 +145,65 @@ st.caption(
     "e.g. of a position the chain cannot reach yet, are not drawn). Total variance = the sum "
     "over parameters."
 )
+
+# -- one episode by hand ---------------------------------------------------------------------------
+st.subheader(f"One episode by hand (episode {episode} of seed {seed})")
+st.markdown(
+    "Each step t: the position s_t, the action a_t, the reward r_t of the position reached, the "
+    "reward-to-go G_t, and the score a_t − σ(θ_{s_t}), which lands on the parameter of the "
+    "position the step was taken in. Each credit multiplies the score by its own number "
+    "(R, G_t or G_t − V_t(s_t)); summed per parameter, that is this one episode's estimate."
+)
+episode_call = Call.of("worked_examples.one_episode", problem, seed=seed, episode=episode)
+with stop_on_input_error(FIX):
+    episode_table = cache.compute(episode_call)
+    episode_sums = cache.compute(
+        Call.of("worked_examples.episode_estimates", problem, seed=seed, episode=episode)
+    )
+tables.episode_steps(episode_table)
+st.caption(
+    f"Return R = {episode_table['return_'].iloc[0]:g}. V_t(s_t) is the exact expected reward "
+    "still to come from s_t at step t (backward dynamic programming). One episode's estimate "
+    "(below) is far from the exact gradient: only the mean over many episodes is unbiased."
+)
+tables.episode_estimates(episode_sums)
+export(episode_table, "one_episode.csv", episode_call, "one_episode", key="export-episode",
+       name="steps")  # fmt: skip
+
+# -- discounting and GAE(λ) --------------------------------------------------------------------------
+st.subheader("Discounting and GAE(λ)")
+st.latex(
+    r"""\begin{aligned}
+\delta_t &= r_t + \gamma\, \hat V_{t+1}(s_{t+1}) - \hat V_t(s_t), \qquad
+\hat A_t = \sum_{l \ge 0} (\gamma\lambda)^l\, \delta_{t+l}, \qquad
+\hat g = \sum_t \hat A_t\, \nabla_\theta \log \pi(a_t \mid s_t)
+\end{aligned}"""
+)
+st.markdown(
+    "Generalized advantage estimation (Schulman et al. 2016, arXiv:1506.02438) blends one-step "
+    "residuals δ with weight (γλ)ˡ. With the **exact** discounted critic V^γ, E[Â_t | s_t, a_t] "
+    "is the discounted advantage at every λ, so λ changes only the variance; the bias against "
+    "∇E[R] comes from γ < 1 alone (zero at γ = 1). With a **wrong** critic c·V^γ the bias "
+    "depends on λ and vanishes at λ = 1, where Â_t is the discounted reward-to-go minus a "
+    "baseline. Exact values enumerate all 2ᵀ episodes; Monte Carlo uses "
+    f"{gae_n:,} episodes, the same ones for every λ."
+)
+gae_lambdas = tuple(sorted({round(0.1 * i, 10) for i in range(11)} | {float(lam)}))
+gae_call = Call.of(
+    "gae.gae_study", problem, gamma=gamma, lambdas=gae_lambdas, critic_scale=critic_scale,
+    n=gae_n, seed=seed,
+)  # fmt: skip
+with stop_on_input_error(FIX), st.spinner("Enumerating every episode for each λ…"):
+    gae = cache.compute(gae_call)
+st.altair_chart(gae_lambda_chart(gae), width="content")
+st.caption(
+    "Lines: exact, by enumeration. Dots: Monte Carlo ± 2 exact SE. Top: bias of the mean "
+    "estimate against the undiscounted ∇E[R]; bottom: variance of one episode's estimate. "
+    "The dots share one set of episodes, so they tend to sit on the same side of their lines."
+)
+st.markdown(f"**At γ = {gamma:g}, λ = {lam:g}:**")
+tables.gae_at(gae, float(lam))
+export(gae, "gae_study.csv", gae_call, "gae_study", key="export-gae", name="gae")
 
 st.subheader("Export")
 export(comparison, "credit_comparison.csv", comparison_call, "credit_comparison",

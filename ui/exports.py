@@ -173,4 +173,40 @@ COLUMNS = {
         "variance_standard_error: their EXACT SEs (empty where the fourth moment is unknown); "
         "theta / temperature: the swept value (sweeps only)."
     ),
+    "log_derivative_routes": (
+        "route: exact sum / naive r(a)·∇π(a) / log-derivative r(a)·∇log π(a); exact_mean: what "
+        "the route estimates (the naive one Σ π(a) r(a) ∇π(a)); exact_gradient: ∇J; exact_bias: "
+        "exact_mean − ∇J; per_draw_variance: exact variance of one draw's term; estimate: mean "
+        "of n draws (the exact sum itself for the first row); exact_standard_error: "
+        "√(per_draw_variance/n); n: draws."
+    ),
+    "policy_draws": (
+        "draw; param: w_j; state: s_j; action: a; mean_action: wᵀs (Gaussian) or σ(wᵀs) = "
+        "π(1|s) (logistic); reward: r; score: ∇w_j log π(a|s); term: r·score; running_mean: "
+        "mean of the first `draw` terms; exact_gradient: ∂J/∂w_j; exact_standard_error: exact "
+        "σ_j/√draw. The rows shown: the first draws and the last (the call returns every draw)."
+    ),
+    "logistic_derivation": (
+        "state: index k; feature: s_kj; action: a; param: w_j; state_probability: p(s_k); "
+        "logit: wᵀs_k; prob_one: σ(wᵀs_k); action_probability: π(a|s_k); reward: r(s_k, a); "
+        "score: (a − σ(wᵀs_k)) s_kj; summand: p π r score (sum per param = ∂J/∂w_j)."
+    ),
+    "step_cost_autodiff": (
+        "param: mu or sigma; exact_gradient: ∂E[1[x > k]]/∂param; pathwise_estimate: mean of "
+        "the autodiff pathwise terms f′(x)·∂x/∂param (all 0); pathwise_standard_error: their "
+        "SE; pathwise_bias: estimate − exact; score_estimate: score-function mean; "
+        "score_exact_standard_error: its exact SE; n: samples."
+    ),
+    "one_episode": (
+        "step: t; position: s_t; action: a_t (1 = right); next_position: s_t+1; reward: r_t; "
+        "return_: R; reward_to_go: G_t; value: exact V_t(s_t); param: θ_{{s_t}}, where the "
+        "score lands; probability_right: σ(θ_{{s_t}}); score: a_t − σ(θ_{{s_t}}); term_<credit>: "
+        "the credit (R, G_t, G_t − V_t) × score."
+    ),
+    "gae_study": (
+        "critic: exact V^γ or c·V^γ; lam: λ; param; gamma: γ; exact_mean: E[ĝ] by enumeration; "
+        "exact_gradient: ∇E[R] (undiscounted); exact_bias: E[ĝ] − ∇E[R]; exact_variance: exact "
+        "per-episode variance; mean ± mean_standard_error: MC mean of n episodes ± exact SE; "
+        "variance ± variance_standard_error: MC per-episode variance ± its exact SE; n."
+    ),
 }

@@ -113,3 +113,35 @@ def test_a_link_with_default_values_shows_no_notice():
     app = run_page(PAGE, {"theta": "0.0", "r1": "10"})
     assert not app.info
     assert math.isclose(app.slider(key="theta").value, 0.0)
+
+
+def test_what_the_log_buys_shows_three_routes_with_the_issues_numbers(default_page):
+    metrics = {metric.label: metric.value for metric in default_page.metric}
+    assert metrics["Exact sum Σₐ r(a)∇π(a)"] == "1.25"
+    naive_label = "Naive mean of r(a)∇π(a), n = 1,000"
+    log_label = "Log-derivative mean of r(a)∇log π(a), n = 1,000"
+    routes = core.log_derivative.log_derivative_routes(core.Bandit(), 1_000, seed=0)
+    naive_row, log_row = routes.iloc[1], routes.iloc[2]
+    assert metrics[naive_label].startswith(f"{naive_row['estimate']:.5g} ± ")
+    assert metrics[log_label].startswith(f"{log_row['estimate']:.5g} ± ")
+    latex = "\n".join(element.value for element in default_page.latex)
+    assert "10 \\cdot 0.25 + 5 \\cdot (-0.25)" in latex and r"\mathbf{1.25}" in latex
+    assert "= 0.625" in latex
+    deltas = [metric.proto.delta for metric in default_page.metric]
+    assert "exact bias -0.625" in deltas
+    badges = [element.value for element in default_page.success]
+    assert any("vs its own exact mean Σₐ π(a) r(a) ∇π(a) = 0.625" in text for text in badges)
+    assert any(text.startswith("vs exact ∇J = 1.25: |MC − exact|") for text in badges)
+    code = "\n".join(element.value for element in default_page.code)
+    assert "routes = log_derivative_routes(problem, 1000, seed=0)" in code
+
+
+def test_what_the_log_buys_follows_the_visitors_rewards():
+    app = run_page(PAGE, {"theta": 1.0, "r0": 2.0, "r1": -3.0})
+    assert_healthy(app)
+    bandit = core.Bandit(1.0, (2.0, -3.0))
+    table = core.log_derivative.action_table(bandit)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Exact sum Σₐ r(a)∇π(a)"] == f"{table['exact_summand'].sum():.6g}"
+    latex = "\n".join(element.value for element in app.latex)
+    assert f"= {table['naive_summand'].sum():.6g}" in latex

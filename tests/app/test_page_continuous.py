@@ -3,9 +3,12 @@ the step cost without a pathwise gradient, the linear-Gaussian policy, links."""
 
 import pytest
 
+import core
 from tests.app.page_runner import assert_healthy, run_page, shown_text
 
 PAGE = "pages/5_Continuous_and_nondifferentiable.py"
+# Issue 13's sections: policy draws + check, logistic draws + check, step-cost draws.
+TEACHING_TABLES = 5
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def test_defaults_show_the_exact_values_of_the_square_cost_and_the_policy(defaul
 
 
 def test_defaults_compare_all_three_estimators_with_exact_per_sample_variances(default_page):
-    gradient, variance, policy_gradient, _ = tables(default_page)
+    gradient, variance, policy_gradient, _ = tables(default_page)[:4]
     assert list(gradient["estimator"]) == [
         "score function",
         "score function",
@@ -106,7 +109,7 @@ def test_each_control_reruns_without_error(kind, key, value):
     app = run_page(PAGE)
     getattr(app, kind)(key=key).set_value(value).run()
     assert_healthy(app)
-    assert len(app.dataframe) == 4
+    assert len(app.dataframe) == 4 + TEACHING_TABLES
 
 
 def test_a_cost_core_rejects_is_explained_not_raised():
@@ -165,10 +168,53 @@ def test_garbage_query_values_fall_back_to_the_defaults():
 def test_the_reproduce_code_gives_the_numbers_on_the_page():
     app = run_page(PAGE, {"cost": "cos", "seed": 8})
     namespace = {}
-    exec(app.code[0].value, namespace)  # the Gaussian comparison block
+    block = next(code.value for code in app.code if "per_sample_comparison(" in code.value)
+    exec(block, namespace)  # the Gaussian comparison block (the first of the two)
     table = namespace["table"]
     gradient = tables(app)[0]
     shown = gradient[gradient["gradient (MC ± SE)"] != "not available"]
     assert [text.split(" ± ")[0] for text in shown["gradient (MC ± SE)"]] == [
         f"{value:.5g}" for value in table["mean"]
     ]
+
+
+def test_defaults_show_autodiffs_zero_beside_the_exact_step_gradient(default_page):
+    assert_healthy(default_page)
+    metrics = {metric.label: metric.value for metric in default_page.metric}
+    assert metrics["Exact ∂μ E[1[x > k]] = φ(t)/σ"] == "0.3989"
+    assert metrics["Autodiff pathwise, n = 2,000"] == "0 ± 0"
+    deltas = [metric.proto.delta for metric in default_page.metric]
+    assert "bias -0.3989" in deltas
+    warnings = [element.value for element in default_page.warning]
+    assert any("MC ≠ exact with zero spread ✗ — the expected failure" in text for text in warnings)
+    badges = [element.value for element in default_page.success]
+    assert any(text.startswith("vs exact (± exact SE): |MC − exact|") for text in badges)
+    draws = [frame.value for frame in default_page.dataframe][-1]
+    assert (draws["f′(x) (autodiff)"] == 0).all()
+
+
+def test_defaults_show_the_policies_draw_by_draw_and_the_logistic_derivation(default_page):
+    frames = [frame.value for frame in default_page.dataframe]
+    gaussian_draws, gaussian_check, logistic_draws, logistic_check = frames[4:8]
+    assert len(gaussian_draws) == 10 and "wᵀs" in gaussian_draws.columns
+    assert {"s₀", "s₁", "score w_0", "term w_1", "running mean w_1"} <= set(gaussian_draws.columns)
+    assert "π(1|s)" in logistic_draws.columns and set(logistic_draws["a"]) <= {0.0, 1.0}
+    for check in (gaussian_check, logistic_check):
+        assert all(label.startswith("✓") for label in check.iloc[:, -1])
+    gradient = core.LogisticPolicy().exact_gradient()
+    latex = "\n".join(element.value for element in default_page.latex)
+    assert f"\\mathbf{{{gradient[1]:.6g}}}" in latex and "\\sigma(z) = 0.7311" in latex
+    code = "\n".join(element.value for element in default_page.code)
+    assert "core.LogisticPolicy(weights=(0.0, 0.5)" in code
+    assert "autodiff = step_cost_autodiff(problem, 2000, seed=0)" in code
+
+
+def test_the_logistic_weights_and_the_step_threshold_follow_the_controls():
+    app = run_page(PAGE, {"lw0": -1.0, "lw1": 2.0, "cost": "step", "k": 0.5, "mu": 0.2})
+    assert_healthy(app)
+    latex = "\n".join(element.value for element in app.latex)
+    gradient = core.LogisticPolicy((-1.0, 2.0)).exact_gradient()
+    assert f"\\mathbf{{{gradient[0]:.6g}}}" in latex
+    step = core.Gaussian(0.2, 1.0, "step", 0.5)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Exact ∂μ E[1[x > k]] = φ(t)/σ"] == f"{step.exact_gradient()[0]:.4f}"

@@ -7,6 +7,8 @@ import core
 from tests.app.page_runner import assert_healthy, run_page
 
 PAGE = "pages/6_Trajectories.py"
+# Issue 13's sections: one episode's steps and sums, GAE at one λ.
+TEACHING_TABLES = 3
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def test_defaults_show_the_exact_return_and_gradient_of_five_step_episodes(defau
 
 
 def test_defaults_check_every_credit_against_the_same_exact_gradient(default_page):
-    gradients, variances = (frame.value for frame in default_page.dataframe)
+    gradients, variances = (frame.value for frame in default_page.dataframe[:2])
     assert list(gradients["credit"].unique()) == [
         "whole return",
         "reward-to-go",
@@ -60,7 +62,7 @@ def test_defaults_show_the_variance_growing_with_the_horizon(default_page):
     assert shown["whole return"] == f"{totals['return']:.4g}" == "106.4"
     assert shown["reward-to-go"] == f"{totals['reward_to_go']:.4g}"
     assert shown["reward-to-go − V(s)"] == f"{totals['advantage']:.4g}"
-    assert len(default_page.get("vega_lite_chart")) == 2
+    assert len(default_page.get("vega_lite_chart")) == 2 + 1  # + the GAE(λ) chart
 
 
 @pytest.mark.parametrize(
@@ -84,7 +86,7 @@ def test_each_control_reruns_without_error(kind, key, value):
     app = run_page(PAGE)
     getattr(app, kind)(key=key).set_value(value).run()
     assert not app.exception
-    assert len(app.dataframe) == 2
+    assert len(app.dataframe) == 2 + TEACHING_TABLES
 
 
 def test_at_one_step_the_value_baseline_leaves_no_variance():
@@ -139,9 +141,76 @@ def test_garbage_query_values_fall_back_to_the_defaults():
 def test_the_reproduce_code_gives_the_numbers_on_the_page():
     app = run_page(PAGE, {"T": 3, "seed": 6, "reps": 200})
     namespace = {}
-    exec(app.code[0].value, namespace)  # the credit comparison block
+    block = next(code.value for code in app.code if "credit_comparison(" in code.value)
+    exec(block, namespace)  # the credit comparison block
     table = namespace["table"]
     gradients = app.dataframe[0].value
     assert [text.split(" ± ")[0] for text in gradients["mean estimate (MC ± SE)"]] == [
         f"{value:.5g}" for value in table["mean"]
+    ]
+
+
+def test_defaults_work_one_episode_by_hand_and_sum_it_per_credit(default_page):
+    assert_healthy(default_page)
+    steps, sums = (frame.value for frame in default_page.dataframe[2:4])
+    assert len(steps) == 5 and list(steps["t"]) == [0, 1, 2, 3, 4]
+    episodes = core.Episodes()
+    by_hand = core.worked_examples.episode_estimates(episodes, seed=0, episode=1)
+    hand = by_hand[by_hand["credit"] == "advantage"]["by_hand"].tolist()
+    assert sums.iloc[2, 1:].tolist() == pytest.approx(hand)
+    assert sums.iloc[3, 1:].tolist() == pytest.approx(episodes.exact_gradient().tolist())
+    badges = [element.value for element in default_page.success]
+    assert any("By hand vs core.Episodes.credited_score" in text and "✓" in text for text in badges)
+
+
+def test_defaults_show_gae_bias_and_variance_checked_at_the_chosen_lambda(default_page):
+    gae = default_page.dataframe[4].value
+    assert len(gae) == 6 and set(gae["critic"]) == {"exact V", "c·V, c = 0.5"}
+    study = core.gae.gae_study(
+        core.Episodes(), gamma=0.95, lambdas=(0.9,), critic_scale=0.5, n=2_000, seed=0
+    )
+    assert gae["bias (exact)"].tolist() == pytest.approx(study["exact_bias"].tolist())
+    assert all(label.startswith("✓") for label in gae["mean check"])
+    assert all(label.startswith("✓") for label in gae["variance check"])
+    badges = [element.value for element in default_page.success]
+    assert any("GAE mean estimates at λ = 0.9 vs exact" in text for text in badges)
+
+
+# URL key → (widget kind, a value to set) of each control the teaching sections add.
+TEACHING_CONTROLS = {
+    "episode": ("number_input", 17),
+    "gamma": ("slider", 1.0),
+    "lam": ("slider", 0.35),
+    "critic": ("slider", 0.0),
+    "gae_n": ("select_slider", 500),
+}
+
+
+@pytest.mark.parametrize("key", TEACHING_CONTROLS)
+def test_each_teaching_control_reruns_without_error(key):
+    kind, value = TEACHING_CONTROLS[key]
+    app = run_page(PAGE, {"reps": 100, "per_T": 500})
+    getattr(app, kind)(key=key).set_value(value).run()
+    assert_healthy(app)
+    assert len(app.dataframe) == 2 + TEACHING_TABLES
+
+
+def test_at_gamma_one_the_exact_critic_is_unbiased_at_every_lambda():
+    app = run_page(PAGE, {"gamma": 1.0, "lam": 0.35, "reps": 100, "per_T": 500})
+    assert_healthy(app)
+    gae = app.dataframe[4].value
+    exact = gae[gae["critic"] == "exact V"]
+    assert exact["bias (exact)"].abs().max() < 1e-12
+
+
+def test_the_gae_reproduce_code_gives_the_table_on_the_page():
+    app = run_page(PAGE, {"T": 3, "seed": 6, "lam": 0.25, "gae_n": 500, "reps": 100, "per_T": 500})
+    namespace = {}
+    exec(next(code.value for code in app.code if "gae_study(" in code.value), namespace)
+    gae = namespace["gae"]
+    shown = app.dataframe[4].value
+    at = gae[gae["lam"] == 0.25]
+    assert shown["bias (exact)"].tolist() == pytest.approx(at["exact_bias"].tolist())
+    assert [text.split(" ± ")[0] for text in shown["mean ĝ (MC ± exact SE)"]] == [
+        f"{value:.5g}" for value in at["mean"]
     ]

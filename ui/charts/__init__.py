@@ -23,6 +23,7 @@ from ui.charts.horizon import horizon_variance_chart
 from ui.charts.objective import gradient_panel, objective_panel, running_mean_chart
 from ui.charts.score import fisher_curve_chart, score_histogram_chart, score_running_mean_chart
 from ui.charts.surrogate import loss_objective_chart, loss_value_chart, natural_ascent_chart
+from ui.charts.teaching import gae_lambda_chart, routes_running_chart
 from ui.charts.variance import spread_chart, variance_vs_n_chart
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "estimates_vs_exact_chart",
     "estimator_comparison_chart",
     "fisher_curve_chart",
+    "gae_lambda_chart",
     "gradient_panel",
     "horizon_variance_chart",
     "log_thin",
@@ -45,6 +47,7 @@ __all__ = [
     "loss_value_chart",
     "natural_ascent_chart",
     "objective_panel",
+    "routes_running_chart",
     "running_mean_chart",
     "score_histogram_chart",
     "score_running_mean_chart",

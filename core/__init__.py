@@ -66,7 +66,8 @@ _PUBLIC = {
     "sample_table": "core.studies",
     "PROBLEMS": "core.catalogue",
 }
-# Constants (and the teaching-only LogisticPolicy): reachable as core.X, not in __all__.
+# Constants and the problems of one page each (BernoulliUnits, LogisticPolicy): reachable as
+# core.X, not in __all__.
 _CONSTANTS = {
     "ESTIMATORS": "core.estimators",
     "BASELINES": "core.estimators",

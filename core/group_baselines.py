@@ -53,7 +53,7 @@ import pandas as pd
 
 from core._engine import draw_counts
 from core.bandits import Bandit, SoftmaxBandit
-from core.checks import check_agreement, mean_standard_error, variance_standard_error
+from core.checks import check_agreement
 from core.numerics import make_rng
 from core.variance_studies import derived_seed
 
@@ -105,6 +105,7 @@ class GroupMoments:
     gradient: np.ndarray
     mean: np.ndarray
     covariance: np.ndarray
+    fourth_moment: np.ndarray  # E[(ĝ_j − E ĝ_j)⁴] per parameter
 
     @property
     def bias(self) -> np.ndarray:
@@ -126,6 +127,16 @@ class GroupMoments:
         """cos∠(E[ĝ], ∇J); nan when either is the zero vector."""
         norms = np.linalg.norm(self.mean) * np.linalg.norm(self.gradient)
         return float(self.mean @ self.gradient / norms) if norms > 0 else math.nan
+
+    def mean_standard_error(self, reps: int) -> np.ndarray:
+        """Exact SE of the mean of `reps` estimates: √(Var[ĝ_j]/R)."""
+        return np.sqrt(self.variance / reps)
+
+    def variance_standard_error(self, reps: int) -> np.ndarray:
+        """Exact SE of the sample variance (ddof = 1) of `reps` estimates:
+        √((μ₄ − σ⁴ (R − 3)/(R − 1))/R) (Cramér 1946, §27.4), μ₄ and σ² exact."""
+        shrink = (reps - 3) / (reps - 1)
+        return np.sqrt(np.maximum(self.fourth_moment - shrink * self.variance**2, 0.0) / reps)
 
 
 def advantages_from_counts(
@@ -223,7 +234,10 @@ def group_moments(
     mean = weights @ estimates
     deviations = estimates - mean
     covariance = (deviations * weights[:, None]).T @ deviations
-    return GroupMoments(estimator, group_size, draws, problem.exact_gradient(), mean, covariance)
+    fourth = weights @ deviations**4
+    return GroupMoments(
+        estimator, group_size, draws, problem.exact_gradient(), mean, covariance, fourth
+    )
 
 
 def monte_carlo_group_estimates(
@@ -255,7 +269,8 @@ def group_baseline_study(
     settings: GroupSettings = GroupSettings(),
 ) -> pd.DataFrame:
     """Tidy table, one row per (estimator, parameter): exact mean, bias, variance, MSE and cosine
-    beside Monte Carlo mean and variance with their SEs and checks (`check_agreement`)."""
+    beside the Monte Carlo mean and variance of `reps` group estimates, with their exact standard
+    errors (`GroupMoments.mean_standard_error`, `.variance_standard_error`) and checks."""
     if int(reps) != reps or reps < 2:
         raise ValueError(f"reps must be a whole number ≥ 2 for a standard error, got {reps}")
     streams = np.random.SeedSequence(seed).spawn(len(estimators))
@@ -265,33 +280,80 @@ def group_baseline_study(
         estimates = monte_carlo_group_estimates(
             problem, group_size, estimator, reps, make_rng(stream), settings
         )
-        mean, mean_se = estimates.mean(axis=0), mean_standard_error(estimates)
-        variance, variance_se = estimates.var(axis=0, ddof=1), variance_standard_error(estimates)
-        for j in range(problem.dim):
+        mean, variance = estimates.mean(axis=0), estimates.var(axis=0, ddof=1)
+        mean_se = exact.mean_standard_error(int(reps))
+        variance_se = exact.variance_standard_error(int(reps))
+        for j, row in enumerate(_exact_rows(exact)):
             mean_check = check_agreement(mean[j], exact.mean[j], mean_se[j])
             variance_check = check_agreement(variance[j], exact.variance[j], variance_se[j])
             rows.append(
-                {
-                    "estimator": estimator,
-                    "param": j,
-                    "group_size": group_size,
-                    "samples": exact.samples,
-                    "gradient": exact.gradient[j],
-                    "exact_mean": exact.mean[j],
+                row
+                | {
                     "mean": mean[j],
                     "mean_se": mean_se[j],
-                    "bias": exact.bias[j],
-                    "exact_variance": exact.variance[j],
                     "variance": variance[j],
                     "variance_se": variance_se[j],
-                    "mse": exact.mse,
-                    "cosine": exact.cosine,
                     "mean_check": mean_check.label(),
                     "mean_passed": mean_check.passed,
                     "variance_check": variance_check.label(),
                     "variance_passed": variance_check.passed,
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def _exact_rows(exact: GroupMoments) -> list[dict[str, object]]:
+    """One row per parameter of an estimator's exact law (mean, bias, variance, MSE, cosine)."""
+    return [
+        {
+            "estimator": exact.estimator,
+            "param": j,
+            "group_size": exact.group_size,
+            "samples": exact.samples,
+            "gradient": exact.gradient[j],
+            "exact_mean": exact.mean[j],
+            "bias": exact.bias[j],
+            "exact_variance": exact.variance[j],
+            "mse": exact.mse,
+            "cosine": exact.cosine,
+        }
+        for j in range(exact.gradient.size)
+    ]
+
+
+def group_exact_sweep(
+    problem: Bandit | SoftmaxBandit,
+    group_sizes: tuple[int, ...] = (2, 4, 8, 16, 32, 64),
+    thetas: tuple[float, ...] = (0.0,),
+    *,
+    estimators: tuple[str, ...] = GROUP_ESTIMATORS,
+    top_rewards: tuple[float, ...] | None = None,
+    settings: GroupSettings = GroupSettings(),
+) -> pd.DataFrame:
+    """Exact law only (no sampling) of every estimator over θ × G (× the last arm's reward).
+
+    Rows as `group_baseline_study`'s exact columns, with theta and top_reward columns. θ sets
+    the first parameter, as in `group_sweep`; `top_rewards` (None: the problem's own) replace
+    the last arm's reward r(K−1) — r(1) on the binary bandit — to show how each estimator's
+    mean moves with the reward gap while ∇J scales with it.
+    """
+    tops = (float(problem.rewards[-1]),) if top_rewards is None else tuple(top_rewards)
+    rows = []
+    for top in tops:
+        rewards = np.array(problem.rewards, dtype=np.float64)
+        rewards[-1] = top
+        for theta in thetas:
+            parameters = np.array(problem.theta, dtype=np.float64)
+            parameters[0] = theta
+            arguments = dict(problem._arguments()) | {"rewards": tuple(rewards)}
+            current = type(problem)(**arguments).with_theta(parameters)
+            for group_size in group_sizes:
+                for estimator in estimators:
+                    exact = group_moments(current, group_size, estimator, settings)
+                    rows += [
+                        {"top_reward": top, "theta": float(theta)} | row
+                        for row in _exact_rows(exact)
+                    ]
     return pd.DataFrame(rows)
 
 

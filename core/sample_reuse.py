@@ -35,11 +35,12 @@ from core.bandits import Bandit, SoftmaxBandit
 from core.group_baselines import (
     GroupSettings,
     advantages_from_counts,
+    arm_policy,
     check_group_size,
     compositions,
     log_multinomial,
 )
-from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid
+from core.numerics import make_rng
 
 # Quantities of a reuse run, in the table's order: (name, indexed by "arm" or "param" or None).
 REUSE_QUANTITIES = (
@@ -56,30 +57,6 @@ REUSE_QUANTITIES = (
 )
 MAX_EPOCHS = 50
 DEFAULT_SETTINGS = GroupSettings()  # TRL's GRPO std; B = 4 groups for the standardised returns
-
-
-def arm_policy(
-    problem: Bandit | SoftmaxBandit, thetas: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """log π_θ(k) (N, K) and ∇θ log π_θ(k) (N, K, d) of every arm for each row θ of `thetas`.
-
-    Binary bandit: log π(1) = log σ(θ), log π(0) = log σ(−θ), scores σ(−θ) and −σ(θ).
-    Softmax bandit: log π = log softmax(θ), ∇θ log π_k = e_k − π.
-    """
-    thetas = np.asarray(thetas, dtype=np.float64)
-    if isinstance(problem, Bandit):
-        theta = thetas[:, 0]
-        log_pi = np.column_stack([log_sigmoid(-theta), log_sigmoid(theta)])
-        scores = np.stack([-sigmoid(theta), sigmoid(-theta)], axis=1)[:, :, None]
-        return log_pi, scores
-    if isinstance(problem, SoftmaxBandit):
-        log_pi = log_softmax(thetas)
-        scores = np.eye(thetas.shape[1])[None, :, :] - np.exp(log_pi)[:, None, :]
-        return log_pi, scores
-    raise ValueError(
-        "sample reuse is defined here for core.Bandit and core.SoftmaxBandit, "
-        f"got {type(problem).__name__}"
-    )
 
 
 def reuse_quantities(

@@ -237,7 +237,7 @@ def test_the_study_states_exact_standard_errors():
 
 
 def test_exact_sweep_over_the_reward_gap_keeps_grpo_and_scales_the_gradient():
-    table = group_exact_sweep(core.Bandit(), (4,), (0.0,), top_rewards=(6.0, 10.0, 25.0))
+    table = group_exact_sweep(core.Bandit(), (4,), (0.0,), gap_scales=(0.2, 1.0, 4.0))
     grpo = table[table.estimator == "grpo"]
     np.testing.assert_allclose(grpo.gradient, [0.25, 1.25, 5.0], rtol=1e-12)
     # TRL's ε = 1e-4 moves it by about ε/(Δ std(a)) ≤ 1e-4/(1 · 0.5) relative at Δ = 1

@@ -18,6 +18,19 @@ from ui.tables.derivation import (
 )
 from ui.tables.estimators import estimator_comparison
 from ui.tables.exact_values import exact_metrics
+from ui.tables.groups import (
+    cosine_table,
+    gradient_metric,
+    group_estimator_table,
+    learning_summary,
+    learning_takeaway,
+    reuse_checks,
+    reuse_exact_table,
+    reward_gap_table,
+    shrink_table,
+    shrink_text,
+    sweep_badge,
+)
 from ui.tables.score import fisher_matrix, score_means
 from ui.tables.variance import samples_needed, slope_fits, sweep_points
 
@@ -25,6 +38,7 @@ __all__ = [
     "ascent_divergences",
     "ascent_runs",
     "baseline_bias_and_variance",
+    "cosine_table",
     "credit_gradients",
     "credit_variances",
     "estimator_comparison",
@@ -33,12 +47,22 @@ __all__ = [
     "fisher_matrix",
     "gradient_and_optimal_baseline_metrics",
     "gradient_checks",
+    "gradient_metric",
     "gradient_three_ways",
+    "group_estimator_table",
+    "learning_summary",
+    "learning_takeaway",
     "objective_and_gradient",
     "optimal_baseline_terms",
+    "reuse_checks",
+    "reuse_exact_table",
+    "reward_gap_table",
     "samples_needed",
     "score_means",
+    "shrink_table",
+    "shrink_text",
     "slope_fits",
+    "sweep_badge",
     "sweep_points",
     "total_variances",
 ]

@@ -178,10 +178,13 @@ with stop_on_input_error(FIX):
     by_gap = cache.compute(gap_call)
 st.subheader("What the std does: GRPO does not see how much better the good arm is")
 st.latex(
-    r"""r_i = r(0) + \Delta\,a_i \;\Rightarrow\; r_i-\bar r=\Delta\,(a_i-\bar a),\ \
-\operatorname{std}(r)=|\Delta|\operatorname{std}(a) \;\Rightarrow\;
-A_i^{\text{GRPO}}=\operatorname{sign}(\Delta)\,\frac{a_i-\bar a}{\operatorname{std}(a)}
-\ (\varepsilon=0),\qquad \nabla J=\Delta\,\sigma(\theta)\sigma(-\theta)"""
+    r"""\begin{aligned}
+r_i = r(0) + \Delta\,a_i \;&\Rightarrow\; r_i-\bar r=\Delta\,(a_i-\bar a),\quad
+\operatorname{std}(r)=|\Delta|\operatorname{std}(a) \\
+&\Rightarrow\; A_i^{\text{GRPO}}=\operatorname{sign}(\Delta)\,\frac{a_i-\bar a}{\operatorname{std}(a)}
+\ \ (\varepsilon=0)\ \text{— free of }\Delta,\quad\text{while}\quad
+\nabla J=\Delta\,\sigma(\theta)\sigma(-\theta)
+\end{aligned}"""
 )
 st.altair_chart(reward_gap_chart(by_gap), width="content")
 tables.reward_gap_table(by_gap)

@@ -20,6 +20,9 @@ GROUP_ESTIMATOR_TITLES = {
 ORDER = list(GROUP_ESTIMATOR_TITLES.values())
 TRUE_GRADIENT = "true ∇J(θ)"
 WIDTH = 340
+# Streamlit fits a single-view chart's axes and legend inside its height: this leaves ~260 px
+# of plot above a two-row legend.
+SINGLE_HEIGHT = 380
 
 
 def _titled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +137,8 @@ def reward_gap_chart(sweep: pd.DataFrame) -> alt.Chart:
     x = alt.X("top_reward:Q", title="reward of the good arm r(1) (reward units)")
     tooltip = alt.Tooltip("top_reward:Q", title="r(1)", format=".4g")
     lines = _mean_lines(_with_truth(sweep, "top_reward"), x, tooltip)
-    return (lines + lines.mark_point(filled=True, size=25)).properties(width=2 * WIDTH, height=260)
+    points = lines.mark_point(filled=True, size=25)
+    return (lines + points).properties(width=2 * WIDTH, height=SINGLE_HEIGHT)
 
 
 def softmax_cosine_chart(sweep: pd.DataFrame) -> alt.FacetChart:
@@ -175,6 +179,9 @@ def learning_curve_chart(curves: pd.DataFrame) -> alt.LayerChart:
     )
     x = alt.X("samples:Q", title="samples drawn (G per step, the same for every estimator)")
     color = _estimator_color()
+    band_color = alt.Color(
+        "estimator_title:N", sort=ORDER, scale=alt.Scale(domain=ORDER, range=_PALETTE), legend=None
+    )
     tooltip = [
         alt.Tooltip("estimator_title:N", title="estimator"),
         alt.Tooltip("step:Q"),
@@ -185,7 +192,7 @@ def learning_curve_chart(curves: pd.DataFrame) -> alt.LayerChart:
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.15)
-        .encode(x=x, y="band_low:Q", y2="band_high:Q", color=color, tooltip=tooltip)
+        .encode(x=x, y="band_low:Q", y2="band_high:Q", color=band_color, tooltip=tooltip)
     )
     line = (
         alt.Chart(data)
@@ -199,7 +206,7 @@ def learning_curve_chart(curves: pd.DataFrame) -> alt.LayerChart:
             tooltip=tooltip,
         )
     )
-    return (band + line).properties(width=2 * WIDTH, height=280)
+    return (band + line).properties(width=2 * WIDTH, height=SINGLE_HEIGHT)
 
 
 REUSE_TITLES = {
@@ -239,7 +246,9 @@ def reuse_chart(reuse: pd.DataFrame, clip_epsilon: float) -> alt.HConcatChart:
             color=alt.Color(
                 "arm:N", title="arm", scale=CATEGORY_SCALE, legend=alt.Legend(orient="bottom")
             ),
-            strokeDash=alt.StrokeDash("what:N", title=None, legend=alt.Legend(orient="bottom")),
+            strokeDash=alt.StrokeDash(
+                "what:N", title=None, legend=alt.Legend(orient="bottom", symbolType="stroke")
+            ),
             tooltip=[alt.Tooltip("arm:N"), *tooltip],
         ),
         alt.Chart(limits)

@@ -105,9 +105,12 @@ except ValueError as error:
     st.stop()
 
 st.latex(
-    r"""\hat g = \frac1G\sum_{i=1}^{G} A_i\,\nabla_\theta\log\pi(a_i),\qquad
-A_i = r_i,\ \ r_i-\bar r,\ \ r_i-\bar r_{-i},\ \ \frac{r_i-\bar r}{\operatorname{std}(r)+\varepsilon}
-\ \ \text{or}\ \ \frac{r_i-\bar r_{\text{batch}}}{\operatorname{std}_{\text{batch}}+\varepsilon}"""
+    r"""\begin{aligned}
+\hat g &= \frac1G\sum_{i=1}^{G} A_i\,\nabla_\theta\log\pi(a_i),\\
+A_i &= r_i,\ \ r_i-\bar r,\ \ r_i-\bar r_{-i},\ \
+\frac{r_i-\bar r}{\operatorname{std}(r)+\varepsilon}\ \ \text{or}\ \
+\frac{r_i-\bar r_{\text{batch}}}{\operatorname{std}_{\text{batch}}+\varepsilon}
+\end{aligned}"""
 )
 st.caption(
     "none: plain REINFORCE on G draws · batch mean: Dr. GRPO (Liu et al. 2025, arXiv:2503.20783) "
@@ -160,7 +163,7 @@ theta_call = Call.of(
 with stop_on_input_error(FIX):
     by_theta = cache.compute(theta_call)
 st.subheader("E[ĝ] against θ, beside the true gradient")
-st.altair_chart(mean_vs_theta_chart(by_theta), width="content")
+st.altair_chart(mean_vs_theta_chart(by_theta), width="stretch")
 st.caption(
     f"G = {group_size}, exact. RLOO and none lie on ∇J (unbiased); the batch mean is ∇J scaled by "
     "(G − 1)/G; GRPO and the standardised returns have their own shape: they divide by the "
@@ -186,7 +189,7 @@ r_i = r(0) + \Delta\,a_i \;&\Rightarrow\; r_i-\bar r=\Delta\,(a_i-\bar a),\quad
 \nabla J=\Delta\,\sigma(\theta)\sigma(-\theta)
 \end{aligned}"""
 )
-st.altair_chart(reward_gap_chart(by_gap), width="content")
+st.altair_chart(reward_gap_chart(by_gap), width="stretch")
 tables.reward_gap_table(by_gap)
 st.caption(
     "Moving r(1) scales the gap Δ = r(1) − r(0): the true gradient scales with it, GRPO's mean "
@@ -238,7 +241,7 @@ curves_call = Call.of(
 with stop_on_input_error(FIX), st.spinner("Running gradient ascent per estimator…", show_time=True):
     curves = cache.compute(curves_call)
 st.subheader("Learning curves at equal samples")
-st.altair_chart(learning_curve_chart(curves), width="content")
+st.altair_chart(learning_curve_chart(curves), width="stretch")
 tables.learning_summary(curves)
 st.caption(
     f"{runs} runs per estimator of θ ← θ + η ĝ, η = {learning_rate:g}, G = {group_size} draws per "
@@ -258,9 +261,12 @@ with stop_on_input_error(FIX), st.spinner("Reusing the groups…"):
     reuse = cache.compute(reuse_call)
 st.subheader("Reusing the same samples for several updates (PPO/GRPO)")
 st.latex(
-    r"""\rho_i=\frac{\pi_\theta(a_i)}{\pi_{\theta_\text{old}}(a_i)},\quad
-L(\theta)=\frac1G\sum_i\min\!\big(\rho_iA_i,\ \operatorname{clip}(\rho_i,1-\epsilon,1+\epsilon)A_i\big),
-\quad \text{ESS}=\frac{(\sum_i\rho_i)^2}{\sum_i\rho_i^2}"""
+    r"""\begin{aligned}
+\rho_i&=\frac{\pi_\theta(a_i)}{\pi_{\theta_\text{old}}(a_i)},\qquad
+\text{ESS}=\frac{(\sum_i\rho_i)^2}{\sum_i\rho_i^2},\\
+L(\theta)&=\frac1G\sum_i\min\!\big(\rho_iA_i,\
+\operatorname{clip}(\rho_i,1-\epsilon,1+\epsilon)A_i\big)
+\end{aligned}"""
 )
 st.markdown(
     f"One group of G = {group_size} is drawn at θ_old = {problem.theta[0]:g}, its advantages "

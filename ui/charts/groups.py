@@ -20,8 +20,8 @@ GROUP_ESTIMATOR_TITLES = {
 ORDER = list(GROUP_ESTIMATOR_TITLES.values())
 TRUE_GRADIENT = "true ∇J(θ)"
 WIDTH = 340
-# Streamlit fits a single-view chart's axes and legend inside its height: this leaves ~260 px
-# of plot above a two-row legend.
+# Streamlit fits a single-view chart's axes and legend inside its height (and, drawn with
+# width="stretch", inside the column's width): this leaves ~260 px of plot above the legend.
 SINGLE_HEIGHT = 380
 
 
@@ -128,7 +128,7 @@ def mean_vs_theta_chart(sweep: pd.DataFrame) -> alt.Chart:
     x = alt.X("theta:Q", title="θ (logit of p(a = 1))")
     return _mean_lines(
         _with_truth(sweep, "theta"), x, alt.Tooltip("theta:Q", title="θ")
-    ).properties(width=2 * WIDTH, height=260)
+    ).properties(width="container", height=SINGLE_HEIGHT)
 
 
 def reward_gap_chart(sweep: pd.DataFrame) -> alt.Chart:
@@ -138,7 +138,7 @@ def reward_gap_chart(sweep: pd.DataFrame) -> alt.Chart:
     tooltip = alt.Tooltip("top_reward:Q", title="r(1)", format=".4g")
     lines = _mean_lines(_with_truth(sweep, "top_reward"), x, tooltip)
     points = lines.mark_point(filled=True, size=25)
-    return (lines + points).properties(width=2 * WIDTH, height=SINGLE_HEIGHT)
+    return (lines + points).properties(width="container", height=SINGLE_HEIGHT)
 
 
 def softmax_cosine_chart(sweep: pd.DataFrame) -> alt.FacetChart:
@@ -206,7 +206,7 @@ def learning_curve_chart(curves: pd.DataFrame) -> alt.LayerChart:
             tooltip=tooltip,
         )
     )
-    return (band + line).properties(width=2 * WIDTH, height=SINGLE_HEIGHT)
+    return (band + line).properties(width="container", height=SINGLE_HEIGHT)
 
 
 REUSE_TITLES = {

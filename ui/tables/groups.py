@@ -177,16 +177,21 @@ def learning_takeaway(curves: pd.DataFrame) -> str:
     """Which estimator ends highest at this setting, in numbers, and the practitioner's point."""
     last = curves[curves["step"] == curves["step"].max()].set_index("estimator")
     best, worst = last["objective"].idxmax(), last["objective"].idxmin()
-    return (
+    text = (
         f"Here, after {int(last['samples'].iloc[0]):,} samples, "
         f"**{GROUP_ESTIMATOR_TITLES[best]}** ends highest (mean J = "
         f"{last.loc[best, 'objective']:.4g}) and **{GROUP_ESTIMATOR_TITLES[worst]}** lowest "
         f"({last.loc[worst, 'objective']:.4g}). For practitioners: RLOO is the safe default — "
         "unbiased at every G, with about the variance of batch-mean centring; the batch mean is "
         "the same direction shrunk by (G − 1)/G, i.e. a smaller step; GRPO's ÷ std makes the "
-        "step size independent of the reward scale — slower here, where the reward gap is "
-        "large, faster where it is small — so its learning rate is tuned in different units."
+        "step size independent of the reward scale, so its learning rate lives in other units"
     )
+    if {"grpo", "loo"} <= set(last.index):
+        pace = (
+            "behind" if last.loc["grpo", "objective"] < last.loc["loo", "objective"] else "ahead of"
+        )
+        text += f" — at this reward gap and η it ends {pace} RLOO"
+    return text + "."
 
 
 REUSE_ROW_TITLES = {

@@ -519,22 +519,13 @@ def group_sweep(
 
 
 def learning_curves(
-    problem: Bandit | SoftmaxBandit,
-    samples_per_step: int = 4,
-    steps: int = 50,
-    learning_rate: float = 0.1,
-    *,
-    estimators: tuple[str, ...] = GROUP_ESTIMATORS,
-    runs: int = 20,
-    seed: int = 0,
-    settings: GroupSettings = GroupSettings(),
+    problem: Bandit | SoftmaxBandit, *arguments: object, **keywords: object
 ) -> pd.DataFrame:
-    """`group_ascent`'s runs summarised per (estimator, step): the mean of the exact J(θ_t) over
-    runs, its standard deviation across runs (the band), the SE of the mean, min and max."""
-    table = group_ascent(
-        problem, samples_per_step, steps, learning_rate, estimators=estimators, runs=runs,
-        seed=seed, settings=settings,
-    )  # fmt: skip
+    """`group_ascent(problem, *arguments, **keywords)`'s runs summarised per (estimator, step):
+    the mean over runs of the exact J(θ_t), its standard deviation across runs (the band), the
+    SE of the mean (sd/√runs), the worst and the best run."""
+    table = group_ascent(problem, *arguments, **keywords)
+    runs = int(table["run"].max()) + 1
     grouped = table.groupby(["estimator", "step", "samples"], sort=False).objective
     summary = grouped.agg(objective="mean", spread="std", low="min", high="max").reset_index()
     summary["spread"] = summary["spread"].fillna(0.0)  # one run: no spread

@@ -6,14 +6,7 @@ import streamlit as st
 from core.calls import Call, Grid
 from core.group_baselines import GROUP_ESTIMATORS, GRPO_EPSILON, GroupSettings
 from ui import cache, tables
-from ui.charts import (
-    group_size_chart,
-    learning_curve_chart,
-    mean_vs_theta_chart,
-    reuse_chart,
-    reward_gap_chart,
-    softmax_cosine_chart,
-)
+from ui.cache import show_chart
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES
 from ui.controls import LEARNING_RATES, URL, problem_controls, seed_input, work_budget
 from ui.exports import export
@@ -25,11 +18,14 @@ SWEEP_REPS = 2_000  # Monte Carlo estimates per G in the sweep over G
 COSINE_SIZES = (2, 4, 8, 16, 32, 64)
 COSINE_THETAS = (-3.0, 0.0, 3.0)
 GAP_SCALES = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-THETAS = Grid(-6.0, 6.0, 49)
+THETAS = Grid(-6.0, 6.0, 25)
 REPETITIONS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
 RUNS = (5, 10, 20, 50, 100)
 REUSE_RATES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 CLIPS = (0.05, 0.1, 0.2, 0.3, 0.5)
+# B·G ≤ 256 keeps the softmax bandit's enumeration of the standardised batch to 33k count vectors.
+MAX_BATCH_GROUPS = 4
+ESTIMATOR_BY_TITLE = {title: name for name, title in GROUP_ESTIMATOR_TITLES.items()}
 FIX = (
     "pick values inside the controls' ranges: G from 2 to 64, a std ε ≥ 0, and for GRPO with "
     "ddof = 1 a group of at least 2."
@@ -63,7 +59,7 @@ with st.sidebar:
         help="A = (r − r̄)/(std + ε); TRL uses 1e-4.",
     )  # fmt: skip
     batch_groups = st.slider(
-        "groups B in the standardised batch", 1, 16, 4, key="B", bind=URL,
+        "groups B in the standardised batch", 1, MAX_BATCH_GROUPS, 4, key="B", bind=URL,
         help="Standardised returns normalise over B groups at once (B·G draws per estimate).",
     )  # fmt: skip
     st.header("Monte Carlo")
@@ -78,10 +74,11 @@ with st.sidebar:
     runs = st.select_slider("runs (seeds)", RUNS, 20, key="runs", bind=URL)
     learning_rate = st.select_slider("learning rate η", LEARNING_RATES, 0.1, key="lr", bind=URL)
     st.header("Sample reuse (PPO/GRPO)")
-    reuse_estimator = st.selectbox(
-        "advantage of the reused group", GROUP_ESTIMATORS, index=GROUP_ESTIMATORS.index("grpo"),
-        format_func=GROUP_ESTIMATOR_TITLES.get, key="reuse", bind=URL,
+    reuse_title = st.selectbox(
+        "advantage of the reused group", tuple(ESTIMATOR_BY_TITLE),
+        index=GROUP_ESTIMATORS.index("grpo"), key="reuse", bind=URL,
     )  # fmt: skip
+    reuse_estimator = ESTIMATOR_BY_TITLE[reuse_title]
     epochs = st.slider("updates on the same samples", 1, 20, 4, key="epochs", bind=URL)
     reuse_rate = st.select_slider("update step η", REUSE_RATES, 0.5, key="reuse_lr", bind=URL)
     clip = st.select_slider("clip ε", CLIPS, 0.2, key="clip", bind=URL)
@@ -147,7 +144,7 @@ sweep_call = Call.of(
 with stop_on_input_error(FIX), st.spinner("Sweeping G…"):
     sweep = cache.compute(sweep_call)
 st.subheader("Bias and variance against the group size")
-st.altair_chart(group_size_chart(sweep), width="content")
+show_chart("group_size_chart", sweep)
 st.caption(
     f"Lines: exact. Dots: Monte Carlo over {SWEEP_REPS:,} group estimates per G, bars ± 2 exact "
     "SE. The standardised returns draw B·G per estimate, so their variance sits lower."
@@ -163,7 +160,7 @@ theta_call = Call.of(
 with stop_on_input_error(FIX):
     by_theta = cache.compute(theta_call)
 st.subheader("E[ĝ] against θ, beside the true gradient")
-st.altair_chart(mean_vs_theta_chart(by_theta), width="stretch")
+show_chart("mean_vs_theta_chart", by_theta)
 st.caption(
     f"G = {group_size}, exact. RLOO and none lie on ∇J (unbiased); the batch mean is ∇J scaled by "
     "(G − 1)/G; GRPO and the standardised returns have their own shape: they divide by the "
@@ -189,7 +186,7 @@ r_i = r(0) + \Delta\,a_i \;&\Rightarrow\; r_i-\bar r=\Delta\,(a_i-\bar a),\quad
 \nabla J=\Delta\,\sigma(\theta)\sigma(-\theta)
 \end{aligned}"""
 )
-st.altair_chart(reward_gap_chart(by_gap), width="stretch")
+show_chart("reward_gap_chart", by_gap)
 tables.reward_gap_table(by_gap)
 st.caption(
     "Moving r(1) scales the gap Δ = r(1) − r(0): the true gradient scales with it, GRPO's mean "
@@ -214,16 +211,16 @@ cosine_call = Call.of(
 own_call = Call.of(
     "group_baselines.group_exact_sweep", softmax_problem, (group_size,), settings=settings
 )
-with stop_on_input_error(FIX), st.spinner("Enumerating the softmax bandit's counts…"):
-    cosines = cache.compute(cosine_call)
-    own = cache.compute(own_call)
 st.subheader("The softmax bandit: does E[ĝ] still point along ∇J?")
 st.markdown(
     f"With K = {softmax_problem.dim} arms the gradient is a vector and the estimators can bend it. "
     f"At the logits and rewards in the sidebar and G = {group_size}:"
 )
+with stop_on_input_error(FIX), st.spinner("Enumerating the softmax bandit's counts…"):
+    own = cache.compute(own_call)
+    cosines = cache.compute(cosine_call)
 tables.cosine_table(own)
-st.altair_chart(softmax_cosine_chart(cosines), width="content")
+show_chart("softmax_cosine_chart", cosines)
 st.caption(
     "Cosine between the exact E[ĝ] and ∇J, for the logit of arm 0 set to −3, 0 and 3 (the other "
     "logits and rewards as in the sidebar). none, batch mean and RLOO stay at 1 (E[ĝ] ∝ ∇J); "
@@ -241,7 +238,7 @@ curves_call = Call.of(
 with stop_on_input_error(FIX), st.spinner("Running gradient ascent per estimator…", show_time=True):
     curves = cache.compute(curves_call)
 st.subheader("Learning curves at equal samples")
-st.altair_chart(learning_curve_chart(curves), width="stretch")
+show_chart("learning_curve_chart", curves)
 tables.learning_summary(curves)
 st.caption(
     f"{runs} runs per estimator of θ ← θ + η ĝ, η = {learning_rate:g}, G = {group_size} draws per "
@@ -277,7 +274,7 @@ st.markdown(
     "would be the importance-sampled gradient; the clip zeroes the terms whose ratio has left "
     "1 ± ε in the direction of their advantage — the **clipping bias** is E[∇L − ∇L_IS]."
 )
-st.altair_chart(reuse_chart(reuse, clip), width="content")
+show_chart("reuse_chart", reuse, clip)
 tables.reuse_exact_table(reuse)
 tables.reuse_checks(reuse)
 export(reuse, "group_sample_reuse.csv", reuse_call, "sample_reuse", key="export-reuse",

@@ -112,7 +112,7 @@ def test_a_larger_group_and_a_larger_reward_change_the_view():
 
 
 def test_a_request_over_the_work_cap_gives_the_fix_not_a_traceback():
-    app = run_page(PAGE, {"G": 64, "B": 16, "reps": 50_000})
+    app = run_page(PAGE, {"G": 64, "B": 4, "reps": 50_000, "runs": 100, "steps": 200})
     assert not app.exception
     errors = [element.value for element in app.error]
     assert any("over the cap" in text and "How to fix" in text for text in errors)
@@ -123,7 +123,7 @@ def test_garbage_link_values_are_named_and_the_defaults_used():
     app = run_page(PAGE, {"G": "1000", "eps": "NaN", "theta": "x", "reuse": "ppo"})
     assert not app.exception
     assert app.slider(key="G").value == 4
-    assert app.selectbox(key="reuse").value == "grpo"
+    assert app.selectbox(key="reuse").value == "GRPO (÷ std)"
     assert {metric.label: metric.value for metric in app.metric}[
         "true gradient ∇J(θ) (exact)"
     ] == "1.25"

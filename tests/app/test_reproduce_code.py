@@ -27,6 +27,7 @@ CASES = [
     ("pages/5_Continuous_and_nondifferentiable.py", {}),
     ("pages/5_Continuous_and_nondifferentiable.py", {"f": "abs(x - 2)**1.5", "n": "1000"}),
     ("pages/6_Trajectories.py", {"reps": "200", "per_T": "500"}),
+    ("pages/8_Group_baselines.py", {"reps": "1000", "runs": "5", "steps": "10", "seed": "4"}),
 ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from core.group_baselines import (
     group_baseline_study,
     group_exact_sweep,
     group_moments,
+    learning_curves,
 )
 
 SMALL_BATCH = GroupSettings(batch_groups=2)
@@ -246,3 +247,16 @@ def test_exact_sweep_over_the_reward_gap_keeps_grpo_and_scales_the_gradient():
     np.testing.assert_allclose(loo.exact_mean, loo.gradient, rtol=1e-12)
     direct = group_moments(core.Bandit(0.0, (5.0, 25.0)), 4, "mean").mean[0]
     assert table[(table.estimator == "mean")].exact_mean.iloc[-1] == pytest.approx(direct)
+
+
+def test_learning_curves_summarise_the_runs_of_the_ascent():
+    runs = group_ascent(core.Bandit(), 4, 5, 0.2, runs=6, seed=9)
+    curves = learning_curves(core.Bandit(), 4, 5, 0.2, runs=6, seed=9)
+    last = runs[(runs.step == 5) & (runs.estimator == "loo")].objective
+    row = curves[(curves.step == 5) & (curves.estimator == "loo")].iloc[0]
+    assert row.objective == pytest.approx(last.mean(), rel=1e-14)
+    assert row.standard_error == pytest.approx(last.std(ddof=1) / math.sqrt(6), rel=1e-12)
+    assert (row.low, row.high, row.runs) == (last.min(), last.max(), 6)
+    start = curves[curves.step == 0]
+    np.testing.assert_allclose(start.objective, core.Bandit().expected_value())
+    assert (start.spread == 0).all()

@@ -25,9 +25,10 @@ WIDTH = 340
 SINGLE_HEIGHT = 380
 
 
-def _titled(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with an `estimator_title` column (how the legend names each estimator)."""
-    return frame.assign(estimator_title=frame["estimator"].map(GROUP_ESTIMATOR_TITLES))
+def _titled(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of `frame` (only what the chart draws is sent) and an `estimator_title` column
+    (how the legend names each estimator)."""
+    return frame[columns].assign(estimator_title=frame["estimator"].map(GROUP_ESTIMATOR_TITLES))
 
 
 def _estimator_color(with_truth: bool = False) -> alt.Color:
@@ -56,7 +57,10 @@ _G_AXIS = alt.X(
 def group_size_chart(sweep: pd.DataFrame) -> alt.HConcatChart:
     """core.group_baselines.group_sweep at one θ: the exact bias E[ĝ] − ∇J (left) and the exact
     variance Var[ĝ] (right, log scale) against G, each with its Monte Carlo value ± 2 SE."""
-    data = _titled(sweep)
+    data = _titled(
+        sweep,
+        ["estimator", "group_size", "samples", "bias", "exact_variance", "variance", "variance_se"],
+    )
     color = _estimator_color()
     tooltip = [
         alt.Tooltip("estimator_title:N", title="estimator"),
@@ -97,7 +101,7 @@ def group_size_chart(sweep: pd.DataFrame) -> alt.HConcatChart:
 
 def _with_truth(sweep: pd.DataFrame, x: str) -> pd.DataFrame:
     """The estimators' exact means and, as one more 'estimator', the true gradient, long form."""
-    means = _titled(sweep)[[x, "estimator_title", "exact_mean"]]
+    means = _titled(sweep, ["estimator", x, "exact_mean"]).drop(columns="estimator")
     truth = sweep.drop_duplicates(x)[[x, "gradient"]].rename(columns={"gradient": "exact_mean"})
     return pd.concat([means, truth.assign(estimator_title=TRUE_GRADIENT)], ignore_index=True)
 
@@ -144,7 +148,9 @@ def reward_gap_chart(sweep: pd.DataFrame) -> alt.Chart:
 def softmax_cosine_chart(sweep: pd.DataFrame) -> alt.FacetChart:
     """group_exact_sweep on the softmax bandit over G × logit_0: cos∠(E[ĝ], ∇J) against G, one
     panel per logit_0 value."""
-    data = _titled(sweep).drop_duplicates(["theta", "group_size", "estimator"])
+    data = _titled(sweep, ["estimator", "theta", "group_size", "cosine"]).drop_duplicates(
+        ["theta", "group_size", "estimator"]
+    )
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -173,7 +179,8 @@ def softmax_cosine_chart(sweep: pd.DataFrame) -> alt.FacetChart:
 def learning_curve_chart(curves: pd.DataFrame) -> alt.LayerChart:
     """core.group_baselines.learning_curves: the mean over runs of the exact J(θ_t) against the
     samples drawn, with a band of ± one standard deviation across runs."""
-    data = _titled(downsample(curves)).assign(
+    columns = ["estimator", "step", "samples", "objective", "spread"]
+    data = _titled(downsample(curves), columns).assign(
         band_low=lambda frame: frame["objective"] - frame["spread"],
         band_high=lambda frame: frame["objective"] + frame["spread"],
     )

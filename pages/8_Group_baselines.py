@@ -18,7 +18,7 @@ SWEEP_REPS = 2_000  # Monte Carlo estimates per G in the sweep over G
 COSINE_SIZES = (2, 4, 8, 16, 32, 64)
 COSINE_THETAS = (-3.0, 0.0, 3.0)
 GAP_SCALES = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-THETAS = Grid(-6.0, 6.0, 25)
+THETAS = Grid(-6.0, 6.0, 41)
 REPETITIONS = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
 RUNS = (5, 10, 20, 50, 100)
 REUSE_RATES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -104,8 +104,8 @@ except ValueError as error:
 st.latex(
     r"""\begin{aligned}
 \hat g &= \frac1G\sum_{i=1}^{G} A_i\,\nabla_\theta\log\pi(a_i),\\
-A_i &= r_i,\ \ r_i-\bar r,\ \ r_i-\bar r_{-i},\ \
-\frac{r_i-\bar r}{\operatorname{std}(r)+\varepsilon}\ \ \text{or}\ \
+A_i &= r_i,\ \ r_i-\bar r,\ \ r_i-\bar r_{-i},\\
+&\phantom{=}\ \frac{r_i-\bar r}{\operatorname{std}(r)+\varepsilon}\ \ \text{or}\ \
 \frac{r_i-\bar r_{\text{batch}}}{\operatorname{std}_{\text{batch}}+\varepsilon}
 \end{aligned}"""
 )
@@ -182,8 +182,8 @@ st.latex(
 r_i = r(0) + \Delta\,a_i \;&\Rightarrow\; r_i-\bar r=\Delta\,(a_i-\bar a),\quad
 \operatorname{std}(r)=|\Delta|\operatorname{std}(a) \\
 &\Rightarrow\; A_i^{\text{GRPO}}=\operatorname{sign}(\Delta)\,\frac{a_i-\bar a}{\operatorname{std}(a)}
-\ \ (\varepsilon=0)\ \text{— free of }\Delta,\quad\text{while}\quad
-\nabla J=\Delta\,\sigma(\theta)\sigma(-\theta)
+\ \ (\varepsilon=0)\ \text{— free of }\Delta, \\
+&\phantom{\Rightarrow}\;\text{while}\ \ \nabla J=\Delta\,\sigma(\theta)\sigma(-\theta)
 \end{aligned}"""
 )
 show_chart("reward_gap_chart", by_gap)

@@ -220,6 +220,7 @@ with stop_on_input_error(FIX), st.spinner("Enumerating the softmax bandit's coun
     own = cache.compute(own_call)
     cosines = cache.compute(cosine_call)
 tables.cosine_table(own)
+st.caption("E[ĝ_j]/∇J_j per logit; — where ∇J_j = 0 (that arm's reward equals J).")
 show_chart("softmax_cosine_chart", cosines)
 st.caption(
     "Cosine between the exact E[ĝ] and ∇J, for the logit of arm 0 set to −3, 0 and 3 (the other "

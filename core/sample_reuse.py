@@ -4,7 +4,8 @@ sample size and the bias that clipping adds, by enumerating the arm counts of th
 One group of n draws a₁…a_n is taken at θ_old (n = G, or B·G for the standardised returns), its
 advantages A_i computed once (core.group_baselines), and then the same draws serve `epochs`
 updates θ_{k+1} = θ_k + η ∇L(θ_k) of the clipped surrogate (PPO, Schulman et al. 2017,
-arXiv:1707.06347; GRPO's objective, Shao et al. 2024, arXiv:2402.03300):
+arXiv:1707.06347; GRPO's objective, Shao et al. 2024, arXiv:2402.03300; in TRL's GRPOConfig
+the updates per batch are `num_iterations`, default 1, and the clip `epsilon`, default 0.2):
 
     L(θ) = (1/n) Σ_i min(ρ_i A_i, clip(ρ_i, 1 − ε, 1 + ε) A_i),   ρ_i = π_θ(a_i)/π_θold(a_i),
     ∇L(θ) = (1/n) Σ_i 1[not clipped_i] ρ_i A_i ∇θ log π_θ(a_i),

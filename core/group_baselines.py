@@ -53,8 +53,8 @@ import pandas as pd
 
 from core._engine import draw_counts
 from core.bandits import Bandit, SoftmaxBandit
-from core.checks import check_agreement, mean_standard_error, variance_standard_error
-from core.numerics import make_rng
+from core.checks import check_agreement
+from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid
 from core.variance_studies import derived_seed
 
 GROUP_ESTIMATORS = ("none", "mean", "loo", "grpo", "standardised")
@@ -105,6 +105,7 @@ class GroupMoments:
     gradient: np.ndarray
     mean: np.ndarray
     covariance: np.ndarray
+    fourth_moment: np.ndarray  # E[(ĝ_j − E ĝ_j)⁴] per parameter
 
     @property
     def bias(self) -> np.ndarray:
@@ -126,6 +127,16 @@ class GroupMoments:
         """cos∠(E[ĝ], ∇J); nan when either is the zero vector."""
         norms = np.linalg.norm(self.mean) * np.linalg.norm(self.gradient)
         return float(self.mean @ self.gradient / norms) if norms > 0 else math.nan
+
+    def mean_standard_error(self, reps: int) -> np.ndarray:
+        """Exact SE of the mean of `reps` estimates: √(Var[ĝ_j]/R)."""
+        return np.sqrt(self.variance / reps)
+
+    def variance_standard_error(self, reps: int) -> np.ndarray:
+        """Exact SE of the sample variance (ddof = 1) of `reps` estimates:
+        √((μ₄ − σ⁴ (R − 3)/(R − 1))/R) (Cramér 1946, §27.4), μ₄ and σ² exact."""
+        shrink = (reps - 3) / (reps - 1)
+        return np.sqrt(np.maximum(self.fourth_moment - shrink * self.variance**2, 0.0) / reps)
 
 
 def advantages_from_counts(
@@ -223,7 +234,10 @@ def group_moments(
     mean = weights @ estimates
     deviations = estimates - mean
     covariance = (deviations * weights[:, None]).T @ deviations
-    return GroupMoments(estimator, group_size, draws, problem.exact_gradient(), mean, covariance)
+    fourth = weights @ deviations**4
+    return GroupMoments(
+        estimator, group_size, draws, problem.exact_gradient(), mean, covariance, fourth
+    )
 
 
 def monte_carlo_group_estimates(
@@ -255,7 +269,8 @@ def group_baseline_study(
     settings: GroupSettings = GroupSettings(),
 ) -> pd.DataFrame:
     """Tidy table, one row per (estimator, parameter): exact mean, bias, variance, MSE and cosine
-    beside Monte Carlo mean and variance with their SEs and checks (`check_agreement`)."""
+    beside the Monte Carlo mean and variance of `reps` group estimates, with their exact standard
+    errors (`GroupMoments.mean_standard_error`, `.variance_standard_error`) and checks."""
     if int(reps) != reps or reps < 2:
         raise ValueError(f"reps must be a whole number ≥ 2 for a standard error, got {reps}")
     streams = np.random.SeedSequence(seed).spawn(len(estimators))
@@ -265,33 +280,82 @@ def group_baseline_study(
         estimates = monte_carlo_group_estimates(
             problem, group_size, estimator, reps, make_rng(stream), settings
         )
-        mean, mean_se = estimates.mean(axis=0), mean_standard_error(estimates)
-        variance, variance_se = estimates.var(axis=0, ddof=1), variance_standard_error(estimates)
-        for j in range(problem.dim):
+        mean, variance = estimates.mean(axis=0), estimates.var(axis=0, ddof=1)
+        mean_se = exact.mean_standard_error(int(reps))
+        variance_se = exact.variance_standard_error(int(reps))
+        for j, row in enumerate(_exact_rows(exact)):
             mean_check = check_agreement(mean[j], exact.mean[j], mean_se[j])
             variance_check = check_agreement(variance[j], exact.variance[j], variance_se[j])
             rows.append(
-                {
-                    "estimator": estimator,
-                    "param": j,
-                    "group_size": group_size,
-                    "samples": exact.samples,
-                    "gradient": exact.gradient[j],
-                    "exact_mean": exact.mean[j],
+                row
+                | {
                     "mean": mean[j],
                     "mean_se": mean_se[j],
-                    "bias": exact.bias[j],
-                    "exact_variance": exact.variance[j],
                     "variance": variance[j],
                     "variance_se": variance_se[j],
-                    "mse": exact.mse,
-                    "cosine": exact.cosine,
                     "mean_check": mean_check.label(),
                     "mean_passed": mean_check.passed,
                     "variance_check": variance_check.label(),
                     "variance_passed": variance_check.passed,
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def _exact_rows(exact: GroupMoments) -> list[dict[str, object]]:
+    """One row per parameter of an estimator's exact law (mean, bias, variance, MSE, cosine)."""
+    return [
+        {
+            "estimator": exact.estimator,
+            "param": j,
+            "group_size": exact.group_size,
+            "samples": exact.samples,
+            "gradient": exact.gradient[j],
+            "exact_mean": exact.mean[j],
+            "bias": exact.bias[j],
+            "mean_over_gradient": exact.mean[j] / exact.gradient[j]
+            if exact.gradient[j] != 0
+            else math.nan,
+            "exact_variance": exact.variance[j],
+            "mse": exact.mse,
+            "cosine": exact.cosine,
+        }
+        for j in range(exact.gradient.size)
+    ]
+
+
+def group_exact_sweep(
+    problem: Bandit | SoftmaxBandit,
+    group_sizes: tuple[int, ...] = (2, 4, 8, 16, 32, 64),
+    thetas: tuple[float, ...] | None = None,
+    *,
+    estimators: tuple[str, ...] = GROUP_ESTIMATORS,
+    gap_scales: tuple[float, ...] = (1.0,),
+    settings: GroupSettings = GroupSettings(),
+) -> pd.DataFrame:
+    """Exact law only (no sampling) of every estimator over gap scale × θ × G.
+
+    Rows as `group_baseline_study`'s exact columns, with gap_scale, top_reward and theta in
+    front. θ sets the first parameter, as in `group_sweep` (None: the problem's own). A gap scale
+    s sets the last arm's reward to r(0) + s·(r(K−1) − r(0)) — r(1) on the binary bandit — so the
+    reward gap Δ is scaled by s: ∇J scales with s, GRPO's mean does not (module docstring).
+    """
+    thetas = (float(problem.theta[0]),) if thetas is None else tuple(thetas)
+    base = np.array(problem.rewards, dtype=np.float64)
+    rows = []
+    for scale in gap_scales:
+        rewards = base.copy()
+        rewards[-1] = base[0] + float(scale) * (base[-1] - base[0])
+        arguments = dict(problem._arguments()) | {"rewards": tuple(rewards)}
+        for theta in thetas:
+            parameters = np.array(problem.theta, dtype=np.float64)
+            parameters[0] = theta
+            current = type(problem)(**arguments).with_theta(parameters)
+            for group_size in group_sizes:
+                for estimator in estimators:
+                    exact = group_moments(current, group_size, estimator, settings)
+                    front = {"gap_scale": float(scale), "top_reward": rewards[-1]}
+                    rows += [front | {"theta": float(theta)} | row for row in _exact_rows(exact)]
     return pd.DataFrame(rows)
 
 
@@ -339,8 +403,10 @@ def group_ascent(
     Each step draws `samples_per_step` = N actions for every estimator: one group of G = N
     (none, mean, loo, grpo); the standardised returns standardise over all N draws of the step,
     and since their batch average depends only on the counts over those N draws, it is the same
-    update whichever way the N are split into groups. One row per (estimator, run, step):
-    objective = exact J(θ_t) before the step t, and θ_t's first parameter.
+    update whichever way the N are split into groups. The runs of one estimator advance
+    together (one stream per estimator, counts drawn per run from its own policy). One row per
+    (estimator, run, step): objective = exact J(θ_t) before the step t, and θ_t's first
+    parameter.
     """
     samples_per_step = check_group_size(samples_per_step)
     if int(steps) != steps or steps < 1:
@@ -350,28 +416,75 @@ def group_ascent(
     if not (math.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate}")
     per_step = replace(settings, batch_groups=1)
-    streams = np.random.SeedSequence(seed).spawn(len(estimators) * int(runs))
-    rows = []
-    for index, stream in enumerate(streams):
-        estimator, run = estimators[index // int(runs)], index % int(runs)
-        rng, current = make_rng(stream), problem
-        for step in range(int(steps) + 1):
-            rows.append(
+    rewards = np.asarray(problem.rewards, dtype=np.float64)
+    runs, steps = int(runs), int(steps)
+    streams = np.random.SeedSequence(seed).spawn(len(estimators))
+    frames = []
+    for estimator, stream in zip(estimators, streams, strict=True):
+        _check_estimator(estimator)
+        rng = make_rng(stream)
+        thetas = np.tile(np.asarray(problem.theta, dtype=np.float64), (runs, 1))
+        objectives, first = np.empty((steps + 1, runs)), np.empty((steps + 1, runs))
+        for step in range(steps + 1):
+            log_pi, scores = arm_policy(problem, thetas)
+            pi = np.exp(log_pi)
+            objectives[step], first[step] = pi @ rewards, thetas[:, 0]
+            if step < steps:
+                counts = _counts_per_row(rng, samples_per_step, pi)
+                advantages = advantages_from_counts(counts, rewards, estimator, per_step)
+                weights = counts * advantages / samples_per_step
+                thetas = thetas + learning_rate * np.einsum("nk,nkd->nd", weights, scores)
+        step_index = np.repeat(np.arange(steps + 1), runs)
+        frames.append(
+            pd.DataFrame(
                 {
                     "estimator": estimator,
-                    "run": run,
-                    "step": step,
-                    "samples": step * samples_per_step,
-                    "theta_0": float(current.theta[0]),
-                    "objective": current.expected_value(),
+                    "run": np.tile(np.arange(runs), steps + 1),
+                    "step": step_index,
+                    "samples": step_index * samples_per_step,
+                    "theta_0": first.ravel(),
+                    "objective": objectives.ravel(),
                 }
-            )
-            if step < steps:
-                estimate = monte_carlo_group_estimates(
-                    current, samples_per_step, estimator, 1, rng, per_step
-                )[0]
-                current = current.with_theta(current.theta + learning_rate * estimate)
-    return pd.DataFrame(rows)
+            ).sort_values(["run", "step"], kind="stable")
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def arm_policy(
+    problem: Bandit | SoftmaxBandit, thetas: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """log π_θ(k) (N, K) and ∇θ log π_θ(k) (N, K, d) of every arm for each row θ of `thetas`.
+
+    Binary bandit: log π(1) = log σ(θ), log π(0) = log σ(−θ), scores σ(−θ) and −σ(θ).
+    Softmax bandit: log π = log softmax(θ), ∇θ log π_k = e_k − π.
+    """
+    thetas = np.asarray(thetas, dtype=np.float64)
+    if isinstance(problem, Bandit):
+        theta = thetas[:, 0]
+        log_pi = np.column_stack([log_sigmoid(-theta), log_sigmoid(theta)])
+        scores = np.stack([-sigmoid(theta), sigmoid(-theta)], axis=1)[:, :, None]
+        return log_pi, scores
+    if isinstance(problem, SoftmaxBandit):
+        log_pi = log_softmax(thetas)
+        scores = np.eye(thetas.shape[1])[None, :, :] - np.exp(log_pi)[:, None, :]
+        return log_pi, scores
+    raise ValueError(
+        "group baselines are defined here for core.Bandit and core.SoftmaxBandit, "
+        f"got {type(problem).__name__}"
+    )
+
+
+def _counts_per_row(rng: np.random.Generator, n: int, probabilities: np.ndarray) -> np.ndarray:
+    """One n-draw count vector per row of `probabilities` (N, K), float64; two arms: a Binomial
+    for each row's rarer arm (as the engine's draw_counts), so a tiny probability stays exact."""
+    if probabilities.shape[1] == 2:
+        rare = np.argmin(probabilities, axis=1)
+        drawn = rng.binomial(n, probabilities[np.arange(rare.size), rare]).astype(np.float64)
+        return np.where(rare[:, None] == 0, np.column_stack([drawn, n - drawn]),
+                        np.column_stack([n - drawn, drawn]))  # fmt: skip
+    return rng.multinomial(n, probabilities / probabilities.sum(axis=1, keepdims=True)).astype(
+        np.float64
+    )
 
 
 def group_sweep(
@@ -403,3 +516,19 @@ def group_sweep(
             table.insert(0, "theta", float(theta))
             frames.append(table)
     return pd.concat(frames, ignore_index=True)
+
+
+def learning_curves(
+    problem: Bandit | SoftmaxBandit, *arguments: object, **keywords: object
+) -> pd.DataFrame:
+    """`group_ascent(problem, *arguments, **keywords)`'s runs summarised per (estimator, step):
+    the mean over runs of the exact J(θ_t), its standard deviation across runs (the band), the
+    SE of the mean (sd/√runs), the worst and the best run."""
+    table = group_ascent(problem, *arguments, **keywords)
+    runs = int(table["run"].max()) + 1
+    grouped = table.groupby(["estimator", "step", "samples"], sort=False).objective
+    summary = grouped.agg(objective="mean", spread="std", low="min", high="max").reset_index()
+    summary["spread"] = summary["spread"].fillna(0.0)  # one run: no spread
+    summary.insert(4, "standard_error", summary["spread"] / math.sqrt(runs))
+    summary["runs"] = int(runs)
+    return summary

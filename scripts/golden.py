@@ -104,6 +104,7 @@ PAGES = {
     "baselines": "pages/4_Baselines.py",
     "continuous": "pages/5_Continuous_and_nondifferentiable.py",
     "trajectories": "pages/6_Trajectories.py",
+    "group_baselines": "pages/8_Group_baselines.py",
     "surrogate_loss": "pages/10_Surrogate_loss.py",
 }
 # One representative change per page (the home page has no controls).
@@ -114,6 +115,7 @@ CHANGES = {
     "baselines": Control("selectbox", "problem", "softmax bandit"),
     "continuous": Control("selectbox", "cost", "abs"),
     "trajectories": Control("slider", "T", 10),
+    "group_baselines": Control("slider", "G", 8),
     "surrogate_loss": Control("selectbox", "problem", "Softmax"),
 }
 STATES: tuple[PageState, ...] = tuple(
@@ -144,6 +146,7 @@ CLI_INVOCATIONS: tuple[tuple[str, ...], ...] = (
     ("variance", "gaussian", "--cost", "step", "--estimator", "measure_valued", "--format",
      "table"),
     ("baselines", "bandit", "--n", "20", "--constant", "7.5"),
+    ("groups", "bandit", "--group-sizes", "2", "4", "--thetas", "0", "1", "--reps", "200"),
     # exact, every problem
     ("exact", "bandit", "--format", "csv"),
     ("exact", "softmax", "--format", "csv"),

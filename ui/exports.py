@@ -209,4 +209,30 @@ COLUMNS = {
         "per-episode variance; mean ± mean_standard_error: MC mean of n episodes ± exact SE; "
         "variance ± variance_standard_error: MC per-episode variance ± its exact SE; n."
     ),
+    "group_baseline_study": (
+        "estimator: none / mean (Dr. GRPO) / loo (RLOO) / grpo / standardised; param; "
+        "group_size: G; samples: draws per estimate (B·G for standardised); gradient: exact ∇J; "
+        "exact_mean, bias (= exact_mean − gradient), mean_over_gradient, exact_variance, mse, "
+        "cosine: the estimate's exact law by enumerating the arm counts; mean, variance: Monte "
+        "Carlo over the repetitions; mean_se, variance_se: their exact standard errors; "
+        "*_check, *_passed: |MC − exact| in exact SE. Gradient units (squared for variances)."
+    ),
+    "group_exact_sweep": (
+        "gap_scale: factor on the reward gap r(1) − r(0); top_reward: r(1) (reward units); "
+        "theta: the first parameter; estimator; param; group_size: G; samples; gradient: exact "
+        "∇J; exact_mean, bias, mean_over_gradient, exact_variance, mse, cosine: exact (no "
+        "sampling)."
+    ),
+    "learning_curves": (
+        "estimator; step; samples: draws so far (G per step); objective: mean over runs of the "
+        "exact J(θ_t) (reward units); standard_error: its SE; spread: sd across runs; low, high: "
+        "worst and best run; runs."
+    ),
+    "sample_reuse": (
+        "estimator; group_size: G; epoch: update k on the same samples; quantity (objective J, "
+        "ratio ρ, clipped_ratio, effective_sample_size (Kish), clipped_fraction, true_gradient, "
+        "is_gradient, clipped_gradient, clipping_bias, bias); index, position: the arm or "
+        "parameter; exact, exact_variance: by enumerating the counts; monte_carlo: mean over "
+        "reps reused groups; standard_error: the exact √(Var/reps)."
+    ),
 }

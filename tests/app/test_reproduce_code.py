@@ -30,6 +30,7 @@ CASES = [
     ("pages/10_Surrogate_loss.py", {"steps": "10", "runs": "20"}),
     ("pages/10_Surrogate_loss.py", {"problem": "Softmax", "b": "2", "steps": "10", "runs": "20"}),
     ("pages/9_Discrete_estimators.py", {"units": "2", "n": "2000", "theta": "0.8"}),
+    ("pages/8_Group_baselines.py", {"reps": "1000", "runs": "5", "steps": "10", "seed": "4"}),
 ]  # fmt: skip
 
 

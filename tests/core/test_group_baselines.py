@@ -16,7 +16,9 @@ from core.group_baselines import (
     compositions,
     group_ascent,
     group_baseline_study,
+    group_exact_sweep,
     group_moments,
+    learning_curves,
 )
 
 SMALL_BATCH = GroupSettings(batch_groups=2)
@@ -206,3 +208,55 @@ def test_ascent_starts_at_the_exact_objective_and_rloo_climbs():
     assert set(start.estimator) == set(GROUP_ESTIMATORS) and (start.samples == 0).all()
     rloo = table[table.estimator == "loo"]
     assert rloo[rloo.step == 30].objective.mean() > start.objective.iloc[0] + 1.0
+
+
+@pytest.mark.parametrize(("problem", "group_size"), [CASES[2], CASES[4]])
+def test_exact_fourth_moment_matches_every_action_sequence_enumerated(problem, group_size):
+    """The exact SE of a Monte Carlo variance needs μ₄ = E[(ĝ − E ĝ)⁴]: from all K^G sequences."""
+    pi, scores = _policy(problem)
+    rewards = np.asarray(problem.rewards, dtype=float)
+    probabilities, estimates = [], []
+    for actions in itertools.product(range(pi.size), repeat=group_size):
+        a = np.array(actions)
+        probabilities.append(np.prod(pi[a]))
+        advantages = _advantages(rewards[a], "grpo", SMALL_BATCH)
+        estimates.append((advantages[:, None] * scores[a]).mean(axis=0))
+    probabilities, estimates = np.array(probabilities), np.array(estimates)
+    fourth = probabilities @ (estimates - probabilities @ estimates) ** 4
+    moments = group_moments(problem, group_size, "grpo")
+    np.testing.assert_allclose(moments.fourth_moment, fourth, rtol=1e-9, atol=1e-15)
+    reps = 1000
+    expected = np.sqrt((fourth - moments.variance**2 * (reps - 3) / (reps - 1)) / reps)
+    np.testing.assert_allclose(moments.variance_standard_error(reps), expected, rtol=1e-9)
+
+
+def test_the_study_states_exact_standard_errors():
+    table = group_baseline_study(core.Bandit(), 4, reps=400, seed=2)
+    for estimator, row in table.set_index("estimator").iterrows():
+        moments = group_moments(core.Bandit(), 4, estimator)
+        assert row.mean_se == pytest.approx(math.sqrt(moments.variance[0] / 400), rel=1e-12)
+
+
+def test_exact_sweep_over_the_reward_gap_keeps_grpo_and_scales_the_gradient():
+    table = group_exact_sweep(core.Bandit(), (4,), (0.0,), gap_scales=(0.2, 1.0, 4.0))
+    grpo = table[table.estimator == "grpo"]
+    np.testing.assert_allclose(grpo.gradient, [0.25, 1.25, 5.0], rtol=1e-12)
+    # TRL's ε = 1e-4 moves it by about ε/(Δ std(a)) ≤ 1e-4/(1 · 0.5) relative at Δ = 1
+    np.testing.assert_allclose(grpo.exact_mean, grpo.exact_mean.iloc[-1], rtol=2.5e-4)
+    loo = table[table.estimator == "loo"]
+    np.testing.assert_allclose(loo.exact_mean, loo.gradient, rtol=1e-12)
+    direct = group_moments(core.Bandit(0.0, (5.0, 25.0)), 4, "mean").mean[0]
+    assert table[(table.estimator == "mean")].exact_mean.iloc[-1] == pytest.approx(direct)
+
+
+def test_learning_curves_summarise_the_runs_of_the_ascent():
+    runs = group_ascent(core.Bandit(), 4, 5, 0.2, runs=6, seed=9)
+    curves = learning_curves(core.Bandit(), 4, 5, 0.2, runs=6, seed=9)
+    last = runs[(runs.step == 5) & (runs.estimator == "loo")].objective
+    row = curves[(curves.step == 5) & (curves.estimator == "loo")].iloc[0]
+    assert row.objective == pytest.approx(last.mean(), rel=1e-14)
+    assert row.standard_error == pytest.approx(last.std(ddof=1) / math.sqrt(6), rel=1e-12)
+    assert (row.low, row.high, row.runs) == (last.min(), last.max(), 6)
+    start = curves[curves.step == 0]
+    np.testing.assert_allclose(start.objective, core.Bandit().expected_value())
+    assert (start.spread == 0).all()

@@ -19,6 +19,14 @@ from ui.charts.baselines import baseline_parabola_chart
 from ui.charts.costs import cost_density_chart
 from ui.charts.discrete import temperature_chart, theta_variance_chart, trap_chart
 from ui.charts.estimates import estimates_vs_exact_chart, estimator_comparison_chart
+from ui.charts.groups import (
+    group_size_chart,
+    learning_curve_chart,
+    mean_vs_theta_chart,
+    reuse_chart,
+    reward_gap_chart,
+    softmax_cosine_chart,
+)
 from ui.charts.horizon import horizon_variance_chart
 from ui.charts.objective import gradient_panel, objective_panel, running_mean_chart
 from ui.charts.score import fisher_curve_chart, score_histogram_chart, score_running_mean_chart
@@ -40,17 +48,23 @@ __all__ = [
     "fisher_curve_chart",
     "gae_lambda_chart",
     "gradient_panel",
+    "group_size_chart",
     "horizon_variance_chart",
+    "learning_curve_chart",
     "log_thin",
     "log_thin_groups",
     "loss_objective_chart",
     "loss_value_chart",
+    "mean_vs_theta_chart",
     "natural_ascent_chart",
     "objective_panel",
+    "reuse_chart",
+    "reward_gap_chart",
     "routes_running_chart",
     "running_mean_chart",
     "score_histogram_chart",
     "score_running_mean_chart",
+    "softmax_cosine_chart",
     "spread_chart",
     "temperature_chart",
     "theta_variance_chart",

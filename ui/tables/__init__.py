@@ -19,6 +19,19 @@ from ui.tables.derivation import (
 from ui.tables.discrete import comparison_table, signal_to_noise_table, which_to_use
 from ui.tables.estimators import estimator_comparison
 from ui.tables.exact_values import exact_metrics
+from ui.tables.groups import (
+    cosine_table,
+    gradient_metric,
+    group_estimator_table,
+    learning_summary,
+    learning_takeaway,
+    reuse_checks,
+    reuse_exact_table,
+    reward_gap_table,
+    shrink_table,
+    shrink_text,
+    sweep_badge,
+)
 from ui.tables.score import fisher_matrix, score_means
 from ui.tables.surrogate import (
     attached_samples,
@@ -58,6 +71,7 @@ __all__ = [
     "baseline_bias_and_variance",
     "baselines_at_start",
     "comparison_table",
+    "cosine_table",
     "credit_gradients",
     "credit_variances",
     "episode_estimates",
@@ -73,7 +87,11 @@ __all__ = [
     "gae_at",
     "gradient_and_optimal_baseline_metrics",
     "gradient_checks",
+    "gradient_metric",
     "gradient_three_ways",
+    "group_estimator_table",
+    "learning_summary",
+    "learning_takeaway",
     "log_derivative_lines",
     "log_derivative_routes",
     "logistic_derivation",
@@ -88,12 +106,18 @@ __all__ = [
     "optimiser_step",
     "policy_draws",
     "policy_draws_check",
+    "reuse_checks",
+    "reuse_exact_table",
+    "reward_gap_table",
     "samples_needed",
     "score_means",
     "shown_draws",
+    "shrink_table",
+    "shrink_text",
     "signal_to_noise_table",
     "slope_fits",
     "step_autodiff",
+    "sweep_badge",
     "sweep_points",
     "total_variances",
     "which_to_use",

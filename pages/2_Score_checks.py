@@ -6,6 +6,7 @@ from core.calls import Call, Grid
 from ui import cache, tables
 from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
+from ui.budget import Setting, work_of
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
 from ui.layout import page_header, stop_on_input_error, what_to_notice
@@ -49,8 +50,11 @@ with st.sidebar:
     )  # fmt: skip
 
 notice_rejected_link_values(snapshot)
-with st.sidebar:
-    work_budget([([n, n] + [n] * FISHER_POINTS, 1)], "Lower the draws n.")
+work_budget(
+    lambda values: work_of([values["n"]] * (2 + FISHER_POINTS)),
+    [Setting("n", n, range(100, n, 500), "n = {:,} draws")],
+    "lower the draws n.",
+)
 params = problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.name, sweep), DEFAULT_RANGE.get(choice.name, (-2.0, 2.0)))

@@ -6,6 +6,7 @@ import streamlit as st
 from core.calls import Call
 from ui import cache, tables
 from ui.charts import cost_density_chart
+from ui.budget import Setting, work_of
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
@@ -43,7 +44,12 @@ with st.sidebar:
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    work = work_budget([([n] * 2 * ESTIMATOR_COUNT, 1)], "choose fewer samples.")
+
+work = work_budget(
+    lambda values: work_of([values["n"]] * 2 * ESTIMATOR_COUNT),
+    [Setting("n", n, SAMPLE_SIZES, "n = {:,} samples")],
+    "choose fewer samples.",
+)
 
 # -- results: Gaussian ----------------------------------------------------------------------------
 st.latex(

@@ -4,8 +4,8 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
-from ui.cache import show_chart
 from ui.budget import Setting, work_of
+from ui.cache import show_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import export
 from ui.format import tex_factor, tex_number

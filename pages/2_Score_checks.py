@@ -4,9 +4,9 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
-from ui.budget import Setting, work_of
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
 from ui.layout import page_header, stop_on_input_error, what_to_notice

@@ -5,8 +5,8 @@ import streamlit as st
 
 from core.calls import Call, Name
 from ui import cache, tables
-from ui.cache import show_chart
 from ui.budget import Setting, work_of
+from ui.cache import show_chart
 from ui.controls import (
     LARGEST_N,
     SWEEP_REPETITIONS,

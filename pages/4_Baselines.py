@@ -5,8 +5,8 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
-from ui.charts import baseline_parabola_chart
 from ui.budget import Setting, work_of
+from ui.charts import baseline_parabola_chart
 from ui.controls import (
     LEARNING_RATES,
     REPETITIONS,

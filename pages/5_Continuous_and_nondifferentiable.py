@@ -5,8 +5,8 @@ import streamlit as st
 
 from core.calls import Call
 from ui import cache, tables
-from ui.charts import cost_density_chart
 from ui.budget import Setting, work_of
+from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export

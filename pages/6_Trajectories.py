@@ -6,9 +6,9 @@ import streamlit as st
 from core.calls import Call
 from core.episodes import CREDITS, MAX_HORIZON
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.charts import horizon_variance_chart
 from ui.checks import check_rows, variance_badge
-from ui.budget import Setting, work_of
 from ui.controls import (
     REPETITIONS,
     URL,
@@ -106,7 +106,7 @@ points_call = Call.of(
 )  # fmt: skip
 with stop_on_input_error(FIX):
     summary = cache.compute(Call.of("summaries.exact_summary", problem))
-    with st.spinner(f"Rolling out {credit_count * n * reps:,} episodes…", show_time=True):
+    with st.spinner(f"Rolling out {len(CREDITS) * n * reps:,} episodes…", show_time=True):
         comparison = cache.compute(comparison_call)
     exact_by_horizon = cache.compute(exact_call)
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.calls import Call, code_block
 
+
 def table_csv(table: pd.DataFrame) -> str:
     """`table` as a plain CSV: a header row of column names, then one row per observation
     (floats at full precision, so pandas.read_csv gives back the same numbers)."""

@@ -70,9 +70,7 @@ def assert_downloads_load_as_is(downloads: dict[str, str], tables: dict[str, pd.
         assert list(read.columns) == list(table.columns) and len(read) == len(table)
         for column in table.columns:
             expected, got = table[column], read[column]
-            if pd.api.types.is_numeric_dtype(expected) and not pd.api.types.is_bool_dtype(
-                expected
-            ):
+            if pd.api.types.is_numeric_dtype(expected) and not pd.api.types.is_bool_dtype(expected):
                 pd.testing.assert_series_equal(got, expected, check_dtype=False, check_names=False)
             else:
                 as_text = expected.map(lambda v: "" if v is None or v != v else str(v))

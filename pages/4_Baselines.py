@@ -126,7 +126,7 @@ st.caption(
 
 st.subheader("Bias and variance per baseline")
 rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
-tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome)
+tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome, reps=reps)
 st.caption(
     f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
     "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "

@@ -102,7 +102,7 @@ def test_a_ratio_over_a_zero_variance_is_infinite_not_rounding_noise():
 def test_the_resolution_grows_with_the_scale_of_the_terms_and_the_root_of_their_number():
     from ui.format import EPSILON, ROUNDING_ULPS, mean_resolution, term_scale
 
-    assert EPSILON == np.finfo(np.float64).eps
+    assert np.finfo(np.float64).eps == EPSILON
     assert mean_resolution(2.0, 100) == pytest.approx(ROUNDING_ULPS * EPSILON * 2.0 * 10)
     scale = term_scale([1.0, -3.0, np.nan], [0.04, 0.0, 1.0], samples=25)
     assert list(scale) == pytest.approx([2.0, 3.0, 5.0])

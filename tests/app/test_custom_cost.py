@@ -73,3 +73,22 @@ def test_a_formula_too_slow_to_integrate_is_stopped_by_the_time_limit(monkeypatc
     errors = [element.value for element in app.error]
     assert any("took longer than the limit of 0.5 s" in text for text in errors), errors
     assert any("pick a smaller σ or a gentler f(x)" in text for text in errors), errors
+
+
+def test_a_formula_error_shows_the_formula_literally_and_the_budget_is_stated():
+    app = run_page(PAGE, {"f": "exp(x**4)"})
+    assert not app.exception
+    (error,) = [element.value for element in app.error]
+    assert "'exp(x**4)'" in as_read(error)  # not "exp(x4)": the stars are escaped
+    assert "`**` with a number as exponent" in error  # the fix shows code as code
+    assert "up to 8 s of computing per view" in shown_text(app)
+
+
+@pytest.mark.parametrize("formula", ["relu(x - 1)", "max(x, 0)", "where(x < 0, 0, x)"])
+def test_a_continuous_formula_with_a_kink_keeps_the_pathwise_gradient(formula):
+    app = run_page(PAGE, {"f": formula})
+    assert not app.exception and not app.error
+    gradients = app.dataframe[0].value
+    pathwise = gradients[gradients["estimator"] == "pathwise"]
+    assert "not available" not in set(pathwise["gradient (MC ± SE)"])
+    assert all(label.startswith("✓") for label in gradients.iloc[:, -1])

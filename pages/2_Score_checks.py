@@ -116,8 +116,9 @@ st.caption(
 st.markdown("**Running mean of s converging to 0**")
 show_chart("score_running_mean_chart", trace)
 st.caption(
-    "Shaded: the exact ±2·√(I_jj/N) band — the score's variance is the Fisher information, "
-    "so the running mean leaves the band only about 1 time in 20."
+    "Shaded: the exact band of ± 2 standard errors, 2·√(I/N), with I the parameter's Fisher "
+    "information — the score's variance is the Fisher information, so the running mean "
+    "leaves the band only about 1 time in 20."
 )
 export(
     trace, "score_running_mean.csv", trace_call, "score_trace", key="export-trace", name="trace",
@@ -135,8 +136,8 @@ show_chart(
 )
 summary_badge(point_checks, f"Monte Carlo I({sweep}) at {FISHER_POINTS} values")
 st.caption(
-    f"Line: exact I_jj for j = {sweep}. Points: mean of s_j² over n = {n:,} fresh draws at "
-    f"each value, ± 2 SE. High Fisher information means the score swings widely — and so "
+    f"Line: the exact Fisher information of {sweep}, I({sweep}). Points: the mean of the "
+    f"squared score over n = {n:,} fresh draws at each value, ± 2 SE. High Fisher information means the score swings widely — and so "
     "does every score-function gradient term."
 )
 export(

@@ -113,8 +113,9 @@ if fitted.empty:
 else:
     show_chart("variance_vs_n_chart", curve, fitted)
     st.caption(
-        "Solid line: exact Var[ĝ_N] (σ²/N, or the exact U-statistic variance for the batch-mean "
-        "and leave-one-out baselines). Points: variance of the "
+        "Solid line: the exact variance Var[ĝ_N] — σ²/N, or, for the batch-mean and "
+        "leave-one-out baselines, whose terms share samples with each other, its exact value "
+        "from the pairs of samples (a U-statistic). Points: variance of the "
         f"{reps:,} estimates at each N, with ±2 SE bars. Dashed: weighted least-squares fit."
     )
 

@@ -64,9 +64,10 @@ st.latex(
 \end{aligned}"""
 )
 st.caption(
-    "Measure-valued: the derivative of the density is split into two densities, a Weibull pair "
-    "for μ and a double-sided Maxwell against a Gaussian for σ, coupled by common random numbers "
-    "(Mohamed et al., JMLR 2020, §6)."
+    "Measure-valued: the density's derivative is written as the difference of two other "
+    "densities, and f is compared at one sample from each, drawn with shared random numbers so "
+    "the two samples stay close (for μ the two densities are Weibull-shaped; for σ a "
+    "double-sided Maxwell against a Gaussian; Mohamed et al., JMLR 2020, §6)."
 )
 
 problem = gaussian.problem_or_stop(FIX)

@@ -236,7 +236,7 @@ def estimator_controls(name: str) -> dict[str, float | str | None]:
     estimator_set = st.selectbox(
         "estimators", ESTIMATOR_CHOICES.get(name, ("score",)), key="est", bind=URL,
         help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
-        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
+        "measure-valued: f compared at two coupled samples (Gaussian only). Bandits are discrete, so "
         "only the score function applies.",
     )  # fmt: skip
     baseline = baseline_input(

@@ -121,7 +121,7 @@ SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
 # Each range fits the work cap with the other controls at their defaults (10, 1,000, 7 sizes,
 # 1,000 repetitions, one estimator: 3.0 million samples; largest N = 5,000 gives 13 million,
 # 5,000 repetitions 15 million); combinations over the cap get a one-click fix (work_budget).
-LARGEST_N = (100, 200, 500, 1_000, 2_000, 5_000)
+LARGEST_N = (100, 200, 300, 500, 1_000, 2_000, 3_000, 5_000)
 SWEEP_REPETITIONS = (100, 200, 500, 1_000, 2_000, 5_000)
 
 

@@ -42,7 +42,7 @@ def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(defaul
         "core.variance_curve(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
         "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
     ) in code
-    assert len(default_page.get("download_button")) == 2
+    assert len(default_page.get("download_button")) == 4  # 2 CSVs, each with its dictionary
 
 
 @pytest.mark.parametrize(

@@ -70,9 +70,12 @@ def estimator_comparison(
         table, "variance", "variance_standard_error", "exact_variance", "per-sample variance", n
     )
     summary_badge(gradient_checks, f"{what}: gradients", caveat=caveat)
-    summary_badge(variance_checks, f"{what}: per-sample variances", caveat=caveat)
     rough = rough_variance_caveat(table, "variance", "variance_standard_error")
-    if rough and not caveat:  # a note on the check's reach, not an alarm: said under the badge
+    passed = all(check is None or check.passed for check in variance_checks)
+    # While every check passes, the check's reach is a note under the badge, not an alarm.
+    alarm = caveat or (None if passed else rough)
+    summary_badge(variance_checks, f"{what}: per-sample variances", caveat=alarm)
+    if rough and not alarm:
         st.caption(f"How far to trust the variance check: {rough[0].upper()}{rough[1:]}")
     for estimator, reason in (
         table.loc[~table["available"].astype(bool), ["estimator", "reason"]]

@@ -21,6 +21,7 @@ from ui.budget import (
     work_text,
 )
 from ui.layout import show_input_error
+from ui.links import override_link_values
 
 URL = "query-params"
 MAX_SEED = 2**31 - 1
@@ -326,3 +327,4 @@ def _apply_settings(changes: Mapping[str, object]) -> None:
     """A fix button's callback: set the controls (before the rerun draws them)."""
     for key, value in changes.items():
         st.session_state[key] = value
+    override_link_values(changes)  # the link's old values are replaced on purpose

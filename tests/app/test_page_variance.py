@@ -106,6 +106,7 @@ def test_work_over_the_cap_shows_where_the_results_would_be_with_one_click_fixes
     assert app.select_slider(key="reps").value == 1_000
     assert app.select_slider(key="nmax").value == 5_000
     assert app.dataframe  # the results are back
+    assert "This link carried" not in shown_text(app)  # the fix replaced reps=5000 on purpose
 
 
 def test_a_link_restores_every_control_and_the_numbers():

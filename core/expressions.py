@@ -47,6 +47,11 @@ MAX_EXPONENT = 100.0
 MAX_VALUE = 1e100
 PROBE_RANGE = 100.0
 MAX_BREAKPOINTS = 100
+# Where f's variation is sampled before any quadrature (_check_variation): N(μ, σ²) with |μ| ≤ 3
+# and σ ≤ 3 (the app's ranges) has all but ~1e-15 of its mass within μ ± 8σ ⊂ [−30, 30].
+VARIATION_RANGE = 30.0
+VARIATION_POINTS = 12_001
+MAX_TURNS = 400
 # One chunk of samples (core.numerics.CHUNK_SIZE) must evaluate well within this time.
 MAX_EVALUATION_SECONDS = 0.25
 # Central differences f'(x) ≈ (f(x + h) − f(x − h)) / 2h with h = 1e-5 · max(1, |x|):
@@ -72,6 +77,10 @@ def evaluation_time_limit(seconds: float) -> Iterator[None]:
         yield
     finally:
         _DEADLINE.reset(token)
+
+
+def _relu(a: np.ndarray) -> np.ndarray:
+    return np.maximum(a, 0.0)
 
 
 def _where(condition: np.ndarray, if_true: np.ndarray, if_false: np.ndarray) -> np.ndarray:
@@ -101,6 +110,9 @@ FUNCTIONS: dict[str, _Function] = {
     "abs": _Function(1, np.abs, _KINK, "abs(a) = |a|"),
     "minimum": _Function(2, np.minimum, _KINK, "minimum(a, b)"),
     "maximum": _Function(2, np.maximum, _KINK, "maximum(a, b)"),
+    "min": _Function(2, np.minimum, _KINK, "min(a, b), e.g. min(x, 1)"),
+    "max": _Function(2, np.maximum, _KINK, "max(a, b), e.g. max(x, 0)"),
+    "relu": _Function(1, _relu, _KINK, "relu(a) = max(a, 0)"),
     "clip": _Function(3, np.clip, _KINK, "clip(a, low, high)"),
     "sign": _Function(1, np.sign, _JUMP, "sign(a) ∈ {−1, 0, 1}"),
     "floor": _Function(1, np.floor, _JUMP, "floor(a)"),
@@ -300,9 +312,9 @@ class _Call(_Node):
 
     def switch(self, x):
         values = [argument.evaluate(x) for argument in self.arguments]
-        if self.name in ("abs", "sign"):
+        if self.name in ("abs", "sign", "relu"):
             return np.sign(values[0])
-        if self.name in ("minimum", "maximum"):
+        if self.name in ("minimum", "maximum", "min", "max"):
             return np.sign(values[0] - values[1])
         if self.name == "clip":
             return np.sign(values[0] - values[1]) + np.sign(values[0] - values[2])
@@ -634,6 +646,79 @@ def _pole_near(root: _Node, grid: np.ndarray, values: np.ndarray) -> tuple[float
     return None
 
 
+def _check_variation(root: _Node) -> None:
+    """Refuse an f too wild to integrate: one that turns or switches too often where it counts.
+
+    f is sampled on a jittered grid of `VARIATION_POINTS` points over [−VARIATION_RANGE,
+    VARIATION_RANGE] (jittered, so no frequency can alias to a constant). A turn is a change of
+    direction between steps larger than 1e-9 of |f| (rounding noise is not a turn); a switch is a
+    grid cell where a comparison, abs, min/max, clip, sign, floor, ceil or where changes. Adaptive
+    quadrature needs panels per turn and a split per switch, so over MAX_TURNS turns or
+    MAX_BREAKPOINTS switches the exact values would run into the time limit: refused here, after
+    a few vectorised evaluations (sin(1e6*x), floor(1e6*x), sin(999999*x**2) included).
+    """
+    step = 2.0 * VARIATION_RANGE / (VARIATION_POINTS - 1)
+    jitter = np.random.default_rng(0).uniform(-0.45, 0.45, VARIATION_POINTS)
+    grid = np.linspace(-VARIATION_RANGE, VARIATION_RANGE, VARIATION_POINTS) + step * jitter
+    where = f"[−{VARIATION_RANGE:g}, {VARIATION_RANGE:g}]"
+    switches = 0
+    with np.errstate(all="ignore"):
+        for node in _walk(root):
+            if node.kind() != _SMOOTH:
+                indicator = np.broadcast_to(np.asarray(node.switch(grid), np.float64), grid.shape)
+                changed = (indicator[1:] != indicator[:-1]) & np.isfinite(indicator[1:])
+                switches += int(np.count_nonzero(changed & np.isfinite(indicator[:-1])))
+        if switches > MAX_BREAKPOINTS:
+            raise ExpressionError(
+                f"f(x) jumps or kinks at {switches:,} or more points in {where} (the limit is "
+                f"{MAX_BREAKPOINTS}): too many pieces for the exact values to be integrated "
+                "reliably; use a coarser step, e.g. floor(x) rather than floor(1e6*x)"
+            )
+        values = np.broadcast_to(np.asarray(root.evaluate(grid), np.float64), grid.shape)
+        difference = np.diff(values)
+        noise = 1e-9 * np.maximum(np.abs(values[1:]), np.abs(values[:-1]))
+        direction = np.sign(difference[np.abs(difference) > noise])
+    turns = int(np.count_nonzero(direction[1:] != direction[:-1]))
+    if turns > MAX_TURNS:
+        raise ExpressionError(
+            f"f(x) oscillates too fast: it changes direction {turns:,} times in {where} (the "
+            f"limit is {MAX_TURNS}), too often for its exact values to be integrated within the "
+            "time limit; slow it down, e.g. sin(3*x) rather than sin(1e6*x)"
+        )
+
+
+def _jump_reason(root: _Node, node: _Node, changes: np.ndarray) -> str | None:
+    """Why f is not continuous where `node` (a comparison, where, sign, floor, …) switches, or
+    None when f is continuous there after all (e.g. where(x < 0, 0, x), (x > 0)*x).
+
+    At each switch p, compare |f(p + δ) − f(p − δ)| at δ = 1e-4 and 1e-6 (× max(1, |p|)): it
+    shrinks at least in proportion to √δ when f is continuous at p (slope or √-cusp), and stays
+    the size of the jump when f jumps. A jump is declared when the gap shrinks by less than 2×
+    and is above rounding (1e-9 of |f| beside p).
+    """
+    reason = (
+        f"f jumps where {node.text!r} (column {node.column}) changes value, so its "
+        "slope f'(x) is 0 or undefined there and the reparameterised gradient "
+        "f'(x)·∂x/∂θ misses each jump's whole contribution"
+    )
+    if changes.size == 0:
+        return None
+    scale = np.maximum(1.0, np.abs(changes))
+
+    def gap(delta: float) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(all="ignore"):
+            above = np.broadcast_to(root.evaluate(changes + delta * scale), changes.shape)
+            below = np.broadcast_to(root.evaluate(changes - delta * scale), changes.shape)
+        return np.abs(above - below), np.maximum(np.abs(above), np.abs(below))
+
+    (wide, _), (narrow, size) = gap(1e-4), gap(1e-6)
+    if not (np.all(np.isfinite(wide)) and np.all(np.isfinite(narrow))):
+        return reason
+    # A gap at rounding level (1e-9 of |f| there) is no jump, however it scales.
+    jumps = (narrow > 0.5 * wide) & (narrow > 1e-9 * size)
+    return reason if np.any(jumps) else None
+
+
 # 20-point Gauss–Legendre: exact for polynomials of degree ≤ 39 on each panel.
 _LEGENDRE_NODES, _LEGENDRE_WEIGHTS = np.polynomial.legendre.leggauss(20)
 _MAX_PANELS = 1 << 16
@@ -702,15 +787,8 @@ class ParsedExpression:
         self._tree = tree
         self._breakpoints: tuple[float, ...] = ()
         self._antiderivative_table: tuple | None = None
+        # Set by parse_expression once it has looked at f around every switch (_jump_reason).
         self.nondifferentiable_reason: str | None = None
-        for node in _walk(tree):
-            if node.kind() == _JUMP:
-                self.nondifferentiable_reason = (
-                    f"f jumps where {node.text!r} (column {node.column}) changes value, so its "
-                    "slope f'(x) is 0 or undefined there and the reparameterised gradient "
-                    "f'(x)·∂x/∂θ misses each jump's whole contribution"
-                )
-                break
 
     def _raw(self, x: np.ndarray) -> np.ndarray:
         """f(x) as a new float64 array of x's shape, NaN and inf included."""
@@ -817,10 +895,14 @@ def parse_expression(text: str) -> ParsedExpression:
             singular.column,
             singular.text,
         )
+    _check_variation(tree)
     points: list[float] = []
     for node in _walk(tree):
         if node.kind() != _SMOOTH:
-            points.extend(_changes(node.switch, grid).tolist())
+            changes = _changes(node.switch, grid)
+            points.extend(changes.tolist())
+            if node.kind() == _JUMP and expression.nondifferentiable_reason is None:
+                expression.nondifferentiable_reason = _jump_reason(tree, node, changes)
     # Bisection stops within ~1e-21 of a change; rounding merges the two sides of one point.
     unique = sorted(set((np.round(points, 12) + 0.0).tolist()), key=abs)[:MAX_BREAKPOINTS]
     expression._breakpoints = tuple(sorted(unique))

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import export
@@ -35,8 +36,15 @@ with st.sidebar:
     learning_rate = st.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
 
 notice_rejected_link_values(snapshot)
-with st.sidebar:
-    work_budget([([n] + [batch] * steps, 1)], "Lower the draws n, the steps or the draws per step.")
+work_budget(
+    lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
+    [
+        Setting("n", n, range(2, n), "n = {:,} draws"),
+        Setting("batch", batch, range(1, batch), "{:,} draws per step"),
+        Setting("steps", steps, range(1, steps), "{:,} steps"),
+    ],
+    "lower the draws n, the steps or the draws per step.",
+)
 problem = choice.problem_or_stop("Reset the controls in the sidebar to their defaults.")
 theta, (r0, r1) = float(problem.theta[0]), problem.rewards.tolist()
 draws_call = Call.of("derivation.running_estimate", problem, n, seed=seed)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
@@ -49,8 +50,11 @@ with st.sidebar:
     )  # fmt: skip
 
 notice_rejected_link_values(snapshot)
-with st.sidebar:
-    work_budget([([n, n] + [n] * FISHER_POINTS, 1)], "Lower the draws n.")
+work_budget(
+    lambda values: work_of([values["n"]] * (2 + FISHER_POINTS)),
+    [Setting("n", n, range(100, n, 500), "n = {:,} draws")],
+    "lower the draws n.",
+)
 params = problem.params
 parameter = params.index(sweep)
 low, high = SWEEP_RANGES.get((choice.name, sweep), DEFAULT_RANGE.get(choice.name, (-2.0, 2.0)))
@@ -112,8 +116,9 @@ st.caption(
 st.markdown("**Running mean of s converging to 0**")
 show_chart("score_running_mean_chart", trace)
 st.caption(
-    "Shaded: the exact ±2·√(I_jj/N) band — the score's variance is the Fisher information, "
-    "so the running mean leaves the band only about 1 time in 20."
+    "Shaded: the exact band of ± 2 standard errors, 2·√(I/N), with I the parameter's Fisher "
+    "information — the score's variance is the Fisher information, so the running mean "
+    "leaves the band only about 1 time in 20."
 )
 export(
     trace, "score_running_mean.csv", trace_call, "score_trace", key="export-trace", name="trace",
@@ -131,8 +136,8 @@ show_chart(
 )
 summary_badge(point_checks, f"Monte Carlo I({sweep}) at {FISHER_POINTS} values")
 st.caption(
-    f"Line: exact I_jj for j = {sweep}. Points: mean of s_j² over n = {n:,} fresh draws at "
-    f"each value, ± 2 SE. High Fisher information means the score swings widely — and so "
+    f"Line: the exact Fisher information of {sweep}, I({sweep}). Points: the mean of the "
+    f"squared score over n = {n:,} fresh draws at each value, ± 2 SE. High Fisher information means the score swings widely — and so "
     "does every score-function gradient term."
 )
 export(

@@ -5,8 +5,11 @@ import streamlit as st
 
 from core.calls import Call, Name
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.controls import (
+    LARGEST_N,
+    SWEEP_REPETITIONS,
     estimator_controls,
     parameter_input,
     problem_help,
@@ -49,17 +52,35 @@ with st.sidebar:
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
 problem = choice.problem_or_stop("Reset the problem's controls to their defaults.")
-with stop_on_input_error("Choose a largest N at least as large as the smallest N."):
+
+
+def sizes(smallest: int, largest: int, points: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The sweep's sizes N and the few N of the spread chart (the first, middle and last)."""
     ns = cache.compute(
         Call.of("variance_studies.log_spaced_sizes", None, smallest, max(largest, smallest), points)
     )
-spread_ns = tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
-with st.sidebar:
-    work_budget(
-        [(list(ns + spread_ns) * len(estimators), reps)],
-        "Lower the repetitions, the largest N or the estimators chosen.",
-    )
-    st.caption(f"N = {', '.join(f'{n:,}' for n in ns)}")
+    return ns, tuple(dict.fromkeys((ns[0], ns[len(ns) // 2], ns[-1])))
+
+
+def sweep_work(values) -> int:
+    """Samples drawn: every N of the sweep and of the spread chart, reps times, per estimator."""
+    ns, spread = sizes(smallest, values["nmax"], values["points"])
+    return work_of(ns + spread, values["reps"]) * len(estimators)
+
+
+with stop_on_input_error("Choose a largest N at least as large as the smallest N."):
+    ns, spread_ns = sizes(smallest, largest, points)
+work_budget(
+    sweep_work,
+    [
+        Setting("reps", reps, SWEEP_REPETITIONS, "{:,} repetitions per N"),
+        Setting("nmax", largest, LARGEST_N, "largest N = {:,}"),
+        Setting("points", points, range(2, points), "{} sizes"),
+    ],
+    "lower the repetitions per N, the largest N or the number of sizes, or compare fewer "
+    "estimators.",
+)
+st.sidebar.caption(f"N = {', '.join(f'{n:,}' for n in ns)}")
 
 
 # --- run the sweep, one N at a time ---------------------------------------------------------------
@@ -92,8 +113,9 @@ if fitted.empty:
 else:
     show_chart("variance_vs_n_chart", curve, fitted)
     st.caption(
-        "Solid line: exact Var[ĝ_N] (σ²/N, or the exact U-statistic variance for the batch-mean "
-        "and leave-one-out baselines). Points: variance of the "
+        "Solid line: the exact variance Var[ĝ_N] — σ²/N, or, for the batch-mean and "
+        "leave-one-out baselines, whose terms share samples with each other, its exact value "
+        "from the pairs of samples (a U-statistic). Points: variance of the "
         f"{reps:,} estimates at each N, with ±2 SE bars. Dashed: weighted least-squares fit."
     )
 

@@ -5,9 +5,11 @@ import streamlit as st
 
 from core.calls import Call, Grid
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.charts import baseline_parabola_chart
 from ui.controls import (
     LEARNING_RATES,
+    REPETITIONS,
     URL,
     ascent_controls,
     problem_selector,
@@ -60,10 +62,22 @@ with st.sidebar:
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    work = work_budget(
-        [([n] * BASELINE_COMPARISON_COUNT, reps), ([ascent_n] * 2 * steps, 1)],
-        "lower the repetitions or the samples per estimate.",
-    )
+
+
+def baselines_work(values) -> int:
+    """Samples drawn: n per estimate, reps times, per baseline; then both ascent runs."""
+    comparison = work_of([values["n"]] * BASELINE_COMPARISON_COUNT, values["reps"])
+    return comparison + work_of([ascent_n] * 2 * steps)
+
+
+work = work_budget(
+    baselines_work,
+    [
+        Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
+        Setting("n", n, range(1, n), "n = {:,} samples per estimate"),
+    ],
+    "lower the repetitions or the samples per estimate n.",
+)
 
 # -- results ---------------------------------------------------------------------------------------
 st.latex(
@@ -112,7 +126,7 @@ st.caption(
 
 st.subheader("Bias and variance per baseline")
 rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
-tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome)
+tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome, reps=reps)
 st.caption(
     f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
     "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "

@@ -7,6 +7,7 @@ from core.calls import Call
 from core.catalogue import SUBSCRIPTS
 from core.logistic_policy import LogisticPolicy
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
@@ -56,7 +57,12 @@ with st.sidebar:
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    work = work_budget([([n] * (2 * ESTIMATOR_COUNT + TEACHING_DRAWS), 1)], "choose fewer samples.")
+
+work = work_budget(
+    lambda values: work_of([values["n"]] * (2 * ESTIMATOR_COUNT + TEACHING_DRAWS)),
+    [Setting("n", n, SAMPLE_SIZES, "n = {:,} samples")],
+    "choose fewer samples.",
+)
 
 # -- results: Gaussian ----------------------------------------------------------------------------
 st.latex(
@@ -71,9 +77,10 @@ st.latex(
 \end{aligned}"""
 )
 st.caption(
-    "Measure-valued: the derivative of the density is split into two densities, a Weibull pair "
-    "for μ and a double-sided Maxwell against a Gaussian for σ, coupled by common random numbers "
-    "(Mohamed et al., JMLR 2020, §6)."
+    "Measure-valued: the density's derivative is written as the difference of two other "
+    "densities, and f is compared at one sample from each, drawn with shared random numbers so "
+    "the two samples stay close (for μ the two densities are Weibull-shaped; for σ a "
+    "double-sided Maxwell against a Gaussian; Mohamed et al., JMLR 2020, §6)."
 )
 
 problem = gaussian.problem_or_stop(FIX)

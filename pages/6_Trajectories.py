@@ -6,9 +6,17 @@ import streamlit as st
 from core.calls import Call
 from core.episodes import CREDITS, MAX_HORIZON
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.charts import gae_lambda_chart, horizon_variance_chart
 from ui.checks import check_rows, variance_badge
-from ui.controls import URL, problem_controls, repetition_controls, seed_input, work_budget
+from ui.controls import (
+    REPETITIONS,
+    URL,
+    problem_controls,
+    repetition_controls,
+    seed_input,
+    work_budget,
+)
 from ui.exports import export
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -64,17 +72,28 @@ with st.sidebar:
     )  # fmt: skip
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
-    credit_count = len(CREDITS)
-    # An episode draws one action per step, so it counts as T samples against the cap.
-    work = work_budget(
-        [
-            ([n * horizon] * credit_count, reps),
-            ([per_horizon * T for T in SAMPLED_HORIZONS] * credit_count, 1),
-            ([gae_n * horizon], 1),
-        ],
-        "lower the repetitions, n, the horizon or the episodes per horizon point "
-        "(each episode counts as T samples, one per step).",
-    )
+
+
+def episodes_work(values) -> int:
+    """Samples drawn, an episode counting T (one action per step): n episodes per estimate,
+    reps times, per credit; the horizon chart's episodes at each sampled T, per credit; and
+    the GAE study's episodes."""
+    estimates = work_of([values["n"] * horizon] * len(CREDITS), values["reps"])
+    points = work_of([values["per_T"] * T for T in SAMPLED_HORIZONS] * len(CREDITS))
+    return estimates + points + work_of([values["gae_n"] * horizon])
+
+
+work = work_budget(
+    episodes_work,
+    [
+        Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
+        Setting("n", n, range(1, n), "n = {:,} episodes per estimate"),
+        Setting("per_T", per_horizon, EPISODES_PER_HORIZON, "{:,} episodes per horizon point"),
+        Setting("gae_n", gae_n, EPISODES_PER_HORIZON, "{:,} episodes for GAE(λ)"),
+    ],
+    "lower the repetitions, n, the horizon or the episodes per horizon point "
+    "(each episode counts as T samples, one per step).",
+)
 
 # -- results ---------------------------------------------------------------------------------------
 st.latex(
@@ -107,7 +126,7 @@ points_call = Call.of(
 )  # fmt: skip
 with stop_on_input_error(FIX):
     summary = cache.compute(Call.of("summaries.exact_summary", problem))
-    with st.spinner(f"Rolling out {credit_count * n * reps:,} episodes…", show_time=True):
+    with st.spinner(f"Rolling out {len(CREDITS) * n * reps:,} episodes…", show_time=True):
         comparison = cache.compute(comparison_call)
     exact_by_horizon = cache.compute(exact_call)
 

@@ -5,15 +5,23 @@ view; bounds keep every value one core accepts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
 
 from core.catalogue import ASCENT_SAMPLES, ASCENT_STEPS, PROBLEMS, Parameter
 from core.problem import Problem
-from ui.budget import MAX_SAMPLES_PER_REQUEST, check_work_budget, work_of
+from ui.budget import (
+    MAX_SAMPLES_PER_REQUEST,
+    Setting,
+    fixes_within_cap,
+    million,
+    over_cap_text,
+    work_text,
+)
 from ui.layout import show_input_error
+from ui.links import override_link_values
 
 URL = "query-params"
 MAX_SEED = 2**31 - 1
@@ -111,8 +119,11 @@ def repetition_controls(samples: str, repetitions: str) -> tuple[int, int]:
 
 # The sizes N of a variance sweep: its smallest and largest N, and repetitions per N.
 SMALLEST_N = (1, 2, 5, 10, 20, 50, 100)
-LARGEST_N = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
-SWEEP_REPETITIONS = (100, 200, 500, 1_000, 2_000, 5_000, 10_000)
+# Each range fits the work cap with the other controls at their defaults (10, 1,000, 7 sizes,
+# 1,000 repetitions, one estimator: 3.0 million samples; largest N = 5,000 gives 13 million,
+# 5,000 repetitions 15 million); combinations over the cap get a one-click fix (work_budget).
+LARGEST_N = (100, 200, 300, 500, 1_000, 2_000, 3_000, 5_000)
+SWEEP_REPETITIONS = (100, 200, 500, 1_000, 2_000, 5_000)
 
 
 def sample_size_controls() -> tuple[int, int, int, int]:
@@ -226,7 +237,7 @@ def estimator_controls(name: str) -> dict[str, float | str | None]:
     estimator_set = st.selectbox(
         "estimators", ESTIMATOR_CHOICES.get(name, ("score",)), key="est", bind=URL,
         help="score: f(x)·∇θ log p (REINFORCE); pathwise: the reparameterisation gradient; "
-        "measure-valued: Weibull/Maxwell couplings (Gaussian only). Bandits are discrete, so "
+        "measure-valued: f compared at two coupled samples (Gaussian only). Bandits are discrete, so "
         "only the score function applies.",
     )  # fmt: skip
     baseline = baseline_input(
@@ -278,18 +289,42 @@ def ascent_controls(
     return steps, n, learning_rate, baseline
 
 
-def work_budget(parts: Sequence[tuple[Sequence[int], int]], fix: str) -> int:
-    """Check the samples a view draws — each part reps × Σn, summed — against the cap on one
-    request and show the total next to the controls; over the cap, say so with `fix` and stop
-    the page before any work starts."""
-    try:
-        work = check_work_budget([work_of(ns, reps) for ns, reps in parts])
-    except ValueError as error:
-        show_input_error(error, fix)
-        st.stop()
-    share = work / MAX_SAMPLES_PER_REQUEST
-    st.caption(
-        f"Work: **{work:,}** samples per run — {share:.1%} of the "
-        f"{MAX_SAMPLES_PER_REQUEST:,}-sample cap on one request."
-    )
-    return work
+def work_budget(
+    work: Callable[[Mapping[str, object]], int], settings: Sequence[Setting], fix: str
+) -> int:
+    """The samples a view draws, `work({key: value of each setting})`, checked against the cap
+    on one request; call in the main area, where the results would be.
+
+    Within the cap: a caption in the sidebar says what the view costs. Over it: the main area
+    says so, with a button per change that fits ("Use 500 repetitions", which sets that control
+    and reruns) and `fix` in words, and the page stops before any work starts.
+    """
+    values = {setting.key: setting.value for setting in settings}
+    total = work(values)
+    if total <= MAX_SAMPLES_PER_REQUEST:
+        st.sidebar.caption(work_text(total))
+        return total
+    fixes = fixes_within_cap(work, settings)
+    with st.container(border=True):
+        st.warning(f"**{over_cap_text(total)}**", icon="⏱️")
+        if fixes:
+            st.markdown("One click brings it within the limit:")
+            columns = st.columns(len(fixes))
+            for index, (column, change) in enumerate(zip(columns, fixes, strict=True)):
+                column.button(
+                    change.text,
+                    key=f"fit-work-{index}",
+                    type="primary" if index == 0 else "secondary",
+                    on_click=_apply_settings,
+                    args=(dict(change.changes),),
+                    help=f"Then this view draws {million(change.work)} samples.",
+                )
+        st.caption(f"Or change it yourself: {fix}")
+    st.stop()
+
+
+def _apply_settings(changes: Mapping[str, object]) -> None:
+    """A fix button's callback: set the controls (before the rerun draws them)."""
+    for key, value in changes.items():
+        st.session_state[key] = value
+    override_link_values(changes)  # the link's old values are replaced on purpose

@@ -14,18 +14,37 @@ import core
 from core import expressions
 from core.gaussian_costs import CustomCost
 from core.problem import Problem
+from ui.budget import CUSTOM_COST_SECONDS
 from ui.controls import URL, ProblemChoice
 from ui.format import markdown_literal
 from ui.layout import show_input_error
 
-EXAMPLES = ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "where(x > 0, sqrt(x), 0)")
+EXAMPLES = ("sin(3*x) + (x > 1)", "abs(x - 2)**1.5", "where(x > 0, sqrt(x), 0)", "relu(x - 1)")
+# Markdown code spans show a formula literally: `x**2` keeps both stars.
+FUNCTION_NAMES = ", ".join(f"`{name}`" for name in expressions.FUNCTIONS)
 FIX = (
-    "use x as the variable, numbers, + - * / and ** with a number as exponent, comparisons "
-    "such as (x > 1), and the functions "
-    + ", ".join(expressions.FUNCTIONS)
-    + f"; for example {markdown_literal(EXAMPLES[0])} or {markdown_literal(EXAMPLES[1])}. f must be finite for every x in "
-    f"[−{expressions.PROBE_RANGE:g}, {expressions.PROBE_RANGE:g}]. Clear the box to use the "
-    "named cost."
+    "use `x` as the variable, numbers, `+ - * /`, `**` with a number as exponent, comparisons "
+    f"such as `(x > 1)` and the functions {FUNCTION_NAMES}; for example `{EXAMPLES[0]}` or "
+    f"`{EXAMPLES[1]}`. f must be finite for every x in [−{expressions.PROBE_RANGE:g}, "
+    f"{expressions.PROBE_RANGE:g}]. Clear the box to use the named cost."
+)
+# What one view may spend on the visitor's formula (ui.budget.CUSTOM_COST_SECONDS), in words.
+BUDGET = (
+    f"Your formula gets up to {CUSTOM_COST_SECONDS:g} s of computing per view; one that "
+    "oscillates or jumps too often to integrate in that time (e.g. `sin(1e6*x)`) is refused at "
+    "once."
+)
+BUDGET_DETAIL = (
+    f"Exact values come from quadrature, stopped after {CUSTOM_COST_SECONDS:g} s; before it "
+    f"starts, f is sampled on [−{expressions.VARIATION_RANGE:g}, "
+    f"{expressions.VARIATION_RANGE:g}] and refused if it changes direction more than "
+    f"{expressions.MAX_TURNS} times or jumps or kinks more than {expressions.MAX_BREAKPOINTS} "
+    "times there."
+)
+HELP = (
+    "Replaces the cost above. Allowed: numbers, `x`, `pi`, `e`, `+ - * / **` (a number as "
+    "exponent), comparisons `< <= > >= == !=` (1 if true, 0 if false) and the functions "
+    f"{FUNCTION_NAMES}; for example `{EXAMPLES[2]}` or `{EXAMPLES[3]}`. " + BUDGET_DETAIL
 )
 
 
@@ -38,8 +57,9 @@ def custom_cost_input(choice: ProblemChoice) -> ProblemChoice:
         bind=URL,
         max_chars=expressions.MAX_LENGTH,
         placeholder=f"e.g. {EXAMPLES[0]}",
-        help="Replaces the cost above. Allowed: " + expressions.ALLOWED_SUMMARY + ".",
+        help=HELP,
     )
+    st.caption(BUDGET)
     if not text or not text.strip():
         return choice
     try:
@@ -66,7 +86,10 @@ def custom_cost_note(parsed: core.expressions.ParsedExpression) -> str:
             f"pathwise gradient via f′ by central differences, h = "
             f"{expressions.DERIVATIVE_STEP:g}·max(1, |x|)"
         )
-    return f"Using {markdown_literal(parsed.formula)}: exact values by adaptive quadrature{split}; {pathwise}."
+    return (
+        f"Using {markdown_literal(parsed.formula)}: exact values by adaptive quadrature{split}, "
+        f"within {CUSTOM_COST_SECONDS:g} s of computing per view; {pathwise}."
+    )
 
 
 def custom_cost_fix(problem: Problem) -> str | None:

@@ -1,9 +1,11 @@
-"""Results leave the app: the table behind a chart as CSV, and the core calls that made it
-(printed from the same `core.calls.Call` values the page ran, never typed a second time)."""
+"""Results leave the app: the table behind a chart as a plain CSV (one header row, then data —
+it loads as-is with pandas.read_csv or a spreadsheet), its data dictionary as a second CSV
+(column, meaning), and the core calls that made it (printed from the same `core.calls.Call`
+values the page ran, never typed a second time)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -11,26 +13,59 @@ import streamlit as st
 from core.calls import Call, code_block
 
 
-def export_results(
-    table: pd.DataFrame, filename: str, code: str, columns_note: str = "", key: str | None = None
-) -> None:
-    """A CSV download of `table` (tidy, one row per observation) and a 'reproduce in Python' block.
+def table_csv(table: pd.DataFrame) -> str:
+    """`table` as a plain CSV: a header row of column names, then one row per observation
+    (floats at full precision, so pandas.read_csv gives back the same numbers)."""
+    return table.to_csv(index=False)
 
-    `columns_note` says what each column means and its units; it is shown beside the button and
-    written as `#` comment lines at the top of the CSV so the file explains itself.
-    """
-    header = "".join(f"# {line}\n" for line in columns_note.splitlines() if line.strip())
+
+def data_dictionary(table: pd.DataFrame, meanings: Mapping[str, str]) -> pd.DataFrame:
+    """What each column of `table` means, in its order: a (column, meaning) table. A column
+    without an entry in `meanings` raises KeyError (tests/app check every export)."""
+    return pd.DataFrame(
+        {"column": list(table.columns), "meaning": [meanings[c] for c in table.columns]}
+    )
+
+
+def dictionary_filename(filename: str) -> str:
+    """'variance_vs_n.csv' → 'variance_vs_n_dictionary.csv'."""
+    stem = filename[: -len(".csv")] if filename.endswith(".csv") else filename
+    return f"{stem}_dictionary.csv"
+
+
+def export_results(
+    table: pd.DataFrame,
+    filename: str,
+    code: str,
+    meanings: Mapping[str, str] | None = None,
+    about: str = "",
+    key: str | None = None,
+) -> None:
+    """A plain CSV download of `table` (tidy, one row per observation), its data dictionary as
+    a second download when `meanings` ({column: meaning and units}) is given, `about` (what a
+    row is) beside them, and a 'reproduce in Python' block."""
+    key = key or f"download-{filename}"
     left, right = st.columns([1, 2])
     with left:
         st.download_button(
             f"Download {filename}",
-            header + table.to_csv(index=False),
+            table_csv(table),
             file_name=filename,
             mime="text/csv",
-            key=key or f"download-{filename}",
+            key=key,
         )
-        if columns_note:
-            st.caption(columns_note)
+        if meanings is not None:
+            st.download_button(
+                "Data dictionary (CSV)",
+                table_csv(data_dictionary(table, meanings)),
+                file_name=dictionary_filename(filename),
+                mime="text/csv",
+                key=f"{key}-dictionary",
+                help="What each column of the CSV means, and its units: one row per column.",
+                type="tertiary",
+            )
+        if about:
+            st.caption(about)
     with right, st.expander("Reproduce in Python"):
         st.code(code, language="python")
 
@@ -47,70 +82,169 @@ def export(
     **fields: object,
 ) -> None:
     """export_results of `table` with the code of `calls` (one Call assigned to `name`, or
-    (name, Call) pairs) and the column note COLUMNS[columns] (its fields filled from `fields`)."""
+    (name, Call) pairs), the meanings COLUMNS[columns] and its line about the rows (str.format
+    fields in braces filled from `fields`)."""
     assignments = [(name, calls)] if isinstance(calls, Call) else list(calls)
-    note = COLUMNS[columns].format(**fields)
-    export_results(table, filename, code_block(assignments, tail), note, key=key)
+    about, meanings = COLUMNS[columns]
+    export_results(
+        table, filename, code_block(assignments, tail), meanings, about.format(**fields), key=key
+    )
 
 
-# What each exported table's columns mean, by the core call that made it (str.format fields in
-# braces are filled in by the page).
-COLUMNS = {
+_GRADIENT = "gradient units: reward (or cost) per unit of the parameter"
+_PLUS = "its standard error (same units)"
+# What each exported table's rows are, and what each column means with its units, by the core
+# call that made it. Shared columns say the same thing everywhere.
+_SHARED = {
+    "param": "the parameter this row is about (theta, mu, sigma, a logit or a weight)",
+    "exact_gradient": f"exact gradient ∂J/∂param ({_GRADIENT})",
+    "mean_standard_error": f"standard error of mean ({_PLUS}); exact where core knows the "
+    "exact variance",
+    "variance_standard_error": "standard error of variance (squared gradient units)",
+}
+COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
     "running_estimate": (
-        "draw: index of the sampled action; x: action a (0 or 1); f: reward r(a); score: "
-        "∇θ log π(a); term: r(a)·score; running_mean: mean of the first `draw` terms; "
-        "exact_gradient: exact ∇J(θ); standard_error / exact_standard_error: measured s/√draw "
-        "and exact σ/√draw of the running mean. Every draw up to "
-        "{rows:,} draws; beyond, {rows:,} log-spaced draws (the call returns them all)."
+        "One row per draw: every draw up to {rows:,} draws, then {rows:,} log-spaced draws "
+        "(the call returns them all).",
+        {
+            "draw": "how many actions have been sampled so far (1, 2, …)",
+            "x": "the action a drawn at this draw (0 or 1)",
+            "f": "its reward r(a)",
+            "score": "the score ∇θ log π(a), per unit θ",
+            "term": "reward × score, r(a)·∇θ log π(a): one draw's gradient estimate",
+            "running_mean": "mean of the first `draw` terms: the gradient estimate so far",
+            "exact_gradient": f"exact ∇J(θ) ({_GRADIENT})",
+            "standard_error": "measured standard error s/√draw of the running mean",
+            "exact_standard_error": "exact standard error σ/√draw of the running mean",
+        },
     ),
     "objective_curve": (
-        "value: θ; expected_value: exact J(θ) = E[r(a)] (reward units); exact_gradient: "
-        "exact ∇J(θ); fisher_information: σ(θ)(1 − σ(θ))."
+        "One row per θ on the grid.",
+        {
+            "value": "θ, the parameter's value",
+            "param": _SHARED["param"],
+            "expected_value": "exact expected reward J(θ) = E[r(a)] (reward units)",
+            "exact_gradient": f"exact ∇J(θ) ({_GRADIENT})",
+            "fisher_information": "Fisher information σ(θ)(1 − σ(θ)) (per unit θ²)",
+        },
     ),
     "gradient_ascent": (
-        "step: update number; value: θ before the step; gradient_estimate: the sampled ĝ used "
-        "for the step; exact_gradient: exact ∇J at that θ; expected_value: exact J(θ)."
+        "One row per update step.",
+        {
+            "step": "update number (0 = before the first update)",
+            "param": _SHARED["param"],
+            "value": "the parameter's value before this step",
+            "gradient_estimate": "the sampled gradient estimate used for this step",
+            "exact_gradient": "exact gradient at that value",
+            "expected_value": "exact expected reward J at that value (reward units)",
+        },
     ),
     "score_check": (
-        "quantity: 'mean score' (E[s_row]) or 'fisher' (E[s_row s_col]); row, col: parameter "
-        "names; estimate: Monte Carlo mean over n draws; standard_error: its SE (score units, "
-        "squared for fisher); exact: 0 or the Fisher information entry."
+        "One row per checked quantity: the mean score of each parameter, then each entry of "
+        "the Fisher information.",
+        {
+            "quantity": "'mean score' (E[s_row], exactly 0) or 'fisher' (E[s_row·s_col])",
+            "row": "parameter of the score (its row in the Fisher matrix)",
+            "col": "second parameter (Fisher entries; the same as row for the mean score)",
+            "estimate": "Monte Carlo mean over n draws (score units, squared for fisher)",
+            "standard_error": f"standard error of estimate ({_PLUS})",
+            "exact": "exact value: 0 for the mean score, the Fisher information entry else",
+        },
     ),
     "score_trace": (
-        "draw: number of draws N; param: parameter; score: that draw's score s_j; running_mean: "
-        "mean of s_j over the first N draws; exact_standard_error: √(I_jj/N). Kept at up to "
-        "{rows:,} log-spaced draws per parameter (the call gives every draw)."
+        "One row per kept draw and parameter: up to {rows:,} log-spaced draws per parameter "
+        "(the call gives every draw).",
+        {
+            "draw": "number of draws N so far",
+            "param": _SHARED["param"],
+            "score": "this draw's score ∂ log p/∂param (per unit of the parameter)",
+            "running_mean": "mean of the score over the first N draws (exactly 0 on average)",
+            "exact_standard_error": "exact standard error √(Fisher information / N)",
+        },
     ),
     "fisher_curve": (
-        "value: the swept parameter's value; param: its name; estimate: Monte Carlo mean of s_j² "
-        "over n draws; standard_error: its SE; exact: the exact Fisher information I_jj."
+        "One row per value of the swept parameter and parameter.",
+        {
+            "value": "the swept parameter's value",
+            "param": _SHARED["param"],
+            "estimate": "Monte Carlo mean of the squared score over n draws",
+            "standard_error": f"standard error of estimate ({_PLUS})",
+            "exact": "exact Fisher information of param at that value",
+        },
     ),
     "variance_curve": (
-        "n: samples per estimate N; param: parameter; mean, variance: mean and variance of the "
-        "reps estimates (gradient units, squared for variance); exact_gradient: ∇J; "
-        "exact_variance: exact Var[ĝ_N]; exact_mean: exact E[ĝ_N] (≠ ∇J only for the batch-mean "
-        "baseline); mean_standard_error, variance_standard_error: SEs of mean and variance; "
-        "reps: repetitions; estimator, baseline: what was measured."
+        "One row per sample count N, parameter and estimator.",
+        {
+            "n": "samples per estimate N",
+            "param": _SHARED["param"],
+            "mean": f"mean of the reps estimates ({_GRADIENT})",
+            "variance": "variance of the reps estimates: the measured Var[ĝ_N] (gradient "
+            "units squared)",
+            "exact_gradient": _SHARED["exact_gradient"],
+            "exact_variance": "exact Var[ĝ_N] (gradient units squared)",
+            "exact_mean": "exact E[ĝ_N]; differs from the exact gradient only for the "
+            "batch-mean baseline",
+            "mean_standard_error": _SHARED["mean_standard_error"],
+            "variance_standard_error": _SHARED["variance_standard_error"],
+            "reps": "repetitions: how many N-sample estimates were drawn",
+            "estimator": "score (score function), pathwise or measure_valued",
+            "baseline": "the score function's baseline (empty: none)",
+        },
     ),
     "samples_needed": (
-        "param: parameter; exact_gradient: ∇J; relative_error: the target ε = RMSE/|∇J|; "
-        "signal_to_noise: 1/ε; n_needed: smallest N reaching it (exact); achieved_relative_error: "
-        "the exact relative error at that N."
+        "One row per parameter and estimator.",
+        {
+            "param": _SHARED["param"],
+            "exact_gradient": _SHARED["exact_gradient"],
+            "relative_error": "the target relative error ε = RMSE / |exact gradient|",
+            "signal_to_noise": "the target signal-to-noise ratio 1/ε",
+            "n_needed": "smallest sample count N that reaches the target (exact; empty or "
+            "inf if no N does)",
+            "achieved_relative_error": "the exact relative error at that N",
+            "estimator": "score (score function), pathwise or measure_valued",
+        },
     ),
     "baseline_study": (
-        "baseline: which baseline; param: parameter; mean / exact_mean: mean estimate over reps "
-        "(MC / exact); bias, exact_bias: mean − exact gradient; variance, exact_variance: Var of "
-        "the n-sample estimate (gradient units²); *_standard_error: SE of the MC mean / variance; "
-        "variance_reduction: exact Var[none] / Var[this]; monte_carlo_reduction: the same from the "
-        "MC variances (the page adds this column; core does not)."
+        "One row per baseline and parameter.",
+        {
+            "baseline": "which baseline: none, constant, mean (batch mean), loo "
+            "(leave-one-out) or optimal",
+            "param": _SHARED["param"],
+            "mean": f"mean of the reps n-sample estimates ({_GRADIENT})",
+            "exact_mean": "exact expected estimate",
+            "bias": "mean − exact gradient (Monte Carlo)",
+            "exact_bias": "exact bias: 0, or −∇E[f]/n for the batch mean",
+            "variance": "measured variance of the n-sample estimate (gradient units squared)",
+            "exact_variance": "exact variance of the n-sample estimate",
+            "mean_standard_error": _SHARED["mean_standard_error"],
+            "variance_standard_error": _SHARED["variance_standard_error"],
+            "variance_reduction": "exact variance without a baseline ÷ with this one (inf "
+            "when this one has zero variance)",
+            "monte_carlo_reduction": "the same ratio from the measured variances (added by "
+            "the page; core does not compute it)",
+        },
     ),
     "baseline_variance_curve": (
-        "baseline: the constant b (reward units); param: parameter; variance: exact variance of "
-        "one sample's term (f − b)·s (gradient units²); optimal_baseline: b* for that parameter."
+        "One row per constant baseline b on the grid and parameter.",
+        {
+            "baseline": "the constant b (reward units)",
+            "param": _SHARED["param"],
+            "variance": "exact variance of one sample's term (f − b)·score (gradient units "
+            "squared)",
+            "optimal_baseline": "the variance-minimising b* for that parameter",
+        },
     ),
     "gradient_ascent_runs": (
-        "run: which baseline; step; param; value: θ before the step; gradient_estimate: the "
-        "step's estimate ĝ; exact_gradient: ∇J at θ; expected_value: exact J(θ)."
+        "One row per run, step and parameter.",
+        {
+            "step": "update number (0 = before the first update)",
+            "param": _SHARED["param"],
+            "value": "the parameter's value before this step",
+            "gradient_estimate": "the sampled gradient estimate used for this step",
+            "exact_gradient": "exact gradient at that value",
+            "expected_value": "exact expected reward (or cost) J at that value",
+            "run": "which run: without a baseline, or with the chosen one",
+        },
     ),
     "surrogate_gradient": (
         "draw: index of the sampled action; action: a; reward: r(a); baseline: b; log_prob: "
@@ -143,26 +277,70 @@ COLUMNS = {
         "the exact E[J(θ_t)] and its SE over the runs where known (steps 0 and 1)."
     ),
     "per_sample_comparison": (
-        "estimator; param: parameter; available/reason: whether core offers the estimator here; "
-        "mean ± mean_standard_error: the n-sample gradient estimate; exact_gradient; variance ± "
-        "variance_standard_error: per-sample variance (MC); exact_variance: its exact value."
+        "One row per estimator and parameter.",
+        {
+            "estimator": "score (score function), pathwise or measure_valued",
+            "param": _SHARED["param"],
+            "available": "whether core offers this estimator for this problem",
+            "reason": "why not, when it is unavailable",
+            "mean": f"the n-sample gradient estimate ({_GRADIENT})",
+            "mean_standard_error": _SHARED["mean_standard_error"],
+            "exact_gradient": _SHARED["exact_gradient"],
+            "variance": "measured variance of one sample's term (gradient units squared)",
+            "variance_standard_error": _SHARED["variance_standard_error"],
+            "exact_variance": "exact variance of one sample's term",
+        },
     ),
-    "cost_and_density": "x: sample value; cost: f(x); density: p(x|μ, σ) (per unit x).",
+    "cost_and_density": (
+        "One row per x on the grid.",
+        {
+            "x": "the sample value x",
+            "cost": "the cost f(x)",
+            "density": "the density p(x | μ, σ) (per unit x)",
+        },
+    ),
     "credit_comparison": (
-        "credit: return / reward_to_go / advantage (reward-to-go − V); n: episodes per estimate; "
-        "param; mean ± mean_standard_error: mean of reps estimates; exact_gradient; variance ± "
-        "variance_standard_error: variance of the n-episode estimate (reward² per unit θ²); "
-        "exact_variance; variance_reduction: exact Var[return] / Var[this credit] (added by the "
-        "page)."
+        "One row per credit and parameter.",
+        {
+            "n": "episodes per estimate",
+            "param": _SHARED["param"],
+            "mean": "mean of the reps n-episode estimates (reward per unit θ)",
+            "variance": "measured variance of the n-episode estimate (reward² per unit θ²)",
+            "exact_gradient": _SHARED["exact_gradient"],
+            "exact_variance": "exact variance of the n-episode estimate",
+            "exact_mean": "exact expected estimate (equal to the exact gradient: unbiased)",
+            "mean_standard_error": _SHARED["mean_standard_error"],
+            "variance_standard_error": _SHARED["variance_standard_error"],
+            "reps": "repetitions: how many n-episode estimates were drawn",
+            "credit": "what each step's score is multiplied by: return, reward_to_go or "
+            "advantage (reward-to-go minus the state's value)",
+            "variance_reduction": "exact variance with the whole return ÷ with this credit "
+            "(added by the page)",
+        },
     ),
     "horizon_study": (
-        "horizon: T; credit; param; exact_gradient; exact_variance: exact variance of one "
-        "episode's term; total_variance: summed over params."
+        "One row per horizon T, credit and parameter (exact values).",
+        {
+            "horizon": "episode length T (steps)",
+            "credit": "return, reward_to_go or advantage",
+            "param": _SHARED["param"],
+            "exact_gradient": _SHARED["exact_gradient"],
+            "exact_variance": "exact variance of one episode's gradient term",
+            "total_variance": "exact_variance summed over the parameters",
+        },
     ),
     "horizon_monte_carlo": (
-        "horizon: T; credit; param; mean ± mean_standard_error: mean of the per-episode terms; "
-        "variance: per-sample variance (MC); variance_standard_error: its exact SE; "
-        "exact_variance (from core.horizon_study)."
+        "One row per sampled horizon T, credit and parameter (Monte Carlo).",
+        {
+            "horizon": "episode length T (steps)",
+            "credit": "return, reward_to_go or advantage",
+            "param": _SHARED["param"],
+            "mean": "mean of the per-episode gradient terms",
+            "mean_standard_error": _SHARED["mean_standard_error"],
+            "variance": "measured variance of one episode's term",
+            "variance_standard_error": "its exact standard error",
+            "exact_variance": "exact variance of one episode's term (from core.horizon_study)",
+        },
     ),
     "discrete_comparison": (
         "estimator, label, biased; evaluations: reward evaluations per estimate; param; "

@@ -84,11 +84,92 @@ def interval_column(table, estimate: str = "estimate", standard_error: str = "st
     ]
 
 
-def plus_minus(value: float, standard_error: float) -> str:
-    """'1.2065 ± 0.0266' (4 significant figures), or '—' for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+# -- honest numbers: rounding noise is not a result ---------------------------------------------
+#
+# A Monte Carlo number is a sum of float64 terms, each a few operations (score, reward, baseline)
+# off by ≤ ε/2 relative; the rounding errors of a sum of N terms grow like √N (random rounding;
+# Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed. 2002, §4.2). So a statistic
+# whose terms have size `scale` resolves nothing below ROUNDING_ULPS·ε·scale·√N: a smaller mean,
+# bias or standard error is rounding, and shows as 0 (or, for an SE, as no spread at all). An
+# exact variance comes from a difference such as E[t²] − g², exact to a few ε of E[t²].
+EPSILON = 2.0**-52
+ROUNDING_ULPS = 32
+
+
+def term_scale(mean, variance, samples=1):
+    """The typical size of one term behind an estimate of `samples` terms: |mean| + √(samples ·
+    variance), from the exact mean and the exact variance of the estimate (missing → 0)."""
+    mean, variance = pd.Series(mean, dtype=float), pd.Series(variance, dtype=float)
+    return mean.abs().fillna(0.0) + (samples * variance.clip(lower=0.0).fillna(0.0)) ** 0.5
+
+
+def mean_resolution(scale, terms=1):
+    """The smallest size a mean (or bias, or SE) of `terms` float64 terms of size `scale`
+    resolves: ROUNDING_ULPS·ε·|scale|·√terms (elementwise on arrays and Series)."""
+    return ROUNDING_ULPS * EPSILON * abs(scale) * (terms**0.5)
+
+
+def variance_resolution(scale, terms=1):
+    """The same for a Monte Carlo variance (centred sums): mean_resolution squared."""
+    return mean_resolution(scale, terms) ** 2
+
+
+def exact_variance_resolution(scale):
+    """The same for an exact variance E[t²] − g² with terms of size `scale`: ROUNDING_ULPS·ε·
+    scale² (the difference keeps a few ε of E[t²])."""
+    return ROUNDING_ULPS * EPSILON * abs(scale) ** 2
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def plus_minus(value: float, standard_error: float, resolution: float = 0.0) -> str:
+    """'1.2065 ± 0.0266' (5 significant figures, the SE to 2), '—' for a missing value.
+
+    Below `resolution` (mean_resolution of the terms behind it) a value is '0'; an SE below it
+    means every draw gave the same number, so the value is shown without ±: '0.39894 (no
+    spread)'.
+    """
+    if _missing(value):
         return "—"
+    value = 0.0 if abs(value) <= resolution else value
+    if abs(standard_error) <= resolution:
+        return f"{value:.5g} (no spread)"
     return f"{value:.5g} ± {standard_error:.2g}"
+
+
+def variance_text(value: float, standard_error: float | None = None, resolution: float = 0.0):
+    """A variance: '0 (exact)' when exactly 0, '0' when below `resolution` (variance_resolution
+    or exact_variance_resolution), else 5 significant figures, '± SE' when one is given."""
+    if _missing(value):
+        return "—"
+    if value == 0.0:
+        return "0 (exact)"
+    if abs(value) <= resolution:
+        return "0"
+    if standard_error is None:
+        return f"{value:.5g}"
+    if abs(standard_error) <= resolution:
+        return f"{value:.5g} (no spread)"
+    return f"{value:.5g} ± {standard_error:.2g}"
+
+
+def exact_text(value: float, resolution: float = 0.0) -> str:
+    """An exact value (not a variance) to 5 significant figures, '0' below `resolution`."""
+    if _missing(value):
+        return "—"
+    return "0" if abs(value) <= resolution else f"{value:.5g}"
+
+
+def ratio_text(ratio: float, denominator: float, resolution: float = 0.0) -> str:
+    """A variance ratio such as a reduction Var[none] / Var[this]: '∞ (zero variance)' when the
+    denominator variance is 0 or below `resolution`, '—' when missing, else number_text."""
+    if not _missing(denominator) and abs(denominator) <= resolution:
+        return "∞ (zero variance)"
+    if _missing(ratio):
+        return "—"
+    return number_text(ratio)
 
 
 def number_text(value: float, digits: int = 4) -> str:
@@ -100,9 +181,15 @@ def number_text(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
-def plus_minus_column(table: pd.DataFrame, value: str, standard_error: str) -> list[str]:
-    """plus_minus of each row's value and standard error."""
-    return [plus_minus(v, se) for v, se in zip(table[value], table[standard_error], strict=True)]
+def plus_minus_column(
+    table: pd.DataFrame, value: str, standard_error: str, resolution=0.0
+) -> list[str]:
+    """plus_minus of each row's value and standard error (`resolution`: one per row, or one)."""
+    resolutions = pd.Series(resolution, index=table.index)
+    return [
+        plus_minus(v, se, r)
+        for v, se, r in zip(table[value], table[standard_error], resolutions, strict=True)
+    ]
 
 
 BASELINE_TITLES = {"mean": "batch mean", "loo": "leave-one-out", "optimal": "optimal b*"}

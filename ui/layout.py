@@ -16,11 +16,18 @@ from ui.format import markdown_literal
 # module: …/static/js/Metric.….js" in place of the element until the tab is reloaded (its
 # friendly "reload" text is only for a ChunkLoadError, which the current frontend no longer
 # raises). This watcher swaps such a box for a plain notice. It runs once per tab, uses no
-# external code and changes nothing while the app works normally.
+# external code and changes nothing while the app works normally. A second watcher names a number
+# box holding a value outside its range, with the range, and greys out the results meanwhile.
 RESTART_NOTICE = "The app was restarted — reload this page (Ctrl/Cmd + R) to show this part."
 _CHUNK_ERROR_WATCHER = """<span class="sfl-chunk-watcher"></span>
 <style>/* the watcher takes no room on the page */
-[data-testid="stElementContainer"]:has(.sfl-chunk-watcher) { display: none; }</style>
+[data-testid="stElementContainer"]:has(.sfl-chunk-watcher) { display: none; }
+/* results of settings a number box no longer shows (see the range watcher below) */
+body.sfl-stale [data-testid="stMainBlockContainer"] { opacity: 0.35; filter: grayscale(1); }
+.sfl-stale-banner { position: fixed; top: 4.5rem; left: 50%%; transform: translateX(-50%%);
+  z-index: 1000000; max-width: min(44rem, 92vw); padding: 0.75rem 1rem; border-radius: 0.5rem;
+  background: #fff4e5; color: #5c3a00; border: 1px solid #ffb74d;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); font-size: 0.95rem; line-height: 1.4; }</style>
 <script>
 (() => {
   if (window.__sflChunkWatcher) return;  // once per tab: page_header runs on every rerun
@@ -41,6 +48,47 @@ _CHUNK_ERROR_WATCHER = """<span class="sfl-chunk-watcher"></span>
   };
   new MutationObserver(swap).observe(document.body, {childList: true, subtree: true});
   swap();
+})();
+(() => {
+  // A number typed outside a box's range never reaches the server (Streamlit keeps the last
+  // accepted value), so the results would silently belong to other settings: say which box,
+  // its allowed range, and grey the results out until the number is fixed.
+  if (window.__sflRangeWatcher) return;
+  window.__sflRangeWatcher = true;
+  const text = (n) => Number(n).toLocaleString("en-US", {maximumFractionDigits: 6});
+  const refused = () => {
+    for (const input of document.querySelectorAll('input[data-testid="stNumberInputField"]')) {
+      if (input.value === "" || input.min === "" && input.max === "") continue;
+      const value = Number(input.value);
+      const low = input.min === "" ? -Infinity : Number(input.min);
+      const high = input.max === "" ? Infinity : Number(input.max);
+      if (Number.isFinite(value) && value >= low && value <= high) continue;
+      const box = input.closest('[data-testid="stNumberInput"]');
+      const label = box?.querySelector('[data-testid="stWidgetLabel"]')?.textContent?.trim();
+      return `${label || "A number box"}: ${input.value} is outside its allowed range, ` +
+        `${text(low)} to ${text(high)}. The results below are for the last accepted value — ` +
+        `type a number in that range and press Enter.`;
+    }
+    return null;
+  };
+  let banner = null;
+  const check = () => {
+    const message = refused();
+    document.body.classList.toggle("sfl-stale", message !== null);
+    if (message === null) { banner?.remove(); banner = null; return; }
+    if (banner === null) {
+      banner = document.createElement("div");
+      banner.className = "sfl-stale-banner";
+      banner.dataset.testid = "sflStaleBanner";
+      banner.setAttribute("role", "alert");
+      document.body.append(banner);
+    }
+    if (banner.textContent !== message) banner.textContent = message;
+  };
+  document.addEventListener("input", check, true);
+  document.addEventListener("change", check, true);
+  new MutationObserver(check).observe(document.body, {childList: true, subtree: true});
+  check();
 })();
 </script>"""
 

@@ -26,6 +26,9 @@ SHARE_NOTE = (
     "so a copied link reopens these exact numbers."
 )
 SHOWN_VALUE_LENGTH = 40
+# Session key: controls the page itself has just set (a one-click fix), whose old link values are
+# not the visitor's to be told about.
+_OVERRIDDEN = "_link_values_overridden"
 
 
 class LinkSnapshot(dict[str, list[str]]):
@@ -42,9 +45,17 @@ def link_snapshot() -> LinkSnapshot:
     `_drop_non_finite_link_values`), so they are reported instead of crashing the page.
     """
     snapshot = LinkSnapshot({key: list(st.query_params.get_all(key)) for key in st.query_params})
+    for key in st.session_state.pop(_OVERRIDDEN, ()):
+        snapshot.pop(key, None)
     _drop_non_finite_link_values(snapshot)
     snapshot.slot = st.empty()
     return snapshot
+
+
+def override_link_values(keys) -> None:
+    """Mark controls the page sets itself (e.g. a work-cap fix, in a widget callback): on the
+    next run their values in the URL are the old ones by design, not values to report."""
+    st.session_state[_OVERRIDDEN] = tuple(keys)
 
 
 def _is_non_finite_number(text: str) -> bool:

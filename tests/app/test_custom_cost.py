@@ -47,6 +47,8 @@ def test_a_smooth_typed_cost_runs_all_three_estimators():
         ("9**9**9", "power tower"),
         ("1/(x - 0.3)", "blows up"),
         ("3x", "write 3*x"),
+        ("sin(1e6*x)", "oscillates too fast"),
+        ("floor(1e6*x)", "jumps or kinks at"),
     ],
 )
 def test_a_hostile_formula_is_rejected_in_place_and_the_named_cost_is_used(formula, message):
@@ -61,13 +63,32 @@ def test_a_hostile_formula_is_rejected_in_place_and_the_named_cost_is_used(formu
 
 @pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
 def test_a_formula_too_slow_to_integrate_is_stopped_by_the_time_limit(monkeypatch):
-    """ui.cache runs every call inside core.expressions.evaluation_time_limit: sin(100x) over
+    """ui.cache runs every call inside core.expressions.evaluation_time_limit: sin(20x) over
     μ ± 40σ needs seconds of quadrature, so a 0.5 s limit stops it and the page says why."""
     import ui.cache
 
     monkeypatch.setattr(ui.cache, "CUSTOM_COST_SECONDS", 0.5)
-    app = run_page(PAGE, {"f": "sin(100*x)", "mu": "2", "sigma": "3.0"})
+    app = run_page(PAGE, {"f": "sin(20*x)", "mu": "2", "sigma": "3.0"})
     assert not app.exception
     errors = [element.value for element in app.error]
     assert any("took longer than the limit of 0.5 s" in text for text in errors), errors
     assert any("pick a smaller σ or a gentler f(x)" in text for text in errors), errors
+
+
+def test_a_formula_error_shows_the_formula_literally_and_the_budget_is_stated():
+    app = run_page(PAGE, {"f": "exp(x**4)"})
+    assert not app.exception
+    (error,) = [element.value for element in app.error]
+    assert "'exp(x**4)'" in as_read(error)  # not "exp(x4)": the stars are escaped
+    assert "`**` with a number as exponent" in error  # the fix shows code as code
+    assert "up to 8 s of computing per view" in shown_text(app)
+
+
+@pytest.mark.parametrize("formula", ["relu(x - 1)", "max(x, 0)", "where(x < 0, 0, x)"])
+def test_a_continuous_formula_with_a_kink_keeps_the_pathwise_gradient(formula):
+    app = run_page(PAGE, {"f": formula})
+    assert not app.exception and not app.error
+    gradients = app.dataframe[0].value
+    pathwise = gradients[gradients["estimator"] == "pathwise"]
+    assert "not available" not in set(pathwise["gradient (MC ± SE)"])
+    assert all(label.startswith("✓") for label in gradients.iloc[:, -1])

@@ -42,7 +42,7 @@ def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(defaul
         "core.variance_curve(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
         "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
     ) in code
-    assert len(default_page.get("download_button")) == 2
+    assert len(default_page.get("download_button")) == 4  # 2 CSVs, each with its dictionary
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(defaul
         ({}, "selectbox", "baseline", "constant b"),
         ({"baseline": "constant b"}, "number_input", "b", -100.0),
         ({}, "select_slider", "nmin", 1),
-        ({"reps": 100}, "select_slider", "nmax", 30_000),
+        ({}, "select_slider", "nmax", 5_000),
         ({}, "slider", "points", 2),
         ({}, "select_slider", "reps", 100),
         ({}, "number_input", "seed", 5),
@@ -93,11 +93,20 @@ def test_unavailable_estimator_and_impossible_baseline_are_explained_not_raised(
     assert "n ≥ 2" in "\n".join(element.value for element in loo.error)
 
 
-def test_work_over_the_cap_is_refused_with_the_fix():
-    app = run_page(PAGE, {"problem": "Gaussian", "nmax": 1_000_000, "reps": 10_000})
+def test_work_over_the_cap_shows_where_the_results_would_be_with_one_click_fixes():
+    app = run_page(PAGE, {"problem": "Gaussian", "nmax": 5_000, "reps": 5_000})
     assert not app.exception
-    message = "\n".join(element.value for element in app.error)
-    assert "over the cap" in message and "How to fix" in message
+    message = "\n".join(element.value for element in app.main.warning)
+    assert "would draw 64.9 million random samples, more than the 20 million" in message
+    assert "factor" not in message and not app.sidebar.warning and not app.dataframe
+    buttons = [button.label for button in app.main.button]
+    assert buttons == ["Use 1,000 repetitions per N", "Use largest N = 1,000"]
+    app.main.button[0].click().run()
+    assert not app.exception and not app.warning
+    assert app.select_slider(key="reps").value == 1_000
+    assert app.select_slider(key="nmax").value == 5_000
+    assert app.dataframe  # the results are back
+    assert "This link carried" not in shown_text(app)  # the fix replaced reps=5000 on purpose
 
 
 def test_a_link_restores_every_control_and_the_numbers():

@@ -3,13 +3,18 @@
 Each block is printed from the same `core.calls.Call` values the page's cache ran. The test
 records what each export hands out (the table behind a chart or a table, and its code), runs
 the code in a fresh namespace, and checks that every exported row is among the rows the code
-computes — exactly, column by column, as CSV text with full precision.
+computes — exactly, column by column, as CSV text with full precision. The same run reads every
+CSV download as a visitor would, with a bare pandas.read_csv: it is the exported table, and its
+data dictionary names every column.
 """
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
+import streamlit
 
 import ui.exports
 from tests.app.page_runner import assert_healthy, run_page
@@ -55,6 +60,31 @@ def computed_rows(namespace: dict, exported: pd.DataFrame) -> tuple[list[str], s
     return columns, rows
 
 
+def assert_downloads_load_as_is(downloads: dict[str, str], tables: dict[str, pd.DataFrame]):
+    """Each exported table's CSV, read by a bare pandas.read_csv, is that table (numbers to the
+    last bit, text as text); its data dictionary lists its columns in order, each explained."""
+    assert set(tables) and set(downloads) == set(tables) | {
+        ui.exports.dictionary_filename(name) for name in tables
+    }
+    for filename, table in tables.items():
+        table = table.reset_index(drop=True)
+        text = downloads[filename]
+        assert text.splitlines()[0] == ",".join(table.columns), "one plain header row"
+        read = pd.read_csv(io.StringIO(text), float_precision="round_trip")
+        assert list(read.columns) == list(table.columns) and len(read) == len(table)
+        for column in table.columns:
+            expected, got = table[column], read[column]
+            if pd.api.types.is_numeric_dtype(expected) and not pd.api.types.is_bool_dtype(expected):
+                pd.testing.assert_series_equal(got, expected, check_dtype=False, check_names=False)
+            else:
+                as_text = expected.map(lambda v: "" if v is None or v != v else str(v))
+                assert list(got.fillna("").astype(str)) == list(as_text), column
+        dictionary = pd.read_csv(io.StringIO(downloads[ui.exports.dictionary_filename(filename)]))
+        assert list(dictionary.columns) == ["column", "meaning"]
+        assert list(dictionary["column"]) == list(table.columns)
+        assert dictionary["meaning"].str.len().min() > 10
+
+
 @pytest.mark.parametrize(
     ("script", "query"),
     CASES,
@@ -67,15 +97,26 @@ def test_every_code_block_runs_and_gives_the_page_s_numbers(
     monkeypatch: pytest.MonkeyPatch, script: str, query: dict[str, str]
 ) -> None:
     exports: list[tuple[pd.DataFrame, str]] = []
+    tables: dict[str, pd.DataFrame] = {}
     shown = ui.exports.export_results
 
     def recording(table, filename, code, *args, **kwargs):
         exports.append((table.copy(), code))
+        tables[filename] = table.copy()
         shown(table, filename, code, *args, **kwargs)
 
+    downloads: dict[str, str] = {}
+    download_button = streamlit.download_button
+
+    def recording_download(label, data, *args, file_name=None, **kwargs):
+        downloads[file_name] = data
+        return download_button(label, data, *args, file_name=file_name, **kwargs)
+
     monkeypatch.setattr(ui.exports, "export_results", recording)
+    monkeypatch.setattr(streamlit, "download_button", recording_download)
     app = run_page(script, query)
     assert_healthy(app)
+    assert_downloads_load_as_is(downloads, tables)
     blocks = [element.value for element in app.code]
     codes = [code for _, code in exports]
     assert blocks and [b for b in blocks if b in codes] == codes, "every export shows its code"

@@ -120,7 +120,7 @@ def test_fisher_curve_chart_lays_points_with_error_bars_over_the_exact_line():
     exact = core.objective_curve(problem, np.linspace(0.5, 2, 31), parameter=1)
     points = core.score_studies.fisher_curve(problem, [0.5, 1.0, 2.0], 500, parameter=1, seed=0)
     spec = charts.fisher_curve_chart(exact, points, parameter_title="σ").to_dict()
-    assert "Fisher information I_jj (per θ_j²)" in axis_titles(spec)
+    assert "Fisher information (per unit of the parameter²)" in axis_titles(spec)
     marks = {view["mark"]["type"] for view in marked_views(spec)}
     assert {"line", "rule", "point"} <= marks
     assert_every_mark_has_a_tooltip(spec)

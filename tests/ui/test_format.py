@@ -4,6 +4,7 @@ visitor's text echoed into markdown literally."""
 import math
 import re
 
+import numpy as np
 import pytest
 
 from tests.app.page_runner import as_read
@@ -58,3 +59,50 @@ def test_markdown_literal_leaves_plain_prose_and_named_formulas_alone():
     for text in ("f(x) = 1[x > k]", "f(x) = |x − k|", "needs k > 0", "not available: 0.5 s"):
         assert markdown_literal(text) == text
     assert markdown_literal("a\nb\r\nc") == "a b c"
+
+
+# -- honest numbers (issue 10): rounding noise is not shown as a result ----------------------------
+
+
+def test_rounding_noise_of_a_deterministic_estimate_shows_no_plus_minus():
+    """Issue examples: '0.39894 ± 3.4e-16' (measure-valued on the step cost, n = 2000) and a
+    b* bias of '2.2204e-16' are rounding; the SE and the bias are below the resolution."""
+    from ui.format import mean_resolution, plus_minus
+
+    floor = mean_resolution(0.39894, 2_000)
+    assert plus_minus(0.398942, 3.4e-16, floor) == "0.39894 (no spread)"
+    assert plus_minus(2.2204e-16, 9.2e-18, mean_resolution(1.22, 10_000)) == "0 (no spread)"
+    assert plus_minus(1.2065, 0.0266, floor) == "1.2065 ± 0.027"
+    assert plus_minus(float("nan"), 0.1) == "—"
+
+
+def test_a_variance_below_its_resolution_is_zero_and_exactly_zero_says_exact():
+    from ui.format import exact_variance_resolution, variance_resolution, variance_text
+
+    floor = variance_resolution(0.39894, 2_000)
+    assert variance_text(2.3146e-28, 1.6e-31, floor) == "0"  # the issue's example
+    assert variance_text(0.0, 0.0, floor) == "0 (exact)"
+    assert variance_text(4.930381e-33, None, exact_variance_resolution(1.22)) == "0"
+    assert variance_text(0.34862, 0.016, floor) == "0.34862 ± 0.016"
+    assert variance_text(1e-20, None, floor) == "1e-20"  # small but resolved
+
+
+def test_a_ratio_over_a_zero_variance_is_infinite_not_rounding_noise():
+    """Issue examples: variance reductions of '8.482e+29' and '2.5e32'."""
+    from ui.format import ratio_text, variance_resolution
+
+    floor = variance_resolution(1.22, 10_000)
+    assert ratio_text(2.519e32, 4.93e-33, floor) == "∞ (zero variance)"
+    assert ratio_text(8.482e29, 8.43e-32, floor) == "∞ (zero variance)"
+    assert ratio_text(float("inf"), 0.0) == "∞ (zero variance)"
+    assert ratio_text(11.2215, 0.11, floor) == "11.22"
+    assert ratio_text(float("nan"), float("nan")) == "—"
+
+
+def test_the_resolution_grows_with_the_scale_of_the_terms_and_the_root_of_their_number():
+    from ui.format import EPSILON, ROUNDING_ULPS, mean_resolution, term_scale
+
+    assert np.finfo(np.float64).eps == EPSILON
+    assert mean_resolution(2.0, 100) == pytest.approx(ROUNDING_ULPS * EPSILON * 2.0 * 10)
+    scale = term_scale([1.0, -3.0, np.nan], [0.04, 0.0, 1.0], samples=25)
+    assert list(scale) == pytest.approx([2.0, 3.0, 5.0])

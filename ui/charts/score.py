@@ -32,7 +32,7 @@ def score_histogram_chart(sample: pd.DataFrame, *, width: int | None = None) -> 
             x=alt.X(
                 "score:Q",
                 bin=alt.Bin(maxbins=40),
-                title="score s_j (per unit θ_j)",
+                title="score (per unit of the parameter)",
             ),
             y=alt.Y("count():Q", title="draws"),
             tooltip=tooltip,
@@ -63,7 +63,7 @@ def score_running_mean_chart(trace: pd.DataFrame, *, width: int | None = None) -
         alt.Tooltip("running_mean:Q", title="running mean of s", format=".4g"),
         alt.Tooltip("exact_standard_error:Q", title="exact SE √(I/N)", format=".3g"),
     ]
-    y_title = "running mean of s (per unit θ_j)"
+    y_title = "running mean of the score (per unit of the parameter)"
     base = alt.Chart().encode(x=x, tooltip=tooltip)
     band = base.mark_area(opacity=0.2, color="#9ecae9").encode(
         y=alt.Y("low:Q", title=y_title), y2="high:Q"
@@ -84,7 +84,7 @@ def fisher_curve_chart(
     """Exact Fisher information I_jj as θ_j sweeps (line; core.objective_curve's
     fisher_information) with Monte Carlo estimates ± 2 SE at a few values (core.score_studies.fisher_curve)."""
     x = alt.X("value:Q", title=parameter_title)
-    y_title = "Fisher information I_jj (per θ_j²)"
+    y_title = "Fisher information (per unit of the parameter²)"
     line = (
         alt.Chart(downsample(exact))
         .mark_line()
@@ -92,17 +92,17 @@ def fisher_curve_chart(
             x=x,
             y=alt.Y("fisher_information:Q", title=y_title),
             tooltip=[
-                alt.Tooltip("value:Q", title="θ_j", format=".3f"),
-                alt.Tooltip("fisher_information:Q", title="exact I_jj", format=".5g"),
+                alt.Tooltip("value:Q", title="parameter value", format=".3f"),
+                alt.Tooltip("fisher_information:Q", title="exact Fisher information", format=".5g"),
             ],
         )
     )
     data = _with_error_bars(points, "estimate", "standard_error")
     tooltip = [
-        alt.Tooltip("value:Q", title="θ_j", format=".3f"),
+        alt.Tooltip("value:Q", title="parameter value", format=".3f"),
         alt.Tooltip("estimate:Q", title="Monte Carlo mean of s²", format=".5g"),
         alt.Tooltip("standard_error:Q", title="standard error", format=".3g"),
-        alt.Tooltip("exact:Q", title="exact I_jj", format=".5g"),
+        alt.Tooltip("exact:Q", title="exact Fisher information", format=".5g"),
     ]
     base = alt.Chart(data).encode(x=x, tooltip=tooltip)
     bars = base.mark_rule(color="#e45756", strokeWidth=2).encode(y="low:Q", y2="high:Q")

@@ -13,7 +13,13 @@ from ui.checks import (
     rough_variance_caveat,
     summary_badge,
 )
-from ui.format import number_text
+from ui.format import (
+    exact_variance_resolution,
+    mean_resolution,
+    ratio_text,
+    term_scale,
+    variance_resolution,
+)
 from ui.tables.checked import checked_columns
 
 
@@ -26,18 +32,26 @@ def gradient_and_optimal_baseline_metrics(summary: pd.DataFrame) -> None:
         next(columns).metric(f"optimal b* for {row.param}", f"{row.optimal_baseline:.6g}")
 
 
-def baseline_bias_and_variance(comparison: pd.DataFrame, n: int, caveat: str | None) -> None:
+def baseline_bias_and_variance(
+    comparison: pd.DataFrame, n: int, caveat: str | None, reps: int = 1
+) -> None:
     """core.comparisons.baseline_study as two tables — the bias per baseline, then Var[ĝₙ] with
     its exact and Monte Carlo reduction against no baseline — each row checked, then one badge
-    per table (`caveat`: why the z-test may mislead, e.g. a rare outcome)."""
+    per table (`caveat`: why the z-test may mislead, e.g. a rare outcome). Rounding noise of the
+    n × `reps` terms behind each row shows as 0 (ui.format's resolutions)."""
     rows = ("baseline", comparison["baseline"])
+    scale = term_scale(comparison["exact_mean"], comparison["exact_variance"], n)
+    mean_floor = mean_resolution(scale, n * reps)
+    variance_floor = variance_resolution(scale, n * reps)
+    exact_floor = exact_variance_resolution(scale) / n
     bias_columns, bias_checks = checked_columns(
         comparison, rows, "bias", "exact_bias", "mean_standard_error",
-        ("bias (MC ± SE)", "bias (exact)"),
+        ("bias (MC ± SE)", "bias (exact)"), resolution=mean_floor, exact_resolution=mean_floor,
     )  # fmt: skip
     variance_columns, variance_checks = checked_columns(
         comparison, rows, "variance", "exact_variance", "variance_standard_error",
-        ("Var[ĝₙ] (MC ± SE)", "Var[ĝₙ] (exact)"),
+        ("Var[ĝₙ] (MC ± SE)", "Var[ĝₙ] (exact)"), resolution=variance_floor,
+        exact_resolution=exact_floor, variance=True,
     )  # fmt: skip
     number = st.column_config.NumberColumn(format="%.5g")
     st.markdown("**Bias** = mean estimate − exact gradient")
@@ -45,22 +59,29 @@ def baseline_bias_and_variance(comparison: pd.DataFrame, n: int, caveat: str | N
         pd.DataFrame(bias_columns), hide_index=True, column_config={"bias (exact)": number}
     )
     st.markdown(f"**Variance** of the n = {n} estimate, and its reduction against no baseline")
+    reductions = zip(
+        comparison["variance_reduction"], comparison["exact_variance"], exact_floor, strict=True
+    )
+    measured = zip(
+        comparison["monte_carlo_reduction"], comparison["variance"], variance_floor, strict=True
+    )
     st.dataframe(
         pd.DataFrame(
             {
                 **variance_columns,
-                "reduction (exact)": comparison["variance_reduction"].map(number_text),
-                "reduction (MC)": comparison["monte_carlo_reduction"].map(number_text),
+                "reduction (exact)": [ratio_text(*row) for row in reductions],
+                "reduction (MC)": [ratio_text(*row) for row in measured],
             }
         ),
         hide_index=True,
         column_config={
             "Var[ĝₙ] (exact)": number,
             "reduction (exact)": st.column_config.TextColumn(
-                help="Var[no baseline] / Var[this baseline]; ∞ means zero variance."
+                help="Var[no baseline] / Var[this baseline]: how many times smaller the "
+                "variance is."
             ),
             "reduction (MC)": st.column_config.TextColumn(
-                help="The same ratio of the Monte Carlo variances; — where this one is zero."
+                help="The same ratio of the Monte Carlo variances."
             ),
         },
     )

@@ -8,17 +8,37 @@ import streamlit as st
 
 from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart
 from ui.checks import summary_badge, variance_badge
-from ui.format import number_text
+from ui.format import (
+    exact_variance_resolution,
+    mean_resolution,
+    ratio_text,
+    term_scale,
+    variance_resolution,
+)
 from ui.tables.checked import checked_columns
+
+
+def _floors(comparison: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Rounding floors of the n × reps episode terms behind each row (ui.format): for a mean,
+    a Monte Carlo variance and an exact variance of the n-episode estimate."""
+    n, reps = comparison["n"], comparison["reps"]
+    scale = term_scale(comparison["exact_mean"], comparison["exact_variance"] * n)
+    terms = n * reps
+    return (
+        mean_resolution(scale, terms),
+        variance_resolution(scale, terms),
+        exact_variance_resolution(scale) / n,
+    )
 
 
 def credit_gradients(comparison: pd.DataFrame) -> None:
     """core.comparisons.credit_comparison's mean estimate per credit beside the exact gradient:
     the table, its summary badge, and the estimates ± 2 SE against the exact ticks."""
     credit_titles = comparison["credit"].map(CREDIT_TITLES)
+    mean_floor, _, _ = _floors(comparison)
     columns, checks = checked_columns(
         comparison, ("credit", credit_titles), "mean", "exact_gradient", "mean_standard_error",
-        ("mean estimate (MC ± SE)", "exact gradient"),
+        ("mean estimate (MC ± SE)", "exact gradient"), resolution=mean_floor,
     )  # fmt: skip
     st.dataframe(
         pd.DataFrame(columns),
@@ -43,19 +63,28 @@ def credit_gradients(comparison: pd.DataFrame) -> None:
 def credit_variances(comparison: pd.DataFrame) -> None:
     """core.comparisons.credit_comparison's Var[ĝₙ] per credit, exact and Monte Carlo, with the
     exact reduction against the whole return, and its summary badge."""
+    _, variance_floor, exact_floor = _floors(comparison)
     columns, checks = checked_columns(
         comparison, ("credit", comparison["credit"].map(CREDIT_TITLES)), "variance",
         "exact_variance", "variance_standard_error", ("Var[ĝₙ] (MC ± SE)", "Var[ĝₙ] (exact)"),
+        resolution=variance_floor, exact_resolution=exact_floor, variance=True,
     )  # fmt: skip
-    reduction = comparison["variance_reduction"].map(number_text)
+    reduction = [
+        ratio_text(*row)
+        for row in zip(
+            comparison["variance_reduction"],
+            comparison["exact_variance"],
+            exact_floor,
+            strict=True,
+        )
+    ]
     st.dataframe(
         pd.DataFrame({**columns, "reduction vs whole return (exact)": reduction}),
         hide_index=True,
         column_config={
             "Var[ĝₙ] (exact)": st.column_config.NumberColumn(format="%.5g"),
             "reduction vs whole return (exact)": st.column_config.TextColumn(
-                help="Var[whole return] / Var[this credit]; ∞ means zero variance, — that both "
-                "are zero."
+                help="Var[whole return] / Var[this credit]: how many times smaller the variance is."
             ),
         },
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from ui.format import markdown_literal
+from ui.navigation import run_under_entry_point
 
 # After a server restart an open tab can fail to fetch a piece of Streamlit's own frontend code
 # (a lazily loaded element such as st.metric); the browser caches the failed import, and
@@ -49,6 +50,7 @@ def page_header(title: str, intro: str, icon: str = "∇") -> None:
     """Wide layout, the page title and the two or three sentences that say what it shows.
 
     Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), which shows nothing."""
+    run_under_entry_point()
     st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
     st.title(title)
     st.markdown(intro)

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts.base import _with_error_bars, downsample, log_thin
+from ui.charts.palette import series_color, series_shape
 
 
 def running_mean_chart(
@@ -79,8 +80,8 @@ def gradient_panel(
     # One horizontal row under the plot: a taller legend would squeeze the plot, since
     # Streamlit fits plot and legend together into the chart's height.
     legend = alt.Legend(orient="bottom", direction="horizontal", title=None, columns=3)
-    color = alt.Color("method:N", sort=order, legend=legend)
-    shape = alt.Shape("method:N", sort=order, legend=legend)
+    color = series_color("method", order, None, legend)
+    shape = series_shape("method", order, None, legend)
     mark_tooltip = [
         alt.Tooltip("method:N", title="value"),
         alt.Tooltip("gradient:Q", title="∇J(θ)", format=".6g"),
@@ -90,7 +91,7 @@ def gradient_panel(
     rule = alt.Chart(pd.DataFrame({"value": [theta]})).mark_rule(strokeDash=[4, 4], color="gray")
     return alt.layer(
         alt.Chart(downsample(curve))
-        .mark_line(color="#4c78a8")
+        .mark_line(color="#555555")
         .encode(x=x, y=alt.Y("exact_gradient:Q", title=title), tooltip=curve_tooltip),
         rule.encode(x="value:Q"),
         mark_base.mark_rule(strokeWidth=3).encode(y="low:Q", y2="high:Q"),

@@ -63,6 +63,25 @@ CREDIT_TITLES = {
 }
 
 
+def axis_title(text: str, width: int = 24, line: int = 16) -> str | list[str]:
+    """An axis title that fits a narrow (phone) chart, whose plot Streamlit squeezes: longer than
+    `width` characters, it is drawn on lines — the quantity, then its parenthesised units
+    wrapped at `line` characters: "∇J(θ)" / "(reward units" / "per unit θ)" (Vega-Lite draws a
+    list as lines). One long line would be cut off at the plot's top and bottom."""
+    head, bracket, units = text.partition(" (")
+    if len(text) <= width or not bracket or not head:
+        return text
+    lines = [head]
+    current = ""
+    for word in ("(" + units).split(" "):
+        if current and len(current) + 1 + len(word) > line:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*lines, current]
+
+
 def category_color(field: str, title: str, labels: Sequence[str]) -> alt.Color:
     """Colour by the series a chart compares (estimators, baselines, credits, runs), whose
     labels are `labels`, from the one palette (ui.charts.palette); legend below."""

@@ -87,56 +87,27 @@ def _rerender(browser, url: str) -> float | None:
         context.close()
 
 
+def _median_row(label: str, seconds: list[float], target: float) -> Row:
+    runs = ", ".join(f"{value:.2f}" for value in seconds)
+    timing = Timing(statistics.median(seconds), None, None, None)
+    return Row(label, timing, Target("absolute", target), note=f"runs {runs} s")
+
+
 def browser_rows(rounds: int = 3) -> list[Row]:
-    from playwright.sync_api import sync_playwright
-
     sys.path.insert(0, str(ROOT))
-    from tests.e2e.streamlit_helpers import (
-        CHROMIUM_ARGS,
-        CHROMIUM_PATH,
-        discover_pages,
-        start_streamlit,
-        stop_process_group,
-        wait_for_health,
-    )
+    from tests.e2e.streamlit_helpers import discover_pages, served_app
 
-    log = ROOT / "artifacts" / "bench-browser-server.log"
-    server = start_streamlit(PORT, log)
     rows = []
-    try:
-        base = f"http://127.0.0.1:{PORT}"
-        wait_for_health(base, server, log)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-            try:
-                for app_page in discover_pages():
-                    url = f"{base}/{app_page.url_path}"
-                    _first_paint(browser, url)  # the server's caches warm, as after any visit
-                    paints = [_first_paint(browser, url) for _ in range(rounds)]
-                    rows.append(
-                        Row(
-                            f"/{app_page.url_path}: deep-link first paint",
-                            Timing(statistics.median(paints), None, None, None),
-                            Target("absolute", FIRST_PAINT_S),
-                            note="runs " + ", ".join(f"{p:.2f}" for p in paints) + " s",
-                        )
-                    )
-                    renders = [_rerender(browser, url) for _ in range(rounds)]
-                    if None in renders:
-                        rows.append(
-                            Row(f"/{app_page.url_path}: re-render", None, note="no control")
-                        )
-                        continue
-                    rows.append(
-                        Row(
-                            f"/{app_page.url_path}: re-render after one control",
-                            Timing(statistics.median(renders), None, None, None),
-                            Target("absolute", RERENDER_S),
-                            note="runs " + ", ".join(f"{r:.2f}" for r in renders) + " s",
-                        )
-                    )
-            finally:
-                browser.close()
-    finally:
-        stop_process_group(server)
+    with served_app(PORT, ROOT / "artifacts" / "bench-browser-server.log") as (base, browser):
+        for app_page in discover_pages():
+            url, name = f"{base}/{app_page.url_path}", f"/{app_page.url_path}"
+            _first_paint(browser, url)  # the server's caches warm, as after any visit
+            paints = [_first_paint(browser, url) for _ in range(rounds)]
+            rows.append(_median_row(f"{name}: deep-link first paint", paints, FIRST_PAINT_S))
+            renders = [_rerender(browser, url) for _ in range(rounds)]
+            if None in renders:
+                rows.append(Row(f"{name}: re-render", None, note="no control to change"))
+            else:
+                label = f"{name}: re-render after one control"
+                rows.append(_median_row(label, renders, RERENDER_S))
     return rows

@@ -15,11 +15,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from ui.navigation import PAGE_TABLE
 
@@ -153,6 +154,24 @@ def stop_process_group(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def served_app(port: int, log_path: Path) -> Iterator[tuple[str, Browser]]:
+    """`streamlit run app.py` on `port` (log in `log_path`) and a headless Chromium: yields
+    (base URL, browser); both are stopped on exit."""
+    server = start_streamlit(port, log_path)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_health(base_url, server, log_path)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+            try:
+                yield base_url, browser
+            finally:
+                browser.close()
+    finally:
+        stop_process_group(server)
 
 
 def app_url(base_url: str, url_path: str = "", query: dict[str, object] | None = None) -> str:

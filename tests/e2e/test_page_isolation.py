@@ -13,12 +13,7 @@ import pytest
 from playwright.sync_api import Page
 
 import core
-from tests.e2e.streamlit_helpers import (
-    assert_no_exception,
-    discover_pages,
-    open_app_page,
-    wait_for_app_idle,
-)
+from tests.e2e import streamlit_helpers as browser_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -28,7 +23,7 @@ SLIDER = f'{SIDEBAR} [data-testid="stSlider"]'
 SELECTBOX = '[data-testid="stSelectbox"]'
 METRIC = '[data-testid="stMetric"]'
 # Every page with controls: home has none.
-PAGES = [page for page in discover_pages() if page.url_path]
+PAGES = [page for page in browser_app.discover_pages() if page.url_path]
 GRADIENT = "Exact ∇J(θ), closed form"
 
 
@@ -43,7 +38,7 @@ def path(page: Page) -> str:
 def settle(page: Page) -> None:
     """Let the browser start the run a change asked for, then wait for it to finish."""
     page.wait_for_timeout(400)
-    wait_for_app_idle(page)
+    browser_app.wait_for_app_idle(page)
 
 
 def move_a_control(page: Page) -> None:
@@ -79,7 +74,7 @@ def test_every_page_opens_at_its_own_defaults_after_a_control_moved_on_another(
     streamlit_server: str, browser_page: Page
 ) -> None:
     page = browser_page
-    open_app_page(page, streamlit_server, PAGES[0].url_path)
+    browser_app.open_app_page(page, streamlit_server, PAGES[0].url_path)
     # On each page move a control, then open the next page from the sidebar (the last page
     # leads back to the first): every page is left with a moved control and opened after one.
     # Streamlit keeps a bound control's value for the whole session, so a value kept from any
@@ -88,14 +83,14 @@ def test_every_page_opens_at_its_own_defaults_after_a_control_moved_on_another(
         move_a_control(page)
         open_from_sidebar(page, following.url_path)
         assert not query(page), f"/{following.url_path} opened from /{here.url_path}: {page.url}"
-        assert_no_exception(page)
+        browser_app.assert_no_exception(page)
 
 
 def test_back_after_sidebar_navigation_returns_step_by_step_to_the_first_view(
     streamlit_server: str, browser_page: Page
 ) -> None:
     page = browser_page
-    open_app_page(page, streamlit_server, "Bandit_derivation")
+    browser_app.open_app_page(page, streamlit_server, "Bandit_derivation")
     move_a_control(page)  # θ: 0.00 -> 0.10
     first_url, first_theta, first_gradient = (
         page.url,
@@ -126,7 +121,7 @@ def test_back_after_changing_controls_on_a_linked_page_stays_in_the_app(
 ) -> None:
     page = browser_page
     link = {"theta": 1, "seed": 3}
-    open_app_page(page, streamlit_server, "Bandit_derivation", link)
+    browser_app.open_app_page(page, streamlit_server, "Bandit_derivation", link)
     linked_url, linked_gradient = page.url, gradient_shown(page)
     move_a_control(page)  # θ: 1.00 -> 1.10
     moved_url = page.url

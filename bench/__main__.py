@@ -2,7 +2,8 @@
 
 Sections: (1) per-sample terms, (2) the variance_curve sweep, with peak resident memory in a
 fresh interpreter, (3) page renders in AppTest, (6) one sweep in process, on 2 processes and
-on a 2-worker Dask LocalCluster, with each executor's cost per task. `--quick` runs fewer rounds; `--only` picks
+on a 2-worker Dask LocalCluster, with each executor's cost per task, (7) each page in headless
+Chromium: a deep link's first paint and the re-render after one control. `--quick` runs fewer rounds; `--only` picks
 sections. Nothing here fails on a time: the verdicts are printed, the exit code is 0.
 """
 
@@ -22,7 +23,7 @@ from bench.measure import Timing, load_average
 from bench.report import Row, Target, print_table
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("terms", "sweep", "memory", "pages", "frameworks", "cluster")
+SECTIONS = ("terms", "sweep", "memory", "pages", "frameworks", "cluster", "browser")
 SWEEP_MEMORY_LIMIT_MIB = 60.0
 
 
@@ -135,6 +136,14 @@ def main(argv: list[str] | None = None) -> None:
             print_cluster(cluster_rows(sweep_rounds, SWEEP_NS, SWEEP_REPS))
         except ImportError as error:
             print(f"\n(cluster section skipped: {error}; pip install distributed)")
+    if "browser" in args.only:
+        from bench.browser import browser_rows
+
+        print_table(
+            f"7. Pages in Chromium: deep-link first paint, re-render after one control "
+            f"(wall clock; load average {load_average()})",
+            browser_rows(rounds=3 if args.quick else 5),
+        )
 
 
 if __name__ == "__main__":

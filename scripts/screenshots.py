@@ -22,18 +22,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from PIL import Image  # noqa: E402  (streamlit depends on Pillow)
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.streamlit_helpers import (  # noqa: E402
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
     assert_page_healthy,
     discover_pages,
     free_port,
     open_app_page,
-    start_streamlit,
-    stop_process_group,
-    wait_for_health,
+    served_app,
 )
 
 OUTPUT_DIR = REPO_ROOT / "docs" / "screenshots"
@@ -65,34 +60,25 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [p for p in pages if args.pages is None or p.name in args.pages]
     args.output.mkdir(parents=True, exist_ok=True)
 
-    port = free_port()
     log_path = Path(tempfile.mkdtemp(prefix="screenshots-")) / "server.log"
-    server = start_streamlit(port, log_path)
     failures = []
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        wait_for_health(base_url, server, log_path)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-            for app_page in wanted:
-                context = browser.new_context(viewport=VIEWPORT)
-                context.set_default_timeout(60_000)
-                page = context.new_page()
-                try:
-                    open_app_page(page, base_url, app_page.url_path)
-                    assert_page_healthy(page)
-                    target = args.output / f"{app_page.name}.png"
-                    page.screenshot(path=str(target), full_page=False, animations="disabled")
-                    shrink(target)
-                    print(f"{target}  {target.stat().st_size / 1024:.0f} KiB")
-                except AssertionError as error:
-                    failures.append(app_page.name)
-                    print(f"{app_page.name}: not saved — {error}", file=sys.stderr)
-                finally:
-                    context.close()
-            browser.close()
-    finally:
-        stop_process_group(server)
+    with served_app(free_port(), log_path) as (base_url, browser):
+        for app_page in wanted:
+            context = browser.new_context(viewport=VIEWPORT)
+            context.set_default_timeout(60_000)
+            page = context.new_page()
+            try:
+                open_app_page(page, base_url, app_page.url_path)
+                assert_page_healthy(page)
+                target = args.output / f"{app_page.name}.png"
+                page.screenshot(path=str(target), full_page=False, animations="disabled")
+                shrink(target)
+                print(f"{target}  {target.stat().st_size / 1024:.0f} KiB")
+            except AssertionError as error:
+                failures.append(app_page.name)
+                print(f"{app_page.name}: not saved — {error}", file=sys.stderr)
+            finally:
+                context.close()
     if failures:
         print(f"server log: {log_path}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from ui.format import markdown_literal
+from ui.navigation import HISTORY_SCRIPT, run_under_entry_point
 
 # After a server restart an open tab can fail to fetch a piece of Streamlit's own frontend code
 # (a lazily loaded element such as st.metric); the browser caches the failed import, and
@@ -93,14 +94,42 @@ body.sfl-stale [data-testid="stMainBlockContainer"] { opacity: 0.35; filter: gra
 </script>"""
 
 
+# Wide derivations on a phone: a KaTeX block wider than the column scrolls sideways (Streamlit
+# lets it) but shows no sign of it. Scroll shadows appear on the side with more to see (they
+# ride along with the content, so a line that fits shows none), and the scrollbar stays visible
+# where the browser allows it.
+_NARROW_SCREEN_STYLE = """<style>
+[data-testid="stMarkdownContainer"] .katex-display {
+  overflow-x: auto; overflow-y: hidden; padding-bottom: 6px;
+  background:
+    linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 32px 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 32px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.38), rgba(0,0,0,0))
+      left / 16px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.38), rgba(0,0,0,0))
+      right / 16px 100% no-repeat scroll;
+  scrollbar-width: thin;
+}
+[data-testid="stMarkdownContainer"] .katex-display::-webkit-scrollbar { height: 6px; }
+[data-testid="stMarkdownContainer"] .katex-display::-webkit-scrollbar-thumb {
+  background: rgba(0,0,0,.3); border-radius: 3px;
+}
+</style>"""
+
+
 def page_header(title: str, intro: str, icon: str = "∇") -> None:
     """Wide layout, the page title and the two or three sentences that say what it shows.
 
-    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), which shows nothing."""
+    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), the narrow-screen style and the
+    browser-history script (ui.navigation.HISTORY_SCRIPT), which show nothing."""
+    run_under_entry_point()
     st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
     st.title(title)
     st.markdown(intro)
-    st.html(_CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE), unsafe_allow_javascript=True)
+    st.html(
+        _CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE) + _NARROW_SCREEN_STYLE + HISTORY_SCRIPT,
+        unsafe_allow_javascript=True,
+    )
 
 
 def show_input_error(error: ValueError, fix: str) -> None:

@@ -117,6 +117,11 @@ def test_parabola_puts_each_baseline_where_it_sits_and_scales_by_n(
     assert points.loc["constant b = 5", "b"] == 5.0
     assert points.loc["optimal b*", "b"] == 7.5
     assert points.loc["batch mean", "b"] == points.loc["leave-one-out", "b"] == 7.5  # E[f]
+    # The three baselines at b = 7.5 are drawn side by side around it; the others where they sit.
+    shown = points.loc[["batch mean", "leave-one-out", "optimal b*"], "b_shown"]
+    assert shown.nunique() == 3 and shown.mean() == pytest.approx(7.5)
+    assert shown.max() - shown.min() >= 0.02 * 12  # visibly apart on the 12-wide b axis
+    assert points.loc["none", "b_shown"] == 0.0 and points.loc["constant b = 5", "b_shown"] == 5.0
     # n·Var[ĝ_n] of a constant baseline is the per-sample variance on the parabola: 14.0625 at 0.
     assert points.loc["none", "exact"] == pytest.approx(14.0625)
     assert points.loc["optimal b*", "exact"] == 0.0

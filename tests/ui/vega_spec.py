@@ -25,9 +25,9 @@ def dataset_sizes(spec) -> dict[str, int]:
 
 
 def axis_titles(spec) -> set[str]:
-    """Every channel title in the spec's views."""
+    """Every channel title in the spec's views (a title drawn on several lines joined by a space)."""
     return {
-        channel["title"]
+        " ".join(channel["title"]) if isinstance(channel["title"], list) else channel["title"]
         for view in marked_views(spec)
         for channel in view.get("encoding", {}).values()
         if isinstance(channel, dict) and "title" in channel

@@ -12,7 +12,10 @@ def ascent_chart(runs: pd.DataFrame, *, objective_title: str) -> alt.VConcatChar
     """core.gradient_ascent runs (a `run` column) over steps: the exact objective J(θ) at each
     step on top, each parameter's value below."""
     data = downsample(runs)
-    color = category_color("run", "run")
+    color = category_color("run", "run", list(data["run"]))
+    # One dash pattern per parameter, with a legend only when there is more than one.
+    several = data["param"].nunique() > 1
+    dash = alt.StrokeDash("param:N", title="parameter", legend=alt.Legend() if several else None)
     step = alt.X("step:Q", title="step (one update per step)")
     objective = (
         alt.Chart(data.drop_duplicates(["run", "step"]))
@@ -36,7 +39,7 @@ def ascent_chart(runs: pd.DataFrame, *, objective_title: str) -> alt.VConcatChar
             x=step,
             y=alt.Y("value:Q", title="parameter value θ (before the step)"),
             color=color,
-            strokeDash=alt.StrokeDash("param:N", title="parameter"),
+            strokeDash=dash,
             tooltip=[
                 alt.Tooltip("run:N"),
                 alt.Tooltip("param:N", title="parameter"),

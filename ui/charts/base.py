@@ -10,10 +10,14 @@ ui.charts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import numpy as np
 import pandas as pd
 from altair.utils import schemapi
+
+from ui.charts.palette import series_color
 
 # Altair's debug mode validates every schema object as it is built, and again whole charts in
 # to_dict(); Streamlit's to_dict() still validates each chart once, so building without it keeps
@@ -57,16 +61,31 @@ CREDIT_TITLES = {
     "reward_to_go": "reward-to-go",
     "advantage": "reward-to-go − V(s)",
 }
-# Distinct hues for the categories a chart compares (estimators, baselines, credits, runs).
-CATEGORY_SCALE = alt.Scale(scheme="tableau10")
 
 
-def category_color(field: str, title: str, order: list[str] | None = None) -> alt.Color:
-    """Colour by the categories a chart compares (baselines, credits, runs), legend below."""
-    extra = {} if order is None else {"sort": order}
-    return alt.Color(
-        f"{field}:N", title=title, legend=alt.Legend(orient="bottom"), scale=CATEGORY_SCALE, **extra
-    )
+def axis_title(text: str, width: int = 24, line: int = 16) -> str | list[str]:
+    """An axis title that fits a narrow (phone) chart, whose plot Streamlit squeezes: longer than
+    `width` characters, it is drawn on lines — the quantity, then its parenthesised units
+    wrapped at `line` characters: "∇J(θ)" / "(reward units" / "per unit θ)" (Vega-Lite draws a
+    list as lines). One long line would be cut off at the plot's top and bottom."""
+    head, bracket, units = text.partition(" (")
+    if len(text) <= width or not bracket or not head:
+        return text
+    lines = [head]
+    current = ""
+    for word in ("(" + units).split(" "):
+        if current and len(current) + 1 + len(word) > line:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*lines, current]
+
+
+def category_color(field: str, title: str, labels: Sequence[str]) -> alt.Color:
+    """Colour by the series a chart compares (estimators, baselines, credits, runs), whose
+    labels are `labels`, from the one palette (ui.charts.palette); legend below."""
+    return series_color(field, labels, title, alt.Legend(orient="bottom"))
 
 
 def _by_param() -> alt.Column:

@@ -12,6 +12,7 @@ from ui.charts.base import (
     category_color,
     downsample,
 )
+from ui.charts.palette import series_shape
 
 
 def _baseline_position(label: str, constant: float, optimal: float, mean_reward: float) -> float:
@@ -24,6 +25,33 @@ def _baseline_position(label: str, constant: float, optimal: float, mean_reward:
     if label.startswith("optimal"):
         return optimal
     return mean_reward
+
+
+# Markers of baselines closer than this share of the b axis are drawn side by side, this share
+# apart (e.g. batch mean, leave-one-out and b* all at b = E[f] = 7.5 on the default bandit).
+COINCIDENT_SHARE = 0.01
+SIDE_BY_SIDE_SHARE = 0.03
+
+
+def _side_by_side(points: pd.DataFrame, span: float) -> pd.Series:
+    """Where each baseline's markers are drawn on the b axis: at its b, except that baselines
+    of one parameter at (nearly) the same b are spread symmetrically around it."""
+    shown = points["b"].astype(float).copy()
+    for _, group in points.groupby("param", sort=False):
+        ordered = group.sort_values("b", kind="stable")
+        cluster: list = []
+        for index, b in zip(ordered.index, ordered["b"], strict=True):
+            if cluster and b - points.loc[cluster[0], "b"] > COINCIDENT_SHARE * span:
+                _spread(shown, cluster, span)
+                cluster = []
+            cluster.append(index)
+        _spread(shown, cluster, span)
+    return shown
+
+
+def _spread(shown: pd.Series, cluster: list, span: float) -> None:
+    for k, index in enumerate(cluster):
+        shown[index] += (k - (len(cluster) - 1) / 2) * SIDE_BY_SIDE_SHARE * span
 
 
 def baseline_parabola_chart(
@@ -57,6 +85,8 @@ def baseline_parabola_chart(
     points["monte_carlo"] = n * comparison["variance"]
     points["monte_carlo_se"] = n * comparison["variance_standard_error"]
     points = _with_error_bars(points, "monte_carlo", "monte_carlo_se")
+    span = float(curve["baseline"].max() - curve["baseline"].min()) if len(curve) else 1.0
+    points["b_shown"] = _side_by_side(points, span or 1.0)
     optimal = summary[["param", "optimal_baseline"]].rename(columns={"optimal_baseline": "b"})
     data = pd.concat(
         [
@@ -66,14 +96,15 @@ def baseline_parabola_chart(
         ],
         ignore_index=True,
     )
-    x = alt.X("b:Q", title="constant baseline b (reward units)")
+    x_title = "constant baseline b (reward units)"
+    x = alt.X("b:Q", title=x_title)
     y_title = "per-sample variance n·Var[ĝₙ] (gradient units²)"
     baseline_order = list(dict.fromkeys(comparison["baseline"]))
     color = category_color("baseline", "baseline", baseline_order)
     line = (
         alt.Chart()
         .transform_filter(alt.datum.layer == "curve")
-        .mark_line(color="#4c78a8")
+        .mark_line(color="#555555")
         .encode(
             x=x,
             y=alt.Y("variance:Q", title=y_title),
@@ -90,6 +121,8 @@ def baseline_parabola_chart(
         .encode(x=x, tooltip=[alt.Tooltip("b:Q", title="optimal b*", format=".5g")])
     )
     point_base = alt.Chart().transform_filter(alt.datum.layer == "point")
+    # Baselines at the same b sit side by side (b_shown); the tooltip gives the true b.
+    point_x = alt.X("b_shown:Q", title=x_title)
     point_tooltip = [
         alt.Tooltip("baseline:N"),
         alt.Tooltip("b:Q", title="b", format=".4g"),
@@ -98,17 +131,17 @@ def baseline_parabola_chart(
         alt.Tooltip("monte_carlo_se:Q", title="its standard error", format=".3g"),
     ]
     exact_points = point_base.mark_point(size=140, strokeWidth=2).encode(
-        x=x,
+        x=point_x,
         y=alt.Y("exact:Q", title=y_title),
         color=color,
-        shape=alt.Shape("baseline:N", sort=baseline_order, title="baseline"),
+        shape=series_shape("baseline", baseline_order, "baseline"),
         tooltip=point_tooltip,
     )
     mc_bars = point_base.mark_rule(strokeWidth=2).encode(
-        x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=color, tooltip=point_tooltip
+        x=point_x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=color, tooltip=point_tooltip
     )
     mc_points = point_base.mark_point(filled=True, size=40).encode(
-        x=x, y=alt.Y("monte_carlo:Q", title=y_title), color=color, tooltip=point_tooltip
+        x=point_x, y=alt.Y("monte_carlo:Q", title=y_title), color=color, tooltip=point_tooltip
     )
     return (
         alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)

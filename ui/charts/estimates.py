@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, _by_param, _panel_width, _with_error_bars
+from ui.charts.base import _by_param, _panel_width, _with_error_bars
+from ui.charts.palette import series_color
 
 
 def estimates_vs_exact_chart(
@@ -46,7 +47,7 @@ def estimates_vs_exact_chart(
     ]
     if "quantity" in data:
         tooltip.insert(0, alt.Tooltip("quantity:N"))
-    color = alt.Color(f"{category}:N", sort=order, legend=None, scale=CATEGORY_SCALE)
+    color = series_color(category, order, category_title)
     base = alt.Chart().encode(x=x, tooltip=tooltip)
     bars = base.mark_rule(strokeWidth=2).encode(
         y=alt.Y("low:Q", title=value_title, scale=alt.Scale(zero=False)), y2="high:Q", color=color

@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import _with_error_bars, downsample, log_thin
+from ui.charts.base import _with_error_bars, axis_title, downsample, log_thin
+from ui.charts.palette import series_color, series_shape
 
 
 def running_mean_chart(
@@ -26,7 +27,7 @@ def running_mean_chart(
     ]
     base = alt.Chart(data).encode(x=x, tooltip=tooltip)
     band = base.mark_area(opacity=0.2, color="#9ecae9").encode(
-        y=alt.Y("low:Q", title=value_title), y2="high:Q"
+        y=alt.Y("low:Q", title=axis_title(value_title)), y2="high:Q"
     )
     exact = base.mark_line(color="black", strokeDash=[6, 3]).encode(y="exact_gradient:Q")
     running = base.mark_line(color="#e45756", strokeWidth=2).encode(y="running_mean:Q")
@@ -51,7 +52,7 @@ def objective_panel(
     return alt.layer(
         alt.Chart(downsample(curve))
         .mark_line()
-        .encode(x=x, y=alt.Y("expected_value:Q", title=title), tooltip=tooltip),
+        .encode(x=x, y=alt.Y("expected_value:Q", title=axis_title(title)), tooltip=tooltip),
         rule.encode(x="value:Q"),
         alt.Chart(here)
         .mark_point(filled=True, size=90, color="black")
@@ -76,11 +77,11 @@ def gradient_panel(
     ]
     marks = _with_error_bars(checks, "gradient", "standard_error").assign(value=theta)
     order = list(dict.fromkeys(marks["method"]))
-    # One horizontal row under the plot: a taller legend would squeeze the plot, since
+    # Two columns under the plot (three overflow a phone): a taller legend would squeeze it, since
     # Streamlit fits plot and legend together into the chart's height.
-    legend = alt.Legend(orient="bottom", direction="horizontal", title=None, columns=3)
-    color = alt.Color("method:N", sort=order, legend=legend)
-    shape = alt.Shape("method:N", sort=order, legend=legend)
+    legend = alt.Legend(orient="bottom", direction="horizontal", title=None, columns=2)
+    color = series_color("method", order, None, legend)
+    shape = series_shape("method", order, None, legend)
     mark_tooltip = [
         alt.Tooltip("method:N", title="value"),
         alt.Tooltip("gradient:Q", title="∇J(θ)", format=".6g"),
@@ -90,8 +91,8 @@ def gradient_panel(
     rule = alt.Chart(pd.DataFrame({"value": [theta]})).mark_rule(strokeDash=[4, 4], color="gray")
     return alt.layer(
         alt.Chart(downsample(curve))
-        .mark_line(color="#4c78a8")
-        .encode(x=x, y=alt.Y("exact_gradient:Q", title=title), tooltip=curve_tooltip),
+        .mark_line(color="#555555")
+        .encode(x=x, y=alt.Y("exact_gradient:Q", title=axis_title(title)), tooltip=curve_tooltip),
         rule.encode(x="value:Q"),
         mark_base.mark_rule(strokeWidth=3).encode(y="low:Q", y2="high:Q"),
         mark_base.mark_point(size=120, filled=False, strokeWidth=2).encode(

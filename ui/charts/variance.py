@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.base import SPEC_MAX_ROWS, _log_band, _panel_width, _with_error_bars, downsample
+from ui.charts.palette import series_color
 
 
 def variance_vs_n_chart(
@@ -27,7 +28,9 @@ def variance_vs_n_chart(
     x = alt.X("n:Q", title="samples per estimate N (log scale)", scale=alt.Scale(type="log"))
     y_title = "Var[ĝ_N] (gradient units², log scale)"
     y_scale = alt.Scale(type="log")
-    color = alt.Color("estimator:N", title="estimator", legend=alt.Legend(orient="bottom"))
+    color = series_color(
+        "estimator", list(curve["estimator"]), "estimator", alt.Legend(orient="bottom")
+    )
     tooltip = [
         alt.Tooltip("estimator:N"),
         alt.Tooltip("param:N", title="parameter"),
@@ -99,7 +102,7 @@ def spread_chart(
             x=x,
             xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-0.5, 0.5])),
             y=alt.Y("estimate:Q", title=value_title, scale=y_scale),
-            color=alt.Color("estimator:N", legend=None),
+            color=series_color("estimator", list(data["estimator"]), "estimator"),
             tooltip=[
                 alt.Tooltip("estimator:N"),
                 alt.Tooltip("n:Q", title="N"),

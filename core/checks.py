@@ -1,4 +1,17 @@
-"""Agreement of a Monte Carlo number with its exact value, stated as a test with a tolerance."""
+"""Agreement of a Monte Carlo number with its exact value, stated as a test with a p-value.
+
+Every check measures the gap in the *exact* standard error of the estimate (from the problem's
+exact variance, `core.exact.estimate_moments`), never the sample's own, and passes iff its
+p-value is ≥ α (ALPHA = P(|Z| > 4) = 6.3e-5, the old 4-SE rate). The p-value comes from
+
+- the exact law of the outcome counts where the estimate is a function of them (a finite
+  support, `Problem.outcome_table`): the Binomial tail for two distinct values (any n), a sum
+  over every Multinomial count vector where there are few enough (≤ COMPOSITION_LIMIT); a
+  discrete law makes the false-alarm rate ≤ α;
+- otherwise the normal approximation with the exact SE (means), or for a sample variance s² a
+  scaled χ² matched on the exact mean and variance of s² (Satterthwaite 1946, Biometrics
+  Bulletin 2(6)); each is named in the check's `law`.
+"""
 
 from __future__ import annotations
 
@@ -8,36 +21,105 @@ from dataclasses import dataclass
 import numpy as np
 
 DEFAULT_TOLERANCE_SE = 4.0
+ALPHA = math.erfc(DEFAULT_TOLERANCE_SE / math.sqrt(2.0))
 ROUNDING = 1e-12
+# Count vectors (Multinomial outcomes) enumerated at most, per exact law.
+COMPOSITION_LIMIT = 400_000
+
+EXACT_COUNTS = "exact law of the outcome counts"
+EXACT_BINOMIAL = "exact Binomial law of the counts"
+NORMAL_EXACT_SE = "normal approximation with the exact SE"
+SCALED_CHI_SQUARE = "scaled χ² matched on the exact mean and variance of s² (Satterthwaite)"
+NORMAL_SAMPLE_SE = "normal approximation with the sample's own SE (no exact fourth moment)"
+DETERMINISTIC = "no randomness: the estimate is the exact value"
+NO_EXACT_SE = "no check: the exact variance is infinite or could not be certified"
+EXACT_LAWS = (EXACT_COUNTS, EXACT_BINOMIAL, DETERMINISTIC)
 
 
 @dataclass(frozen=True)
 class Agreement:
-    """|estimate − exact| measured in standard errors, and whether it is within tolerance.
-
-    Under the null (the estimator is unbiased and the SE is right), the estimate is ~normal, so
-    the chance of a false alarm at a tolerance of k SE is P(|Z| > k) = erfc(k/√2)
-    (6.3e-5 at k = 4).
-    """
+    """A Monte Carlo value against its exact value: the gap in exact SEs and the p-value of a
+    gap at least this large under the stated law; passes iff p_value ≥ alpha."""
 
     estimate: float
     exact: float
     standard_error: float
-    tolerance_se: float
-    distance_se: float
-    passed: bool
+    p_value: float
+    alpha: float = ALPHA
+    law: str = NORMAL_EXACT_SE
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.p_value >= self.alpha)
+
+    @property
+    def exact_law(self) -> bool:
+        """True when the p-value is exact (a discrete law of counts, or no randomness)."""
+        return self.law in EXACT_LAWS
+
+    @property
+    def checked(self) -> bool:
+        """False when there is no honest check to make (no finite exact SE)."""
+        return self.law != NO_EXACT_SE and not math.isnan(self.p_value)
+
+    @property
+    def gap(self) -> float:
+        """|estimate − exact| less floating-point rounding."""
+        rounding = ROUNDING * max(1.0, abs(self.exact), abs(self.estimate))
+        return max(abs(self.estimate - self.exact) - rounding, 0.0)
+
+    @property
+    def distance_se(self) -> float:
+        """|estimate − exact| / exact SE (∞ for a gap at zero SE, 0 for no gap)."""
+        if self.standard_error > 0:
+            return self.gap / self.standard_error
+        return 0.0 if self.gap == 0 else math.inf
+
+    @property
+    def tolerance_se(self) -> float:
+        """The two-sided normal quantile of alpha: 4.0 at ALPHA."""
+        from scipy.special import erfcinv
+
+        return float(math.sqrt(2.0) * erfcinv(self.alpha))
 
     @property
     def false_alarm_rate(self) -> float:
-        """P(|Z| > k) = erfc(k/√2) for the tolerance k in SE."""
-        return math.erfc(self.tolerance_se / math.sqrt(2.0))
+        """The stated false-alarm rate, alpha (an upper bound under a discrete law)."""
+        return self.alpha
 
     def label(self) -> str:
-        """e.g. '|MC − exact| = 0.8 SE ✓ (within 4 SE)'."""
+        """Plain words: how unusual the gap is, e.g. 'agrees with the exact value: a gap this
+        large happens in 37% of runs ✓'."""
         mark = "✓" if self.passed else "✗"
-        if math.isinf(self.distance_se):
-            return f"MC ≠ exact with zero spread {mark}"
-        return f"|MC − exact| = {self.distance_se:.1f} SE {mark} (within {self.tolerance_se:g} SE)"
+        if self.law == DETERMINISTIC or (self.standard_error == 0 and self.gap == 0):
+            return f"equals the exact value (no spread) {mark}"
+        verdict = "agrees with the exact value" if self.passed else "disagrees with the exact value"
+        return f"{verdict}: a gap this large happens in {chance(self.p_value)} of runs {mark}"
+
+    def technical(self) -> str:
+        """z, exact SE, p-value, α and the law, for a tooltip."""
+        return (
+            f"|MC − exact| = {self.gap:.3g} = {self.distance_se:.2f} exact SE "
+            f"(exact SE {self.standard_error:.3g}); p = {self.p_value:.3g} from the {self.law}; "
+            f"passes iff p ≥ α = {self.alpha:.2g}"
+            + (" (false-alarm rate ≤ α)" if self.exact_law else " (false-alarm rate ≈ α)")
+        )
+
+
+def chance(p: float) -> str:
+    """A probability in words for a badge: '37%', '1 in 2,400', 'fewer than 1 in 10¹²'."""
+    if p >= 0.995:
+        return "nearly all"
+    if p >= 0.01:
+        return f"{p:.0%}"
+    if p < 1e-12:
+        return "fewer than 1 in a trillion"
+    return f"1 in {_round_count(1.0 / p)}"
+
+
+def _round_count(value: float) -> str:
+    digits = max(0, int(math.floor(math.log10(value))) - 1)
+    return f"{round(value, -digits):,.0f}"
 
 
 def check_agreement(
@@ -45,30 +127,178 @@ def check_agreement(
     exact: float,
     standard_error: float,
     tolerance_se: float = DEFAULT_TOLERANCE_SE,
+    *,
+    p_value: float | None = None,
+    law: str = NORMAL_EXACT_SE,
 ) -> Agreement:
-    """Compare a Monte Carlo estimate with its exact value: pass iff |est − exact| ≤ k·SE.
+    """A check of `estimate` against `exact` at α = P(|Z| > tolerance_se).
 
-    Gaps within rounding (1e-12 relative) count as zero, so a zero-spread estimator (the optimal
-    baseline on the binary bandit, whose every term equals the exact gradient) passes exactly
-    when it agrees to rounding.
+    Without `p_value`, p = P(|Z| ≥ gap/SE) = erfc(z/√2), the normal approximation (name the SE
+    in `law`: the exact SE is what makes it honest). Gaps within rounding (1e-12 relative)
+    count as zero, so a zero-spread estimator passes exactly when it agrees to rounding.
     """
     estimate, exact, standard_error = float(estimate), float(exact), float(standard_error)
-    # Gaps below floating-point rounding are not evidence of anything: with a zero-variance
-    # estimator the SE itself is rounding-sized and would otherwise magnify them.
-    rounding = ROUNDING * max(1.0, abs(exact), abs(estimate))
-    excess = max(abs(estimate - exact) - rounding, 0.0)
-    if standard_error > 0:
-        distance = excess / standard_error
-    else:
-        distance = 0.0 if excess == 0 else math.inf
-    return Agreement(
-        estimate=estimate,
-        exact=exact,
-        standard_error=standard_error,
-        tolerance_se=float(tolerance_se),
-        distance_se=distance,
-        passed=bool(distance <= tolerance_se),
-    )
+    alpha = math.erfc(float(tolerance_se) / math.sqrt(2.0))
+    if not (math.isfinite(standard_error) and math.isfinite(exact)):
+        return Agreement(estimate, exact, standard_error, math.nan, alpha, NO_EXACT_SE)
+    if p_value is None:
+        agreement = Agreement(estimate, exact, standard_error, 1.0, alpha, law)
+        z = agreement.distance_se
+        p_value = 0.0 if math.isinf(z) else math.erfc(z / math.sqrt(2.0))
+    return Agreement(estimate, exact, standard_error, float(p_value), alpha, law)
+
+
+# --- exact laws of counts ------------------------------------------------------------------
+
+
+def _compositions(total: int, parts: int) -> np.ndarray:
+    """Every count vector (c_1, …, c_parts) ≥ 0 with Σ c = total, shape (C(total+parts−1,
+    parts−1), parts), int64."""
+    rows = np.zeros((1, 0), dtype=np.int64)
+    remaining = np.array([total], dtype=np.int64)
+    for _ in range(parts - 1):
+        sizes = remaining + 1
+        index = np.repeat(np.arange(rows.shape[0]), sizes)
+        starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        counts = np.arange(int(sizes.sum())) - starts
+        rows = np.column_stack([rows[index], counts])
+        remaining = remaining[index] - counts
+    return np.column_stack([rows, remaining])
+
+
+def _multinomial_log_pmf(counts: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """log P(counts) under Multinomial(Σ counts, probabilities), each row; probabilities > 0."""
+    from scipy.special import gammaln
+
+    total = counts[0].sum()
+    return gammaln(total + 1.0) - gammaln(counts + 1.0).sum(axis=1) + counts @ np.log(probabilities)
+
+
+def _merge(values: np.ndarray, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (equal to rounding) with their summed probabilities; zero-probability
+    values dropped."""
+    keep = probabilities > 0
+    values, probabilities = values[keep], probabilities[keep]
+    order = np.argsort(values, kind="stable")
+    values, probabilities = values[order], probabilities[order]
+    scale = max(1.0, float(np.abs(values).max(initial=0.0)))
+    new = np.concatenate([[True], np.diff(values) > 1e-12 * scale])
+    groups = np.cumsum(new) - 1
+    return values[new], np.bincount(groups, weights=probabilities)
+
+
+@dataclass(frozen=True)
+class DiscreteLaw:
+    """A finite law: distinct `values`, shape (K,), with `probabilities` summing to 1."""
+
+    values: np.ndarray
+    probabilities: np.ndarray
+
+    @classmethod
+    def of(cls, values: np.ndarray, probabilities: np.ndarray) -> DiscreteLaw:
+        values, probabilities = _merge(np.asarray(values, float), np.asarray(probabilities, float))
+        return cls(values, probabilities / probabilities.sum())
+
+    def central_moment(self, power: int) -> float:
+        centred = self.values - self.probabilities @ self.values
+        return float(self.probabilities @ centred**power)
+
+
+def _rounding(*values: float) -> float:
+    return 1e-9 * max(1.0, *(abs(v) for v in values))
+
+
+def mean_p_value(
+    law: DiscreteLaw, draws: int, target: float, observed: np.ndarray | float
+) -> np.ndarray | None:
+    """P(|mean of `draws` i.i.d. draws of `law` − target| ≥ |observed − target|), exactly:
+    a Binomial tail for two values, a sum over every count vector when there are at most
+    COMPOSITION_LIMIT; None when there are more. Vectorised over `observed`."""
+    observed = np.asarray(observed, dtype=np.float64)
+    values, probabilities = law.values, law.probabilities
+    scale = float(np.abs(values).max(initial=0.0))
+    gap = np.abs(observed - target) - _rounding(scale, target)
+    if values.size == 1:
+        return np.where(gap <= _rounding(scale, target), 1.0, 0.0)
+    if values.size == 2:
+        from scipy.special import bdtr, bdtrc
+
+        # mean − target = a + c·Δ with c the count of the larger value.
+        delta = (values[1] - values[0]) / draws
+        a = values[0] - target
+        gap = np.maximum(gap, 0.0)
+        high = np.ceil((gap - a) / delta - 1e-9)
+        low = np.floor((-gap - a) / delta + 1e-9)
+        p = probabilities[1]
+        start = np.maximum(high, low + 1) - 1  # P(c > start) = P(c ≥ high)
+        upper = np.where(start < 0, 1.0, bdtrc(np.maximum(start, 0.0), draws, p))
+        lower = np.where(low < 0, 0.0, bdtr(np.maximum(low, 0.0), draws, p))
+        return np.minimum(lower + upper, 1.0)
+    if math.comb(draws + values.size - 1, values.size - 1) > COMPOSITION_LIMIT:
+        return None
+    counts = _compositions(draws, values.size)
+    log_pmf = _multinomial_log_pmf(counts, probabilities)
+    distances = np.abs(counts @ values / draws - target)
+    order = np.argsort(distances, kind="stable")
+    distances = distances[order]
+    # survival[i] = P(distance ≥ distances[i]), summed from the largest distance down.
+    survival = np.cumsum(np.exp(log_pmf[order])[::-1])[::-1]
+    index = np.searchsorted(distances, np.maximum(gap, 0.0), side="left")
+    tail = np.append(survival, 0.0)
+    return np.minimum(tail[index], 1.0)
+
+
+def sample_variance_law(law: DiscreteLaw, reps: int) -> DiscreteLaw | None:
+    """The exact law of the sample variance s² (ddof 1) of `reps` draws of `law`, or None when
+    there are more than COMPOSITION_LIMIT count vectors."""
+    values = law.values
+    if values.size == 1:
+        return DiscreteLaw(np.zeros(1), np.ones(1))
+    if math.comb(reps + values.size - 1, values.size - 1) > COMPOSITION_LIMIT:
+        return None
+    counts = _compositions(reps, values.size)
+    centred = values - law.probabilities @ values
+    sums, squares = counts @ centred, counts @ centred**2
+    variances = np.maximum(squares - sums**2 / reps, 0.0) / (reps - 1)
+    log_pmf = _multinomial_log_pmf(counts, law.probabilities)
+    return DiscreteLaw.of(variances, np.exp(log_pmf - log_pmf.max()))
+
+
+def equal_tailed_p_value(law: DiscreteLaw, observed: np.ndarray | float) -> np.ndarray:
+    """min(1, 2·min(P(X ≤ observed), P(X ≥ observed))) under a discrete law (ties included)."""
+    observed = np.asarray(observed, dtype=np.float64)
+    values, cumulative = law.values, np.cumsum(law.probabilities)
+    tol = _rounding(float(np.abs(values).max(initial=0.0)))
+    below = np.searchsorted(values, observed + tol, side="right")
+    above = np.searchsorted(values, observed - tol, side="left")
+    lower = np.where(below > 0, cumulative[np.maximum(below - 1, 0)], 0.0)
+    upper = np.where(above > 0, 1.0 - cumulative[np.maximum(above - 1, 0)], 1.0)
+    return np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+
+
+def scaled_chi_square_p_value(
+    mean: float, variance: float, observed: np.ndarray | float
+) -> np.ndarray:
+    """Equal-tailed p-value of `observed` under a·χ²_ν with aν = mean, 2a²ν = variance: the
+    Satterthwaite (1946) reference law of a sample variance, exact for normal terms."""
+    from scipy.special import chdtr, chdtrc
+
+    observed = np.asarray(observed, dtype=np.float64)
+    if variance <= 0 or mean <= 0:
+        return np.where(np.abs(observed - mean) <= _rounding(mean), 1.0, 0.0)
+    dof, scale = 2.0 * mean**2 / variance, variance / (2.0 * mean)
+    x = observed / scale
+    return np.minimum(1.0, 2.0 * np.minimum(chdtr(dof, x), chdtrc(dof, x)))
+
+
+def sample_variance_variance(second: float, fourth: float, reps: int) -> float:
+    """Var[s²] of `reps` i.i.d. values with central moments σ² = second, μ₄ = fourth:
+    (μ₄ − σ⁴ (R−3)/(R−1))/R (e.g. Cramér 1946, §27.4)."""
+    shrink = (reps - 3) / max(reps - 1, 1)
+    return max(fourth - shrink * second**2, 0.0) / reps
+
+
+# --- plug-in statistics of samples (what a table shows beside its values) -------------------
 
 
 def mean_standard_error(values: np.ndarray) -> np.ndarray:
@@ -80,11 +310,7 @@ def mean_standard_error(values: np.ndarray) -> np.ndarray:
 def variance_standard_error(values: np.ndarray) -> np.ndarray:
     """SE of the sample variance over axis 0: √((m₄ − m₂² (R−3)/(R−1))/R), m₂ and m₄ the second
     and fourth central sample moments — Var[s²] = (μ₄ − σ⁴ (R−3)/(R−1))/R exactly (e.g. Cramér
-    1946, §27.4) with plug-ins.
-
-    The (R−3)/(R−1) factor matters when μ₄ ≈ σ⁴ — a symmetric two-point distribution, such as
-    the bandit's one-sample terms at θ = 0 — where dropping it gives an SE of about zero and a
-    correct variance then fails its check.
+    1946, §27.4) with plug-ins. Shown beside s²; checks use the exact SE instead.
     """
     return sample_statistics(values)[3]
 
@@ -104,3 +330,272 @@ def sample_statistics(values: np.ndarray, axis: int = 0) -> tuple[np.ndarray, ..
     shrink = (reps - 3) / max(reps - 1, 1)
     variance_se = np.sqrt(np.maximum(fourth - shrink * second**2, 0.0) / reps)
     return mean, variance, np.sqrt(variance) / math.sqrt(reps), variance_se
+
+
+# --- checks of a problem's estimates -----------------------------------------------------
+
+
+def _one_draw_terms(problem, estimator: str, baseline) -> tuple[np.ndarray, np.ndarray] | None:
+    """(probabilities (K,), terms (K, d)) of one draw's term over a finite support, for the
+    estimators that average one term per draw (score with no, a constant or the optimal
+    baseline); None for a continuous support or a batch baseline."""
+    if estimator != "score" or baseline in ("mean", "loo"):
+        return None
+    table = problem.outcome_table()
+    if table is None:
+        return None
+    d = problem.dim
+    credited, scores = table.statistics[:, :d], table.statistics[:, d : 2 * d]
+    if baseline is None:
+        return table.probabilities, credited
+    b = problem.optimal_baseline() if baseline == "optimal" else np.full(d, float(baseline))
+    return table.probabilities, credited - b * scores
+
+
+def _batch_estimates(problem, n: int, baseline: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(probabilities, estimates (C, d)) of the n-sample estimate with the batch-mean ("mean")
+    or leave-one-out ("loo") baseline over every count vector of n draws, or None.
+
+    With counts c over the outcomes, ΣA = c·A, ΣS = c·S, Σf = c·f, ΣfS = c·(fS):
+    mean: ΣA/n − (Σf/n)(ΣS/n); loo: ΣA/n − (Σf ΣS − ΣfS)/(n(n−1)).
+    """
+    table = problem.outcome_table()
+    if table is None:
+        return None
+    keep = table.probabilities > 0
+    probabilities, statistics = table.probabilities[keep], table.statistics[keep]
+    if math.comb(n + probabilities.size - 1, probabilities.size - 1) > COMPOSITION_LIMIT:
+        return None
+    d = problem.dim
+    counts = _compositions(n, probabilities.size).astype(np.float64)
+    sums = counts @ statistics
+    credited, scores = sums[:, :d], sums[:, d : 2 * d]
+    rewards, reward_scores = sums[:, 2 * d : 2 * d + 1], sums[:, 2 * d + 1 :]
+    if baseline == "mean":
+        estimates = credited / n - rewards * scores / n**2
+    else:
+        estimates = credited / n - (rewards * scores - reward_scores) / (n * (n - 1))
+    log_pmf = _multinomial_log_pmf(counts, probabilities)
+    return np.exp(log_pmf), estimates
+
+
+def _unit_laws(problem, n: int, estimator: str, baseline) -> tuple[list[DiscreteLaw], int] | None:
+    """Exact laws, per coordinate, of the unit an estimate averages, and the draws in one unit:
+    one draw's term (1) for the linear estimators, the whole n-sample estimate (n) for the batch
+    baselines; None where no finite law is at hand."""
+    one_draw = _one_draw_terms(problem, estimator, baseline)
+    if one_draw is not None:
+        probabilities, terms = one_draw
+        return [DiscreteLaw.of(terms[:, j], probabilities) for j in range(problem.dim)], 1
+    if estimator == "score" and baseline in ("mean", "loo"):
+        batch = _batch_estimates(problem, n, baseline)
+        if batch is not None:
+            probabilities, estimates = batch
+            laws = [DiscreteLaw.of(estimates[:, j], probabilities) for j in range(problem.dim)]
+            return laws, n
+    return None
+
+
+def _law_name(law: DiscreteLaw) -> str:
+    return {1: DETERMINISTIC, 2: EXACT_BINOMIAL}.get(law.values.size, EXACT_COUNTS)
+
+
+def mean_checks(
+    problem,
+    n: int,
+    means,
+    *,
+    reps: int = 1,
+    estimator: str = "score",
+    baseline=None,
+    tolerance_se: float = DEFAULT_TOLERANCE_SE,
+) -> list[Agreement]:
+    """Checks of `means` (d,) — each the mean of `reps` independent n-sample estimates — against
+    the exact mean of the estimate, one per coordinate.
+
+    SE = √(Var[ĝ_n]/reps) exactly (`estimate_moments`). The p-value is exact from the counts'
+    law where the estimate is a function of outcome counts (`mean_p_value`), else the normal
+    approximation with that SE.
+    """
+    from core.exact import estimate_moments
+
+    exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
+    standard_errors = np.sqrt(np.maximum(exact_variance, 0.0) / reps)
+    units = _unit_laws(problem, n, estimator, baseline)
+    checks = []
+    for j, mean in enumerate(np.asarray(means, dtype=np.float64).reshape(-1)):
+        p_value = None
+        if units is not None:
+            laws, per_unit = units
+            count = reps * n // per_unit
+            p_value = mean_p_value(laws[j], count, exact_mean[j], mean)
+            law = _law_name(laws[j])
+        if p_value is None:
+            checks.append(check_agreement(mean, exact_mean[j], standard_errors[j], tolerance_se))
+            continue
+        checks.append(
+            check_agreement(
+                mean, exact_mean[j], standard_errors[j], tolerance_se, p_value=float(p_value),
+                law=law,
+            )
+        )  # fmt: skip
+    return checks
+
+
+def _estimate_law(problem, n: int, estimator: str, baseline) -> list[DiscreteLaw] | None:
+    """Exact law of the n-sample estimate per coordinate where it is small enough, or None."""
+    units = _unit_laws(problem, n, estimator, baseline)
+    if units is None:
+        return None
+    laws, per_unit = units
+    if per_unit == n:
+        return laws
+    estimate_laws = []
+    for law in laws:
+        if law.values.size == 1:
+            estimate_laws.append(law)
+            continue
+        if math.comb(n + law.values.size - 1, law.values.size - 1) > COMPOSITION_LIMIT:
+            return None
+        counts = _compositions(n, law.values.size)
+        log_pmf = _multinomial_log_pmf(counts, law.probabilities)
+        estimate_laws.append(DiscreteLaw.of(counts @ law.values / n, np.exp(log_pmf)))
+    return estimate_laws
+
+
+def term_fourth_moments(problem, estimator: str = "score", baseline=None) -> np.ndarray | None:
+    """Exact fourth central moment μ₄ of one sample's term, (d,), where the problem gives it:
+    over a finite support (`outcome_table`), or the problem's own `term_fourth_moment`
+    (quadrature); None when no exact value is known (or it is infinite)."""
+    one_draw = _one_draw_terms(problem, estimator, baseline)
+    if one_draw is not None:
+        probabilities, terms = one_draw
+        centred = terms - probabilities @ terms
+        return probabilities @ centred**4
+    method = getattr(problem, "term_fourth_moment", None)
+    if method is None or baseline in ("mean", "loo"):
+        return None
+    fourth = method(estimator, baseline)
+    if fourth is None or not np.all(np.isfinite(fourth)):
+        return None
+    return np.asarray(fourth, dtype=np.float64)
+
+
+def variance_checks(
+    problem,
+    n: int,
+    reps: int,
+    variances,
+    *,
+    estimator: str = "score",
+    baseline=None,
+    sample_standard_errors=None,
+    tolerance_se: float = DEFAULT_TOLERANCE_SE,
+) -> list[Agreement]:
+    """Checks of `variances` (d,) — each s² (ddof 1) of `reps` n-sample estimates — against the
+    exact Var[ĝ_n], one per coordinate.
+
+    The SE is the exact √Var[s²] = √((μ₄ − σ⁴ (R−3)/(R−1))/R) with σ², μ₄ the central moments
+    of ĝ_n (for a mean of n terms μ₄(ĝ_n) = (μ₄ + 3(n−1)σ⁴)/n³). The p-value is equal-tailed:
+    from the exact law of s² where the count vectors are few, else from the scaled χ² matched
+    on the exact mean and variance of s²; where no exact μ₄ is known, the normal approximation
+    with `sample_standard_errors` (the sample's own SE of s², named so) — or NaN if not given.
+    """
+    from core.exact import estimate_moments
+
+    _, exact_variance = estimate_moments(problem, n, estimator, baseline)
+    variances = np.asarray(variances, dtype=np.float64).reshape(-1)
+    estimate_laws = _estimate_law(problem, n, estimator, baseline)
+    fourth = None
+    if estimate_laws is None and baseline not in ("mean", "loo"):
+        one = term_fourth_moments(problem, estimator, baseline)
+        if one is not None:
+            sigma2 = exact_variance * n
+            fourth = (one + 3.0 * (n - 1) * sigma2**2) / n**3
+    checks = []
+    for j, observed in enumerate(variances):
+        target = float(exact_variance[j])
+        if estimate_laws is not None:
+            law = estimate_laws[j]
+            se = math.sqrt(sample_variance_variance(target, law.central_moment(4), reps))
+            s2_law = sample_variance_law(law, reps)
+            if s2_law is not None:
+                p_value, name = equal_tailed_p_value(s2_law, observed), _law_name(s2_law)
+                if name == EXACT_BINOMIAL:
+                    name = EXACT_COUNTS
+            else:
+                p_value = scaled_chi_square_p_value(target, se**2, observed)
+                name = SCALED_CHI_SQUARE
+        elif fourth is not None:
+            se = math.sqrt(sample_variance_variance(target, float(fourth[j]), reps))
+            p_value, name = scaled_chi_square_p_value(target, se**2, observed), SCALED_CHI_SQUARE
+        else:
+            se = math.nan if sample_standard_errors is None else float(sample_standard_errors[j])
+            checks.append(
+                check_agreement(observed, target, se, tolerance_se, law=NORMAL_SAMPLE_SE)
+                if math.isfinite(se)
+                else Agreement(observed, target, se, math.nan, ALPHA, NORMAL_SAMPLE_SE)
+            )
+            continue
+        checks.append(
+            check_agreement(observed, target, se, tolerance_se, p_value=float(p_value), law=name)
+        )
+    return checks
+
+
+def check_columns(checks: list[Agreement], prefix: str = "") -> dict[str, list]:
+    """A table's check columns for `checks`: {prefix}exact_standard_error, {prefix}p_value and
+    {prefix}law (what ui.checks reads back into Agreements)."""
+    return {
+        f"{prefix}exact_standard_error": [check.standard_error for check in checks],
+        f"{prefix}p_value": [check.p_value for check in checks],
+        f"{prefix}law": [check.law for check in checks],
+    }
+
+
+def estimate_check_columns(
+    problem,
+    n: int,
+    reps: int,
+    means,
+    variances,
+    *,
+    estimator: str = "score",
+    baseline=None,
+    sample_variance_errors=None,
+) -> dict[str, list]:
+    """The check columns of `reps` n-sample estimates' mean and variance (each (d,)):
+    mean_exact_standard_error, mean_p_value, mean_law (`mean_checks`) and the same for
+    variance (`variance_checks`; NaN p-values for one repetition)."""
+    columns = check_columns(
+        mean_checks(problem, n, means, reps=reps, estimator=estimator, baseline=baseline), "mean_"
+    )
+    if reps < 2:
+        nothing = [math.nan] * problem.dim
+        variance = {
+            "variance_exact_standard_error": nothing, "variance_p_value": nothing,
+            "variance_law": [NO_EXACT_SE] * problem.dim,
+        }  # fmt: skip
+    else:
+        variance = check_columns(
+            variance_checks(
+                problem, n, reps, variances, estimator=estimator, baseline=baseline,
+                sample_standard_errors=sample_variance_errors,
+            ),
+            "variance_",
+        )  # fmt: skip
+    return columns | variance
+
+
+def law_mean_check(
+    values: np.ndarray, probabilities: np.ndarray, n: int, observed: float, exact: float
+) -> Agreement:
+    """The check of a mean of n i.i.d. draws of a finite law (`values` with `probabilities`)
+    against `exact`: exact SE √(Var/n) and the exact p-value of `mean_p_value` (the normal
+    approximation with that SE where the count vectors are too many)."""
+    law = DiscreteLaw.of(values, probabilities)
+    se = math.sqrt(max(law.central_moment(2), 0.0) / n)
+    p_value = mean_p_value(law, n, exact, observed)
+    if p_value is None:
+        return check_agreement(observed, exact, se)
+    return check_agreement(observed, exact, se, p_value=float(p_value), law=_law_name(law))

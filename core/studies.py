@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
@@ -9,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from core import _engine
-from core.checks import mean_standard_error, variance_standard_error
+from core.checks import (
+    NORMAL_SAMPLE_SE,
+    check_agreement,
+    estimate_check_columns,
+    law_mean_check,
+    mean_standard_error,
+    variance_standard_error,
+)
 from core.estimators import Baseline, check_baseline, check_estimator, gradient_terms
 from core.exact import estimate_moments, per_sample_variance
 from core.numerics import check_finite, check_positive, check_sample_count, make_rng
@@ -107,6 +115,10 @@ def baseline_comparison(
         variance_se = variance_standard_error(estimates)
         with np.errstate(divide="ignore", invalid="ignore"):
             reduction = np.where(exact_variance > 0, plain_variance / exact_variance, np.inf)
+        checks = estimate_check_columns(
+            problem, n, reps, means, variances, baseline=check_baseline(baseline),
+            sample_variance_errors=variance_se,
+        )  # fmt: skip
         for j, name in enumerate(problem.params):
             rows.append(
                 {
@@ -121,6 +133,7 @@ def baseline_comparison(
                     "mean_standard_error": mean_se[j],
                     "variance_standard_error": variance_se[j],
                     "variance_reduction": reduction[j],
+                    **{column: values[j] for column, values in checks.items()},
                 }
             )
     return pd.DataFrame(rows)
@@ -230,19 +243,38 @@ def largest_stable_learning_rate(
 
 
 def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
-    """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher.
+    """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher,
+    each checked (`core.checks`).
 
     Columns: quantity ("mean score" or "fisher"), row, col (param names; col is "" for the
-    mean), estimate, standard_error, exact.
+    mean), estimate, standard_error (the sample's), exact, and the check's exact_standard_error,
+    p_value, law: exact laws of the counts over a finite support (`law_mean_check`), the
+    normal approximation with the exact SE for the Gaussian (Var[S_μ S_σ] = 10/σ⁴, Var[S_σ²] =
+    56/σ⁴, …), and the sample's own SE, named so, where no exact fourth moment is known.
     """
     n = check_sample_count(n)
     if n < 2:
         raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
     scores = problem.score(problem.sample(make_rng(seed), n))
     fisher = problem.fisher_information()
+    d = problem.dim
+    support = problem.support() if hasattr(problem, "support") else None
+    support_scores = None if support is None else problem.score(support[0])
+    product_variances = _score_product_variances(problem)
     rows = []
     mean, se = scores.mean(axis=0), mean_standard_error(scores)
+
+    def check(values_at_support, observed, exact, variance, sample_se):
+        if support is not None:
+            return law_mean_check(values_at_support, support[1], n, observed, exact)
+        if variance is not None:
+            return check_agreement(observed, exact, math.sqrt(variance / n))
+        return check_agreement(observed, exact, sample_se, law=NORMAL_SAMPLE_SE)
+
     for j, name in enumerate(problem.params):
+        agreement = check(
+            None if support is None else support_scores[:, j], mean[j], 0.0, fisher[j, j], se[j]
+        )
         rows.append(
             {
                 "quantity": "mean score",
@@ -251,78 +283,49 @@ def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
                 "estimate": mean[j],
                 "standard_error": se[j],
                 "exact": 0.0,
+                **_check_row(agreement),
             }
         )
     for i, row_name in enumerate(problem.params):
         for j, col_name in enumerate(problem.params):
             products = scores[:, i] * scores[:, j]
+            sample_se = float(mean_standard_error(products))
+            agreement = check(
+                None if support is None else support_scores[:, i] * support_scores[:, j],
+                products.mean(), fisher[i, j],
+                None if product_variances is None else product_variances[i * d + j], sample_se,
+            )  # fmt: skip
             rows.append(
                 {
                     "quantity": "fisher",
                     "row": row_name,
                     "col": col_name,
                     "estimate": products.mean(),
-                    "standard_error": float(mean_standard_error(products)),
+                    "standard_error": sample_se,
                     "exact": fisher[i, j],
+                    **_check_row(agreement),
                 }
             )
     return pd.DataFrame(rows)
 
 
-def estimator_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
-    """Every estimator on the same problem: estimate ± SE from n samples, exact gradient and
-    per-sample variances (exact and empirical). Unavailable estimators get one row per param
-    with available=False and the reason.
+def _check_row(agreement) -> dict[str, object]:
+    return {
+        "exact_standard_error": agreement.standard_error,
+        "p_value": agreement.p_value,
+        "law": agreement.law,
+    }
 
-    Columns: estimator, param, available, reason, estimate, standard_error, exact_gradient,
-    variance, exact_variance.
-    """
-    n = check_sample_count(n)
-    if n < 2:
-        raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
-    gradient = problem.exact_gradient()
-    streams = np.random.SeedSequence(seed).spawn(3)
-    rows = []
-    for name, stream in zip(("score", "pathwise", "measure_valued"), streams, strict=True):
-        try:
-            terms = gradient_terms(problem, n, rng=make_rng(stream), estimator=name)
-            exact_variance = per_sample_variance(problem, name)
-        except ValueError as error:
-            for j, param in enumerate(problem.params):
-                rows.append(
-                    {
-                        "estimator": name,
-                        "param": param,
-                        "available": False,
-                        "reason": str(error),
-                        "estimate": np.nan,
-                        "standard_error": np.nan,
-                        "exact_gradient": gradient[j],
-                        "variance": np.nan,
-                        "exact_variance": np.nan,
-                    }
-                )
-            continue
-        estimate, se, variance = (
-            terms.mean(axis=0),
-            mean_standard_error(terms),
-            terms.var(axis=0, ddof=1),
-        )
-        for j, param in enumerate(problem.params):
-            rows.append(
-                {
-                    "estimator": name,
-                    "param": param,
-                    "available": True,
-                    "reason": "",
-                    "estimate": estimate[j],
-                    "standard_error": se[j],
-                    "exact_gradient": gradient[j],
-                    "variance": variance[j],
-                    "exact_variance": exact_variance[j],
-                }
-            )
-    return pd.DataFrame(rows)
+
+def _score_product_variances(problem: Problem) -> np.ndarray | None:
+    """Var[S_i S_j] for i, j row-major, (d²,), where known in closed form: the Gaussian's
+    S = (z, z² − 1)/σ gives (E[z⁴] − 1, E[z²(z² − 1)²], ·, E[(z² − 1)⁴] − 4)/σ⁴ =
+    (2, 10, 10, 56)/σ⁴. None otherwise (a finite support is enumerated instead)."""
+    from core.gaussian import Gaussian
+
+    if isinstance(problem, Gaussian):
+        return np.array([2.0, 10.0, 10.0, 56.0]) / problem.sigma**4
+    return None
 
 
 def sample_table(

@@ -112,7 +112,7 @@ COLUMNS = {
         "run: which baseline; step; param; value: θ before the step; gradient_estimate: the "
         "step's estimate ĝ; exact_gradient: ∇J at θ; expected_value: exact J(θ)."
     ),
-    "per_sample_comparison": (
+    "estimator_comparison": (
         "estimator; param: parameter; available/reason: whether core offers the estimator here; "
         "mean ± mean_standard_error: the n-sample gradient estimate; exact_gradient; variance ± "
         "variance_standard_error: per-sample variance (MC); exact_variance: its exact value."

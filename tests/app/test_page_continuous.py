@@ -148,7 +148,7 @@ def test_query_params_restore_the_view():
     code = "\n".join(element.value for element in app.code)
     assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=1.0)" in code
     assert "core.LinearGaussianPolicy(weights=(1.0, 0.0), target=(1.0, 1.5), sigma=0.5)" in code
-    assert "per_sample_comparison(problem, 5000, seed=4)" in code
+    assert "estimator_comparison(problem, 5000, seed=4)" in code
 
 
 def test_garbage_query_values_fall_back_to_the_defaults():

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.estimators import is_batch_baseline
+
 DEFAULT_TOLERANCE_SE = 4.0
 ALPHA = math.erfc(DEFAULT_TOLERANCE_SE / math.sqrt(2.0))
 ROUNDING = 1e-12
@@ -47,6 +49,7 @@ class Agreement:
     p_value: float
     alpha: float = ALPHA
     law: str = NORMAL_EXACT_SE
+    caveat: str = ""  # why this approximate check is only rough here ("" when it is not)
 
     @property
     def passed(self) -> bool:
@@ -60,7 +63,7 @@ class Agreement:
     @property
     def checked(self) -> bool:
         """False when there is no honest check to make (no finite exact SE)."""
-        return self.law != NO_EXACT_SE and not math.isnan(self.p_value)
+        return not self.law.startswith("no check") and not math.isnan(self.p_value)
 
     @property
     def gap(self) -> float:
@@ -130,6 +133,7 @@ def check_agreement(
     *,
     p_value: float | None = None,
     law: str = NORMAL_EXACT_SE,
+    caveat: str = "",
 ) -> Agreement:
     """A check of `estimate` against `exact` at α = P(|Z| > tolerance_se).
 
@@ -145,7 +149,7 @@ def check_agreement(
         agreement = Agreement(estimate, exact, standard_error, 1.0, alpha, law)
         z = agreement.distance_se
         p_value = 0.0 if math.isinf(z) else math.erfc(z / math.sqrt(2.0))
-    return Agreement(estimate, exact, standard_error, float(p_value), alpha, law)
+    return Agreement(estimate, exact, standard_error, float(p_value), alpha, law, caveat)
 
 
 # --- exact laws of counts ------------------------------------------------------------------
@@ -339,7 +343,7 @@ def _one_draw_terms(problem, estimator: str, baseline) -> tuple[np.ndarray, np.n
     """(probabilities (K,), terms (K, d)) of one draw's term over a finite support, for the
     estimators that average one term per draw (score with no, a constant or the optimal
     baseline); None for a continuous support or a batch baseline."""
-    if estimator != "score" or baseline in ("mean", "loo"):
+    if estimator != "score" or is_batch_baseline(baseline):
         return None
     table = problem.outcome_table()
     if table is None:
@@ -387,7 +391,7 @@ def _unit_laws(problem, n: int, estimator: str, baseline) -> tuple[list[Discrete
     if one_draw is not None:
         probabilities, terms = one_draw
         return [DiscreteLaw.of(terms[:, j], probabilities) for j in range(problem.dim)], 1
-    if estimator == "score" and baseline in ("mean", "loo"):
+    if estimator == "score" and is_batch_baseline(baseline):
         batch = _batch_estimates(problem, n, baseline)
         if batch is not None:
             probabilities, estimates = batch
@@ -422,6 +426,7 @@ def mean_checks(
     exact_mean, exact_variance = estimate_moments(problem, n, estimator, baseline)
     standard_errors = np.sqrt(np.maximum(exact_variance, 0.0) / reps)
     units = _unit_laws(problem, n, estimator, baseline)
+    caveats = _normal_caveats(problem, n * reps, estimator, baseline)
     checks = []
     for j, mean in enumerate(np.asarray(means, dtype=np.float64).reshape(-1)):
         p_value = None
@@ -431,7 +436,11 @@ def mean_checks(
             p_value = mean_p_value(laws[j], count, exact_mean[j], mean)
             law = _law_name(laws[j])
         if p_value is None:
-            checks.append(check_agreement(mean, exact_mean[j], standard_errors[j], tolerance_se))
+            checks.append(
+                check_agreement(
+                    mean, exact_mean[j], standard_errors[j], tolerance_se, caveat=caveats[j]
+                )
+            )
             continue
         checks.append(
             check_agreement(
@@ -440,6 +449,34 @@ def mean_checks(
             )
         )  # fmt: skip
     return checks
+
+
+def _normal_caveats(problem, draws: int, estimator: str, baseline) -> list[str]:
+    """Why the normal approximation of a mean of `draws` terms is rough, per coordinate ("" when
+    it is not): the terms' kurtosis κ = μ₄/σ⁴ exceeds the draws (one rare huge term then
+    dominates the mean), or — for a visitor's own cost — μ₄ could not be certified."""
+    from core.exact import per_sample_variance
+
+    fourth = term_fourth_moments(problem, estimator, baseline)
+    custom = getattr(getattr(problem, "cost", None), "name", "") == "custom"
+    if fourth is None:
+        if custom and not is_batch_baseline(baseline) and estimator != "measure_valued":
+            return [
+                "the fourth moment of the terms could not be certified by quadrature, so how "
+                "far the mean is from normal cannot be said"
+            ] * problem.dim
+        return [""] * problem.dim
+    sigma2 = per_sample_variance(problem, estimator, baseline)
+    caveats = []
+    for mu4, s2 in zip(fourth, sigma2, strict=True):
+        kurtosis = mu4 / s2**2 if s2 > 0 else 0.0
+        caveats.append(
+            f"the terms are heavy-tailed (kurtosis {kurtosis:.2g}, more than the {draws:,} "
+            "draws): a rare huge term dominates the mean, which is then far from normal"
+            if kurtosis > draws
+            else ""
+        )
+    return caveats
 
 
 def _estimate_law(problem, n: int, estimator: str, baseline) -> list[DiscreteLaw] | None:
@@ -473,7 +510,7 @@ def term_fourth_moments(problem, estimator: str = "score", baseline=None) -> np.
         centred = terms - probabilities @ terms
         return probabilities @ centred**4
     method = getattr(problem, "term_fourth_moment", None)
-    if method is None or baseline in ("mean", "loo"):
+    if method is None or is_batch_baseline(baseline):
         return None
     fourth = method(estimator, baseline)
     if fourth is None or not np.all(np.isfinite(fourth)):
@@ -507,7 +544,7 @@ def variance_checks(
     variances = np.asarray(variances, dtype=np.float64).reshape(-1)
     estimate_laws = _estimate_law(problem, n, estimator, baseline)
     fourth = None
-    if estimate_laws is None and baseline not in ("mean", "loo"):
+    if estimate_laws is None and not is_batch_baseline(baseline):
         one = term_fourth_moments(problem, estimator, baseline)
         if one is not None:
             sigma2 = exact_variance * n
@@ -524,19 +561,39 @@ def variance_checks(
                 if name == EXACT_BINOMIAL:
                     name = EXACT_COUNTS
             else:
-                p_value = scaled_chi_square_p_value(target, se**2, observed)
-                name = SCALED_CHI_SQUARE
+                p_value, name = None, SCALED_CHI_SQUARE
         elif fourth is not None:
             se = math.sqrt(sample_variance_variance(target, float(fourth[j]), reps))
-            p_value, name = scaled_chi_square_p_value(target, se**2, observed), SCALED_CHI_SQUARE
+            p_value, name = None, SCALED_CHI_SQUARE
         else:
             se = math.nan if sample_standard_errors is None else float(sample_standard_errors[j])
+            caveat = (
+                "no exact fourth moment is known here, so the check measures the gap in the "
+                "sample's own SE of s², which errs together with s² on heavy-tailed terms"
+                if getattr(getattr(problem, "cost", None), "name", "") == "custom"
+                else ""
+            )
             checks.append(
-                check_agreement(observed, target, se, tolerance_se, law=NORMAL_SAMPLE_SE)
+                check_agreement(
+                    observed, target, se, tolerance_se, law=NORMAL_SAMPLE_SE, caveat=caveat
+                )
                 if math.isfinite(se)
                 else Agreement(observed, target, se, math.nan, ALPHA, NORMAL_SAMPLE_SE)
             )
             continue
+        if p_value is None:
+            if se > target:
+                checks.append(
+                    Agreement(
+                        observed, target, se, math.nan, ALPHA,
+                        f"no check: the terms are so heavy-tailed that the SE of s² "
+                        f"({se:.2g}) exceeds its mean ({target:.2g}) at {reps:,} samples — s² "
+                        "is mostly far below it and now and then far above, and no reference "
+                        "law is trustworthy; many more samples would make it checkable",
+                    )
+                )  # fmt: skip
+                continue
+            p_value = scaled_chi_square_p_value(target, se**2, observed)
         checks.append(
             check_agreement(observed, target, se, tolerance_se, p_value=float(p_value), law=name)
         )
@@ -544,12 +601,13 @@ def variance_checks(
 
 
 def check_columns(checks: list[Agreement], prefix: str = "") -> dict[str, list]:
-    """A table's check columns for `checks`: {prefix}exact_standard_error, {prefix}p_value and
-    {prefix}law (what ui.checks reads back into Agreements)."""
+    """A table's check columns for `checks`: {prefix}exact_standard_error, {prefix}p_value,
+    {prefix}law and {prefix}caveat (what ui.checks reads back into Agreements)."""
     return {
         f"{prefix}exact_standard_error": [check.standard_error for check in checks],
         f"{prefix}p_value": [check.p_value for check in checks],
         f"{prefix}law": [check.law for check in checks],
+        f"{prefix}caveat": [check.caveat for check in checks],
     }
 
 
@@ -574,7 +632,7 @@ def estimate_check_columns(
         nothing = [math.nan] * problem.dim
         variance = {
             "variance_exact_standard_error": nothing, "variance_p_value": nothing,
-            "variance_law": [NO_EXACT_SE] * problem.dim,
+            "variance_law": [NO_EXACT_SE] * problem.dim, "variance_caveat": [""] * problem.dim,
         }  # fmt: skip
     else:
         variance = check_columns(

@@ -84,9 +84,11 @@ PER_SAMPLE_COLUMNS = [
     "mean_exact_standard_error",
     "mean_p_value",
     "mean_law",
+    "mean_caveat",
     "variance_exact_standard_error",
     "variance_p_value",
     "variance_law",
+    "variance_caveat",
 ]
 
 

@@ -314,6 +314,7 @@ def _check_row(agreement) -> dict[str, object]:
         "exact_standard_error": agreement.standard_error,
         "p_value": agreement.p_value,
         "law": agreement.law,
+        "caveat": agreement.caveat,
     }
 
 

@@ -33,6 +33,7 @@ def check_rows(
                     float(row[estimate]), float(row[exact]),
                     float(row[f"{prefix}exact_standard_error"]), float(row[f"{prefix}p_value"]),
                     core.checks.ALPHA, str(row[f"{prefix}law"]),
+                    str(row.get(f"{prefix}caveat", "") or ""),
                 )
             )  # fmt: skip
         else:
@@ -50,7 +51,12 @@ def check_badge(agreement: core.Agreement, what: str = "") -> None:
     p-value, α, law) in the tooltip of a caption under it."""
     text = f"{what + ': ' if what else ''}{agreement.label()}"
     if not agreement.checked:
-        st.info(f"{what + ': ' if what else ''}not checked — {agreement.law}", icon="ℹ️")
+        reason = agreement.law.removeprefix("no check: ")
+        st.info(f"{what + ': ' if what else ''}not checked — {reason}.", icon="ℹ️")
+        return
+    if agreement.caveat:
+        st.warning(f"{text}. Only a rough check here: {agreement.caveat}.", icon="⚠️")
+        st.caption("How this is checked", help=agreement.technical())
         return
     (st.success if agreement.passed else st.error)(text, icon="✅" if agreement.passed else "❌")
     st.caption("How this is checked", help=agreement.technical())
@@ -134,9 +140,13 @@ def summary_badge(
     checks = [a for a in agreements if a is not None and a.checked]
     unchecked = [a for a in agreements if a is not None and not a.checked]
     if unchecked:
-        st.info(f"{what}: {len(unchecked)} value(s) not checked — {unchecked[0].law}", icon="ℹ️")
+        reason = unchecked[0].law.removeprefix("no check: ")
+        st.info(f"{what}: {len(unchecked)} value(s) not checked — {reason}.", icon="ℹ️")
     if not checks:
         return
+    rough = [a for a in checks if a.caveat]
+    if rough and not caveat:
+        caveat = rough[0].caveat
     worst = min(checks, key=lambda a: (a.p_value, -a.distance_se))
     passed = sum(a.passed for a in checks)
     if caveat and not all(a.exact_law for a in checks):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
@@ -11,11 +10,9 @@ import pandas as pd
 
 from core import _engine
 from core.checks import (
-    NORMAL_SAMPLE_SE,
-    check_agreement,
     estimate_check_columns,
-    law_mean_check,
     mean_standard_error,
+    score_reference_laws,
     variance_standard_error,
 )
 from core.estimators import Baseline, check_baseline, check_estimator, gradient_terms
@@ -244,89 +241,40 @@ def largest_stable_learning_rate(
 
 def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
     """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher,
-    each checked (`core.checks`).
+    each checked (`core.checks.score_reference_laws`: exact laws of the counts over a finite
+    support, exact normal and χ² laws for the Gaussian's mean score and E[S_μ²]).
 
     Columns: quantity ("mean score" or "fisher"), row, col (param names; col is "" for the
-    mean), estimate, standard_error (the sample's), exact, and the check's exact_standard_error,
-    p_value, law: exact laws of the counts over a finite support (`law_mean_check`), the
-    normal approximation with the exact SE for the Gaussian (Var[S_μ S_σ] = 10/σ⁴, Var[S_σ²] =
-    56/σ⁴, …), and the sample's own SE, named so, where no exact fourth moment is known.
+    mean), estimate, standard_error (the sample's), exact, and the check's
+    exact_standard_error, p_value, law and caveat.
     """
     n = check_sample_count(n)
     if n < 2:
         raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
     scores = problem.score(problem.sample(make_rng(seed), n))
-    fisher = problem.fisher_information()
-    d = problem.dim
-    support = problem.support() if hasattr(problem, "support") else None
-    support_scores = None if support is None else problem.score(support[0])
-    product_variances = _score_product_variances(problem)
+    laws = score_reference_laws(problem, n)
+    params = problem.params
     rows = []
-    mean, se = scores.mean(axis=0), mean_standard_error(scores)
-
-    def check(values_at_support, observed, exact, variance, sample_se):
-        if support is not None:
-            return law_mean_check(values_at_support, support[1], n, observed, exact)
-        if variance is not None:
-            return check_agreement(observed, exact, math.sqrt(variance / n))
-        return check_agreement(observed, exact, sample_se, law=NORMAL_SAMPLE_SE)
-
-    for j, name in enumerate(problem.params):
-        agreement = check(
-            None if support is None else support_scores[:, j], mean[j], 0.0, fisher[j, j], se[j]
-        )
+    for (quantity, row, col), law in laws.items():
+        i = params.index(row)
+        values = scores[:, i] if col == "" else scores[:, i] * scores[:, params.index(col)]
+        estimate, sample_se = values.mean(), float(mean_standard_error(values))
+        check = law.check(estimate, sample_se)
         rows.append(
             {
-                "quantity": "mean score",
-                "row": name,
-                "col": "",
-                "estimate": mean[j],
-                "standard_error": se[j],
-                "exact": 0.0,
-                **_check_row(agreement),
+                "quantity": quantity,
+                "row": row,
+                "col": col,
+                "estimate": estimate,
+                "standard_error": sample_se,
+                "exact": law.exact,
+                "exact_standard_error": check.standard_error,
+                "p_value": check.p_value,
+                "law": check.law,
+                "caveat": check.caveat,
             }
         )
-    for i, row_name in enumerate(problem.params):
-        for j, col_name in enumerate(problem.params):
-            products = scores[:, i] * scores[:, j]
-            sample_se = float(mean_standard_error(products))
-            agreement = check(
-                None if support is None else support_scores[:, i] * support_scores[:, j],
-                products.mean(), fisher[i, j],
-                None if product_variances is None else product_variances[i * d + j], sample_se,
-            )  # fmt: skip
-            rows.append(
-                {
-                    "quantity": "fisher",
-                    "row": row_name,
-                    "col": col_name,
-                    "estimate": products.mean(),
-                    "standard_error": sample_se,
-                    "exact": fisher[i, j],
-                    **_check_row(agreement),
-                }
-            )
     return pd.DataFrame(rows)
-
-
-def _check_row(agreement) -> dict[str, object]:
-    return {
-        "exact_standard_error": agreement.standard_error,
-        "p_value": agreement.p_value,
-        "law": agreement.law,
-        "caveat": agreement.caveat,
-    }
-
-
-def _score_product_variances(problem: Problem) -> np.ndarray | None:
-    """Var[S_i S_j] for i, j row-major, (d²,), where known in closed form: the Gaussian's
-    S = (z, z² − 1)/σ gives (E[z⁴] − 1, E[z²(z² − 1)²], ·, E[(z² − 1)⁴] − 4)/σ⁴ =
-    (2, 10, 10, 56)/σ⁴. None otherwise (a finite support is enumerated instead)."""
-    from core.gaussian import Gaussian
-
-    if isinstance(problem, Gaussian):
-        return np.array([2.0, 10.0, 10.0, 56.0]) / problem.sigma**4
-    return None
 
 
 def sample_table(

@@ -38,6 +38,7 @@ NORMAL_SAMPLE_SE = "normal approximation with the sample's own SE (no exact four
 DETERMINISTIC = "no randomness: the estimate is the exact value"
 NO_EXACT_SE = "no check: the exact variance is infinite or could not be certified"
 EXACT_LAWS = (EXACT_COUNTS, EXACT_BINOMIAL, DETERMINISTIC)
+ROUGH_MARK = " — rough here: "
 # The scaled χ² reference of s² holds its stated rate at α = 6.3e-5 (measured over 2·10⁵ runs)
 # for bounded terms up to an excess kurtosis of the n-sample estimate of ~20 (bandits: ≤ 2.8×),
 # but not for unbounded heavy-tailed ones: Gaussian score terms z³ (excess kurtosis 43, 4.3,
@@ -67,6 +68,22 @@ class Agreement:
     def exact_law(self) -> bool:
         """True when the p-value is exact (a discrete law of counts, or no randomness)."""
         return self.law in EXACT_LAWS
+
+    @classmethod
+    def from_columns(
+        cls, estimate: float, exact: float, standard_error: float, p_value: float, law: str
+    ) -> Agreement:
+        """The check stored in a table's columns (`check_columns`), at α = ALPHA."""
+        law, _, caveat = str(law).partition(ROUGH_MARK)
+        return cls(
+            float(estimate), float(exact), float(standard_error), float(p_value), ALPHA, law,
+            caveat,
+        )  # fmt: skip
+
+    @property
+    def stored_law(self) -> str:
+        """The law with the caveat, if any, after ROUGH_MARK: one text column of a table."""
+        return self.law + (ROUGH_MARK + self.caveat if self.caveat else "")
 
     @property
     def checked(self) -> bool:
@@ -178,12 +195,30 @@ def _compositions(total: int, parts: int) -> np.ndarray:
     return np.column_stack([rows, remaining])
 
 
+def _dot(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """left @ right summed by NumPy's own (pairwise) reduction, not BLAS: the same bits on any
+    thread count (a Dask worker limits BLAS to one thread; a process may not)."""
+    left, right = np.asarray(left, dtype=np.float64), np.asarray(right, dtype=np.float64)
+    if left.ndim == 1:
+        return (left[:, None] * right).sum(axis=0) if right.ndim == 2 else (left * right).sum()
+    if right.ndim == 1:
+        return (left * right).sum(axis=1)
+    total = left[:, 0, None] * right[0]
+    for k in range(1, right.shape[0]):
+        total += left[:, k, None] * right[k]
+    return total
+
+
 def _multinomial_log_pmf(counts: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
     """log P(counts) under Multinomial(Σ counts, probabilities), each row; probabilities > 0."""
     from scipy.special import gammaln
 
     total = counts[0].sum()
-    return gammaln(total + 1.0) - gammaln(counts + 1.0).sum(axis=1) + counts @ np.log(probabilities)
+    return (
+        gammaln(total + 1.0)
+        - gammaln(counts + 1.0).sum(axis=1)
+        + _dot(counts, np.log(probabilities))
+    )
 
 
 def _merge(values: np.ndarray, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -212,8 +247,8 @@ class DiscreteLaw:
         return cls(values, probabilities / probabilities.sum())
 
     def central_moment(self, power: int) -> float:
-        centred = self.values - self.probabilities @ self.values
-        return float(self.probabilities @ centred**power)
+        centred = self.values - _dot(self.probabilities, self.values)
+        return float(_dot(self.probabilities, centred**power))
 
 
 def _rounding(*values: float) -> float:
@@ -254,7 +289,7 @@ def mean_p_value(
         return None
     counts = _compositions(draws, values.size)
     log_pmf = _multinomial_log_pmf(counts, probabilities)
-    distances = np.abs(counts @ values / draws - target)
+    distances = np.abs(_dot(counts, values) / draws - target)
     order = np.argsort(distances, kind="stable")
     distances = distances[order]
     # survival[i] = P(distance ≥ distances[i]), summed from the largest distance down.
@@ -273,8 +308,8 @@ def sample_variance_law(law: DiscreteLaw, reps: int) -> DiscreteLaw | None:
     if math.comb(reps + values.size - 1, values.size - 1) > COMPOSITION_LIMIT:
         return None
     counts = _compositions(reps, values.size)
-    centred = values - law.probabilities @ values
-    sums, squares = counts @ centred, counts @ centred**2
+    centred = values - _dot(law.probabilities, values)
+    sums, squares = _dot(counts, centred), _dot(counts, centred**2)
     variances = np.maximum(squares - sums**2 / reps, 0.0) / (reps - 1)
     log_pmf = _multinomial_log_pmf(counts, law.probabilities)
     return DiscreteLaw.of(variances, np.exp(log_pmf - log_pmf.max()))
@@ -384,7 +419,7 @@ def _batch_estimates(problem, n: int, baseline: str) -> tuple[np.ndarray, np.nda
         return None
     d = problem.dim
     counts = _compositions(n, probabilities.size).astype(np.float64)
-    sums = counts @ statistics
+    sums = _dot(counts, statistics)
     credited, scores = sums[:, :d], sums[:, d : 2 * d]
     rewards, reward_scores = sums[:, 2 * d : 2 * d + 1], sums[:, 2 * d + 1 :]
     if baseline == "mean":
@@ -566,7 +601,7 @@ def _estimate_law(problem, n: int, estimator: str, baseline) -> list[DiscreteLaw
             return None
         counts = _compositions(n, law.values.size)
         log_pmf = _multinomial_log_pmf(counts, law.probabilities)
-        estimate_laws.append(DiscreteLaw.of(counts @ law.values / n, np.exp(log_pmf)))
+        estimate_laws.append(DiscreteLaw.of(_dot(counts, law.values) / n, np.exp(log_pmf)))
     return estimate_laws
 
 
@@ -577,8 +612,8 @@ def term_fourth_moments(problem, estimator: str = "score", baseline=None) -> np.
     one_draw = _one_draw_terms(problem, estimator, baseline)
     if one_draw is not None:
         probabilities, terms = one_draw
-        centred = terms - probabilities @ terms
-        return probabilities @ centred**4
+        centred = terms - _dot(probabilities, terms)
+        return _dot(probabilities, centred**4)
     method = getattr(problem, "term_fourth_moment", None)
     if method is None or is_batch_baseline(baseline):
         return None
@@ -694,13 +729,13 @@ def variance_checks(
 
 
 def check_columns(checks: list[Agreement], prefix: str = "") -> dict[str, list]:
-    """A table's check columns for `checks`: {prefix}exact_standard_error, {prefix}p_value,
-    {prefix}law and {prefix}caveat (what ui.checks reads back into Agreements)."""
+    """A table's check columns for `checks`: {prefix}exact_standard_error, {prefix}p_value and
+    {prefix}law (with the caveat, if any, after ROUGH_MARK; `Agreement.from_columns` reads them
+    back)."""
     return {
         f"{prefix}exact_standard_error": [check.standard_error for check in checks],
         f"{prefix}p_value": [check.p_value for check in checks],
-        f"{prefix}law": [check.law for check in checks],
-        f"{prefix}caveat": [check.caveat for check in checks],
+        f"{prefix}law": [check.stored_law for check in checks],
     }
 
 
@@ -725,7 +760,7 @@ def estimate_check_columns(
         nothing = [math.nan] * problem.dim
         variance = {
             "variance_exact_standard_error": nothing, "variance_p_value": nothing,
-            "variance_law": [NO_EXACT_SE] * problem.dim, "variance_caveat": [""] * problem.dim,
+            "variance_law": [NO_EXACT_SE] * problem.dim,
         }  # fmt: skip
     else:
         variance = check_columns(

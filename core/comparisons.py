@@ -17,7 +17,7 @@ from core.checks import estimate_check_columns, mean_standard_error
 from core.episodes import CREDITS, Episodes
 from core.estimators import ESTIMATORS
 from core.exact import per_sample_variance
-from core.numerics import make_rng
+from core.numerics import check_sample_count, make_rng
 from core.problem import Problem
 from core.reliability import sample_variance_standard_error
 from core.studies import baseline_comparison
@@ -84,11 +84,9 @@ PER_SAMPLE_COLUMNS = [
     "mean_exact_standard_error",
     "mean_p_value",
     "mean_law",
-    "mean_caveat",
     "variance_exact_standard_error",
     "variance_p_value",
     "variance_law",
-    "variance_caveat",
 ]
 
 
@@ -103,6 +101,9 @@ def estimator_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.DataF
     s² of the terms estimates the per-sample variance σ². An estimator core declines
     (ValueError) gets rows with available=False and core's reason.
     """
+    n = check_sample_count(n)
+    if n < 2:
+        raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
     gradient = problem.exact_gradient()
     frames = []
     for estimator in ESTIMATORS:

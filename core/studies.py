@@ -246,7 +246,7 @@ def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
 
     Columns: quantity ("mean score" or "fisher"), row, col (param names; col is "" for the
     mean), estimate, standard_error (the sample's), exact, and the check's
-    exact_standard_error, p_value, law and caveat.
+    exact_standard_error, p_value and law (with its caveat, `core.checks.check_columns`).
     """
     n = check_sample_count(n)
     if n < 2:
@@ -270,8 +270,7 @@ def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
                 "exact": law.exact,
                 "exact_standard_error": check.standard_error,
                 "p_value": check.p_value,
-                "law": check.law,
-                "caveat": check.caveat,
+                "law": check.stored_law,
             }
         )
     return pd.DataFrame(rows)

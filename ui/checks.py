@@ -18,7 +18,7 @@ def check_rows(
 
     Core's studies store each check beside its value: with `standard_error` = "<x>standard_error"
     (e.g. "mean_standard_error"), the columns <x>exact_standard_error, <x>p_value and <x>law
-    (core.checks.check_columns). A table without them is checked with the normal approximation
+    (core.checks.check_columns, read back by Agreement.from_columns). A table without them is checked with the normal approximation
     on the `standard_error` column, named so.
     """
     prefix = standard_error.removesuffix("standard_error")
@@ -29,11 +29,9 @@ def check_rows(
             checks.append(None)
         elif stored:
             checks.append(
-                core.checks.Agreement(
-                    float(row[estimate]), float(row[exact]),
-                    float(row[f"{prefix}exact_standard_error"]), float(row[f"{prefix}p_value"]),
-                    core.checks.ALPHA, str(row[f"{prefix}law"]),
-                    str(row.get(f"{prefix}caveat", "") or ""),
+                core.checks.Agreement.from_columns(
+                    row[estimate], row[exact], row[f"{prefix}exact_standard_error"],
+                    row[f"{prefix}p_value"], row[f"{prefix}law"],
                 )
             )  # fmt: skip
         else:
@@ -112,7 +110,7 @@ def rough_variance_caveat(table: pd.DataFrame, variance: str, standard_error: st
     is known to within ROUGH_VARIANCE_RELATIVE_SE of itself."""
     if (
         "variance_law" in table.columns
-        and not (table["variance_law"] == core.checks.NORMAL_SAMPLE_SE).any()
+        and not table["variance_law"].astype(str).str.startswith(core.checks.NORMAL_SAMPLE_SE).any()
     ):
         return None  # every variance check has an exact SE and a skew-aware reference law
     positive = table[variance] > 0

@@ -63,8 +63,8 @@ def test_heavy_tailed_variance_checks_say_they_are_rough(default_page):
         "Gaussian: per-sample variances" in text and "only rough" in text for text in warnings
     )
     badges = [element.value for element in default_page.success]
-    assert any("Gaussian: gradients — 6 of 6 checks pass" in text for text in badges)
-    assert any("Policy: gradients — 4 of 4 checks pass" in text for text in badges)
+    assert any("Gaussian: gradients — 6 of 6 agree with their exact values" in text for text in badges)
+    assert any("Policy: gradients — 4 of 4 agree with their exact values" in text for text in badges)
 
 
 def test_the_step_cost_has_no_pathwise_gradient_and_the_score_function_still_works():

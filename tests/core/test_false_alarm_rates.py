@@ -381,5 +381,5 @@ def test_a_custom_cost_too_heavy_tailed_to_check_says_why_instead_of_failing():
     assert not table["variance_law"].str.contains("Satterthwaite").any()
     score = table[table["estimator"] == "score"]
     assert score["variance_law"].str.startswith("no check").all()
-    assert score["mean_caveat"].str.contains("heavy-tailed").all()
+    assert score["mean_law"].str.contains("rough here: the terms are heavy-tailed").all()
     assert (score["mean_p_value"] >= ALPHA).all()

@@ -35,6 +35,7 @@ EXACT_BINOMIAL = "exact Binomial law of the counts"
 NORMAL_EXACT_SE = "normal approximation with the exact SE"
 SCALED_CHI_SQUARE = "scaled χ² matched on the exact mean and variance of s² (Satterthwaite)"
 NORMAL_SAMPLE_SE = "normal approximation with the sample's own SE (no exact fourth moment)"
+NORMAL_ESTIMATED_SE = "normal approximation with an estimated SE (no exact one is known)"
 DETERMINISTIC = "no randomness: the estimate is the exact value"
 NO_EXACT_SE = "no check: the exact variance is infinite or could not be certified"
 EXACT_LAWS = (EXACT_COUNTS, EXACT_BINOMIAL, DETERMINISTIC)
@@ -122,13 +123,13 @@ class Agreement:
         if self.law == DETERMINISTIC or (self.standard_error == 0 and self.gap == 0):
             return f"equals the exact value (no spread) {mark}"
         verdict = "agrees with the exact value" if self.passed else "disagrees with the exact value"
-        return f"{verdict}: a gap this large happens in {chance(self.p_value)} of runs {mark}"
+        return f"{verdict}: a gap this large happens {how_often(self.p_value)} {mark}"
 
     def technical(self) -> str:
         """z, exact SE, p-value, α and the law, for a tooltip."""
         return (
-            f"|MC − exact| = {self.gap:.3g} = {self.distance_se:.2f} exact SE "
-            f"(exact SE {self.standard_error:.3g}); p = {self.p_value:.3g} from the {self.law}; "
+            f"|MC − exact| = {self.gap:.3g} = {self.distance_se:.2f} SE "
+            f"(SE {self.standard_error:.3g}); p = {self.p_value:.3g} from the {self.law}; "
             f"passes iff p ≥ α = {self.alpha:.2g}"
             + (" (false-alarm rate ≤ α)" if self.exact_law else " (false-alarm rate ≈ α)")
         )
@@ -143,6 +144,15 @@ def chance(p: float) -> str:
     if p < 1e-12:
         return "fewer than 1 in a trillion"
     return f"1 in {_round_count(1.0 / p)}"
+
+
+def how_often(p: float) -> str:
+    """A probability as a frequency of runs: 'in 37% of runs', 'in 1 in 2,400 runs', 'in nearly
+    every run', 'in fewer than 1 in a trillion runs'."""
+    if p >= 0.995:
+        return "in nearly every run"
+    text = chance(p)
+    return f"in {text} of runs" if text.endswith("%") else f"in {text} runs"
 
 
 def _round_count(value: float) -> str:

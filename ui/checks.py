@@ -60,16 +60,25 @@ def check_badge(agreement: core.Agreement, what: str = "") -> None:
     st.caption("How this is checked", help=agreement.technical())
 
 
-def agreement(estimate: float, exact: float, standard_error: float) -> core.Agreement:
-    """core.check_agreement at α = 6.3e-5: the normal approximation on `standard_error` (for
-    numbers core has not checked itself; core's studies carry exact checks)."""
-    return core.check_agreement(estimate, exact, standard_error)
+def agreement(
+    estimate: float,
+    exact: float,
+    standard_error: float,
+    law: str = core.checks.NORMAL_ESTIMATED_SE,
+) -> core.Agreement:
+    """core.check_agreement at α = 6.3e-5: the normal approximation on `standard_error`, named
+    by `law` (for numbers core has not checked itself, e.g. a fitted slope; core's studies
+    carry their own exact checks)."""
+    return core.check_agreement(estimate, exact, standard_error, law=law)
 
 
-def paired_checks(estimates, exacts, standard_errors) -> list[core.Agreement]:
+def paired_checks(
+    estimates, exacts, standard_errors, law: str = core.checks.NORMAL_ESTIMATED_SE
+) -> list[core.Agreement]:
     """`agreement` of each (estimate, exact, standard error) triple."""
     return [
-        agreement(e, x, se) for e, x, se in zip(estimates, exacts, standard_errors, strict=True)
+        agreement(e, x, se, law)
+        for e, x, se in zip(estimates, exacts, standard_errors, strict=True)
     ]
 
 
@@ -147,31 +156,30 @@ def summary_badge(
         caveat = rough[0].caveat
     worst = min(checks, key=lambda a: (a.p_value, -a.distance_se))
     passed = sum(a.passed for a in checks)
-    if caveat and not all(a.exact_law for a in checks):
-        st.warning(
-            f"{what} — {passed} of {len(checks)} agree; the most unusual "
-            f"{worst.label()}. Not a reliable test here: {caveat}",
-            icon="⚠️",
-        )
-        st.caption("How this is checked", help=worst.technical())
-        return
-    if len(checks) > 1:
-        family = min(1.0, len(checks) * worst.alpha)
-        mark = "✓" if passed == len(checks) else "✗"
-        worst_help = (
-            f"The most unusual: {worst.technical()}. With {len(checks)} checks the chance that "
-            f"any correct one is flagged is ≤ {family:.1e} (union bound)."
-        )
+    mark = "✓" if passed == len(checks) else "✗"
+    if len(checks) > 1 and all(a.standard_error == 0 and a.gap == 0 for a in checks):
+        text = f"{what} — all {len(checks)} equal their exact values (no spread) {mark}"
+    elif len(checks) > 1:
         text = (
             f"{what} — {passed} of {len(checks)} agree with their exact values; the most "
-            f"unusual gap happens in {core.checks.chance(worst.p_value)} of runs {mark}"
+            f"unusual gap happens {core.checks.how_often(worst.p_value)} {mark}"
         )
+    else:
+        text = f"{what}: {worst.label()}"
+    family = min(1.0, len(checks) * worst.alpha)
+    tooltip = worst.technical() + (
+        f". The most unusual of {len(checks)} checks; the chance that any correct one is "
+        f"flagged is ≤ {family:.1e} (union bound)."
+        if len(checks) > 1
+        else "."
+    )
+    if caveat and not all(a.exact_law for a in checks):
+        st.warning(f"{text}. Only a rough check here: {caveat.rstrip('.')}.", icon="⚠️")
+    else:
         (st.success if passed == len(checks) else st.error)(
             text, icon="✅" if passed == len(checks) else "❌"
         )
-        st.caption("How this is checked", help=worst_help)
-        return
-    check_badge(worst, what=what)
+    st.caption("How this is checked", help=tooltip)
 
 
 def exact_check_badge(check) -> None:

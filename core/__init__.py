@@ -57,7 +57,7 @@ _PUBLIC = {
     "samples_needed": "core.variance_studies",
     "baseline_comparison": "core.studies",
     "baseline_variance_curve": "core.studies",
-    "estimator_comparison": "core.studies",
+    "estimator_comparison": "core.comparisons",
     "gradient_ascent": "core.studies",
     "score_check": "core.studies",
     "objective_curve": "core.studies",

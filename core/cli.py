@@ -627,7 +627,8 @@ SUBCOMMANDS = {
         "Each N has its own random stream seeded by (seed, N), so these are the numbers the\n"
         "app's variance page shows for the same settings, and adding a size changes no other.\n"
         "CSV columns: n, param, mean, variance, exact_gradient, exact_variance, exact_mean,\n"
-        "mean_standard_error, variance_standard_error, reps, estimator, baseline.",
+        "mean_standard_error, variance_standard_error, reps, estimator, baseline, then each\n"
+        "check (core.checks): mean_/variance_ exact_standard_error, p_value, law.",
         _variance_flags,
         run_variance,
     ),

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from core._engine import repeated_estimates
-from core.checks import mean_standard_error
+from core.checks import estimate_check_columns, mean_standard_error
 from core.episodes import CREDITS, Episodes
 from core.estimators import ESTIMATORS
 from core.exact import per_sample_variance
-from core.numerics import make_rng
+from core.numerics import check_sample_count, make_rng
 from core.problem import Problem
 from core.reliability import sample_variance_standard_error
 from core.studies import baseline_comparison
@@ -81,12 +81,19 @@ PER_SAMPLE_COLUMNS = [
     "variance",
     "variance_standard_error",
     "exact_variance",
+    "mean_exact_standard_error",
+    "mean_p_value",
+    "mean_law",
+    "variance_exact_standard_error",
+    "variance_p_value",
+    "variance_law",
 ]
 
 
-def per_sample_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
+def estimator_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
     """Every estimator on one problem from n samples: the estimate ± SE, the per-sample variance
-    ± SE, and their exact values.
+    ± SE, their exact values and checks (`core.checks`: exact SE; exact law of the counts where
+    there is one).
 
     For each estimator, the `variance_curve` table of n one-sample estimates, all drawn from the
     one stream SeedSequence(seed).spawn(1)[0] (`variance_table`): n one-sample estimates are
@@ -94,6 +101,9 @@ def per_sample_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.Data
     s² of the terms estimates the per-sample variance σ². An estimator core declines
     (ValueError) gets rows with available=False and core's reason.
     """
+    n = check_sample_count(n)
+    if n < 2:
+        raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
     gradient = problem.exact_gradient()
     frames = []
     for estimator in ESTIMATORS:
@@ -158,7 +168,8 @@ def horizon_monte_carlo(
     the one-episode terms; `variance_standard_error` the exact SE of that sample variance,
     √((μ₄ − σ⁴ (R−3)/(R−1))/R) (`sample_variance_standard_error`), which keeps a 4-SE check at
     its stated rate where the plug-in SE would not; `exact_variance` is σ² by enumerating the
-    2^T episodes (`per_sample_variance`, as in `horizon_study`).
+    2^T episodes (`per_sample_variance`, as in `horizon_study`); then the checks' columns
+    (`core.checks.estimate_check_columns`).
     """
     frames = []
     for horizon in horizons:
@@ -168,19 +179,21 @@ def horizon_monte_carlo(
             )
             rng = make_rng(derived_seed(seed, horizon))
             terms = repeated_estimates(problem, 1, episodes, rng, "score", None, "auto")
+            means, variances = terms.mean(axis=0), terms.var(axis=0, ddof=1)
             frames.append(
                 pd.DataFrame(
                     {
                         "horizon": int(horizon),
                         "credit": credit,
                         "param": problem.params,
-                        "mean": terms.mean(axis=0),
+                        "mean": means,
                         "mean_standard_error": mean_standard_error(terms),
-                        "variance": terms.var(axis=0, ddof=1),
+                        "variance": variances,
                         "variance_standard_error": sample_variance_standard_error(
                             problem, episodes
                         ),
                         "exact_variance": per_sample_variance(problem),
+                        **estimate_check_columns(problem, 1, episodes, means, variances),
                     }
                 )
             )

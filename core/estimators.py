@@ -27,6 +27,16 @@ BASELINES = ("mean", "loo", "optimal")
 Baseline = float | str | None
 
 
+BATCH_BASELINES = ("mean", "loo")
+
+
+def is_batch_baseline(baseline: Baseline) -> bool:
+    """True for the baselines computed from the batch itself ("mean", "loo"): the n-sample
+    estimate is then no mean of i.i.d. terms, so it has no per-sample variance σ² with
+    Var[ĝ_n] = σ²/n (its variance is `core.exact.estimate_moments` at each n)."""
+    return isinstance(baseline, str) and baseline in BATCH_BASELINES
+
+
 def check_baseline(baseline: Baseline) -> float | str | None:
     """Return the baseline in canonical form, or raise ValueError naming the valid choices."""
     if baseline is None or (isinstance(baseline, str) and baseline in BASELINES):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
+from core.estimators import (
+    Baseline,
+    check_baseline,
+    check_baseline_fits,
+    check_estimator,
+    is_batch_baseline,
+)
 from core.numerics import check_sample_count
 from core.problem import Problem
 
@@ -34,6 +40,17 @@ def per_sample_variance(
     if baseline == "mean":
         return problem.mean_baseline_variance()
     return problem.score_term_variance(_baseline_vector(problem, baseline))
+
+
+def iid_term_variance(
+    problem: Problem, estimator: str = "score", baseline: Baseline = None
+) -> np.ndarray | None:
+    """`per_sample_variance`, (d,), where the estimate is a mean of i.i.d. terms so that
+    Var[ĝ_n] = σ²/n; None for the batch baselines (`is_batch_baseline`), whose variance depends
+    on n beyond the 1/n."""
+    if is_batch_baseline(baseline):
+        return None
+    return per_sample_variance(problem, estimator, baseline)
 
 
 def _baseline_vector(problem: Problem, baseline: float | str | None) -> np.ndarray:

@@ -1,8 +1,9 @@
 """When a Monte Carlo-vs-exact check can be trusted: rare outcomes and the normal approximation.
 
-`check_agreement` treats |MC − exact| / SE as standard normal, which is what its stated
-false-alarm rate rests on. That holds when every outcome that moves the gradient terms shows up
-many times among the draws. When the rarest one is expected only a few times (a bandit at
+Where an estimate is a function of outcome counts, `core.checks` takes its p-value from the
+exact law of the counts and needs no warning. Elsewhere a check treats |MC − exact| / SE as
+standard normal, which is what its stated false-alarm rate rests on. That holds when every
+outcome that moves the gradient terms shows up many times among the draws. When the rarest one is expected only a few times (a bandit at
 θ = 10, where p(a=0) ≈ 4.5e-5; a step cost far in the tail), the estimate and its SE depend on
 whether that outcome happened to be drawn at all: a run that never draws it reports a spread
 near zero and fails by a huge number of SEs although nothing is wrong. The usual rule of thumb

@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 
 from core import _engine
-from core.checks import mean_standard_error, variance_standard_error
+from core.checks import (
+    estimate_check_columns,
+    mean_standard_error,
+    score_reference_laws,
+    variance_standard_error,
+)
 from core.estimators import Baseline, check_baseline, check_estimator, gradient_terms
 from core.exact import estimate_moments, per_sample_variance
 from core.numerics import check_finite, check_positive, check_sample_count, make_rng
@@ -107,6 +112,10 @@ def baseline_comparison(
         variance_se = variance_standard_error(estimates)
         with np.errstate(divide="ignore", invalid="ignore"):
             reduction = np.where(exact_variance > 0, plain_variance / exact_variance, np.inf)
+        checks = estimate_check_columns(
+            problem, n, reps, means, variances, baseline=check_baseline(baseline),
+            sample_variance_errors=variance_se,
+        )  # fmt: skip
         for j, name in enumerate(problem.params):
             rows.append(
                 {
@@ -121,6 +130,7 @@ def baseline_comparison(
                     "mean_standard_error": mean_se[j],
                     "variance_standard_error": variance_se[j],
                     "variance_reduction": reduction[j],
+                    **{column: values[j] for column, values in checks.items()},
                 }
             )
     return pd.DataFrame(rows)
@@ -230,98 +240,39 @@ def largest_stable_learning_rate(
 
 
 def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
-    """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher.
+    """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher,
+    each checked (`core.checks.score_reference_laws`: exact laws of the counts over a finite
+    support, exact normal and χ² laws for the Gaussian's mean score and E[S_μ²]).
 
     Columns: quantity ("mean score" or "fisher"), row, col (param names; col is "" for the
-    mean), estimate, standard_error, exact.
+    mean), estimate, standard_error (the sample's), exact, and the check's
+    exact_standard_error, p_value and law (with its caveat, `core.checks.check_columns`).
     """
     n = check_sample_count(n)
     if n < 2:
         raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
     scores = problem.score(problem.sample(make_rng(seed), n))
-    fisher = problem.fisher_information()
+    laws = score_reference_laws(problem, n)
+    params = problem.params
     rows = []
-    mean, se = scores.mean(axis=0), mean_standard_error(scores)
-    for j, name in enumerate(problem.params):
+    for (quantity, row, col), law in laws.items():
+        i = params.index(row)
+        values = scores[:, i] if col == "" else scores[:, i] * scores[:, params.index(col)]
+        estimate, sample_se = values.mean(), float(mean_standard_error(values))
+        check = law.check(estimate, sample_se)
         rows.append(
             {
-                "quantity": "mean score",
-                "row": name,
-                "col": "",
-                "estimate": mean[j],
-                "standard_error": se[j],
-                "exact": 0.0,
+                "quantity": quantity,
+                "row": row,
+                "col": col,
+                "estimate": estimate,
+                "standard_error": sample_se,
+                "exact": law.exact,
+                "exact_standard_error": check.standard_error,
+                "p_value": check.p_value,
+                "law": check.stored_law,
             }
         )
-    for i, row_name in enumerate(problem.params):
-        for j, col_name in enumerate(problem.params):
-            products = scores[:, i] * scores[:, j]
-            rows.append(
-                {
-                    "quantity": "fisher",
-                    "row": row_name,
-                    "col": col_name,
-                    "estimate": products.mean(),
-                    "standard_error": float(mean_standard_error(products)),
-                    "exact": fisher[i, j],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def estimator_comparison(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
-    """Every estimator on the same problem: estimate ± SE from n samples, exact gradient and
-    per-sample variances (exact and empirical). Unavailable estimators get one row per param
-    with available=False and the reason.
-
-    Columns: estimator, param, available, reason, estimate, standard_error, exact_gradient,
-    variance, exact_variance.
-    """
-    n = check_sample_count(n)
-    if n < 2:
-        raise ValueError("n must be ≥ 2 to attach a standard error to the estimates")
-    gradient = problem.exact_gradient()
-    streams = np.random.SeedSequence(seed).spawn(3)
-    rows = []
-    for name, stream in zip(("score", "pathwise", "measure_valued"), streams, strict=True):
-        try:
-            terms = gradient_terms(problem, n, rng=make_rng(stream), estimator=name)
-            exact_variance = per_sample_variance(problem, name)
-        except ValueError as error:
-            for j, param in enumerate(problem.params):
-                rows.append(
-                    {
-                        "estimator": name,
-                        "param": param,
-                        "available": False,
-                        "reason": str(error),
-                        "estimate": np.nan,
-                        "standard_error": np.nan,
-                        "exact_gradient": gradient[j],
-                        "variance": np.nan,
-                        "exact_variance": np.nan,
-                    }
-                )
-            continue
-        estimate, se, variance = (
-            terms.mean(axis=0),
-            mean_standard_error(terms),
-            terms.var(axis=0, ddof=1),
-        )
-        for j, param in enumerate(problem.params):
-            rows.append(
-                {
-                    "estimator": name,
-                    "param": param,
-                    "available": True,
-                    "reason": "",
-                    "estimate": estimate[j],
-                    "standard_error": se[j],
-                    "exact_gradient": gradient[j],
-                    "variance": variance[j],
-                    "exact_variance": exact_variance[j],
-                }
-            )
     return pd.DataFrame(rows)
 
 

@@ -20,7 +20,8 @@ A problem may set its own ``estimators`` and ``baselines``. A *cell* is one (set
 baseline, N, reps): `variance_curve(problem, [N], reps, estimator=, baseline=, seed=seed)`, so
 its numbers depend on the cell and the seed alone — not on the order cells run in, nor on where
 (in process or on any executor). Its rows, one per parameter, hold the Monte Carlo mean and
-variance beside the exact ones and the check `core.check_agreement(mean, exact_mean, SE)`.
+variance beside the exact ones and the check of the mean (exact SE, and the exact law of the
+counts where there is one: the table's mean_p_value, `core.checks.mean_reference_laws`).
 
 `run_study` writes the table as Parquet and CSV after every finished cell, each through a
 temporary file in the same directory and `os.replace`, so the files are never half-written and a
@@ -169,9 +170,12 @@ def run_cell(cell: Cell) -> pd.DataFrame:
         seed=cell.seed,
     )
     checks = [
-        check_agreement(row.mean, row.exact_mean, row.mean_standard_error, cell.tolerance_se)
+        check_agreement(
+            row.mean, row.exact_mean, row.mean_exact_standard_error, cell.tolerance_se,
+            p_value=row.mean_p_value, law=row.mean_law,
+        )
         for row in table.itertuples()
-    ]
+    ]  # fmt: skip
     grid = pd.DataFrame(
         {
             "cell": [cell.key] * len(table),

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core import _engine
-from core.checks import sample_statistics
+from core.checks import estimate_check_columns, sample_statistics
 from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
 from core.exact import estimate_moments
 from core.numerics import check_positive, check_sample_count
@@ -182,6 +182,7 @@ def variance_table(
             "baseline": [baseline_label] * rows,
         }
     )
+    table = table.assign(**_check_columns(problem, sizes, reps, table, estimator, baseline))
     if not return_estimates:
         return table
     columns = {
@@ -205,6 +206,22 @@ def variance_table(
     long = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
     long["estimator"], long["baseline"] = estimator_label, baseline_label
     return table, long
+
+
+def _check_columns(problem, sizes, reps, table, estimator, baseline) -> dict[str, list]:
+    """`core.checks.estimate_check_columns` of each size's rows, concatenated (size-major)."""
+    columns: dict[str, list] = {}
+    d = problem.dim
+    for k, n in enumerate(sizes):
+        rows = table.iloc[k * d : (k + 1) * d]
+        block = estimate_check_columns(
+            problem, n, reps, rows["mean"].to_numpy(), rows["variance"].to_numpy(),
+            estimator=estimator, baseline=baseline,
+            sample_variance_errors=rows["variance_standard_error"].to_numpy(),
+        )  # fmt: skip
+        for name, values in block.items():
+            columns.setdefault(name, []).extend(values)
+    return columns
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,10 @@ st.caption(
 st.header("2 · Check it three ways")
 last = draws.iloc[-1]
 estimate, standard_error = float(last["running_mean"]), float(last["standard_error"])
+check = cache.compute(Call.of("checks.mean_checks", problem, n, (estimate,)))[0]
 tables.gradient_three_ways(
     exact, estimate, standard_error, fd, n,
-    exact_note="(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.",
+    exact_note="(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.", check=check,
 )  # fmt: skip
 
 # --- 3. with numbers ----------------------------------------------------------------------------

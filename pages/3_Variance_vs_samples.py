@@ -152,11 +152,8 @@ needs = {
 }
 needed = cache.labelled_tables(tuple(needs.items()), column="estimator")
 first, baseline_first = shown[0], estimators[shown[0]]
-# The batch-mean and leave-one-out variances depend on N: no per-sample σ² for the formula.
-variance = None
-if baseline_first not in ("mean", "loo"):
-    variance = cache.compute(Call.of("per_sample_variance", problem, first, baseline_first))[0]
-tables.samples_needed(needed, target, variance, first)
+variance = cache.compute(Call.of("exact.iid_term_variance", problem, first, baseline_first))
+tables.samples_needed(needed, target, None if variance is None else variance[0], first)
 export(needed, "samples_needed.csv", list(needs.items()), "samples_needed", key="export-needed")
 
 what_to_notice(

@@ -84,7 +84,7 @@ st.caption(
 )
 
 problem = gaussian.problem_or_stop(FIX)
-comparison_call = Call.of("comparisons.per_sample_comparison", problem, n, seed=seed)
+comparison_call = Call.of("estimator_comparison", problem, n, seed=seed)
 grid_call = Call.of("summaries.cost_and_density", problem)
 with (
     stop_on_input_error(custom_cost_fix(problem) or FIX),
@@ -120,7 +120,7 @@ J(w) = -\big(\sigma^2 + \lVert w - w^* \rVert^2\big),\qquad \nabla_w J = -2\,(w 
 \end{aligned}"""
 )
 policy = policy_choice.problem_or_stop("pick values inside the controls' ranges.")
-policy_call = Call.of("comparisons.per_sample_comparison", policy, n, seed=seed)
+policy_call = Call.of("estimator_comparison", policy, n, seed=seed)
 with stop_on_input_error("pick values inside the controls' ranges."):
     policy_summary = cache.compute(Call.of("summaries.exact_summary", policy))
     policy_comparison = cache.compute(policy_call)
@@ -198,11 +198,11 @@ export(step_result, "step_cost_autodiff.csv", step_call, "step_cost_autodiff",
 
 st.subheader("Export")
 export(
-    comparison, "gaussian_estimators.csv", comparison_call, "per_sample_comparison",
+    comparison, "gaussian_estimators.csv", comparison_call, "estimator_comparison",
     key="export-gaussian",
 )  # fmt: skip
 export(
-    policy_comparison, "policy_estimators.csv", policy_call, "per_sample_comparison",
+    policy_comparison, "policy_estimators.csv", policy_call, "estimator_comparison",
     key="export-policy",
 )  # fmt: skip
 export(

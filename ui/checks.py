@@ -14,50 +14,93 @@ import core
 def check_rows(
     table: pd.DataFrame, estimate: str, exact: str, standard_error: str
 ) -> list[core.Agreement | None]:
-    """core.check_agreement (4 SE) for every row of `table`; None where there is no estimate."""
-    return [
-        None
-        if pd.isna(row[estimate])
-        else agreement(row[estimate], row[exact], row[standard_error])
-        for _, row in table.iterrows()
-    ]
+    """The check of every row of `table`; None where there is no estimate.
+
+    Core's studies store each check beside its value: with `standard_error` = "<x>standard_error"
+    (e.g. "mean_standard_error"), the columns <x>exact_standard_error, <x>p_value and <x>law
+    (core.checks.check_columns, read back by Agreement.from_columns). A table without them is checked with the normal approximation
+    on the `standard_error` column, named so.
+    """
+    prefix = standard_error.removesuffix("standard_error")
+    stored = f"{prefix}p_value" in table.columns
+    checks: list[core.Agreement | None] = []
+    for _, row in table.iterrows():
+        if pd.isna(row[estimate]):
+            checks.append(None)
+        elif stored:
+            checks.append(
+                core.checks.Agreement.from_columns(
+                    row[estimate], row[exact], row[f"{prefix}exact_standard_error"],
+                    row[f"{prefix}p_value"], row[f"{prefix}law"],
+                )
+            )  # fmt: skip
+        else:
+            checks.append(
+                core.check_agreement(
+                    row[estimate], row[exact], row[standard_error],
+                    law=core.checks.NORMAL_SAMPLE_SE,
+                )
+            )  # fmt: skip
+    return checks
 
 
 def check_badge(agreement: core.Agreement, what: str = "") -> None:
-    """One line that states the check, its tolerance and its false-alarm chance."""
-    text = (
-        f"{what + ': ' if what else ''}{agreement.label()} — "
-        f"false-alarm chance at this tolerance {agreement.false_alarm_rate:.1e}"
-    )
-    if agreement.passed:
-        st.success(text, icon="✅")
-    else:
-        st.error(text, icon="❌")
+    """One line in plain words — how unusual the gap is — with the test behind it (z, exact SE,
+    p-value, α, law) in the tooltip of a caption under it."""
+    text = f"{what + ': ' if what else ''}{agreement.label()}"
+    if not agreement.checked:
+        reason = agreement.law.removeprefix("no check: ")
+        st.info(f"{what + ': ' if what else ''}not checked — {reason}.", icon="ℹ️")
+        return
+    if agreement.caveat:
+        st.warning(f"{text}. Only a rough check here: {agreement.caveat}.", icon="⚠️")
+        st.caption("How this is checked", help=agreement.technical())
+        return
+    (st.success if agreement.passed else st.error)(text, icon="✅" if agreement.passed else "❌")
+    st.caption("How this is checked", help=agreement.technical())
 
 
-def agreement(estimate: float, exact: float, standard_error: float) -> core.Agreement:
-    """core.check_agreement at its default tolerance (4 SE): |estimate − exact| ≤ 4·SE."""
-    return core.check_agreement(estimate, exact, standard_error)
+def agreement(
+    estimate: float,
+    exact: float,
+    standard_error: float,
+    law: str = core.checks.NORMAL_ESTIMATED_SE,
+) -> core.Agreement:
+    """core.check_agreement at α = 6.3e-5: the normal approximation on `standard_error`, named
+    by `law` (for numbers core has not checked itself, e.g. a fitted slope; core's studies
+    carry their own exact checks)."""
+    return core.check_agreement(estimate, exact, standard_error, law=law)
 
 
-def paired_checks(estimates, exacts, standard_errors) -> list[core.Agreement]:
+def paired_checks(
+    estimates, exacts, standard_errors, law: str = core.checks.NORMAL_ESTIMATED_SE
+) -> list[core.Agreement]:
     """`agreement` of each (estimate, exact, standard error) triple."""
     return [
-        agreement(e, x, se) for e, x, se in zip(estimates, exacts, standard_errors, strict=True)
+        agreement(e, x, se, law)
+        for e, x, se in zip(estimates, exacts, standard_errors, strict=True)
     ]
 
 
-CHECK_COLUMN = f"check (|MC − exact| ≤ {core.checks.DEFAULT_TOLERANCE_SE:g} SE)"
+CHECK_COLUMN = "check (how often a gap this large happens)"
+CHECK_HELP = (
+    "Each Monte Carlo value against its exact value: the chance, were everything right, of a "
+    "gap at least this large (its p-value, in exact standard errors, from the exact law of the "
+    f"counts where there is one, else a stated approximation). ✓ when that chance is ≥ "
+    f"{core.checks.ALPHA:.1e}, so a correct value is flagged at most that often."
+)
 
 
 def short_label(agreement: core.Agreement | None) -> str:
-    """A table cell: '✓ 0.8 SE', '✗ 5.1 SE', '✓ equal' (zero spread, equal to rounding), '—'."""
+    """A table cell: '✓ 37%', '✗ 1 in 40,000', '✓ equal (no spread)', '— not checked', '—'."""
     if agreement is None:
         return "—"
+    if not agreement.checked:
+        return "— not checked"
     mark = "✓" if agreement.passed else "✗"
-    if agreement.standard_error == 0:
-        return f"{mark} {'equal (zero spread)' if agreement.passed else 'differs, zero spread'}"
-    return f"{mark} {agreement.distance_se:.1f} SE"
+    if agreement.standard_error == 0 or agreement.law == core.checks.DETERMINISTIC:
+        return f"{mark} {'equal (no spread)' if agreement.passed else 'differs, no spread'}"
+    return f"{mark} {core.checks.chance(agreement.p_value)}"
 
 
 def labels(agreements: Sequence[core.Agreement | None]) -> list[str]:
@@ -74,6 +117,11 @@ ROUGH_VARIANCE_RELATIVE_SE = 0.2
 def rough_variance_caveat(table: pd.DataFrame, variance: str, standard_error: str) -> str | None:
     """Why the variance checks of `table` are only rough, or None when every Monte Carlo variance
     is known to within ROUGH_VARIANCE_RELATIVE_SE of itself."""
+    if (
+        "variance_law" in table.columns
+        and not table["variance_law"].astype(str).str.startswith(core.checks.NORMAL_SAMPLE_SE).any()
+    ):
+        return None  # every variance check has an exact SE and a skew-aware reference law
     positive = table[variance] > 0
     relative = (table.loc[positive, standard_error] / table.loc[positive, variance]).max()
     if pd.isna(relative) or relative <= ROUGH_VARIANCE_RELATIVE_SE:
@@ -81,39 +129,57 @@ def rough_variance_caveat(table: pd.DataFrame, variance: str, standard_error: st
     return (
         f"a Monte Carlo variance here is uncertain by up to {relative:.0%} of itself. The sample "
         "variance of heavy-tailed terms is skewed — usually a little low, now and then far too "
-        "high — so a 4-SE check on it is only rough and fails more often than its stated rate. "
-        "More samples (or repetitions) sharpen it."
+        "high — and with no exact fourth moment its check uses the sample's own SE, so it is "
+        "only rough and fails more often than its stated rate. More samples sharpen it."
     )
 
 
 def summary_badge(
     agreements: Sequence[core.Agreement | None], what: str, caveat: str | None = None
 ) -> None:
-    """One badge for a family of checks: how many pass, the worst one, and the chance that any
-    of them false-alarms (at most m times the single-check rate, by the union bound).
+    """One badge for a family of checks: how many agree, the most unusual one in plain words,
+    and the chance that any of them false-alarms (at most m·α, by the union bound).
 
-    `caveat` (e.g. core.reliability.rare_outcome_warning) says why the z-test is not reliable for these
-    draws; the result is then shown as a warning instead of a pass or fail.
+    `caveat` (e.g. core.reliability.rare_outcome_warning) says why an approximate test is not
+    reliable for these draws; it applies only when some check rests on an approximation (an
+    exact law of counts needs no caveat), and the result is then shown as a warning.
     """
-    checks = [agreement for agreement in agreements if agreement is not None]
+    checks = [a for a in agreements if a is not None and a.checked]
+    unchecked = [a for a in agreements if a is not None and not a.checked]
+    if unchecked:
+        reason = unchecked[0].law.removeprefix("no check: ")
+        st.info(f"{what}: {len(unchecked)} value(s) not checked — {reason}.", icon="ℹ️")
     if not checks:
         return
-    worst = max(checks, key=lambda agreement: agreement.distance_se)
-    passed = sum(agreement.passed for agreement in checks)
-    if caveat:
-        st.warning(
-            f"{what} — {passed} of {len(checks)} checks pass, worst {worst.label()}; "
-            f"not a reliable test here: {caveat}",
-            icon="⚠️",
+    rough = [a for a in checks if a.caveat]
+    if rough and not caveat:
+        caveat = rough[0].caveat
+    worst = min(checks, key=lambda a: (a.p_value, -a.distance_se))
+    passed = sum(a.passed for a in checks)
+    mark = "✓" if passed == len(checks) else "✗"
+    if len(checks) > 1 and all(a.standard_error == 0 and a.gap == 0 for a in checks):
+        text = f"{what} — all {len(checks)} equal their exact values (no spread) {mark}"
+    elif len(checks) > 1:
+        text = (
+            f"{what} — {passed} of {len(checks)} agree with their exact values; the most "
+            f"unusual gap happens {core.checks.how_often(worst.p_value)} {mark}"
         )
-        return
-    if len(checks) > 1:
-        family = min(1.0, len(checks) * worst.false_alarm_rate)
-        what = (
-            f"{what} — {passed} of {len(checks)} checks pass "
-            f"(chance that any of the {len(checks)} false-alarms ≤ {family:.1e}); worst"
+    else:
+        text = f"{what}: {worst.label()}"
+    family = min(1.0, len(checks) * worst.alpha)
+    tooltip = worst.technical() + (
+        f". The most unusual of {len(checks)} checks; the chance that any correct one is "
+        f"flagged is ≤ {family:.1e} (union bound)."
+        if len(checks) > 1
+        else "."
+    )
+    if caveat and not all(a.exact_law for a in checks):
+        st.warning(f"{text}. Only a rough check here: {caveat.rstrip('.')}.", icon="⚠️")
+    else:
+        (st.success if passed == len(checks) else st.error)(
+            text, icon="✅" if passed == len(checks) else "❌"
         )
-    check_badge(worst, what=what)
+    st.caption("How this is checked", help=tooltip)
 
 
 def exact_check_badge(check) -> None:

@@ -276,7 +276,7 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
         "stopped by then; runs; baseline: b; exact_mean_expected_value, exact_standard_error: "
         "the exact E[J(θ_t)] and its SE over the runs where known (steps 0 and 1)."
     ),
-    "per_sample_comparison": (
+    "estimator_comparison": (
         "One row per estimator and parameter.",
         {
             "estimator": "score (score function), pathwise or measure_valued",

@@ -92,3 +92,15 @@ def test_a_continuous_formula_with_a_kink_keeps_the_pathwise_gradient(formula):
     pathwise = gradients[gradients["estimator"] == "pathwise"]
     assert "not available" not in set(pathwise["gradient (MC ± SE)"])
     assert all(label.startswith("✓") for label in gradients.iloc[:, -1])
+def test_a_heavy_tailed_typed_cost_says_why_its_checks_are_rough_instead_of_failing():
+    """exp(2.3x) under N(0, 1): the terms' kurtosis (~10¹⁰) dwarfs n = 2000, so the gradient
+    checks are marked rough and the score and pathwise variance checks are not made — with the
+    reason — instead of a red ✗ on a correct estimate."""
+    app = run_page(PAGE, {"f": "exp(2.3*x)"})
+    assert not app.exception
+    assert not [e.value for e in app.error]
+    warnings = "\n".join(element.value for element in app.warning)
+    assert "Gaussian: gradients" in warnings and "heavy-tailed" in warnings
+    notes = "\n".join(element.value for element in app.info)
+    assert "Gaussian: per-sample variances: 4 value(s) not checked" in notes
+    assert "the SE of s²" in notes

@@ -23,7 +23,7 @@ def test_defaults_show_the_exact_gradient_one_and_a_quarter_and_every_check_pass
     assert r"\mathbf{1.25}" in latex
     assert "(10 - 5) \\cdot 0.25" in latex
     badges = [element.value for element in default_page.success]
-    assert any("|MC − exact|" in text and "within 4 SE" in text for text in badges)
+    assert any("vs exact: agrees with the exact value" in text for text in badges)
     assert any("|FD − exact|" in text for text in badges)
 
 
@@ -145,3 +145,13 @@ def test_what_the_log_buys_follows_the_visitors_rewards():
     assert metrics["Exact sum Σₐ r(a)∇π(a)"] == f"{table['exact_summand'].sum():.6g}"
     latex = "\n".join(element.value for element in app.latex)
     assert f"= {table['naive_summand'].sum():.6g}" in latex
+def test_two_draws_on_the_same_arm_with_zero_spread_pass_the_exact_check():
+    """θ = 2, n = 2, seed 0: both draws on arm 1 give 1.1920 ± 0 — an outcome of probability
+    σ(2)² = 78%, which the exact Binomial law passes (the plug-in SE of 0 used to fail it)."""
+    app = run_page(PAGE, {"theta": 2.0, "n": 2, "seed": 0})
+    assert_healthy(app)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Monte Carlo from n = 2 draws"] == "1.1920 ± 0"
+    badges = [element.value for element in app.success]
+    assert any("vs exact: agrees with the exact value" in text for text in badges)
+    assert not app.error

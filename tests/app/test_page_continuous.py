@@ -66,9 +66,15 @@ def test_heavy_tailed_variance_checks_say_they_are_rough(default_page):
     notes = [element.value for element in default_page.caption]
     assert any("How far to trust the variance check" in t and "only rough" in t for t in notes)
     badges = [element.value for element in default_page.success]
-    assert any("Gaussian: per-sample variances — 6 of 6 checks pass" in t for t in badges)
-    assert any("Gaussian: gradients — 6 of 6 checks pass" in text for text in badges)
-    assert any("Policy: gradients — 4 of 4 checks pass" in text for text in badges)
+    assert any(
+        "Gaussian: per-sample variances — 6 of 6 agree with their exact values" in t for t in badges
+    )
+    assert any(
+        "Gaussian: gradients — 6 of 6 agree with their exact values" in text for text in badges
+    )
+    assert any(
+        "Policy: gradients — 4 of 4 agree with their exact values" in text for text in badges
+    )
 
 
 def test_the_step_cost_has_no_pathwise_gradient_and_the_score_function_still_works():
@@ -152,7 +158,7 @@ def test_query_params_restore_the_view():
     code = "\n".join(element.value for element in app.code)
     assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=1.0)" in code
     assert "core.LinearGaussianPolicy(weights=(1.0, 0.0), target=(1.0, 1.5), sigma=0.5)" in code
-    assert "per_sample_comparison(problem, 5000, seed=4)" in code
+    assert "estimator_comparison(problem, 5000, seed=4)" in code
 
 
 def test_garbage_query_values_fall_back_to_the_defaults():

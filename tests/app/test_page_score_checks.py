@@ -22,8 +22,8 @@ def test_defaults_check_mean_zero_and_fisher_for_the_bandit(default_page):
     # I(0) = σ(0)(1 − σ(0)) = 0.25 for the Bernoulli-logit default.
     assert list(fisher["exact I(θ)"]) == [0.25]
     badges = "\n".join(element.value for element in default_page.success)
-    assert "E[s] = 0" in badges and "Cov[s] = I(θ)" in badges and "within 4 SE" in badges
-    assert "false-alarm chance" in badges
+    assert "E[s] = 0" in badges and "Cov[s] = I(θ)" in badges
+    assert "agrees with the exact value" in badges and "false-alarm" not in badges
 
 
 def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page):

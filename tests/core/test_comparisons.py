@@ -49,9 +49,9 @@ def test_every_optimal_baseline_term_of_the_binary_bandit_is_the_exact_gradient(
     np.testing.assert_allclose(terms["term"], by_hand, rtol=1e-13)
 
 
-def test_per_sample_comparison_sits_beside_the_exact_values_and_says_why_one_is_missing() -> None:
+def test_estimator_comparison_sits_beside_the_exact_values_and_says_why_one_is_missing() -> None:
     problem = core.Gaussian(0.2, 1.2, "step", 0.6)
-    table = comparisons.per_sample_comparison(problem, 4000, seed=5)
+    table = comparisons.estimator_comparison(problem, 4000, seed=5)
     assert list(table.columns) == comparisons.PER_SAMPLE_COLUMNS
     pathwise = table[table["estimator"] == "pathwise"]
     assert not pathwise["available"].any()

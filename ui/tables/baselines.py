@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import core
 from ui.checks import (
     CHECK_COLUMN,
     labels,
@@ -102,7 +103,9 @@ OPTIMAL_TERM_COLUMNS = (
 def optimal_baseline_terms(terms: pd.DataFrame) -> None:
     """core.comparisons.optimal_baseline_terms with each term checked against the exact
     gradient (zero spread, so equal up to rounding), and the badge of those checks."""
-    checks = paired_checks(terms["term"], terms["exact_gradient"], [0.0] * len(terms))
+    checks = paired_checks(
+        terms["term"], terms["exact_gradient"], [0.0] * len(terms), core.checks.DETERMINISTIC
+    )
     st.dataframe(
         pd.DataFrame(
             {

@@ -61,7 +61,7 @@ def _checked_table(
 def estimator_comparison(
     table: pd.DataFrame, what: str, units: str, n: int, caveat: str | None = None
 ) -> None:
-    """core.comparisons.per_sample_comparison as gradient and per-sample variance tables, one
+    """core.estimator_comparison as gradient and per-sample variance tables, one
     summary badge each, an explanation for each unavailable estimator, and the chart."""
     gradient_checks = _checked_table(
         table, "mean", "mean_standard_error", "exact_gradient", "gradient", n

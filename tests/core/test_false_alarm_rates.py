@@ -1,0 +1,385 @@
+"""The stated false-alarm rate of each page's main check is its real one, at every n.
+
+For every page's main check, at its default problem, 2000 seeded runs at each
+n ∈ {1, 2, 3, 5, 10, 100, 1000} (within the page's own range): the fraction of runs whose
+p-value falls below α must be at most α + 3 binomial SE, at α = 0.05 (a sharp test of the
+calibration) and at the app's α = core.checks.ALPHA = 6.3e-5. Counts are drawn directly
+(Binomial / Multinomial) and estimates computed from them with formulas written here, so the
+whole file runs in seconds. Then the exact p-values against independent routes: every draw
+sequence enumerated, and SciPy's Binomial.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import core
+from core import checks
+from core.checks import ALPHA, DiscreteLaw, mean_p_value
+
+SEEDS = 2000
+SIZES = (1, 2, 3, 5, 10, 100, 1000)
+ALPHAS = (0.05, ALPHA)
+REPS = 1000  # the pages' default repetitions
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def false_alarm_rate(p_values: np.ndarray, alpha: float) -> float:
+    return float(np.mean(np.asarray(p_values) < alpha))
+
+
+def assert_calibrated(p_values: np.ndarray, what: str) -> None:
+    """Each column of p-values (one check per column, one run per row) false-alarms at most
+    α + 3 binomial SE at every α of ALPHAS.
+
+    At α = 6.3e-5, 2000 runs expect 0.13 alarms and the 3-SE limit (5.9e-4) allows one: a
+    correct check then fails it with probability 0.7% per column, which over this file's ~300
+    columns would fail some correct check. There the limit is the largest count a correct
+    check reaches with probability ≥ 1e-4 under Binomial(2000, α): three; four or more alarms
+    (P = 1e-5 for a correct check; 2.7% for one at 10× α) fail. The sharp calibration test is
+    α = 0.05; the rates at α over 2·10⁵ runs are in the branch's report.
+    """
+    p_values = np.asarray(p_values, dtype=np.float64).reshape(SEEDS, -1)
+    assert not np.isnan(p_values).any(), what
+    for alpha in ALPHAS:
+        limit = alpha + 3.0 * math.sqrt(alpha * (1.0 - alpha) / SEEDS)
+        if alpha * SEEDS < 1.0:
+            limit = max(limit, (binomial_count_limit(alpha) + 0.5) / SEEDS)
+        for column in p_values.T:
+            rate = false_alarm_rate(column, alpha)
+            assert rate <= limit, f"{what}: false-alarm rate {rate:.4f} at α = {alpha:.2g}"
+
+
+def binomial_count_limit(alpha: float, tail: float = 1e-4) -> int:
+    """The largest alarm count k with P(X ≥ k) ≥ `tail` for X ~ Binomial(SEEDS, α)."""
+    from scipy.stats import binom
+
+    k = 0
+    while binom.sf(k, SEEDS, alpha) >= tail:  # sf(k) = P(X ≥ k + 1)
+        k += 1
+    return k
+
+
+def reference(laws, j: int = 0):
+    law = laws[j]
+    assert law.p_values is not None, law.law
+    return law.p_values
+
+
+# --- page 1: the bandit's Monte Carlo gradient vs exact ----------------------------------
+
+
+@pytest.mark.parametrize("theta", [0.0, 2.0])
+@pytest.mark.parametrize("n", SIZES)
+def test_bandit_gradient_check_of_page_one_false_alarms_at_most_at_its_stated_rate(theta, n):
+    problem = core.Bandit(theta, (5.0, 10.0))
+    s, (r0, r1) = sigmoid(theta), (5.0, 10.0)
+    ones = np.random.default_rng([1, n, int(theta * 10)]).binomial(n, s, SEEDS)
+    estimates = (ones * r1 * (1 - s) + (n - ones) * r0 * (-s)) / n
+    laws = checks.mean_reference_laws(problem, n)
+    assert laws[0].law == checks.EXACT_BINOMIAL
+    assert_calibrated(reference(laws)(estimates), f"bandit θ={theta}, n={n}")
+
+
+def test_the_plug_in_se_false_alarmed_in_a_quarter_of_bandit_runs_at_n_3_and_the_exact_law_never():
+    """Before: |ĝ − ∇J| > 4 × the sample's own SE whenever all three draws hit one arm (the SE is
+    then zero): P = 2/8 at θ = 0. After: the exact Binomial p-value of those runs is 1."""
+    problem, n = core.Bandit(0.0, (5.0, 10.0)), 3
+    ones = np.random.default_rng(3).binomial(n, 0.5, SEEDS)
+    values = np.where(np.arange(n)[None, :] < ones[:, None], 5.0, -2.5)
+    estimates = values.mean(axis=1)
+    sample_se = values.std(axis=1, ddof=1) / math.sqrt(n)
+    gap = np.abs(estimates - 1.25)
+    plug_in = np.where(sample_se > 0, gap > 4 * np.where(sample_se > 0, sample_se, 1), gap > 0)
+    assert abs(plug_in.mean() - 0.25) < 4 * math.sqrt(0.25 * 0.75 / SEEDS)
+    exact = reference(checks.mean_reference_laws(problem, n))(estimates)
+    assert false_alarm_rate(exact, ALPHA) == 0.0
+
+
+def test_both_draws_on_one_arm_at_n_2_is_an_ordinary_outcome():
+    """θ = 2, n = 2, both draws on arm 1: ĝ = 10·(1 − σ(2)) = 1.1920 with a sample SE of 0 —
+    a 78% outcome, which the exact law passes."""
+    problem = core.Bandit(2.0, (5.0, 10.0))
+    check = checks.mean_checks(problem, 2, [10.0 * (1 - sigmoid(2.0))])[0]
+    assert check.passed and check.p_value == pytest.approx(1.0)
+    assert check.standard_error == pytest.approx(
+        math.sqrt(problem.score_term_variance([0.0])[0] / 2)
+    )
+
+
+# --- page 2: mean score 0 and Fisher information ------------------------------------------
+
+
+@pytest.mark.parametrize("n", [100, 1000])  # the page's draws start at 100
+def test_score_mean_and_fisher_checks_of_page_two_false_alarm_at_most_at_their_stated_rate(n):
+    problem = core.Bandit(0.0, (5.0, 10.0))
+    ones = np.random.default_rng([2, n]).binomial(n, 0.5, SEEDS)
+    mean_score = (ones * 0.5 + (n - ones) * -0.5) / n
+    fisher = np.full(SEEDS, 0.25)  # s² = 1/4 on both arms: the Fisher check has no spread
+    table = core.score_check(problem, n)
+    assert set(table["law"]) == {checks.EXACT_BINOMIAL, checks.DETERMINISTIC}
+    actions, probabilities = problem.support()
+    scores = problem.score(actions)[:, 0]
+    law = DiscreteLaw.of(scores, probabilities)
+    assert_calibrated(mean_p_value(law, n, 0.0, mean_score), f"score mean, n={n}")
+    fisher_law = DiscreteLaw.of(scores**2, probabilities)
+    assert_calibrated(mean_p_value(fisher_law, n, 0.25, fisher), f"Fisher, n={n}")
+
+
+@pytest.mark.parametrize("n", [100, 1000])
+def test_gaussian_score_checks_of_page_two_false_alarm_at_most_at_their_stated_rate(n):
+    problem = core.Gaussian(0.3, 1.5)
+    rng = np.random.default_rng([22, n])
+    z = rng.standard_normal((SEEDS, n))
+    scores = np.stack([z, z * z - 1.0], axis=-1) / problem.sigma
+    for (quantity, row, col), law in checks.score_reference_laws(problem, n).items():
+        i = problem.params.index(row)
+        j = i if col == "" else problem.params.index(col)
+        values = (scores[..., i] if col == "" else scores[..., i] * scores[..., j]).mean(axis=1)
+        if law.law == checks.NORMAL_EXACT_SE:
+            continue  # the products S_μS_σ, S_σ²: an approximation, not asserted (see report)
+        assert_calibrated(law.p_values(values), f"Gaussian {quantity} {row}{col}, n={n}")
+
+
+# --- page 3: the measured variance of N-sample estimates vs exact ------------------------
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_variance_check_of_page_three_false_alarms_at_most_at_its_stated_rate(n):
+    problem = core.Bandit(0.0, (5.0, 10.0))
+    ones = np.random.default_rng([3, n]).binomial(n, 0.5, (SEEDS, REPS))
+    estimates = (ones * 5.0 + (n - ones) * -2.5) / n
+    variances = estimates.var(axis=1, ddof=1)
+    laws = checks.variance_reference_laws(problem, n, REPS)
+    assert_calibrated(reference(laws)(variances), f"bandit variance, n={n}")
+
+
+@pytest.mark.parametrize("n", [1, 10, 100])
+@pytest.mark.parametrize("estimator", ["score", "pathwise"])
+def test_gaussian_variance_check_false_alarms_at_most_at_its_stated_rate(n, estimator):
+    problem, reps = core.Gaussian(0.0, 1.0, "square"), 100
+    rng = np.random.default_rng([33, n, len(estimator)])
+    z = rng.standard_normal((SEEDS, reps, n))
+    x = z  # μ = 0, σ = 1, f = x²
+    term = x**2 * z if estimator == "score" else 2.0 * x  # the μ component
+    variances = term.mean(axis=2).var(axis=1, ddof=1)
+    laws = checks.variance_reference_laws(problem, n, reps, estimator=estimator)
+    assert laws[0].law == checks.SCALED_CHI_SQUARE
+    if estimator == "score" and n < 100:
+        # z³ terms: the scaled χ² understates s²'s right tail (measured 17× and 10× α at
+        # n = 1, 10 over 2·10⁵ runs), and the check says so instead of claiming its rate.
+        assert "heavy-tailed" in laws[0].caveat
+        return
+    assert not laws[0].caveat
+    assert_calibrated(reference(laws)(variances), f"Gaussian {estimator} variance, n={n}")
+
+
+# --- page 4: each baseline's bias and variance -------------------------------------------
+
+
+def bandit_baseline_estimates(ones: np.ndarray, n: int, theta: float, rewards, baseline):
+    """The n-sample estimate of the bandit from the count of arm-1 draws, by hand: terms
+    (r(a) − b)(a − σ) with b = 0, a constant, the batch mean f̄ or the mean of the others."""
+    s, (r0, r1) = sigmoid(theta), rewards
+    sum_fs = ones * r1 * (1 - s) + (n - ones) * r0 * (-s)
+    sum_s = ones - n * s
+    total_f = ones * r1 + (n - ones) * r0
+    if baseline is None:
+        return sum_fs / n
+    if baseline == "optimal":
+        return np.full(ones.shape, (r1 - r0) * s * (1 - s))
+    if baseline == "mean":
+        return (sum_fs - total_f / n * sum_s) / n
+    if baseline == "loo":
+        return (sum_fs - (total_f * sum_s - sum_fs) / (n - 1)) / n
+    return (sum_fs - baseline * sum_s) / n
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("baseline", [None, 7.5, "mean", "loo", "optimal"])
+def test_baseline_checks_of_page_four_false_alarm_at_most_at_their_stated_rate(n, baseline):
+    if baseline == "loo" and n < 2:
+        pytest.skip("the leave-one-out baseline needs n ≥ 2")
+    theta, rewards = 0.0, (5.0, 10.0)
+    problem = core.Bandit(theta, rewards)
+    ones = np.random.default_rng([4, n, len(str(baseline))]).binomial(n, 0.5, (SEEDS, REPS))
+    estimates = bandit_baseline_estimates(ones, n, theta, rewards, baseline)
+    means = checks.mean_reference_laws(problem, n, reps=REPS, baseline=baseline)
+    assert_calibrated(reference(means)(estimates.mean(axis=1)), f"bias {baseline}, n={n}")
+    variances = checks.variance_reference_laws(problem, n, REPS, baseline=baseline)
+    assert_calibrated(
+        reference(variances)(estimates.var(axis=1, ddof=1)), f"variance {baseline}, n={n}"
+    )
+
+
+# --- page 5: the Gaussian's and the policy's estimators ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [core.Gaussian(0.0, 1.0, "square"), core.Gaussian(0.5, 1.0, "step", 0.0),
+     core.LinearGaussianPolicy()],
+    ids=["gaussian-square", "gaussian-step", "policy"],
+)  # fmt: skip
+def test_estimator_checks_of_page_five_false_alarm_at_most_at_their_stated_rate(problem):
+    n = 1000  # the page's smallest n
+    for estimator in ("score", "pathwise", "measure_valued"):
+        try:
+            terms = core.gradient_terms(
+                problem, n * SEEDS, rng=np.random.default_rng(5), estimator=estimator
+            )
+        except ValueError:
+            continue  # an estimator core declines for this problem
+        means = terms.reshape(SEEDS, n, problem.dim).mean(axis=1)
+        laws = checks.mean_reference_laws(problem, n, estimator=estimator)
+        for j, law in enumerate(laws):
+            assert not law.caveat
+            assert_calibrated(law.p_values(means[:, j]), f"{problem!r} {estimator} {j}")
+
+
+# --- page 6: every credit's gradient on trajectories -------------------------------------
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("credit", core.CREDITS)
+def test_trajectory_checks_of_page_six_false_alarm_at_most_at_their_stated_rate(n, credit):
+    problem = core.Episodes(credit=credit)
+    table = problem.outcome_table()
+    terms = table.statistics[:, : problem.dim]
+    counts = np.random.default_rng([6, n]).multinomial(n * REPS, table.probabilities, SEEDS)
+    means = counts @ terms / (n * REPS)
+    laws = checks.mean_reference_laws(problem, n, reps=REPS)
+    for j, law in enumerate(laws):
+        assert_calibrated(law.p_values(means[:, j]), f"{credit} θ{j}, n={n}")
+
+
+@pytest.mark.parametrize("credit", core.CREDITS)
+def test_per_episode_variance_checks_of_page_six_false_alarm_at_most_at_their_stated_rate(credit):
+    problem, episodes = core.Episodes(credit=credit), 1000
+    table = problem.outcome_table()
+    terms = table.statistics[:, : problem.dim]
+    counts = np.random.default_rng(66).multinomial(episodes, table.probabilities, SEEDS)
+    sums, squares = counts @ terms, counts @ terms**2
+    variances = (squares - sums**2 / episodes) / (episodes - 1)
+    for j, law in enumerate(checks.variance_reference_laws(problem, 1, episodes)):
+        assert_calibrated(law.p_values(variances[:, j]), f"{credit} θ{j} per-episode variance")
+
+
+# --- the exact p-values against independent routes ---------------------------------------
+
+
+def enumerated_tail(values, probabilities, n, target, observed):
+    """P(|mean − target| ≥ |observed − target|) over every one of the K^n draw sequences."""
+    total = 0.0
+    for sequence in itertools.product(range(len(values)), repeat=n):
+        mean = np.mean([values[k] for k in sequence])
+        if abs(mean - target) >= abs(observed - target) - 1e-9:
+            total += math.prod(probabilities[k] for k in sequence)
+    return total
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+def test_binomial_p_value_equals_the_sum_over_every_draw_sequence(n):
+    problem = core.Bandit(0.7, (-1.0, 3.0))
+    actions, probabilities = problem.support()
+    values = problem.score_terms(actions)[:, 0]
+    target = float(problem.exact_gradient()[0])
+    law = checks.mean_reference_laws(problem, n)[0]
+    observed = [(k * values[1] + (n - k) * values[0]) / n for k in range(n + 1)] + [target]
+    for value in observed:
+        expected = enumerated_tail(values, probabilities, n, target, value)
+        assert law.p_values(np.array([value]))[0] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_multinomial_p_value_equals_the_sum_over_every_draw_sequence(n):
+    problem = core.SoftmaxBandit((0.3, -0.5, 0.1), (1.0, 2.5, 4.0))
+    actions, probabilities = problem.support()
+    values = problem.score_terms(actions)[:, 1]
+    target = float(problem.exact_gradient()[1])
+    law = checks.mean_reference_laws(problem, n)[1]
+    assert law.law == checks.EXACT_COUNTS
+    for sequence in itertools.combinations_with_replacement(range(3), n):
+        value = float(np.mean(values[list(sequence)]))
+        expected = enumerated_tail(values, probabilities, n, target, value)
+        assert law.p_values(np.array([value]))[0] == pytest.approx(expected, rel=1e-10)
+
+
+@pytest.mark.parametrize("n", [2_000, 100_000])
+def test_binomial_p_value_matches_scipy_at_large_n(n):
+    from scipy.stats import binom
+
+    p, values, target = 0.3, np.array([-2.0, 1.0]), 0.3 * 1.0 + 0.7 * -2.0
+    law = DiscreteLaw.of(values, np.array([1 - p, p]))
+    for k in (
+        int(n * p) - 3 * int(math.sqrt(n)),
+        int(n * p) + 7,
+        int(n * p) + 5 * int(math.sqrt(n)),
+    ):
+        observed = (k * 1.0 + (n - k) * -2.0) / n
+        c = abs(k - n * p)
+        expected = binom.sf(n * p + c - 1e-9, n, p) + binom.cdf(n * p - c + 1e-9, n, p)
+        assert mean_p_value(law, n, target, observed) == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("baseline", ["mean", "loo"])
+def test_batch_baseline_law_enumerated_by_counts_matches_every_draw_sequence(baseline):
+    """The law of the n-sample estimate with a batch baseline, from count vectors, against the
+    problem's own score_terms on every sequence of n draws, and its moments against the closed
+    forms of estimate_moments."""
+    problem, n = core.SoftmaxBandit((0.2, -0.4, 0.0), (1.0, 3.0, 2.0)), 4
+    actions, probabilities = problem.support()
+    by_sequence: dict[float, float] = {}
+    for sequence in itertools.product(range(3), repeat=n):
+        x = actions[list(sequence)]
+        value = round(float(problem.score_terms(x, baseline).mean(axis=0)[0]), 10)
+        weight = math.prod(probabilities[k] for k in sequence)
+        by_sequence[value] = by_sequence.get(value, 0.0) + weight
+    law = checks._estimate_law(problem, n, "score", baseline)[0]
+    np.testing.assert_allclose(law.values, sorted(by_sequence), atol=1e-9)
+    np.testing.assert_allclose(
+        law.probabilities, [by_sequence[v] for v in sorted(by_sequence)], rtol=1e-10
+    )
+    mean, variance = core.estimate_moments(problem, n, "score", baseline)
+    assert law.probabilities @ law.values == pytest.approx(mean[0], rel=1e-10)
+    assert law.central_moment(2) == pytest.approx(variance[0], rel=1e-10)
+
+
+def test_sample_variance_law_equals_every_sequence_of_repetitions():
+    problem, reps = core.Bandit(0.4, (5.0, 10.0)), 5
+    actions, probabilities = problem.support()
+    values = problem.score_terms(actions)[:, 0]
+    law = checks.sample_variance_law(DiscreteLaw.of(values, probabilities), reps)
+    by_sequence: dict[float, float] = {}
+    for sequence in itertools.product(range(2), repeat=reps):
+        value = round(float(np.var(values[list(sequence)], ddof=1)), 9)
+        by_sequence[value] = by_sequence.get(value, 0.0) + math.prod(
+            probabilities[k] for k in sequence
+        )
+    np.testing.assert_allclose(law.values, sorted(by_sequence), atol=1e-8)
+    np.testing.assert_allclose(law.probabilities, [by_sequence[v] for v in sorted(by_sequence)])
+
+
+def test_the_exact_fourth_moment_of_the_gaussian_square_cost_is_the_normal_moment():
+    """Score μ-term of f = x² at μ = 0, σ = 1 is z³: μ₄ = E[z¹²] = 11!! = 10395; pathwise
+    μ-term 2z: μ₄ = 16·3 = 48."""
+    problem = core.Gaussian(0.0, 1.0, "square")
+    assert checks.term_fourth_moments(problem, "score")[0] == pytest.approx(10395, rel=1e-9)
+    assert checks.term_fourth_moments(problem, "pathwise")[0] == pytest.approx(48, rel=1e-9)
+
+
+def test_a_custom_cost_too_heavy_tailed_to_check_says_why_instead_of_failing():
+    problem = core.Gaussian(0.0, 1.0, core.parse_expression("exp(2.3*x)"))
+    table = core.estimator_comparison(problem, 2000, seed=0)
+    assert not table["variance_law"].str.contains("Satterthwaite").any()
+    score = table[table["estimator"] == "score"]
+    assert score["variance_law"].str.startswith("no check").all()
+    assert score["mean_law"].str.contains("rough here: the terms are heavy-tailed").all()
+    assert (score["mean_p_value"] >= ALPHA).all()

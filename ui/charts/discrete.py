@@ -6,7 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, _log_band, _with_error_bars
+from ui.charts.base import _log_band, _with_error_bars
+from ui.charts.palette import series_color
 
 # Below this a variance × evaluations is zero to rounding: left off the log axis.
 LOG_FLOOR = 1e-12
@@ -22,7 +23,7 @@ def _estimator_color(frame: pd.DataFrame, columns: int = 3) -> alt.Color:
     legend = alt.Legend(
         orient="bottom", direction="horizontal", title=None, columns=columns, labelLimit=150
     )
-    return alt.Color("label:N", sort=order, legend=legend, scale=CATEGORY_SCALE)
+    return series_color("label", order, None, legend)
 
 
 def theta_variance_chart(sweep: pd.DataFrame, theta: float, width: int = 640) -> alt.LayerChart:

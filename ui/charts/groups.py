@@ -8,7 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, _with_error_bars, downsample
+from ui.charts.base import _with_error_bars, downsample
+from ui.charts.palette import series_color
 
 GROUP_ESTIMATOR_TITLES = {
     "none": "none (REINFORCE)",
@@ -250,9 +251,7 @@ def reuse_chart(reuse: pd.DataFrame, clip_epsilon: float) -> alt.HConcatChart:
         .encode(
             x=x,
             y=alt.Y("exact:Q", title="exact mean of the ratio", scale=alt.Scale(zero=False)),
-            color=alt.Color(
-                "arm:N", title="arm", scale=CATEGORY_SCALE, legend=alt.Legend(orient="bottom")
-            ),
+            color=series_color("arm", list(ratios["arm"]), "arm", alt.Legend(orient="bottom")),
             strokeDash=alt.StrokeDash(
                 "what:N", title=None, legend=alt.Legend(orient="bottom", symbolType="stroke")
             ),

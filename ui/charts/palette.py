@@ -28,7 +28,18 @@ STYLES: dict[str, tuple[str, str]] = {
     "reward-to-go − V(s)": ("#ff9da6", "diamond"),
     "exact": ("#000000", "circle"),
     "finite difference": ("#7f7f7f", "square"),
+    "GRPO": ("#17becf", "triangle-left"),
+    "standardised": ("#bcbd22", "wedge"),
+    "antithetic": ("#7b4173", "stroke"),
+    "antithetic + leave-one-out": ("#ad494a", "arrow"),
 }
+# Series the table does not name (a new estimator, "arm 1") take these, in the chart's order,
+# skipping colours the chart's named series already use.
+FALLBACK = (
+    ("#393b79", "circle"), ("#e377c2", "square"), ("#637939", "triangle-up"),
+    ("#ff7f0e", "diamond"), ("#9edae5", "cross"), ("#843c39", "triangle-down"),
+    ("#6b6ecf", "triangle-right"), ("#8ca252", "wedge"),
+)  # fmt: skip
 ESTIMATORS = ("score", "pathwise", "measure-valued")
 BASELINES = ("constant b", "batch mean", "leave-one-out", "optimal b*")
 OTHER = ("#bab0ac", "circle")
@@ -39,7 +50,9 @@ _KEYWORDS = (
     ("whole return", "score"), ("finite difference", "finite difference"),
     ("monte carlo", "score"), ("exact", "exact"), ("leave-one-out", "leave-one-out"),
     ("loo", "leave-one-out"), ("optimal", "optimal b*"), ("b*", "optimal b*"),
-    ("mean", "batch mean"), ("constant", "constant b"), ("b = ", "constant b"),
+    ("antithetic +", "antithetic + leave-one-out"), ("antithetic", "antithetic"),
+    ("log-derivative", "score"), ("mean", "batch mean"), ("grpo", "GRPO"),
+    ("standardised", "standardised"), ("constant", "constant b"), ("b = ", "constant b"),
     ("no baseline", "score"), ("none", "score"), ("measure", "measure-valued"),
     ("pathwise", "pathwise"), ("score", "score"), ("reinforce", "score"),
 )  # fmt: skip
@@ -54,6 +67,15 @@ def series_style(label: str) -> tuple[str, str]:
     return OTHER
 
 
+def chart_styles(labels: Sequence[str]) -> list[tuple[str, str]]:
+    """(colour, shape) of each of one chart's series: the palette's for a named series, and
+    for the others the FALLBACK styles in order, skipping colours the named ones use."""
+    styles = [series_style(label) for label in labels]
+    used = {colour for colour, _ in styles}
+    spare = iter([style for style in FALLBACK if style[0] not in used] + list(FALLBACK))
+    return [next(spare) if style == OTHER else style for style in styles]
+
+
 def series_channel(
     channel: type[alt.Color] | type[alt.Shape],
     field: str,
@@ -65,7 +87,7 @@ def series_channel(
     order), each label getting its palette colour or marker shape."""
     labels = list(dict.fromkeys(labels))
     part = 1 if channel is alt.Shape else 0
-    scale = alt.Scale(domain=labels, range=[series_style(label)[part] for label in labels])
+    scale = alt.Scale(domain=labels, range=[style[part] for style in chart_styles(labels)])
     named = {} if title is None else {"title": title}
     return channel(f"{field}:N", sort=labels, scale=scale, legend=legend, **named)
 
@@ -73,3 +95,17 @@ def series_channel(
 # series_color(field, labels, title, legend=None): colour by series; series_shape: marker.
 series_color = partial(series_channel, alt.Color)
 series_shape = partial(series_channel, alt.Shape)
+
+
+def levels_color(
+    field: str, labels: Sequence[str], title: str | None, legend: alt.Legend | None = None
+) -> alt.Color:
+    """Colour by `field` for levels of one series (several constant baselines, several
+    temperatures): each level its own FALLBACK colour, in the order of `labels`."""
+    labels = list(dict.fromkeys(labels))
+    colours = [FALLBACK[i % len(FALLBACK)][0] for i in range(len(labels))]
+    named = {} if title is None else {"title": title}
+    return alt.Color(
+        f"{field}:N", sort=labels, scale=alt.Scale(domain=labels, range=colours), legend=legend,
+        **named,
+    )  # fmt: skip

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts.base import _with_error_bars, category_color, downsample
+from ui.charts.palette import levels_color
 
 STEP_AXIS = alt.X("step:Q", title="step t (one update per step)")
 
@@ -44,7 +45,12 @@ def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChart:
         .encode(
             x=STEP_AXIS,
             y=alt.Y("expected_loss:Q", title="loss L (reward units)"),
-            color=category_color("b", "exact E[L_b(θ_t)]", order=[names[b] for b in sorted(names)]),
+            color=levels_color(
+                "b",
+                [names[b] for b in sorted(names)],
+                "exact E[L_b(θ_t)]",
+                alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("step:Q"),
                 alt.Tooltip("baseline:Q", title="baseline b", format=".4g"),
@@ -73,7 +79,7 @@ def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChart:
 def natural_ascent_chart(table: pd.DataFrame, *, runs: int) -> alt.LayerChart:
     """core.natural_gradient.natural_gradient_ascent: per rule, the mean over runs of the exact
     J(θ_t) inside its ±2 SE band, and the same rule with the exact gradient (dashed)."""
-    color = category_color("method", "update rule")
+    color = category_color("method", "update rule", list(table["method"]))
     tooltip = [
         alt.Tooltip("method:N", title="rule"),
         alt.Tooltip("step:Q"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CATEGORY_SCALE, _by_param, _with_error_bars, log_thin_groups
+from ui.charts.base import _by_param, _with_error_bars, log_thin_groups
+from ui.charts.palette import series_color
 
 
 def routes_running_chart(running: pd.DataFrame, *, value_title: str) -> alt.LayerChart:
@@ -16,12 +17,8 @@ def routes_running_chart(running: pd.DataFrame, *, value_title: str) -> alt.Laye
         log_thin_groups(running, "route", "draw", 2_000), "exact_mean", "exact_standard_error"
     )
     order = list(dict.fromkeys(data["route"]))
-    color = alt.Color(
-        "route:N",
-        sort=order,
-        title=None,
-        scale=CATEGORY_SCALE,
-        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=320),
+    color = series_color(
+        "route", order, None, alt.Legend(orient="bottom", direction="horizontal", labelLimit=320)
     )
     # The y range of the draws from the tenth on: the first few draws' wide bands would
     # flatten the gap between the two routes' means.
@@ -72,13 +69,7 @@ def gae_lambda_chart(study: pd.DataFrame) -> alt.FacetChart:
         "standard_error",
     )
     order = list(dict.fromkeys(data["critic"]))
-    color = alt.Color(
-        "critic:N",
-        sort=order,
-        title="critic",
-        scale=CATEGORY_SCALE,
-        legend=alt.Legend(orient="bottom"),
-    )
+    color = series_color("critic", order, "critic", alt.Legend(orient="bottom"))
     x = alt.X("lam:Q", title="λ", scale=alt.Scale(domain=[0, 1]))
     tooltip = [
         alt.Tooltip("critic:N"),

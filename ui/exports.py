@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.calls import Call, code_block
+from core.catalogue import MAX_ARMS
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -292,9 +293,10 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "step": "update number t (0 = before the first update)",
             "theta": "θ before the step (the Bernoulli-logit bandit's one parameter)",
-            "logit_0": "the softmax bandit's logit of arm 0 before the step",
-            "logit_1": "the softmax bandit's logit of arm 1 before the step",
-            "logit_2": "the softmax bandit's logit of arm 2 before the step",
+            **{
+                f"logit_{k}": f"the softmax bandit's logit of arm {k} before the step"
+                for k in range(MAX_ARMS)
+            },
             "expected_value": "exact expected reward J(θ_t) (reward units)",
             "loss": "the step's sampled surrogate loss L_t, the mean of its batch's ℓ "
             "(reward units)",

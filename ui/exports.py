@@ -475,9 +475,9 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
             "action": "the action a (0 or 1)",
             "param": "the weight w_j this row is about",
             "state_probability": "p(s_k), the state's probability",
-            "logit": "wᵀs_k",
+            "logit": "the logit wᵀs_k of π(1 | s_k)",
             "prob_one": "σ(wᵀs_k) = π(1 | s_k)",
-            "action_probability": "π(a | s_k)",
+            "action_probability": "π(a | s_k), the probability of this action",
             "reward": "r(s_k, a) (reward units)",
             "score": "(a − σ(wᵀs_k))·s_kj, the score ∂ log π(a | s_k)/∂w_j",
             "summand": "p(s_k)·π(a | s_k)·r·score; summed per weight it is ∂J/∂w_j",
@@ -486,7 +486,7 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
     "step_cost_autodiff": (
         "One row per parameter of the Gaussian, for the step cost 1[x > k].",
         {
-            "param": "mu or sigma",
+            "param": "the Gaussian's parameter: mu or sigma",
             "exact_gradient": "exact ∂E[1[x > k]]/∂param (cost per unit of the parameter)",
             "pathwise_estimate": "mean of autodiff's pathwise terms f′(x)·∂x/∂param (all 0)",
             "pathwise_standard_error": "their standard error (same units)",
@@ -499,7 +499,7 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
     "one_episode": (
         "One row per step of one sampled episode.",
         {
-            "step": "the step t",
+            "step": "the step t of the episode (0, 1, …)",
             "position": "the chain position s_t",
             "action": "the action a_t (1 = right, 0 = left)",
             "next_position": "the position s_t+1 after the action",
@@ -519,9 +519,9 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
         "One row per critic, λ and parameter.",
         {
             "critic": "the critic: the exact discounted value V^γ or c·V^γ (a wrong one)",
-            "lam": "GAE's λ",
+            "lam": "GAE's λ (0: the one-step TD error, 1: the discounted reward-to-go minus V)",
             "param": _SHARED["param"],
-            "gamma": "the discount γ",
+            "gamma": "the discount γ of the critic and the advantages",
             "exact_mean": "exact E[ĝ] by enumerating the episodes (reward per unit θ)",
             "exact_gradient": "exact ∇E[R] of the undiscounted return (same units)",
             "exact_bias": "exact_mean − exact_gradient (same units)",
@@ -590,7 +590,7 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
             "spread": "standard deviation of J(θ_t) across the runs (reward units)",
             "low": "the worst run's J(θ_t) (reward units)",
             "high": "the best run's J(θ_t) (reward units)",
-            "runs": "runs (seeds)",
+            "runs": "runs (seeds) averaged over",
         },
     ),
     "sample_reuse": (

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.calls import Call
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
@@ -71,11 +72,28 @@ with st.sidebar:
     )  # fmt: skip
 
 notice_rejected_link_values(snapshot)
-with st.sidebar:
-    work_budget(
-        [([n] * 3, 1), ([batch] * steps, 1), ([natural_n], 1), ([batch] * steps, 2 * runs)],
-        "Lower the draws, the steps or the runs.",
-    )
+
+
+def surrogate_work(values) -> int:
+    """Samples drawn: the batch of N three times (sections 1–3), one ascent run of steps ×
+    draws per step, the natural-gradient estimate, and the two rules' runs."""
+    run = [values["step_n"]] * values["steps"]
+    return work_of([values["n"]] * 3 + run + [values["ng_n"]]) + work_of(run, 2 * values["runs"])
+
+
+work_budget(
+    surrogate_work,
+    [
+        Setting("runs", runs, RUNS, "{:,} runs per rule"),
+        Setting("steps", steps, range(5, steps), "{:,} steps"),
+        Setting("step_n", batch, range(1, batch), "{:,} draws per step"),
+        Setting(
+            "ng_n", natural_n, range(10, natural_n, 100), "{:,} draws for the natural gradient"
+        ),
+        Setting("n", n, range(2, n), "N = {:,} draws in the batch"),
+    ],
+    "lower the runs, the steps, the draws per step or the draws.",
+)
 problem = choice.problem_or_stop("Reset the bandit's controls to their defaults.")
 rewards = tuple(float(r) for r in problem.rewards)
 natural_b = {NATURAL_BASELINES[0]: "start", NATURAL_BASELINES[1]: 0.0}.get(

@@ -6,6 +6,7 @@ import streamlit as st
 from core.calls import Call, Grid
 from core.group_baselines import GROUP_ESTIMATORS, GRPO_EPSILON, GroupSettings
 from ui import cache, tables
+from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES
 from ui.controls import LEARNING_RATES, URL, problem_controls, seed_input, work_budget
@@ -84,16 +85,30 @@ with st.sidebar:
     clip = st.select_slider("clip ε", CLIPS, 0.2, key="clip", bind=URL)
 
     notice_rejected_link_values(snapshot)
-    work = work_budget(
-        [
-            ([group_size] * 4 + [batch_groups * group_size], reps),
-            ([g * (4 + batch_groups) for g in SWEEP_SIZES], SWEEP_REPS),
-            ([group_size] * 5 * steps, runs),
-            ([group_size * (batch_groups if reuse_estimator == "standardised" else 1)], reps),
-        ],
-        "lower the repetitions, the groups B or the runs.",
-    )
 
+
+def groups_work(values) -> int:
+    """Samples drawn: G per group for the four group estimators and B·G for the standardised
+    batch, reps times; the sweep over G (fixed); steps × 5 estimators × G per run; and the
+    reused groups, reps of them."""
+    batch = values["B"] * group_size
+    study = work_of([group_size] * 4 + [batch], values["reps"])
+    sweep = work_of([g * (4 + values["B"]) for g in SWEEP_SIZES], SWEEP_REPS)
+    curves = work_of([group_size] * 5 * values["steps"], values["runs"])
+    reused = batch if reuse_estimator == "standardised" else group_size
+    return study + sweep + curves + work_of([reused], values["reps"])
+
+
+work_budget(
+    groups_work,
+    [
+        Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
+        Setting("B", batch_groups, range(1, batch_groups), "B = {:,} groups"),
+        Setting("runs", runs, RUNS, "{:,} runs"),
+        Setting("steps", steps, range(10, steps), "{:,} steps"),
+    ],
+    "lower the repetitions, the groups B, the runs or the steps.",
+)
 problem = choice.problem_or_stop(FIX)
 try:
     settings = GroupSettings(grpo_ddof=ddof, grpo_epsilon=epsilon, batch_groups=batch_groups)

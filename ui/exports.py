@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.calls import Call, code_block
+from core.catalogue import MAX_ARMS
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -247,34 +248,99 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "surrogate_gradient": (
-        "draw: index of the sampled action; action: a; reward: r(a); baseline: b; log_prob: "
-        "log π(a); loss_term: ℓ = −log π(a)·(r − b); param: parameter; estimator_term: (r − b)·"
-        "∇θ log π(a), the score-function term; minus_loss_gradient: −∂ℓ/∂θ by finite "
-        "differences of ℓ at this fixed draw; difference: the two subtracted; tolerance: its "
-        "stated bound; passed: within it."
+        "One row per draw and parameter: the first draws of the batch, each one's loss term "
+        "and its gradient two ways.",
+        {
+            "draw": "index of the sampled action in the batch (0, 1, …)",
+            "action": "the action a drawn (the arm's index)",
+            "reward": "its reward r(a) (reward units)",
+            "baseline": "the constant baseline b (reward units; detached, carries no gradient)",
+            "log_prob": "log π(a), the log-probability of that action (nats)",
+            "loss_term": "this draw's surrogate loss ℓ = −log π(a)·(r − b) (reward units)",
+            "param": _SHARED["param"],
+            "estimator_term": f"the score-function term (r − b)·∂ log π(a)/∂param ({_GRADIENT})",
+            "minus_loss_gradient": "−∂ℓ/∂param by finite differences of ℓ at this fixed draw "
+            "(same units)",
+            "difference": "estimator_term − minus_loss_gradient (same units)",
+            "tolerance": "the stated bound on |difference| from finite-difference truncation "
+            "and rounding (same units)",
+            "passed": "whether |difference| ≤ tolerance (True/False)",
+        },
     ),
     "attached_baseline": (
-        "draw, action, reward, log_prob, param as above; detached_term: (r − J)·∇log π with b = J(θ) "
-        "a number; attached_term: (r − J)·∇log π − log π·∇J, what autodiff gives when b = J(θ) "
-        "is left attached; *_fd: the same by finite differences of that loss; tolerance, passed."
+        "One row per draw and parameter: the baseline b = J(θ) left detached (a number) or "
+        "attached (autodiff through it).",
+        {
+            "draw": "index of the sampled action in the batch (0, 1, …)",
+            "action": "the action a drawn (the arm's index)",
+            "reward": "its reward r(a) (reward units)",
+            "log_prob": "log π(a), the log-probability of that action (nats)",
+            "param": _SHARED["param"],
+            "detached_term": f"(r − J)·∂ log π(a)/∂param with b = J(θ) a number ({_GRADIENT})",
+            "detached_fd": "the same by finite differences of the detached loss (same units)",
+            "attached_term": "(r − J)·∂ log π(a)/∂param − log π(a)·∂J/∂param: what autodiff "
+            "gives with b = J(θ) left attached (same units)",
+            "attached_fd": "the same by finite differences of the attached loss (same units)",
+            "attached_difference": "attached_fd − attached_term (same units)",
+            "detached_difference": "detached_fd − detached_term (same units)",
+            "tolerance": "the stated bound on either |difference| from finite-difference "
+            "truncation and rounding (same units)",
+            "passed": "whether both |differences| ≤ tolerance (True/False)",
+        },
     ),
     "loss_value_run": (
-        "step: update number t; one column per parameter: θ before the step; expected_value: "
-        "exact J(θ_t); loss: the step's sampled surrogate loss L_t (reward units); "
-        "expected_loss: exact E[L_t]; loss_standard_error: exact √(Var[ℓ]/N); baseline: b."
+        "One row per optimiser step of one run on the surrogate loss.",
+        {
+            "step": "update number t (0 = before the first update)",
+            "theta": "θ before the step (the Bernoulli-logit bandit's one parameter)",
+            **{
+                f"logit_{k}": f"the softmax bandit's logit of arm {k} before the step"
+                for k in range(MAX_ARMS)
+            },
+            "expected_value": "exact expected reward J(θ_t) (reward units)",
+            "loss": "the step's sampled surrogate loss L_t, the mean of its batch's ℓ "
+            "(reward units)",
+            "expected_loss": "exact E[L_t] at θ_t (reward units)",
+            "loss_standard_error": "exact standard error √(Var[ℓ]/N) of L_t (reward units)",
+            "baseline": "the constant baseline b (reward units)",
+        },
     ),
     "natural_gradient_check": (
-        "estimate: 'exact Fisher' (F⁺ĝ) or 'sample Fisher' (F̂⁻¹ĝ); param; n: draws; value: the "
-        "estimate; exact_mean, exact_standard_error: its exact mean and SE; natural_gradient: "
-        "F⁺∇J by pseudo-inverse; closed_form: r(1) − r(0) or r − mean(r); exact_gradient: ∇J; "
-        "fisher: F_jj."
+        "One row per natural-gradient estimate and parameter.",
+        {
+            "estimate": "which estimate: 'exact Fisher' (F⁺ĝ) or 'sample Fisher' (F̂⁻¹ĝ)",
+            "param": _SHARED["param"],
+            "n": "draws behind the estimate",
+            "value": "the estimate of the natural gradient (reward units)",
+            "exact_mean": "its exact expected value (reward units)",
+            "exact_standard_error": "its exact standard error (same units)",
+            "natural_gradient": "the exact natural gradient F⁺∇J by pseudo-inverse (reward units)",
+            "closed_form": "the same in closed form: r(1) − r(0) (Bernoulli-logit) or "
+            "r − mean(r) (softmax)",
+            "exact_gradient": _SHARED["exact_gradient"],
+            "fisher": "the Fisher information's diagonal entry F_jj (per unit of the "
+            "parameter squared)",
+        },
     ),
     "natural_gradient_ascent": (
-        "method: plain (θ += η ĝ) or natural (θ += η' F⁺ĝ) gradient; step; learning_rate: the "
-        "rule's η; mean_expected_value: mean over runs of the exact J(θ_t); standard_error: its "
-        "SE; low, high: mean ∓ 2 SE; exact_path: J with the exact gradient; stopped: runs "
-        "stopped by then; runs; baseline: b; exact_mean_expected_value, exact_standard_error: "
-        "the exact E[J(θ_t)] and its SE over the runs where known (steps 0 and 1)."
+        "One row per rule and step, averaged over the runs.",
+        {
+            "method": "plain (θ += η ĝ) or natural (θ += η′ F⁺ĝ) gradient",
+            "step": "update number t (0 = before the first update)",
+            "learning_rate": "the rule's step size η (η′ for the natural rule)",
+            "mean_expected_value": "mean over the runs of the exact J(θ_t) (reward units)",
+            "standard_error": f"standard error of that mean over the runs ({_PLUS})",
+            "low": "mean − 2 standard errors (reward units)",
+            "high": "mean + 2 standard errors (reward units)",
+            "exact_path": "J(θ_t) when every step uses the exact gradient (reward units)",
+            "stopped": "runs stopped by this step",
+            "runs": "runs (seeds) per rule",
+            "baseline": "the constant baseline b in (r − b) (reward units)",
+            "exact_mean_expected_value": "the exact E[J(θ_t)] over the runs, where known "
+            "(steps 0 and 1; empty else)",
+            "exact_standard_error": "the exact standard error of mean_expected_value, where "
+            "known (steps 0 and 1; empty else)",
+        },
     ),
     "estimator_comparison": (
         "One row per estimator and parameter.",
@@ -343,74 +409,207 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "discrete_comparison": (
-        "estimator, label, biased; evaluations: reward evaluations per estimate; param; "
-        "exact_gradient: ∇J; exact_mean: E[ĝ] (exact); bias: E[ĝ] − ∇J; variance: exact Var of "
-        "one estimate (gradient units²); variance_x_evaluations, mse_x_evaluations: per "
-        "evaluation; signal_to_noise: |E ĝ| / sd(ĝ); exact_route: how the exact values were "
-        "computed; mc_estimates; mc_mean, mc_variance: Monte Carlo; mean_standard_error, "
-        "variance_standard_error: their EXACT SEs (empty where the fourth moment is unknown); "
-        "theta / temperature: the swept value (sweeps only)."
+        "One row per estimator and parameter (and swept θ or τ in the sweeps).",
+        {
+            "estimator": "the estimator's name in core.discrete_estimators",
+            "label": "its name as the page shows it",
+            "biased": "whether its expected value differs from ∇J (True/False)",
+            "evaluations": "reward evaluations f(b) per estimate",
+            "param": _SHARED["param"],
+            "exact_gradient": _SHARED["exact_gradient"],
+            "exact_mean": f"exact expected estimate E[ĝ] ({_GRADIENT})",
+            "bias": "exact E[ĝ] − ∇J (same units)",
+            "variance": "exact variance of one estimate (gradient units squared)",
+            "variance_x_evaluations": "variance × evaluations: the fair cost per evaluation",
+            "mse_x_evaluations": "(bias² + variance) × evaluations",
+            "signal_to_noise": "|E[ĝ]| / standard deviation of ĝ (no units)",
+            "exact_route": "how the exact values were computed (enumeration, closed form or "
+            "quadrature)",
+            "mc_estimates": "Monte Carlo estimates drawn",
+            "mc_mean": "their mean (gradient units)",
+            "mc_variance": "their variance (gradient units squared)",
+            "mean_standard_error": "exact standard error of mc_mean (gradient units)",
+            "variance_standard_error": "exact standard error of mc_variance (empty where the "
+            "fourth moment is unknown)",
+            "theta": "the swept θ, the logit of p(b = 1) (θ sweep only)",
+            "temperature": "the swept temperature τ of the relaxations (τ sweep only)",
+        },
     ),
     "log_derivative_routes": (
-        "route: exact sum / naive r(a)·∇π(a) / log-derivative r(a)·∇log π(a); exact_mean: what "
-        "the route estimates (the naive one Σ π(a) r(a) ∇π(a)); exact_gradient: ∇J; exact_bias: "
-        "exact_mean − ∇J; per_draw_variance: exact variance of one draw's term; estimate: mean "
-        "of n draws (the exact sum itself for the first row); exact_standard_error: "
-        "√(per_draw_variance/n); n: draws."
+        "One row per route to ∇J.",
+        {
+            "route": "exact sum, naive r(a)·∇π(a), or log-derivative r(a)·∇ log π(a)",
+            "exact_mean": "what the route estimates exactly (the naive one Σ π(a) r(a) ∇π(a)) "
+            f"({_GRADIENT})",
+            "exact_gradient": _SHARED["exact_gradient"],
+            "exact_bias": "exact_mean − ∇J (same units)",
+            "per_draw_variance": "exact variance of one draw's term (gradient units squared)",
+            "estimate": "mean of n draws' terms (the exact sum itself for the first row)",
+            "exact_standard_error": "exact standard error √(per_draw_variance / n)",
+            "n": "draws behind the estimate",
+        },
     ),
     "policy_draws": (
-        "draw; param: w_j; state: s_j; action: a; mean_action: wᵀs (Gaussian) or σ(wᵀs) = "
-        "π(1|s) (logistic); reward: r; score: ∇w_j log π(a|s); term: r·score; running_mean: "
-        "mean of the first `draw` terms; exact_gradient: ∂J/∂w_j; exact_standard_error: exact "
-        "σ_j/√draw. The rows shown: the first draws and the last (the call returns every draw)."
+        "One row per draw and parameter: the first draws and the last (the call returns "
+        "every draw).",
+        {
+            "draw": "how many (state, action) pairs have been sampled so far (1, 2, …)",
+            "param": "the weight w_j this row is about",
+            "state": "the state feature s_j of this draw",
+            "action": "the action a drawn (a number for the Gaussian policy, 0 or 1 for the "
+            "logistic one)",
+            "mean_action": "wᵀs (Gaussian) or σ(wᵀs) = π(1 | s) (logistic)",
+            "reward": "its reward r (reward units)",
+            "score": "the score ∂ log π(a | s)/∂w_j (per unit w_j)",
+            "term": "reward × score: one draw's gradient estimate",
+            "running_mean": "mean of the first `draw` terms: the gradient estimate so far",
+            "exact_gradient": "exact ∂J/∂w_j (reward per unit w_j)",
+            "exact_standard_error": "exact standard error σ_j/√draw of the running mean",
+        },
     ),
     "logistic_derivation": (
-        "state: index k; feature: s_kj; action: a; param: w_j; state_probability: p(s_k); "
-        "logit: wᵀs_k; prob_one: σ(wᵀs_k); action_probability: π(a|s_k); reward: r(s_k, a); "
-        "score: (a − σ(wᵀs_k)) s_kj; summand: p π r score (sum per param = ∂J/∂w_j)."
+        "One row per state, action and weight: the terms of the exact sum for ∂J/∂w_j.",
+        {
+            "state": "the state's index k",
+            "feature": "its feature s_kj for this weight",
+            "action": "the action a (0 or 1)",
+            "param": "the weight w_j this row is about",
+            "state_probability": "p(s_k), the state's probability",
+            "logit": "the logit wᵀs_k of π(1 | s_k)",
+            "prob_one": "σ(wᵀs_k) = π(1 | s_k)",
+            "action_probability": "π(a | s_k), the probability of this action",
+            "reward": "r(s_k, a) (reward units)",
+            "score": "(a − σ(wᵀs_k))·s_kj, the score ∂ log π(a | s_k)/∂w_j",
+            "summand": "p(s_k)·π(a | s_k)·r·score; summed per weight it is ∂J/∂w_j",
+        },
     ),
     "step_cost_autodiff": (
-        "param: mu or sigma; exact_gradient: ∂E[1[x > k]]/∂param; pathwise_estimate: mean of "
-        "the autodiff pathwise terms f′(x)·∂x/∂param (all 0); pathwise_standard_error: their "
-        "SE; pathwise_bias: estimate − exact; score_estimate: score-function mean; "
-        "score_exact_standard_error: its exact SE; n: samples."
+        "One row per parameter of the Gaussian, for the step cost 1[x > k].",
+        {
+            "param": "the Gaussian's parameter: mu or sigma",
+            "exact_gradient": "exact ∂E[1[x > k]]/∂param (cost per unit of the parameter)",
+            "pathwise_estimate": "mean of autodiff's pathwise terms f′(x)·∂x/∂param (all 0)",
+            "pathwise_standard_error": "their standard error (same units)",
+            "pathwise_bias": "pathwise_estimate − exact_gradient (same units)",
+            "score_estimate": "the score-function estimate's mean (same units)",
+            "score_exact_standard_error": "its exact standard error (same units)",
+            "n": "samples x drawn",
+        },
     ),
     "one_episode": (
-        "step: t; position: s_t; action: a_t (1 = right); next_position: s_t+1; reward: r_t; "
-        "return_: R; reward_to_go: G_t; value: exact V_t(s_t); param: θ_{{s_t}}, where the "
-        "score lands; probability_right: σ(θ_{{s_t}}); score: a_t − σ(θ_{{s_t}}); term_<credit>: "
-        "the credit (R, G_t, G_t − V_t) × score."
+        "One row per step of one sampled episode.",
+        {
+            "step": "the step t of the episode (0, 1, …)",
+            "position": "the chain position s_t",
+            "action": "the action a_t (1 = right, 0 = left)",
+            "next_position": "the position s_t+1 after the action",
+            "reward": "the reward r_t (reward units)",
+            "return_": "the episode's whole return R = Σ r_t",
+            "reward_to_go": "the reward-to-go G_t = Σ_(t′ ≥ t) r_t′",
+            "value": "the exact value V_t(s_t) = E[G_t | s_t]",
+            "param": "θ_(s_t), the parameter of this position, where the score lands",
+            "probability_right": "σ(θ_(s_t)), the probability of moving right",
+            "score": "a_t − σ(θ_(s_t)), the score ∂ log π(a_t | s_t)/∂θ_(s_t)",
+            "term_return": "R × score: this step's term with the whole return",
+            "term_reward_to_go": "G_t × score: with the reward-to-go",
+            "term_advantage": "(G_t − V_t(s_t)) × score: with the reward-to-go minus the value",
+        },
     ),
     "gae_study": (
-        "critic: exact V^γ or c·V^γ; lam: λ; param; gamma: γ; exact_mean: E[ĝ] by enumeration; "
-        "exact_gradient: ∇E[R] (undiscounted); exact_bias: E[ĝ] − ∇E[R]; exact_variance: exact "
-        "per-episode variance; mean ± mean_standard_error: MC mean of n episodes ± exact SE; "
-        "variance ± variance_standard_error: MC per-episode variance ± its exact SE; n."
+        "One row per critic, λ and parameter.",
+        {
+            "critic": "the critic: the exact discounted value V^γ or c·V^γ (a wrong one)",
+            "lam": "GAE's λ (0: the one-step TD error, 1: the discounted reward-to-go minus V)",
+            "param": _SHARED["param"],
+            "gamma": "the discount γ of the critic and the advantages",
+            "exact_mean": "exact E[ĝ] by enumerating the episodes (reward per unit θ)",
+            "exact_gradient": "exact ∇E[R] of the undiscounted return (same units)",
+            "exact_bias": "exact_mean − exact_gradient (same units)",
+            "exact_variance": "exact variance of one episode's estimate (units squared)",
+            "mean": "Monte Carlo mean over n episodes (same units)",
+            "mean_standard_error": _SHARED["mean_standard_error"],
+            "variance": "Monte Carlo variance of one episode's estimate (units squared)",
+            "variance_standard_error": _SHARED["variance_standard_error"],
+            "n": "episodes sampled",
+        },
     ),
     "group_baseline_study": (
-        "estimator: none / mean (Dr. GRPO) / loo (RLOO) / grpo / standardised; param; "
-        "group_size: G; samples: draws per estimate (B·G for standardised); gradient: exact ∇J; "
-        "exact_mean, bias (= exact_mean − gradient), mean_over_gradient, exact_variance, mse, "
-        "cosine: the estimate's exact law by enumerating the arm counts; mean, variance: Monte "
-        "Carlo over the repetitions; mean_se, variance_se: their exact standard errors; "
-        "*_check, *_passed: |MC − exact| in exact SE. Gradient units (squared for variances)."
+        "One row per estimator and parameter (and group size G in the sweep over G).",
+        {
+            "estimator": "the advantage: none, mean (Dr. GRPO), loo (RLOO), grpo (standardised "
+            "group) or standardised (returns standardised over the batch)",
+            "param": _SHARED["param"],
+            "group_size": "G, actions drawn per group",
+            "samples": "draws per estimate (G, or B·G for standardised)",
+            "gradient": _SHARED["exact_gradient"],
+            "exact_mean": "the estimate's exact expected value, by enumerating the arm counts "
+            f"({_GRADIENT})",
+            "bias": "exact_mean − gradient (same units)",
+            "mean_over_gradient": "exact_mean ÷ gradient (no units; 1 when unbiased)",
+            "exact_variance": "the estimate's exact variance (gradient units squared)",
+            "mse": "exact mean squared error bias² + variance (gradient units squared)",
+            "cosine": "exact expected cosine between the estimate and ∇J (no units; softmax)",
+            "mean": "Monte Carlo mean over the repetitions (gradient units)",
+            "mean_se": "exact standard error of mean (gradient units)",
+            "variance": "Monte Carlo variance over the repetitions (gradient units squared)",
+            "variance_se": "exact standard error of variance (gradient units squared)",
+            "mean_check": "|mean − exact_mean| in exact standard errors",
+            "mean_passed": "whether mean_check is within the check's bound (True/False)",
+            "variance_check": "|variance − exact_variance| in exact standard errors",
+            "variance_passed": "whether variance_check is within the check's bound (True/False)",
+            "theta": "the first parameter's value (θ of the binary bandit, logit_0 of the softmax)",
+        },
     ),
     "group_exact_sweep": (
-        "gap_scale: factor on the reward gap r(1) − r(0); top_reward: r(1) (reward units); "
-        "theta: the first parameter; estimator; param; group_size: G; samples; gradient: exact "
-        "∇J; exact_mean, bias, mean_over_gradient, exact_variance, mse, cosine: exact (no "
-        "sampling)."
+        "One row per swept value, estimator and parameter (exact values, no sampling).",
+        {
+            "gap_scale": "the factor on the reward gap r(1) − r(0)",
+            "top_reward": "r(1) after scaling (reward units)",
+            "theta": "the first parameter's value (θ of the binary bandit, logit_0 of the softmax)",
+            "estimator": "the advantage: none, mean, loo, grpo or standardised",
+            "param": _SHARED["param"],
+            "group_size": "G, actions drawn per group",
+            "samples": "draws per estimate (G, or B·G for standardised)",
+            "gradient": _SHARED["exact_gradient"],
+            "exact_mean": f"the estimate's exact expected value ({_GRADIENT})",
+            "bias": "exact_mean − gradient (same units)",
+            "mean_over_gradient": "exact_mean ÷ gradient (no units; 1 when unbiased)",
+            "exact_variance": "the estimate's exact variance (gradient units squared)",
+            "mse": "exact mean squared error bias² + variance (gradient units squared)",
+            "cosine": "exact expected cosine between the estimate and ∇J (no units; softmax)",
+        },
     ),
     "learning_curves": (
-        "estimator; step; samples: draws so far (G per step); objective: mean over runs of the "
-        "exact J(θ_t) (reward units); standard_error: its SE; spread: sd across runs; low, high: "
-        "worst and best run; runs."
+        "One row per estimator and step, over the runs.",
+        {
+            "estimator": "the advantage: none, mean, loo, grpo or standardised",
+            "step": "update number t (0 = before the first update)",
+            "samples": "draws so far (G per step, B·G for standardised)",
+            "objective": "mean over the runs of the exact J(θ_t) (reward units)",
+            "standard_error": f"standard error of objective over the runs ({_PLUS})",
+            "spread": "standard deviation of J(θ_t) across the runs (reward units)",
+            "low": "the worst run's J(θ_t) (reward units)",
+            "high": "the best run's J(θ_t) (reward units)",
+            "runs": "runs (seeds) averaged over",
+        },
     ),
     "sample_reuse": (
-        "estimator; group_size: G; epoch: update k on the same samples; quantity (objective J, "
-        "ratio ρ, clipped_ratio, effective_sample_size (Kish), clipped_fraction, true_gradient, "
-        "is_gradient, clipped_gradient, clipping_bias, bias); index, position: the arm or "
-        "parameter; exact, exact_variance: by enumerating the counts; monte_carlo: mean over "
-        "reps reused groups; standard_error: the exact √(Var/reps)."
+        "One row per update on the same samples, quantity and arm or parameter.",
+        {
+            "estimator": "the advantage of the reused group: none, mean, loo, grpo or standardised",
+            "group_size": "G, actions drawn per group",
+            "epoch": "update k on the same samples (0 = before the first)",
+            "quantity": "objective J, ratio ρ, clipped_ratio, effective_sample_size (Kish), "
+            "clipped_fraction, true_gradient, is_gradient (importance-sampled), "
+            "clipped_gradient, clipping_bias (clipped − IS) or bias (clipped − true)",
+            "index": "what position counts: 'arm' (ratios), 'param' (gradients) or empty",
+            "position": "the arm's or parameter's index (0 where index is empty)",
+            "exact": "exact expected value, by enumerating the arm counts (the quantity's "
+            "units: reward for J, none for ratios and fractions, gradient units else)",
+            "exact_variance": "its exact variance (the quantity's units squared)",
+            "monte_carlo": "mean over reps reused groups (the quantity's units)",
+            "standard_error": "exact standard error √(exact_variance / reps)",
+            "reps": "reused groups drawn",
+        },
     ),
 }

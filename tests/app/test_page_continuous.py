@@ -61,8 +61,10 @@ def test_defaults_compare_all_three_estimators_with_exact_per_sample_variances(d
 def test_heavy_tailed_variance_checks_say_they_are_rough(default_page):
     # The score function's σ-term (x² − 1)x²/σ has a per-sample variance of 74 but a sample
     # variance so skewed at n = 2000 that its 4-SE check is only rough; the page says so, in a
-    # note under the badge while every check passes (the default view opens with no warning).
-    assert not default_page.warning
+    # note under the badge while every check passes (the only warning on the default view is
+    # the step-cost section's expected failure of autodiff's pathwise gradient).
+    warnings = [element.value for element in default_page.warning]
+    assert len(warnings) == 1 and "the expected failure" in warnings[0]
     notes = [element.value for element in default_page.caption]
     assert any("How far to trust the variance check" in t and "only rough" in t for t in notes)
     badges = [element.value for element in default_page.success]
@@ -192,7 +194,7 @@ def test_defaults_show_autodiffs_zero_beside_the_exact_step_gradient(default_pag
     assert_healthy(default_page)
     metrics = {metric.label: metric.value for metric in default_page.metric}
     assert metrics["Exact ∂μ E[1[x > k]] = φ(t)/σ"] == "0.3989"
-    assert metrics["Autodiff pathwise, n = 2,000"] == "0 ± 0"
+    assert metrics["Autodiff pathwise, n = 2,000"] == "0 (no spread)"  # every term exactly 0
     deltas = [metric.proto.delta for metric in default_page.metric]
     assert "bias -0.3989" in deltas
     warnings = [element.value for element in default_page.warning]

@@ -111,12 +111,18 @@ def test_a_larger_group_and_a_larger_reward_change_the_view():
     assert grpo_after == pytest.approx(grpo_before, rel=1e-4)  # GRPO's mean does not
 
 
-def test_a_request_over_the_work_cap_gives_the_fix_not_a_traceback():
+def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_work():
     app = run_page(PAGE, {"G": 64, "B": 4, "reps": 50_000, "runs": 100, "steps": 200})
     assert not app.exception
-    errors = [element.value for element in app.error]
-    assert any("over the cap" in text and "How to fix" in text for text in errors)
+    message = "\n".join(element.value for element in app.main.warning)
+    assert "would draw 38.7 million random samples, more than the 20 million" in message
     assert not app.dataframe
+    assert [button.label for button in app.main.button] == ["Use 10,000 repetitions"]
+    app.main.button[0].click().run()
+    assert_healthy(app)
+    assert not app.warning and app.dataframe
+    assert app.select_slider(key="reps").value == 10_000
+    assert (app.slider(key="G").value, app.select_slider(key="runs").value) == (64, 100)
 
 
 def test_garbage_link_values_are_named_and_the_defaults_used():

@@ -135,3 +135,21 @@ def test_garbage_link_values_fall_back_to_defaults_with_a_notice():
     assert app.selectbox(key="match").value == "same η for both rules"
     notice = "\n".join(element.value for element in app.info)
     assert "b=lots" in notice
+
+
+def test_a_request_over_the_work_cap_is_refused_with_one_click_fixes_before_any_work():
+    # 2 rules × 1000 runs × 200 steps × 200 draws = 80 million samples: four times the cap.
+    app = run_page(PAGE, {"runs": 1_000, "steps": 200, "step_n": 200})
+    assert not app.exception
+    message = "\n".join(element.value for element in app.main.warning)
+    assert "would draw 80 million random samples, more than the 20 million" in message
+    assert not app.dataframe
+    assert [button.label for button in app.main.button] == [
+        "Use 200 runs per rule",
+        "Use 49 steps",
+        "Use 49 draws per step",
+    ]
+    app.main.button[1].click().run()
+    assert_healthy(app)
+    assert not app.warning and app.dataframe
+    assert (app.slider(key="steps").value, app.slider(key="step_n").value) == (49, 200)

@@ -21,10 +21,14 @@ def table_csv(table: pd.DataFrame) -> str:
 
 
 def data_dictionary(table: pd.DataFrame, meanings: Mapping[str, str]) -> pd.DataFrame:
-    """What each column of `table` means, in its order: a (column, meaning) table. A column
+    """What each column of `table` means, in its order: a (column, meaning) table. The check
+    columns core.checks adds mean the same everywhere (CHECK_MEANINGS); any other column
     without an entry in `meanings` raises KeyError (tests/app check every export)."""
     return pd.DataFrame(
-        {"column": list(table.columns), "meaning": [meanings[c] for c in table.columns]}
+        {
+            "column": list(table.columns),
+            "meaning": [meanings.get(c) or CHECK_MEANINGS[c] for c in table.columns],
+        }
     )
 
 
@@ -90,6 +94,31 @@ def export(
     export_results(
         table, filename, code_block(assignments, tail), meanings, about.format(**fields), key=key
     )
+
+
+def _check_meanings() -> dict[str, str]:
+    """The columns of core.checks.check_columns, bare and with the mean_ / variance_ prefix."""
+    meanings = {}
+    for prefix, what in (
+        ("", "the estimate"),
+        ("mean_", "the mean"),
+        ("variance_", "the variance"),
+    ):
+        meanings[f"{prefix}exact_standard_error"] = (
+            f"exact standard error of {what}, from the problem's exact variance (same units)"
+        )
+        meanings[f"{prefix}p_value"] = (
+            f"chance, if {what} is right, of a gap from the exact value at least this large "
+            "(the check passes when it is at least core.checks.ALPHA)"
+        )
+        meanings[f"{prefix}law"] = (
+            f"how that chance was computed for {what} (exact Binomial / Multinomial law, exact "
+            "normal, scaled chi-square or the normal approximation), with any caveat"
+        )
+    return meanings
+
+
+CHECK_MEANINGS = _check_meanings()
 
 
 _GRADIENT = "gradient units: reward (or cost) per unit of the parameter"

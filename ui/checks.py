@@ -142,7 +142,8 @@ def summary_badge(
 
     `caveat` (e.g. core.reliability.rare_outcome_warning) says why an approximate test is not
     reliable for these draws; it applies only when some check rests on an approximation (an
-    exact law of counts needs no caveat), and the result is then shown as a warning.
+    exact law of counts needs no caveat): a pass then carries it as a note, a fail is shown as a
+    warning (it may be a false alarm) rather than an error.
     """
     checks = [a for a in agreements if a is not None and a.checked]
     unchecked = [a for a in agreements if a is not None and not a.checked]
@@ -174,7 +175,13 @@ def summary_badge(
         else "."
     )
     if caveat and not all(a.exact_law for a in checks):
-        st.warning(f"{text}. Only a rough check here: {caveat.rstrip('.')}.", icon="⚠️")
+        # A rough check that passes is a pass with a footnote; one that fails may be a false
+        # alarm, so it warns rather than declares the number wrong.
+        if passed == len(checks):
+            st.success(text, icon="✅")
+            st.caption(f"Only a rough check here: {caveat.rstrip('.')}.")
+        else:
+            st.warning(f"{text}. Only a rough check here: {caveat.rstrip('.')}.", icon="⚠️")
     else:
         (st.success if passed == len(checks) else st.error)(
             text, icon="✅" if passed == len(checks) else "❌"

@@ -92,6 +92,8 @@ def test_a_continuous_formula_with_a_kink_keeps_the_pathwise_gradient(formula):
     pathwise = gradients[gradients["estimator"] == "pathwise"]
     assert "not available" not in set(pathwise["gradient (MC ± SE)"])
     assert all(label.startswith("✓") for label in gradients.iloc[:, -1])
+
+
 def test_a_heavy_tailed_typed_cost_says_why_its_checks_are_rough_instead_of_failing():
     """exp(2.3x) under N(0, 1): the terms' kurtosis (~10¹⁰) dwarfs n = 2000, so the gradient
     checks are marked rough and the score and pathwise variance checks are not made — with the

@@ -40,8 +40,14 @@ def test_defaults_tabulate_every_baseline_with_its_exact_bias_and_variance(defau
     assert all(label.startswith("✓") for label in bias.iloc[:, -1])
     assert all(label.startswith("✓") for label in variance.iloc[:, 4])
     badges = [element.value for element in default_page.success]
-    assert any("Bias, Monte Carlo vs exact — 5 of 5 agree with their exact values" in text for text in badges)
-    assert any("Variance, Monte Carlo vs exact — 5 of 5 agree with their exact values" in text for text in badges)
+    assert any(
+        "Bias, Monte Carlo vs exact — 5 of 5 agree with their exact values" in text
+        for text in badges
+    )
+    assert any(
+        "Variance, Monte Carlo vs exact — 5 of 5 agree with their exact values" in text
+        for text in badges
+    )
 
 
 def test_defaults_call_out_the_zero_variance_optimal_baseline(default_page):

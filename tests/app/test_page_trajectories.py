@@ -52,7 +52,10 @@ def test_defaults_check_every_credit_against_the_same_exact_gradient(default_pag
         )
     )
     badges = [element.value for element in default_page.success]
-    assert any("Mean estimate vs exact gradient — 9 of 9 agree with their exact values" in text for text in badges)
+    assert any(
+        "Mean estimate vs exact gradient — 9 of 9 agree with their exact values" in text
+        for text in badges
+    )
 
 
 def test_defaults_show_the_variance_growing_with_the_horizon(default_page):

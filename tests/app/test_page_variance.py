@@ -21,7 +21,10 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
     assert "✓" in slopes["check (4 SE)"].iloc[0]
     badges = "\n".join(element.value for element in default_page.success)
     assert "fitted slope vs exact" in badges
-    assert "measured Var[ĝ_N] vs exact at all 7 points — 7 of 7 agree with their exact values" in badges
+    assert (
+        "measured Var[ĝ_N] vs exact at all 7 points — 7 of 7 agree with their exact values"
+        in badges
+    )
     points = default_page.dataframe[1].value
     assert tuple(points["n"]) == DEFAULT_NS
     expected = core.variance_curve(core.Bandit(), DEFAULT_NS, 1000, seed=0)

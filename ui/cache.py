@@ -8,17 +8,24 @@ own copy of the result. Every call runs inside a time limit for a visitor's own 
 cached entry small whatever n is; nothing here does maths.
 
 Fair admission (issue 15): a cache miss of a Monte Carlo call (one that takes a `seed`) runs
-only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it; a visitor whose call
-waits sees "Queued (position k)" with a progress bar where the result will appear. Cache hits
-and exact (unseeded) calls never wait. Identical misses from several sessions compute once:
-st.cache_data holds a per-key lock while one of them computes, and the others read its result.
+only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, and then in a pool
+of as many worker processes at lower CPU priority (nice WORKER_NICENESS), so the server's own
+thread — light pages, cache hits, the websocket — is neither held by the GIL nor starved of a
+core. A visitor whose call waits sees "Queued (position k)" with a progress bar where the
+result will appear. Cache hits and exact (unseeded) calls never wait. Identical misses from
+several sessions compute once: st.cache_data holds a per-key lock while one of them computes.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextvars
 import functools
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 import streamlit as st
@@ -90,16 +97,49 @@ class _QueueNotice:
             self.page.run(self.slot.empty)
 
 
-def run(call: Call) -> object:
-    """`call.run()` — admitted by GATE first if it samples — with a custom f(x) stopped after
-    CUSTOM_COST_SECONDS (ExpressionError)."""
-    if not is_heavy(call):
-        with evaluation_time_limit(CUSTOM_COST_SECONDS):
-            return call.run()
-    notice = _QueueNotice()
-    with GATE.admitted(notice), evaluation_time_limit(CUSTOM_COST_SECONDS):
-        notice.clear()
+WORKER_NICENESS = 10
+_WORKERS: list[concurrent.futures.ProcessPoolExecutor] = []
+_WORKERS_LOCK = threading.Lock()
+
+
+def _start_worker() -> None:
+    os.nice(WORKER_NICENESS)
+
+
+def _workers() -> concurrent.futures.ProcessPoolExecutor:
+    """The pool of GATE.slots worker processes, forked: a spawned worker would re-run the
+    page, which Streamlit has made `__main__`; a fork shares the server's imported modules."""
+    with _WORKERS_LOCK:
+        if not _WORKERS:
+            _WORKERS.append(
+                concurrent.futures.ProcessPoolExecutor(
+                    GATE.slots, multiprocessing.get_context("fork"), _start_worker
+                )
+            )
+        return _WORKERS[0]
+
+
+def _run_limited(call: Call, seconds: float) -> object:
+    with evaluation_time_limit(seconds):
         return call.run()
+
+
+def run(call: Call) -> object:
+    """`call.run()` with a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError);
+    a Monte Carlo call first waits for GATE, then runs in a worker process."""
+    if not is_heavy(call):
+        return _run_limited(call, CUSTOM_COST_SECONDS)
+    notice = _QueueNotice()
+    with GATE.admitted(notice):
+        notice.clear()
+        workers = _workers()
+        try:
+            return workers.submit(_run_limited, call, CUSTOM_COST_SECONDS).result()
+        except BrokenProcessPool as error:
+            with _WORKERS_LOCK:  # a worker died (e.g. killed for memory): start afresh next time
+                if _WORKERS and _WORKERS[0] is workers:
+                    _WORKERS.clear()
+            raise RuntimeError("the worker process running this computation stopped") from error
 
 
 def _cached(**options) -> Callable[[Callable], Callable]:

@@ -1,100 +1,12 @@
-"""Landing page of Score-Function Lab: the trick, why the log, and a map of the pages.
+"""Score-Function Lab's entry point: the sidebar's page list (ui.navigation) and the chosen page.
 
-The other pages live in pages/ and are found by Streamlit's multipage discovery.
+`streamlit run app.py`. The pages are the scripts in pages/, each at its own URL (see
+ui/navigation.py's table); the landing page is pages/0_Home.py, at "/".
 """
-
-from pathlib import Path
 
 import streamlit as st
 
-from ui.layout import page_header
+from ui.navigation import navigation, run_page
 
-PAGES_DIR = Path(__file__).parent / "pages"
-# What each numbered page shows, in the order a newcomer should read them.
-PAGE_MAP = {
-    1: (
-        ":material/casino:",
-        "Derive it on a two-armed bandit, with your numbers, then check it three ways.",
-    ),
-    2: (
-        ":material/functions:",
-        "The score has mean zero and covariance = Fisher information — measured and checked.",
-    ),
-    3: (
-        ":material/trending_down:",
-        "Variance falls as 1/N: measure it on log-log axes, fit the slope, size a study.",
-    ),
-    4: (
-        ":material/balance:",
-        "Baselines cut the variance without bias: none, constant, batch mean, RLOO, b*.",
-    ),
-    5: (
-        ":material/show_chart:",
-        "Continuous and non-differentiable costs: score vs pathwise vs measure-valued.",
-    ),
-    6: (
-        ":material/route:",
-        "Trajectories: REINFORCE with the whole return vs reward-to-go as T grows.",
-    ),
-    7: (
-        ":material/table_chart:",
-        "Study tables: a grid run from the command line or a cluster, read back and drawn.",
-    ),
-}
-
-page_header(
-    "Score-Function Lab",
-    "A place to **see** the log-derivative trick work: derived, checked against exact truth, "
-    "and measured. Every Monte Carlo number in this app sits beside its exact value, with a "
-    "pass/fail check at a stated tolerance.",
-)
-
-st.header("The trick in one line")
-st.latex(
-    r"\begin{aligned}"
-    r"\nabla_\theta\, \mathbb{E}_{x \sim p(x\mid\theta)}\big[f(x)\big]"
-    r" = \mathbb{E}_{x \sim p(x\mid\theta)}\big[f(x)\, \nabla_\theta \log p(x\mid\theta)\big]"
-    r"\end{aligned}"
-)
-
-st.header("Why the log?")
-st.markdown(
-    r"The gradient of an expectation is the gradient of a sum (or an integral) over outcomes, "
-    r"and differentiating it leaves $\nabla_\theta p$ where the weights $p$ used to be: a sum "
-    r"you cannot estimate by sampling. The identity $\nabla_\theta p = p\,\nabla_\theta \log p$ "
-    r"puts the weight $p$ back, so the gradient becomes an **expectation you can sample**:"
-)
-st.latex(
-    r"\begin{aligned}"
-    r"\nabla_\theta\, \mathbb{E}[f] &= \nabla_\theta \int p(x\mid\theta)\, f(x)\, dx"
-    r" = \int f(x)\, \nabla_\theta p(x\mid\theta)\, dx"
-    r" && \text{differentiate under the integral} \\"
-    r"&= \int p(x\mid\theta)\, f(x)\, \nabla_\theta \log p(x\mid\theta)\, dx"
-    r" && \nabla p = p\, \nabla \log p \\"
-    r"&\approx \frac{1}{N} \sum_{i=1}^{N} f(x_i)\, \nabla_\theta \log p(x_i\mid\theta),"
-    r" \quad x_i \sim p(x\mid\theta)"
-    r" && \text{an unbiased Monte Carlo estimate}"
-    r"\end{aligned}"
-)
-st.markdown(
-    "It needs samples and the **score** ∇θ log p(x|θ), never the derivative of f — so f may be "
-    "a black box, discrete, or a step. The price is noise: the estimate is unbiased, but its "
-    "variance falls only like 1/N, and much of this app is about seeing and cutting it."
-)
-
-st.header("Map of the pages")
-for number, (icon, description) in PAGE_MAP.items():
-    scripts = sorted(PAGES_DIR.glob(f"{number}_*.py"))
-    if not scripts:
-        continue
-    title = scripts[0].stem.split("_", 1)[1].replace("_", " ")
-    link_col, text_col = st.columns([1, 2], vertical_alignment="center")
-    with link_col:
-        st.page_link(f"pages/{scripts[0].name}", label=f"{number}. {title}", icon=icon)
-    with text_col:
-        st.markdown(description)
-
-st.caption(
-    "Tip: every control is in the page's URL, so a copied link reproduces the view — seed "
-    "included — and every result has a CSV download and the exact `core` calls that made it."
-)
+st.set_page_config(page_title="Score-Function Lab", page_icon="∇", layout="wide")
+run_page(navigation())

@@ -1,6 +1,6 @@
 """Section 3: each page's first render and a re-render after one control changes (AppTest).
 
-Pages are discovered at run time (app.py, then pages/*.py in order). The process is warm —
+Pages are discovered at run time (app.py, then ui.navigation's table). The process is warm —
 Streamlit, core and the ui helpers are imported by a first run of app.py — but every page's
 first render starts from empty caches. The re-render changes the page's first control that
 can take another value (a slider, number, select box, radio, checkbox or toggle).
@@ -27,7 +27,10 @@ TIMEOUT_S = 120
 
 
 def discover_pages() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    """app.py (it runs the home page), then every other page of ui.navigation's table."""
+    from ui.navigation import HOME, existing_pages
+
+    return [ROOT / "app.py", *(page.path for page in existing_pages() if page is not HOME)]
 
 
 def _next_value(widget) -> tuple[object, str] | None:

@@ -97,7 +97,7 @@ class PageState:
 
 
 PAGES = {
-    "home": "app.py",
+    "home": "app.py",  # the entry point: st.navigation runs pages/0_Home.py
     "bandit_derivation": "pages/1_Bandit_derivation.py",
     "score_checks": "pages/2_Score_checks.py",
     "variance": "pages/3_Variance_vs_samples.py",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from ui.format import markdown_literal
+from ui.navigation import HISTORY_SCRIPT, run_under_entry_point
 
 # After a server restart an open tab can fail to fetch a piece of Streamlit's own frontend code
 # (a lazily loaded element such as st.metric); the browser caches the failed import, and
@@ -48,11 +49,16 @@ _CHUNK_ERROR_WATCHER = """<span class="sfl-chunk-watcher"></span>
 def page_header(title: str, intro: str, icon: str = "∇") -> None:
     """Wide layout, the page title and the two or three sentences that say what it shows.
 
-    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), which shows nothing."""
+    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`) and the browser-history script
+    (ui.navigation.HISTORY_SCRIPT), which show nothing."""
+    run_under_entry_point()
     st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
     st.title(title)
     st.markdown(intro)
-    st.html(_CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE), unsafe_allow_javascript=True)
+    st.html(
+        _CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE) + HISTORY_SCRIPT,
+        unsafe_allow_javascript=True,
+    )
 
 
 def show_input_error(error: ValueError, fix: str) -> None:

@@ -1,6 +1,8 @@
-"""AppTest of the landing page: the trick, why the log, and a link to every page that exists."""
+"""AppTest of the entry point: the landing page (the trick, why the log, a map of the pages) and
+the navigation table every page is registered in."""
 
 from tests.app.page_runner import REPO_ROOT, assert_healthy, run_page, shown_text
+from ui.navigation import HOME, PAGE_TABLE
 
 
 def test_home_states_the_trick_and_why_the_log():
@@ -12,12 +14,27 @@ def test_home_states_the_trick_and_why_the_log():
     assert "nabla_\\theta p = p" in shown_text(app)
 
 
-def test_home_links_to_every_page_in_order():
+def test_home_links_to_every_page_in_the_sidebars_order():
     app = run_page("app.py")
     links = app.get("page_link")
-    pages = sorted((REPO_ROOT / "pages").glob("[0-9]_*.py"))
-    # A page link names the URL path streamlit serves the script at: "1_Bandit_derivation.py"
-    # is served at /Bandit_derivation.
-    targets = [link.proto.page for link in links]
-    assert targets == [page.stem.split("_", 1)[1] for page in pages]
-    assert [link.proto.label.split(".")[0] for link in links] == [p.name[0] for p in pages]
+    expected = [page for page in PAGE_TABLE if page is not HOME and page.path.is_file()]
+    # A page link names the URL path the page is served at.
+    assert [link.proto.page for link in links] == [page.url_path for page in expected]
+    assert [link.proto.label for link in links] == [page.title for page in expected]
+    assert [h.value for h in app.subheader] == list(dict.fromkeys(p.section for p in expected))
+
+
+def test_every_script_in_pages_is_registered_once_with_a_url_of_its_own():
+    scripts = sorted(path.name for path in (REPO_ROOT / "pages").glob("*.py"))
+    registered = [page.script for page in PAGE_TABLE if page.path.is_file()]
+    assert sorted(registered) == scripts
+    url_paths = [page.url_path for page in PAGE_TABLE]
+    assert len(set(url_paths)) == len(url_paths)
+
+
+def test_the_old_deep_links_keep_their_paths():
+    url_paths = {page.script: page.url_path for page in PAGE_TABLE}
+    for script, url_path in url_paths.items():
+        if script != HOME.script:
+            # pages/1_Bandit_derivation.py -> /Bandit_derivation, as Streamlit's pages/ served it
+            assert url_path == script.removesuffix(".py").split("_", 1)[1], script

@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from playwright.sync_api import Page
-from streamlit.source_util import page_icon_and_name, page_sort_key
+
+from ui.navigation import PAGE_TABLE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP_SCRIPT = REPO_ROOT / "app.py"
@@ -60,29 +61,24 @@ class AppPage:
 
 
 def page_url_path(script: Path) -> str:
-    """URL path streamlit serves a ``pages/`` script under, without the leading slash.
+    """URL path the app serves a ``pages/`` script under, without the leading slash.
 
-    ``pages/1_Bandit_derivation.py`` -> ``Bandit_derivation``: the leading number and the
-    separators after it are dropped, runs of spaces/underscores become one underscore and a
-    leading emoji becomes the page icon. Streamlit's own function is used so this cannot drift.
+    ``pages/1_Bandit_derivation.py`` -> ``Bandit_derivation``, from ui.navigation's page table
+    (each path is set there explicitly, as Streamlit's pages/ directory used to name it).
     """
-    _icon, name = page_icon_and_name(script)
-    return name
+    for app_page in PAGE_TABLE:
+        if app_page.script == script.name:
+            return app_page.url_path
+    raise KeyError(f"{script} is not in ui.navigation.PAGE_TABLE")
 
 
 def discover_pages() -> list[AppPage]:
-    """The home page, then every page in ``pages/`` in streamlit's sidebar order."""
-    scripts = []
-    if PAGES_DIR.is_dir():
-        scripts = sorted(
-            (
-                p
-                for p in PAGES_DIR.glob("*.py")
-                if not p.name.startswith(".") and p.name != "__init__.py"
-            ),
-            key=page_sort_key,
-        )
-    return [AppPage("home", "")] + [AppPage(page_url_path(p), page_url_path(p)) for p in scripts]
+    """The home page, then every page whose script exists, in the sidebar's order."""
+    return [
+        AppPage(page.url_path or "home", page.url_path)
+        for page in PAGE_TABLE
+        if page.path.is_file()
+    ]
 
 
 def free_port() -> int:

@@ -9,9 +9,9 @@ cached entry small whatever n is; nothing here does maths.
 
 Fair admission (issue 15): a cache miss of a Monte Carlo call (one that takes a `seed`) runs
 only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, and then in a pool
-of as many worker processes at lower CPU priority (nice WORKER_NICENESS = 5: the server gets ¾ of a contested core, the workers the rest), so the server's own
-thread — light pages, cache hits, the websocket — is neither held by the GIL nor starved of a
-core. A visitor whose call waits sees "Queued (position k)" with a progress bar where the
+of as many worker processes at lower CPU priority (nice 5: on a contested core the server gets
+¾), so the server's own thread — light pages, cache hits, the websocket — is neither held by
+the GIL nor starved of a core. A visitor whose call waits sees "Queued (position k)" with a progress bar where the
 result will appear. Cache hits and exact (unseeded) calls never wait. Identical misses from
 several sessions compute once: st.cache_data holds a per-key lock while one of them computes.
 """

@@ -94,3 +94,26 @@ def test_the_defaults_link_is_the_page_path_relative_to_the_app_root():
     assert guard.defaults_link("Baselines") == "./Baselines"
     assert guard.defaults_link("/Baselines/") == "./Baselines"
     assert guard.defaults_link("") == "./"
+
+
+def _failing_page_through_the_navigation():
+    import streamlit as st
+
+    from ui.navigation import run_page
+
+    class Page:
+        url_path = "Baselines"
+
+        def run(self):
+            raise KeyError("cost")
+
+    run_page(Page())
+    st.write("the sidebar and the rest of the app still draw")
+
+
+def test_every_page_runs_inside_the_guard_through_the_navigation():
+    app = AppTest.from_function(_failing_page_through_the_navigation).run()
+    assert not app.exception
+    [message] = [error.value for error in app.error]
+    assert "KeyError" in message and "(./Baselines)" in message
+    assert [m.value for m in app.markdown] == ["the sidebar and the rest of the app still draw"]

@@ -77,8 +77,8 @@ class Round:
         }
 
 
-def heavy_url(base_url: str, seed: int) -> str:
-    return f"{base_url}/{HEAVY_PATH}?" + urlencode({**HEAVY_QUERY, "seed": seed})
+def heavy_url(base_url: str, seed: int, query: dict = HEAVY_QUERY) -> str:
+    return f"{base_url}/{HEAVY_PATH}?" + urlencode({**query, "seed": seed})
 
 
 async def render(browser, url: str, timeout_s: float = SESSION_TIMEOUT_S) -> Render:
@@ -108,13 +108,15 @@ async def idle_home_time(browser, base_url: str, renders: int = IDLE_HOME_RENDER
     return statistics.median(times)
 
 
-async def load_round(browser, base_url: str, sessions: int, first_seed: int) -> Round:
+async def load_round(
+    browser, base_url: str, sessions: int, first_seed: int, query: dict = HEAVY_QUERY
+) -> Round:
     """`sessions` heavy renders at once (seeds first_seed, first_seed + 1, …), and home page
     renders one after another until they are all done."""
     result = Round(sessions)
     start = time.perf_counter()
     heavy = [
-        asyncio.create_task(render(browser, heavy_url(base_url, first_seed + i)))
+        asyncio.create_task(render(browser, heavy_url(base_url, first_seed + i, query)))
         for i in range(sessions)
     ]
     while not all(task.done() for task in heavy):
@@ -177,7 +179,9 @@ def print_load(label: str, idle: float, rounds: list[Round], tracebacks: int) ->
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="checkout whose app to serve")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))

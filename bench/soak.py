@@ -115,7 +115,9 @@ async def soak(root: Path, port: int, sessions: int, log_path: Path) -> Soak:
             try:
                 result.samples.append((0, *rss_mib(process.pid)))
                 for index, (path, query) in enumerate(links, start=1):
-                    url = f"{base_url}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+                    url = f"{base_url}/{path}" + (
+                        f"?{urlencode(query, doseq=True)}" if query else ""
+                    )
                     shown = await render(browser, url, SESSION_TIMEOUT_S)
                     if shown.exception:
                         result.failures.append(f"{url}: {shown.exception[:200]}")
@@ -152,7 +154,9 @@ def print_soak(result: Soak) -> None:
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--sessions", type=int, default=SESSIONS)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT + 1)
     parser.add_argument("--root", type=Path, default=REPO_ROOT)

@@ -16,13 +16,24 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 
+CGROUP_CPU_MAX = "/sys/fs/cgroup/cpu.max"
 
-def cpu_slots() -> int:
-    """CPUs this process may run on (sched_getaffinity, else os.cpu_count), at least 1."""
+
+def cpu_slots(cgroup_cpu_max: str = CGROUP_CPU_MAX) -> int:
+    """CPUs this process may run on (sched_getaffinity, else os.cpu_count), at least 1, and no
+    more than a container's CPU quota (cgroup v2 cpu.max "quota period", rounded up)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    try:
+        with open(cgroup_cpu_max) as limit:
+            quota, period = limit.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cpus)
 
 
 class AdmissionGate:

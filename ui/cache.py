@@ -9,9 +9,9 @@ cached entry small whatever n is; nothing here does maths.
 
 Fair admission (issue 15): a cache miss of a Monte Carlo call (one that takes a `seed`) runs
 only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, and then in a pool
-of as many worker processes at lower CPU priority (nice 5: on a contested core the server gets
-¾), so the server's own thread — light pages, cache hits, the websocket — is neither held by
-the GIL nor starved of a core. A visitor whose call waits sees "Queued (position k)" with a progress bar where the
+of as many worker processes, so the server's own threads — light pages, cache hits, the
+websocket — never wait for the GIL behind sampling and compete with at most one worker per
+core (not with every visitor's computation at once). A visitor whose call waits sees "Queued (position k)" with a progress bar where the
 result will appear. Cache hits and exact (unseeded) calls never wait. Identical misses from
 several sessions compute once: st.cache_data holds a per-key lock while one of them computes.
 """
@@ -22,7 +22,6 @@ import concurrent.futures
 import contextvars
 import functools
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -97,13 +96,8 @@ class _QueueNotice:
             self.page.run(self.slot.empty)
 
 
-WORKER_NICENESS = 5
 _WORKERS: list[concurrent.futures.ProcessPoolExecutor] = []
 _WORKERS_LOCK = threading.Lock()
-
-
-def _start_worker() -> None:
-    os.nice(WORKER_NICENESS)
 
 
 def _workers() -> concurrent.futures.ProcessPoolExecutor:
@@ -113,7 +107,7 @@ def _workers() -> concurrent.futures.ProcessPoolExecutor:
         if not _WORKERS:
             _WORKERS.append(
                 concurrent.futures.ProcessPoolExecutor(
-                    GATE.slots, multiprocessing.get_context("fork"), _start_worker
+                    GATE.slots, multiprocessing.get_context("fork")
                 )
             )
         return _WORKERS[0]

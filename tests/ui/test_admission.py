@@ -72,8 +72,15 @@ def _hold_every_slot(gate: AdmissionGate) -> tuple[threading.Event, list[threadi
     return release, threads
 
 
-def test_the_gate_is_sized_to_the_cpus_this_process_may_use():
+def test_the_gate_is_sized_to_the_cpus_this_process_may_use(tmp_path):
     assert cpu_slots() == len(os.sched_getaffinity(0))
+    quota = tmp_path / "cpu.max"
+    quota.write_text("150000 100000\n")  # a container allowed 1.5 CPUs
+    assert cpu_slots(str(quota)) == min(2, len(os.sched_getaffinity(0)))
+    quota.write_text("50000 100000\n")  # half a CPU: still one slot
+    assert cpu_slots(str(quota)) == 1
+    quota.write_text("max 100000\n")
+    assert cpu_slots(str(quota)) == len(os.sched_getaffinity(0))
     assert cache.GATE.slots == cpu_slots()
     with pytest.raises(ValueError, match="slots"):
         AdmissionGate(0)
@@ -171,14 +178,13 @@ def test_identical_misses_from_concurrent_sessions_compute_once():
     assert results == [3, 3, 3, 3] and runs() == [3]
 
 
-def test_a_monte_carlo_miss_runs_in_a_lower_priority_worker_process_with_the_same_numbers():
+def test_a_monte_carlo_miss_runs_in_a_worker_process_with_the_same_numbers():
     call = Call.of("variance_curve", core.Gaussian(), ns=(10, 100), reps=50, seed=4)
     assert cache.is_heavy(call)
-    pid_call = Call("worker_identity", None, (), (("seed", 0),), __name__)
-    pid, niceness = cache.compute(pid_call)
-    assert pid != os.getpid() and niceness >= os.nice(0) + cache.WORKER_NICENESS
+    worker = cache.compute(Call("worker_pid", None, (), (("seed", 0),), __name__))
+    assert worker != os.getpid()
     pd.testing.assert_frame_equal(cache.compute(call), call.run())
 
 
-def worker_identity(*, seed: int) -> tuple[int, int]:
-    return os.getpid(), os.nice(0)
+def worker_pid(*, seed: int) -> int:
+    return os.getpid()

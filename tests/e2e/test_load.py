@@ -1,0 +1,65 @@
+"""Fair admission under load, small enough for CI (bench/load.py runs N = 1 … 16 in full).
+
+More heavy sessions at once than the server has compute slots: each renders whole (no
+exception, no timeout), at least one is told "Queued (position k)" while it waits, the home
+page keeps rendering meanwhile and faster than the heavy pages, and the server logs no
+traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+from pathlib import Path
+
+import pytest
+
+from bench.load import QUEUED_TEXT, idle_home_time, load_round, server_tracebacks
+from tests.e2e.streamlit_helpers import (
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    free_port,
+    start_streamlit,
+    stop_process_group,
+    wait_for_health,
+)
+from ui.admission import cpu_slots
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+# ~5 million samples each (a quarter of the work cap): about a second of one core.
+CI_QUERY = {"problem": "Gaussian", "nmax": 10000, "reps": 200, "est": "measure-valued"}
+SESSIONS = min(2 * cpu_slots() + 1, 7)
+
+
+async def _measure(base_url: str):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
+        )
+        try:
+            idle = await idle_home_time(browser, base_url, renders=2)
+            return idle, await load_round(browser, base_url, SESSIONS, 500, CI_QUERY)
+        finally:
+            await browser.close()
+
+
+def test_heavy_sessions_queue_fairly_and_the_home_page_does_not_wait(tmp_path: Path):
+    port, log = free_port(), tmp_path / "server.log"
+    process = start_streamlit(port, log)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", process, log)
+        idle, result = asyncio.run(_measure(f"http://127.0.0.1:{port}"))
+    finally:
+        stop_process_group(process)
+    summary = result.summary(idle)
+    print(
+        f"\nload, {SESSIONS} heavy sessions on {cpu_slots()} slots: {summary}, idle home {idle:.2f} s"
+    )
+    assert not result.failures, result.failures
+    assert server_tracebacks(log) == 0, log.read_text()[-3000:]
+    assert summary["queued_sessions"] >= 1, f"no session showed {QUEUED_TEXT!r}"
+    assert result.home, "the home page never rendered while the heavy sessions ran"
+    assert statistics.median(result.home) < summary["heavy_p50_s"]

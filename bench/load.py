@@ -81,20 +81,27 @@ def heavy_url(base_url: str, seed: int, query: dict = HEAVY_QUERY) -> str:
     return f"{base_url}/{HEAVY_PATH}?" + urlencode({**query, "seed": seed})
 
 
+# Set in the page as soon as QUEUED_TEXT is shown, however briefly (checked every 50 ms).
+WATCH_QUEUE_JS = (
+    "setInterval(() => { if (document.body && document.body.textContent.includes("
+    f"{QUEUED_TEXT!r})) window.sawQueued = true; }}, 50);"
+)
+
+
 async def render(browser, url: str, timeout_s: float = SESSION_TIMEOUT_S) -> Render:
     """Open `url` in a fresh context (a new session) and time it to a full, idle render."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await context.add_init_script(WATCH_QUEUE_JS)
     page = await context.new_page()
-    queued = False
     start = time.perf_counter()
     try:
         await page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
         while not await page.evaluate(APP_IDLE_JS):
             if time.perf_counter() - start > timeout_s:
-                return Render(time.perf_counter() - start, queued, "timeout")
-            queued = queued or await page.get_by_text(QUEUED_TEXT).count() > 0
+                return Render(time.perf_counter() - start, False, "timeout")
             await asyncio.sleep(POLL_S)
         seconds = time.perf_counter() - start
+        queued = bool(await page.evaluate("() => window.sawQueued === true"))
         boxes = page.locator(EXCEPTION)
         shown = await boxes.first.inner_text() if await boxes.count() else ""
         return Render(seconds, queued, shown)

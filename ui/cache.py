@@ -19,9 +19,11 @@ several sessions compute once: st.cache_data holds a per-key lock while one of t
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -100,6 +102,21 @@ _WORKERS: list[concurrent.futures.ProcessPoolExecutor] = []
 _WORKERS_LOCK = threading.Lock()
 
 
+def _forget_the_server() -> None:
+    """In a new worker: close the sockets and event-poll handles forked from the server (its
+    listening socket, the visitors' connections), which only the server may serve; the pool
+    itself talks over pipes."""
+    for name in os.listdir("/proc/self/fd"):
+        descriptor = int(name)
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith("socket:") or target == "anon_inode:[eventpoll]":
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+
+
 def _workers() -> concurrent.futures.ProcessPoolExecutor:
     """The pool of GATE.slots worker processes, forked: a spawned worker would re-run the
     page, which Streamlit has made `__main__`; a fork shares the server's imported modules."""
@@ -107,7 +124,7 @@ def _workers() -> concurrent.futures.ProcessPoolExecutor:
         if not _WORKERS:
             _WORKERS.append(
                 concurrent.futures.ProcessPoolExecutor(
-                    GATE.slots, multiprocessing.get_context("fork")
+                    GATE.slots, multiprocessing.get_context("fork"), _forget_the_server
                 )
             )
         return _WORKERS[0]

@@ -81,10 +81,13 @@ def heavy_url(base_url: str, seed: int, query: dict = HEAVY_QUERY) -> str:
     return f"{base_url}/{HEAVY_PATH}?" + urlencode({**query, "seed": seed})
 
 
-# Set in the page as soon as QUEUED_TEXT is shown, however briefly (checked every 50 ms).
+# Sets window.sawQueued the moment QUEUED_TEXT enters the page, however briefly it stays.
 WATCH_QUEUE_JS = (
-    "setInterval(() => { if (document.body && document.body.textContent.includes("
-    f"{QUEUED_TEXT!r})) window.sawQueued = true; }}, 50);"
+    "new MutationObserver((changes) => { for (const change of changes) {"
+    " const nodes = [change.target, ...change.addedNodes];"
+    f" if (nodes.some((n) => (n.textContent || '').includes({QUEUED_TEXT!r})))"
+    " { window.sawQueued = true; } } }).observe(document,"
+    " {subtree: true, childList: true, characterData: true});"
 )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import QUEUED_TEXT, idle_home_time, load_round, server_tracebacks
+from bench.load import HEAVY_QUERY, QUEUED_TEXT, idle_home_time, load_round, server_tracebacks
 from tests.e2e.streamlit_helpers import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
@@ -27,9 +27,9 @@ from ui.admission import cpu_slots
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-# ~5 million samples each (a quarter of the work cap): about a second of one core.
-CI_QUERY = {"problem": "Gaussian", "nmax": 10000, "reps": 200, "est": "measure-valued"}
-SESSIONS = min(2 * cpu_slots() + 1, 7)
+# bench.load's heavy setting (71 % of the work cap, ~2.5 s of one core): each N's row takes
+# long enough that a session waiting for it is told so (shorter waits pass unseen).
+SESSIONS = min(cpu_slots() + 2, 6)
 
 
 async def _measure(base_url: str):
@@ -41,7 +41,7 @@ async def _measure(base_url: str):
         )
         try:
             idle = await idle_home_time(browser, base_url, renders=2)
-            return idle, await load_round(browser, base_url, SESSIONS, 500, CI_QUERY)
+            return idle, await load_round(browser, base_url, SESSIONS, 500, HEAVY_QUERY)
         finally:
             await browser.close()
 

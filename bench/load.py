@@ -14,6 +14,7 @@ that takes longer than SESSION_TIMEOUT_S counts as a failure, not a hang.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -141,10 +142,10 @@ def server_tracebacks(log_path: Path) -> int:
     return text.count("Traceback (most recent call last)")
 
 
-async def measure(
-    root: Path, port: int, levels: tuple[int, ...], log_path: Path
-) -> tuple[float, list[Round], int]:
-    """(idle home render time, one Round per level, tracebacks in the server log)."""
+@contextlib.asynccontextmanager
+async def served_browser(root: Path, port: int, log_path: Path):
+    """(server process, base URL, Chromium) for the block: `streamlit run` of the checkout at
+    `root` on `port`, logging to `log_path`, stopped at the end with the browser."""
     from playwright.async_api import async_playwright
 
     process = start_streamlit(port, log_path, root=root)
@@ -156,15 +157,21 @@ async def measure(
                 executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
             )
             try:
-                await render(browser, heavy_url(base_url, 1))  # warm the heavy page's imports
-                idle = await idle_home_time(browser, base_url)
-                rounds = []
-                for level in levels:
-                    rounds.append(await load_round(browser, base_url, level, 1000 * level))
+                yield process, base_url, browser
             finally:
                 await browser.close()
     finally:
         stop_process_group(process)
+
+
+async def measure(
+    root: Path, port: int, levels: tuple[int, ...], log_path: Path
+) -> tuple[float, list[Round], int]:
+    """(idle home render time, one Round per level, tracebacks in the server log)."""
+    async with served_browser(root, port, log_path) as (_, base_url, browser):
+        await render(browser, heavy_url(base_url, 1))  # warm the heavy page's imports
+        idle = await idle_home_time(browser, base_url)
+        rounds = [await load_round(browser, base_url, n, 1000 * n) for n in levels]
     return idle, rounds, server_tracebacks(log_path)
 
 

@@ -17,15 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.load import DEFAULT_PORT, render
-from tests.e2e.streamlit_helpers import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    REPO_ROOT,
-    start_streamlit,
-    stop_process_group,
-    wait_for_health,
-)
+from bench.load import DEFAULT_PORT, render, served_browser, server_tracebacks
+from tests.e2e.streamlit_helpers import REPO_ROOT
 
 SESSIONS = 200
 SAMPLE_EVERY = 20
@@ -97,37 +90,19 @@ def rss_mib(pid: int) -> tuple[float, float]:
 
 
 async def soak(root: Path, port: int, sessions: int, log_path: Path) -> Soak:
-    from playwright.async_api import async_playwright
-
-    from bench.load import server_tracebacks
-
     links = valid_links(sessions)
     result = Soak()
-    process = start_streamlit(port, log_path, root=root)
-    base_url = f"http://127.0.0.1:{port}"
     start = time.perf_counter()
-    try:
-        wait_for_health(base_url, process, log_path)
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
-            )
-            try:
-                result.samples.append((0, *rss_mib(process.pid)))
-                for index, (path, query) in enumerate(links, start=1):
-                    url = f"{base_url}/{path}" + (
-                        f"?{urlencode(query, doseq=True)}" if query else ""
-                    )
-                    shown = await render(browser, url, SESSION_TIMEOUT_S)
-                    if shown.exception:
-                        result.failures.append(f"{url}: {shown.exception[:200]}")
-                    if index % SAMPLE_EVERY == 0:
-                        result.samples.append((index, *rss_mib(process.pid)))
-            finally:
-                await browser.close()
-    finally:
-        result.seconds = time.perf_counter() - start
-        stop_process_group(process)
+    async with served_browser(root, port, log_path) as (process, base_url, browser):
+        result.samples.append((0, *rss_mib(process.pid)))
+        for index, (path, query) in enumerate(links, start=1):
+            url = f"{base_url}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")
+            shown = await render(browser, url, SESSION_TIMEOUT_S)
+            if shown.exception:
+                result.failures.append(f"{url}: {shown.exception[:200]}")
+            if index % SAMPLE_EVERY == 0:
+                result.samples.append((index, *rss_mib(process.pid)))
+    result.seconds = time.perf_counter() - start
     result.tracebacks = server_tracebacks(log_path)
     return result
 

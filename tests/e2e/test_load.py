@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import HEAVY_QUERY, QUEUED_TEXT, idle_home_time, load_round, server_tracebacks
-from tests.e2e.streamlit_helpers import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    free_port,
-    start_streamlit,
-    stop_process_group,
-    wait_for_health,
+from bench.load import (
+    HEAVY_QUERY,
+    QUEUED_TEXT,
+    idle_home_time,
+    load_round,
+    served_browser,
+    server_tracebacks,
 )
+from tests.e2e.streamlit_helpers import REPO_ROOT, free_port
 from ui.admission import cpu_slots
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -32,28 +32,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 SESSIONS = min(cpu_slots() + 2, 6)
 
 
-async def _measure(base_url: str):
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
-        )
-        try:
-            idle = await idle_home_time(browser, base_url, renders=2)
-            return idle, await load_round(browser, base_url, SESSIONS, 500, HEAVY_QUERY)
-        finally:
-            await browser.close()
+async def _measure(log: Path):
+    async with served_browser(REPO_ROOT, free_port(), log) as (_, base_url, browser):
+        idle = await idle_home_time(browser, base_url, renders=2)
+        return idle, await load_round(browser, base_url, SESSIONS, 500, HEAVY_QUERY)
 
 
 def test_heavy_sessions_queue_fairly_and_the_home_page_does_not_wait(tmp_path: Path):
-    port, log = free_port(), tmp_path / "server.log"
-    process = start_streamlit(port, log)
-    try:
-        wait_for_health(f"http://127.0.0.1:{port}", process, log)
-        idle, result = asyncio.run(_measure(f"http://127.0.0.1:{port}"))
-    finally:
-        stop_process_group(process)
+    log = tmp_path / "server.log"
+    idle, result = asyncio.run(_measure(log))
     summary = result.summary(idle)
     print(
         f"\nload, {SESSIONS} heavy sessions on {cpu_slots()} slots: {summary}, idle home {idle:.2f} s"

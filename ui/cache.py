@@ -105,7 +105,9 @@ _WORKERS_LOCK = threading.Lock()
 def _forget_the_server() -> None:
     """In a new worker: close the sockets and event-poll handles forked from the server (its
     listening socket, the visitors' connections), which only the server may serve; the pool
-    itself talks over pipes."""
+    itself talks over pipes. (Linux; elsewhere nothing is closed.)"""
+    if not os.path.isdir("/proc/self/fd"):
+        return
     for name in os.listdir("/proc/self/fd"):
         descriptor = int(name)
         try:

@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route
 
+from tests.e2e import streamlit_helpers
 from tests.e2e.streamlit_helpers import (
     MAIN_BLOCK,
-    app_url,
-    assert_page_healthy,
     free_port,
     open_app_page,
     start_streamlit,
@@ -106,7 +105,10 @@ def test_a_shared_deep_link_shows_the_same_numbers_after_the_server_is_killed_mi
     assert any("Monte Carlo" in metric for metric in before), before
 
     heavy = page.context.new_page()
-    heavy.goto(app_url(server["base_url"], "Variance_vs_samples", HEAVY_LINK), wait_until="commit")
+    heavy.goto(
+        streamlit_helpers.app_url(server["base_url"], "Variance_vs_samples", HEAVY_LINK),
+        wait_until="commit",
+    )
     heavy.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')"
         "?.getAttribute('data-test-script-state') === 'running'"
@@ -119,9 +121,10 @@ def test_a_shared_deep_link_shows_the_same_numbers_after_the_server_is_killed_mi
 
     fresh = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_app_page(fresh, server["base_url"], "Bandit_derivation", SHARED_LINK)
-    assert_page_healthy(fresh)
+    streamlit_helpers.assert_page_healthy(fresh)
     assert shown_metrics(fresh) == before
     open_app_page(fresh, server["base_url"], "Variance_vs_samples", HEAVY_LINK)
-    assert_page_healthy(fresh)  # the killed render's link renders whole on the new server
+    # the killed render's link renders whole on the new server
+    streamlit_helpers.assert_page_healthy(fresh)
     fresh.context.close()
     assert "Traceback" not in killed_log + server["log"].read_text(errors="replace")

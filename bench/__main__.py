@@ -3,7 +3,9 @@
 Sections: (1) per-sample terms, (2) the variance_curve sweep, with peak resident memory in a
 fresh interpreter, (3) page renders in AppTest, (6) one sweep in process, on 2 processes and
 on a 2-worker Dask LocalCluster, with each executor's cost per task, (7) each page in headless
-Chromium: a deep link's first paint and the re-render after one control. `--quick` runs fewer rounds; `--only` picks
+Chromium: a deep link's first paint and the re-render after one control (bench.browser), (8)
+N = 1, 4, 8, 16 heavy browser sessions at once with the home page meanwhile (bench.load), (9) a
+200-session soak with the server's memory (bench.soak). `--quick` runs fewer rounds; `--only` picks
 sections. Nothing here fails on a time: the verdicts are printed, the exit code is 0.
 """
 
@@ -23,7 +25,9 @@ from bench.measure import Timing, load_average
 from bench.report import Row, Target, print_table
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("terms", "sweep", "memory", "pages", "frameworks", "cluster", "browser")
+SECTIONS = ("terms", "sweep", "memory", "pages", "frameworks", "cluster", "browser", "load", "soak")
+# The browser sections take minutes of a real server: run them by name (--only browser load soak).
+DEFAULT_SECTIONS = SECTIONS[:-3]
 SWEEP_MEMORY_LIMIT_MIB = 60.0
 
 
@@ -87,7 +91,7 @@ def _frameworks() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier medians)")
-    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(DEFAULT_SECTIONS))
     args = parser.parse_args(argv)
     rounds = 3 if args.quick else 7
     sweep_rounds = 1 if args.quick else 3
@@ -144,6 +148,21 @@ def main(argv: list[str] | None = None) -> None:
             f"(wall clock; load average {load_average()})",
             browser_rows(rounds=3 if args.quick else 5),
         )
+    if "load" in args.only:
+        import asyncio
+
+        from bench.load import DEFAULT_PORT, LEVELS, measure, print_load
+
+        log = Path("/tmp") / f"bench-load-{DEFAULT_PORT}.log"
+        print_load("this checkout", *asyncio.run(measure(ROOT, DEFAULT_PORT, LEVELS, log)))
+    if "soak" in args.only:
+        import asyncio
+
+        from bench.soak import SESSIONS, print_soak, soak
+
+        log = Path("/tmp") / "bench-soak.log"
+        sessions = 40 if args.quick else SESSIONS
+        print_soak(asyncio.run(soak(ROOT, DEFAULT_PORT + 1, sessions, log)))
 
 
 if __name__ == "__main__":

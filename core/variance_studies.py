@@ -300,7 +300,8 @@ def samples_needed(
     RMSE² = Var[ĝ_N] + bias², from `estimate_moments`; equivalently signal-to-noise
     |∇J|/RMSE ≥ 1/relative_error. For N-independent per-sample variance σ² (no baseline, a
     constant, b*, other estimators): N = ⌈σ² / (ε ∇J)²⌉. For the batch-mean and leave-one-out
-    baselines, bisection on N. A zero gradient has no relative error: N is NaN.
+    baselines, bisection on N. A zero gradient has no relative error: N is NaN; an N past
+    10¹⁵ — or past float range, as when ∇J underflows (a step far in the tail) — is inf.
     Columns: param, exact_gradient, relative_error, signal_to_noise, n_needed,
     achieved_relative_error.
     """
@@ -323,7 +324,7 @@ def samples_needed(
             needed = _bisect_size(lambda n, j=j: error_at(n)[j] <= target, smallest)
         else:
             per_sample = float(estimate_moments(problem, 1, estimator, baseline)[1][j])
-            needed = max(1, math.ceil(per_sample / (target * gradient[j]) ** 2 * (1 - 1e-12)))
+            needed = _size_for_ratio(per_sample, target * abs(float(gradient[j])))
         achieved = float(error_at(int(needed))[j]) if math.isfinite(needed) else math.nan
         rows.append(
             {
@@ -336,6 +337,16 @@ def samples_needed(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _size_for_ratio(per_sample: float, tolerance: float) -> float:
+    """⌈σ² / tolerance²⌉ (at least 1), or inf when it passes 10¹⁵ or float range; squared
+    after dividing, so a tiny tolerance (≈ 1e-195) neither underflows to 0 nor overflows."""
+    with np.errstate(over="ignore", divide="ignore"):
+        ratio = float(np.square(np.float64(math.sqrt(per_sample)) / np.float64(tolerance)))
+    if not ratio <= _LARGEST_SUGGESTED_N:  # inf, NaN (0/0 cannot occur: tolerance > 0) or huge
+        return math.inf
+    return max(1, math.ceil(ratio * (1 - 1e-12)))
 
 
 def _bisect_size(good_enough, smallest: int) -> float:

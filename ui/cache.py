@@ -6,18 +6,36 @@ problem's repr is the Python that rebuilds it, floats round-trip — and hands e
 own copy of the result. Every call runs inside a time limit for a visitor's own f(x)
 (core.expressions.evaluation_time_limit, per thread): named costs never look at it. Traces are thinned here to keep a
 cached entry small whatever n is; nothing here does maths.
+
+Fair admission (issue 15): a cache miss of a Monte Carlo call (one that takes a `seed`) runs
+only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, and then in a pool
+of as many worker processes, so the server's own threads — light pages, cache hits, the
+websocket — never wait for the GIL behind sampling and compete with at most one worker per
+core (not with every visitor's computation at once). A visitor whose call waits sees "Queued (position k)" with a progress bar where the
+result will appear. Cache hits and exact (unseeded) calls never wait. Identical misses from
+several sessions compute once: st.cache_data holds a per-key lock while one of them computes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import concurrent.futures
+import contextlib
+import contextvars
+import functools
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from core.calls import Call
 from core.expressions import evaluation_time_limit
 from ui import charts
+from ui.admission import AdmissionGate, cpu_slots
 from ui.budget import CUSTOM_COST_SECONDS
 from ui.charts import downsample, log_thin, log_thin_groups
 
@@ -35,19 +53,138 @@ SAMPLE_ROWS = 5_000
 HASH_FUNCS = {Call: repr}
 
 
-def run(call: Call) -> object:
-    """`call.run()`, a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError)."""
-    with evaluation_time_limit(CUSTOM_COST_SECONDS):
+GATE = AdmissionGate(cpu_slots())
+# The page's context (where it draws) as it was outside the outermost cached function, so a
+# queue notice drawn from inside one is not recorded and replayed on later cache hits.
+_PAGE_CONTEXT: contextvars.ContextVar[contextvars.Context | None] = contextvars.ContextVar(
+    "ui.cache page context", default=None
+)
+
+
+def is_heavy(call: Call) -> bool:
+    """Whether `call` waits for the gate: it samples (takes a seed); exact values do not."""
+    return any(name == "seed" for name, _ in call.keywords)
+
+
+class _QueueNotice:
+    """'Queued (position k of m)' with a progress bar, drawn in the page only once it waits."""
+
+    def __init__(self) -> None:
+        self.page = _PAGE_CONTEXT.get()
+        self.slot = None
+        self.first_position = 0
+
+    def __call__(self, position: int, waiting: int) -> None:
+        if self.page is None:  # not called from a page (a test, a script): nothing to draw
+            return
+        self.page.run(self._draw, position, waiting)
+
+    def _draw(self, position: int, waiting: int) -> None:
+        yield_check = get_run_yield_check()
+        if yield_check is not None:
+            yield_check()  # a visitor who changed a control or left gives up the place
+        if self.slot is None:
+            self.slot = st.empty()
+            self.first_position = position
+        self.slot.progress(
+            1.0 - position / (self.first_position + 1),
+            text=f"Queued (position {position} of {waiting}): this server runs "
+            f"{GATE.slots} Monte Carlo computation{'s' * (GATE.slots > 1)} at once, so the "
+            "cores stay shared fairly; yours starts when one ahead of it finishes.",
+        )
+
+    def clear(self) -> None:
+        if self.slot is not None:
+            self.page.run(self.slot.empty)
+
+
+_WORKERS: list[concurrent.futures.ProcessPoolExecutor] = []
+_WORKERS_LOCK = threading.Lock()
+
+
+def _forget_the_server() -> None:
+    """In a new worker: close the sockets and event-poll handles forked from the server (its
+    listening socket, the visitors' connections), which only the server may serve; the pool
+    itself talks over pipes. (Linux; elsewhere nothing is closed.)"""
+    if not os.path.isdir("/proc/self/fd"):
+        return
+    for name in os.listdir("/proc/self/fd"):
+        descriptor = int(name)
+        try:
+            target = os.readlink(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith("socket:") or target == "anon_inode:[eventpoll]":
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+
+
+def _workers() -> concurrent.futures.ProcessPoolExecutor:
+    """The pool of GATE.slots worker processes, forked: a spawned worker would re-run the
+    page, which Streamlit has made `__main__`; a fork shares the server's imported modules."""
+    with _WORKERS_LOCK:
+        if not _WORKERS:
+            _WORKERS.append(
+                concurrent.futures.ProcessPoolExecutor(
+                    GATE.slots, multiprocessing.get_context("fork"), _forget_the_server
+                )
+            )
+        return _WORKERS[0]
+
+
+def _run_limited(call: Call, seconds: float) -> object:
+    with evaluation_time_limit(seconds):
         return call.run()
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
+def run(call: Call) -> object:
+    """`call.run()` with a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError);
+    a Monte Carlo call first waits for GATE, then runs in a worker process."""
+    if not is_heavy(call):
+        return _run_limited(call, CUSTOM_COST_SECONDS)
+    notice = _QueueNotice()
+    with GATE.admitted(notice):
+        notice.clear()
+        workers = _workers()
+        try:
+            return workers.submit(_run_limited, call, CUSTOM_COST_SECONDS).result()
+        except BrokenProcessPool as error:
+            with _WORKERS_LOCK:  # a worker died (e.g. killed for memory): start afresh next time
+                if _WORKERS and _WORKERS[0] is workers:
+                    _WORKERS.clear()
+            raise RuntimeError("the worker process running this computation stopped") from error
+
+
+def _cached(**options) -> Callable[[Callable], Callable]:
+    """st.cache_data(**options) for a function of Calls, remembering the page's context on the
+    way in (see _PAGE_CONTEXT); `.clear()` clears the cache."""
+
+    def decorate(function: Callable) -> Callable:
+        cached = st.cache_data(show_spinner=False, hash_funcs=HASH_FUNCS, **options)(function)
+
+        @functools.wraps(function)
+        def entry(*args, **kwargs):
+            if _PAGE_CONTEXT.get() is not None:  # already inside: keep the outermost
+                return cached(*args, **kwargs)
+            token = _PAGE_CONTEXT.set(contextvars.copy_context())
+            try:
+                return cached(*args, **kwargs)
+            finally:
+                _PAGE_CONTEXT.reset(token)
+
+        entry.clear = cached.clear
+        return entry
+
+    return decorate
+
+
+@_cached(max_entries=MAX_ENTRIES)
 def compute(call: Call) -> object:
     """The result of `call` (core's ValueError passes through for the page to show)."""
     return run(call)
 
 
-@st.cache_data(max_entries=MAX_ROW_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
+@_cached(max_entries=MAX_ROW_ENTRIES)
 def compute_row(call: Call) -> pd.DataFrame:
     """`compute` for the one-size (or one-horizon) slices of a sweep: many small entries."""
     return run(call)
@@ -101,7 +238,7 @@ def sweep_curves(
     return (pd.concat(frames, ignore_index=True) if frames else None), declined
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
+@_cached(max_entries=MAX_ENTRIES)
 def trace(call: Call, group: str | None = None) -> pd.DataFrame:
     """A per-draw table (core.derivation.running_estimate, core.score_studies.score_trace) at up to TRACE_ROWS log-spaced
     draws (per `group`, e.g. per parameter): the shape on a log axis, in a small cache entry."""
@@ -111,7 +248,7 @@ def trace(call: Call, group: str | None = None) -> pd.DataFrame:
     return log_thin_groups(table, group, "draw", TRACE_ROWS)
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
+@_cached(max_entries=MAX_ENTRIES)
 def sample(call: Call, columns: tuple[str, ...], group: str) -> pd.DataFrame:
     """`columns` of at most SAMPLE_ROWS evenly spaced draws per `group` of a per-draw table, for
     a histogram (draws are i.i.d., so any fixed subset is a fair sample)."""
@@ -120,7 +257,7 @@ def sample(call: Call, columns: tuple[str, ...], group: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=HASH_FUNCS)
+@_cached(max_entries=MAX_ENTRIES)
 def labelled_tables(calls: tuple[tuple[str, Call], ...], column: str = "run") -> pd.DataFrame:
     """Each (label, call)'s table with a `column` holding its label, stacked."""
     return pd.concat(

@@ -81,6 +81,9 @@ def _drop_non_finite_link_values(snapshot: LinkSnapshot) -> None:
         from streamlit.runtime.state import get_session_state
 
         with get_session_state().query_params() as query_params:
+            # A bound key's widget already holds its value (the URL seeds only a new widget),
+            # and streamlit refuses to delete it: e.g. "inf" typed as the formula f (issue 15).
+            bad = [key for key in bad if not query_params.is_bound(key)]
             for key in bad:
                 query_params._initial_query_params.pop(key, None)
     except (AttributeError, ImportError, TypeError):

@@ -21,6 +21,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.query_params import EMBED_QUERY_PARAMS_KEYS
 
+from ui.guard import run_guarded
+
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 
 
@@ -272,4 +274,4 @@ def isolate_page_state(page: StreamlitPage) -> None:
 def run_page(page: StreamlitPage) -> None:
     """Run the chosen page: the one place every page run goes through."""
     isolate_page_state(page)
-    page.run()
+    run_guarded(page)

@@ -11,12 +11,21 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60
 
 
+# A new AppTest scans every installed distribution for Streamlit components (~1 s); a server
+# does it once at start-up, so every AppTest here reuses the first one's registry.
+_COMPONENTS: list[object] = []
+
+
 def run_page(script: str, query: dict[str, object] | None = None) -> AppTest:
     """AppTest of `script` (relative to the repo root), with query params set before the run."""
     app = AppTest.from_file(str(REPO_ROOT / script), default_timeout=TIMEOUT_S)
+    if _COMPONENTS:
+        app._bidi_component_manager = _COMPONENTS[0]
     for key, value in (query or {}).items():
         app.query_params[key] = value if isinstance(value, list) else str(value)
     app.run()
+    if not _COMPONENTS and getattr(app, "_bidi_component_manager", None) is not None:
+        _COMPONENTS.append(app._bidi_component_manager)
     return app
 
 

@@ -7,8 +7,8 @@ import pytest
 
 import core
 from core.surrogate import surrogate_gradient
-from ui.checks import CHECK_COLUMN
 from tests.app.page_runner import assert_healthy, run_page, shown_text
+from ui.checks import CHECK_COLUMN
 
 PAGE = "pages/10_Surrogate_loss.py"
 

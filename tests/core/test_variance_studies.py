@@ -1,6 +1,7 @@
 """Variance sweeps one size at a time, the log-log slope fit, and the N needed for a target."""
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -133,6 +134,20 @@ def test_samples_needed_is_one_for_zero_variance_and_nan_for_a_zero_gradient():
     assert core.samples_needed(core.Bandit(0.0), 0.01, baseline="optimal")["n_needed"][0] == 1
     flat = core.samples_needed(core.Bandit(0.0, (4.0, 4.0)), 0.01)
     assert math.isnan(flat["n_needed"][0])
+
+
+@pytest.mark.parametrize("estimator", ["score", "measure_valued"])
+def test_samples_needed_is_unreachable_not_an_overflow_when_the_gradient_underflows(estimator):
+    # Issue 15: a step at k = 3 under N(0, 0.1²) has ∇μ J = φ(30)/0.1 ≈ 1.5e-195 (so
+    # (ε ∇J)² underflows to 0): N = σ²/(ε ∇J)² is far past 10¹⁵ — inf, not OverflowError.
+    problem = core.Gaussian(mu=0.0, sigma=0.1, cost="step", k=3.0)
+    gradient_mu = math.exp(-450.0) / math.sqrt(2 * math.pi) / 0.1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = core.samples_needed(problem, 0.05, estimator=estimator)
+    assert table["exact_gradient"].iloc[0] == pytest.approx(gradient_mu, rel=1e-9)
+    assert table["n_needed"].map(math.isinf).all()
+    assert table["achieved_relative_error"].isna().all()
 
 
 def test_samples_needed_rejects_a_non_positive_target():

@@ -89,14 +89,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_streamlit(port: int, log_path: Path) -> subprocess.Popen:
-    """Start ``streamlit run app.py`` headless on ``port`` in its own process group."""
+def start_streamlit(port: int, log_path: Path, root: Path = REPO_ROOT) -> subprocess.Popen:
+    """Start ``streamlit run app.py`` headless on ``port`` in its own process group (the app
+    of the checkout at `root`: bench/load.py measures another commit's copy this way)."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP_SCRIPT),
+        str(root / APP_SCRIPT.name),
         "--server.headless",
         "true",
         "--server.address",
@@ -112,7 +113,7 @@ def start_streamlit(port: int, log_path: Path) -> subprocess.Popen:
     with log_path.open("wb") as log:
         return subprocess.Popen(
             command,
-            cwd=REPO_ROOT,
+            cwd=root,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -182,6 +183,19 @@ def app_url(base_url: str, url_path: str = "", query: dict[str, object] | None =
     return url
 
 
+# True once the script has run to the end and every element is drawn (see wait_for_app_idle).
+APP_IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return false;
+    const state = app.getAttribute('data-test-script-state');
+    return (state === 'notRunning' || state === 'compilationError')
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && document.querySelector('[data-testid="stMainBlockContainer"]') !== null
+        && document.querySelector('[data-testid="stStatusWidget"]') === null
+        && document.querySelector('[data-testid="stSkeleton"]') === null;
+}"""
+
+
 def wait_for_app_idle(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
     """Wait until the script has run to the end and every element has been drawn.
 
@@ -189,19 +203,7 @@ def wait_for_app_idle(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
     and the status widget is gone. Charts and other lazily loaded elements first show a
     ``stSkeleton`` placeholder and mount a moment later, so also wait for no skeleton.
     """
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            if (!app) return false;
-            const state = app.getAttribute('data-test-script-state');
-            return (state === 'notRunning' || state === 'compilationError')
-                && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-                && document.querySelector('[data-testid="stMainBlockContainer"]') !== null
-                && document.querySelector('[data-testid="stStatusWidget"]') === null
-                && document.querySelector('[data-testid="stSkeleton"]') === null;
-        }""",
-        timeout=timeout_ms,
-    )
+    page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
 
 
 def open_app_page(

@@ -10,12 +10,15 @@ import, so streamlit 1.67 would show "TypeError: Failed to fetch dynamically imp
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route
 
+from tests.e2e import streamlit_helpers
 from tests.e2e.streamlit_helpers import (
     MAIN_BLOCK,
     free_port,
@@ -77,3 +80,51 @@ def test_a_chunk_lost_to_a_restart_says_reload_and_a_reload_recovers(
     assert page.get_by_text(RESTART_NOTICE).count() == 0
     assert page.locator('[data-testid="stMetric"]').count() >= 1
     assert RAW_ERROR not in page.locator(MAIN_BLOCK).inner_text()
+
+
+METRIC = '[data-testid="stMetric"]'
+SHARED_LINK = {"theta": 1.5, "r0": 2, "r1": 7, "n": 600, "seed": 11}
+# 71 % of the work cap: the script is still running when the server is killed.
+HEAVY_LINK = {"problem": "Gaussian", "nmax": 30000, "reps": 200, "est": "measure-valued", "seed": 5}
+
+
+def shown_metrics(page: Page) -> list[str]:
+    """Every st.metric on the page as 'label: value', in order."""
+    metrics = page.locator(METRIC)
+    return [" ".join(metrics.nth(i).inner_text().split()) for i in range(metrics.count())]
+
+
+def test_a_shared_deep_link_shows_the_same_numbers_after_the_server_is_killed_mid_render(
+    restartable_server: dict, browser_page: Page
+) -> None:
+    """Issue 15: kill -9 the server while a heavy page renders, start it again (its caches
+    are gone), and the shared link's numbers — Monte Carlo ones included — come back the same."""
+    server, page = restartable_server, browser_page
+    open_app_page(page, server["base_url"], "Bandit_derivation", SHARED_LINK)
+    before = shown_metrics(page)
+    assert any("Monte Carlo" in metric for metric in before), before
+
+    heavy = page.context.new_page()
+    heavy.goto(
+        streamlit_helpers.app_url(server["base_url"], "Variance_vs_samples", HEAVY_LINK),
+        wait_until="commit",
+    )
+    heavy.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'running'"
+    )
+    os.killpg(server["process"].pid, signal.SIGKILL)
+    server["process"].wait(timeout=10)
+    killed_log = server["log"].read_text(errors="replace")
+    server["process"] = start_streamlit(server["port"], server["log"])
+    wait_for_health(server["base_url"], server["process"], server["log"])
+
+    fresh = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_app_page(fresh, server["base_url"], "Bandit_derivation", SHARED_LINK)
+    streamlit_helpers.assert_page_healthy(fresh)
+    assert shown_metrics(fresh) == before
+    open_app_page(fresh, server["base_url"], "Variance_vs_samples", HEAVY_LINK)
+    # the killed render's link renders whole on the new server
+    streamlit_helpers.assert_page_healthy(fresh)
+    fresh.context.close()
+    assert "Traceback" not in killed_log + server["log"].read_text(errors="replace")

@@ -80,7 +80,7 @@ def samples_needed(
                 f"N for RMSE ≤ {target:.1%} of |∇J| (SNR ≥ {1 / target:g})": [
                     "— (∇J = 0)"
                     if math.isnan(n)
-                    else ("> 10^15" if math.isinf(n) else f"{int(n):,}")
+                    else ("∞ — not reachable (> 10^15)" if math.isinf(n) else f"{int(n):,}")
                     for n in needed["n_needed"]
                 ],
                 "relative error at that N (exact)": [

@@ -1,0 +1,215 @@
+"""Section 7: load — N heavy browser sessions at once, and the home page rendered meanwhile.
+
+A local server (`streamlit run app.py` of the checkout at `root`, so another commit can be
+measured the same way) and one headless Chromium (Playwright, /usr/bin/chromium). For each N,
+N sessions open page 3 at once with a setting near the work cap (HEAVY_QUERY: 71 % of the
+per-request cap; each its own seed, so no two share a computation); while they run, one more
+session opens the home page again and again. Reported: each heavy session's time to a full
+render (p50, max), the home page's render time under that load against idle (median, max),
+throughput (heavy renders per minute over the round's wall clock), whether any session saw
+"Queued (position", exceptions shown, and tracebacks in the server log. Bounded: a session
+that takes longer than SESSION_TIMEOUT_S counts as a failure, not a hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from tests.e2e.streamlit_helpers import (
+    APP_IDLE_JS,
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    EXCEPTION,
+    REPO_ROOT,
+    start_streamlit,
+    stop_process_group,
+    wait_for_health,
+)
+
+HEAVY_PATH = "Variance_vs_samples"
+# 14,255,600 samples (71 % of ui.budget's cap), measure-valued: ~2.5 s of one core.
+HEAVY_QUERY = {"problem": "Gaussian", "nmax": 30000, "reps": 200, "est": "measure-valued"}
+QUEUED_TEXT = "Queued (position"
+SESSION_TIMEOUT_S = 240.0
+POLL_S = 0.2
+IDLE_HOME_RENDERS = 5
+LEVELS = (1, 4, 8, 16)
+DEFAULT_PORT = 8681
+
+
+@dataclass
+class Render:
+    seconds: float
+    queued: bool = False  # the page showed QUEUED_TEXT at some point
+    exception: str = ""  # an exception box's text, or "timeout"
+
+
+@dataclass
+class Round:
+    sessions: int
+    heavy: list[Render] = field(default_factory=list)
+    home: list[float] = field(default_factory=list)
+    wall: float = 0.0
+
+    @property
+    def failures(self) -> list[str]:
+        return [render.exception for render in self.heavy if render.exception]
+
+    def summary(self, idle_home: float) -> dict[str, float | int]:
+        times = [render.seconds for render in self.heavy]
+        home = self.home or [float("nan")]
+        return {
+            "sessions": self.sessions,
+            "heavy_p50_s": statistics.median(times),
+            "heavy_max_s": max(times),
+            "home_median_s": statistics.median(home),
+            "home_max_s": max(home),
+            "home_vs_idle": statistics.median(home) / idle_home,
+            "home_renders": len(self.home),
+            "per_minute": 60.0 * len(times) / self.wall,
+            "queued_sessions": sum(render.queued for render in self.heavy),
+            "failures": len(self.failures),
+        }
+
+
+def heavy_url(base_url: str, seed: int, query: dict = HEAVY_QUERY) -> str:
+    return f"{base_url}/{HEAVY_PATH}?" + urlencode({**query, "seed": seed})
+
+
+# Sets window.sawQueued the moment QUEUED_TEXT enters the page, however briefly it stays.
+WATCH_QUEUE_JS = (
+    "new MutationObserver((changes) => { for (const change of changes) {"
+    " const nodes = [change.target, ...change.addedNodes];"
+    f" if (nodes.some((n) => (n.textContent || '').includes({QUEUED_TEXT!r})))"
+    " { window.sawQueued = true; } } }).observe(document,"
+    " {subtree: true, childList: true, characterData: true});"
+)
+
+
+async def render(browser, url: str, timeout_s: float = SESSION_TIMEOUT_S) -> Render:
+    """Open `url` in a fresh context (a new session) and time it to a full, idle render."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await context.add_init_script(WATCH_QUEUE_JS)
+    page = await context.new_page()
+    start = time.perf_counter()
+    try:
+        await page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
+        while not await page.evaluate(APP_IDLE_JS):
+            if time.perf_counter() - start > timeout_s:
+                return Render(time.perf_counter() - start, False, "timeout")
+            await asyncio.sleep(POLL_S)
+        seconds = time.perf_counter() - start
+        queued = bool(await page.evaluate("() => window.sawQueued === true"))
+        boxes = page.locator(EXCEPTION)
+        shown = await boxes.first.inner_text() if await boxes.count() else ""
+        return Render(seconds, queued, shown)
+    finally:
+        await context.close()
+
+
+async def idle_home_time(browser, base_url: str, renders: int = IDLE_HOME_RENDERS) -> float:
+    await render(browser, base_url + "/")  # the server's first page load warms its imports
+    times = [(await render(browser, base_url + "/")).seconds for _ in range(renders)]
+    return statistics.median(times)
+
+
+async def load_round(
+    browser, base_url: str, sessions: int, first_seed: int, query: dict = HEAVY_QUERY
+) -> Round:
+    """`sessions` heavy renders at once (seeds first_seed, first_seed + 1, …), and home page
+    renders one after another until they are all done."""
+    result = Round(sessions)
+    start = time.perf_counter()
+    heavy = [
+        asyncio.create_task(render(browser, heavy_url(base_url, first_seed + i, query)))
+        for i in range(sessions)
+    ]
+    while not all(task.done() for task in heavy):
+        result.home.append((await render(browser, base_url + "/")).seconds)
+    result.heavy = [task.result() for task in heavy]
+    result.wall = time.perf_counter() - start
+    return result
+
+
+def server_tracebacks(log_path: Path) -> int:
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return text.count("Traceback (most recent call last)")
+
+
+@contextlib.asynccontextmanager
+async def served_browser(root: Path, port: int, log_path: Path):
+    """(server process, base URL, Chromium) for the block: `streamlit run` of the checkout at
+    `root` on `port`, logging to `log_path`, stopped at the end with the browser."""
+    from playwright.async_api import async_playwright
+
+    process = start_streamlit(port, log_path, root=root)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base_url, process, log_path)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
+            )
+            try:
+                yield process, base_url, browser
+            finally:
+                await browser.close()
+    finally:
+        stop_process_group(process)
+
+
+async def measure(
+    root: Path, port: int, levels: tuple[int, ...], log_path: Path
+) -> tuple[float, list[Round], int]:
+    """(idle home render time, one Round per level, tracebacks in the server log)."""
+    async with served_browser(root, port, log_path) as (_, base_url, browser):
+        await render(browser, heavy_url(base_url, 1))  # warm the heavy page's imports
+        idle = await idle_home_time(browser, base_url)
+        rounds = [await load_round(browser, base_url, n, 1000 * n) for n in levels]
+    return idle, rounds, server_tracebacks(log_path)
+
+
+def print_load(label: str, idle: float, rounds: list[Round], tracebacks: int) -> None:
+    print(f"\n## 7. Load ({label}): N heavy sessions at once, home page meanwhile\n")
+    print(f"home page idle: {idle:.2f} s (median of {IDLE_HOME_RENDERS}); heavy: /{HEAVY_PATH}?")
+    print(f"{urlencode(HEAVY_QUERY)} with a seed per session\n")
+    print("| N | heavy p50 | heavy max | home median (× idle) | home max | renders/min | queued |")
+    print("|---|---|---|---|---|---|---|")
+    for result in rounds:
+        s = result.summary(idle)
+        print(
+            f"| {s['sessions']} | {s['heavy_p50_s']:.1f} s | {s['heavy_max_s']:.1f} s | "
+            f"{s['home_median_s']:.2f} s ({s['home_vs_idle']:.1f}×) | {s['home_max_s']:.2f} s | "
+            f"{s['per_minute']:.1f} | {s['queued_sessions']}/{s['sessions']} |"
+        )
+    failures = [f for result in rounds for f in result.failures]
+    print(f"\nexceptions or timeouts: {len(failures)} {failures[:3]}; server-log tracebacks: "
+          f"{tracebacks}")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="checkout whose app to serve")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
+    parser.add_argument("--label", default="this checkout")
+    args = parser.parse_args(argv)
+    log_path = Path("/tmp") / f"bench-load-{args.port}.log"
+    idle, rounds, tracebacks = asyncio.run(
+        measure(args.root.resolve(), args.port, tuple(args.levels), log_path)
+    )
+    print_load(args.label, idle, rounds, tracebacks)
+
+
+if __name__ == "__main__":
+    main()

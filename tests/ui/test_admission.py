@@ -1,0 +1,190 @@
+"""Fair admission (issue 15): ui.admission's gate and ui.cache's use of it.
+
+The gate runs at most `slots` holders at once, in arrival order, and tells a waiter its place;
+ui.cache sends only cache misses of Monte Carlo (seeded) calls through it, and identical misses
+from concurrent sessions compute once.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import core
+from core.calls import Call
+from ui import cache
+from ui.admission import AdmissionGate, cpu_slots
+
+RUNS_LOG = Path(tempfile.gettempdir()) / f"test_admission-{os.getpid()}.log"
+
+
+def runs() -> list[int]:
+    """The seeds counted_draw really ran with (in a worker process or here), in order."""
+    return [int(line) for line in RUNS_LOG.read_text().split()] if RUNS_LOG.exists() else []
+
+
+def counted_draw(problem: core.Problem, *, seed: int, log: str, pause: float = 0.0) -> int:
+    """A stand-in Monte Carlo call (it takes a seed), logging each time it really runs."""
+    with open(log, "a") as runs_log:
+        runs_log.write(f"{seed}\n")
+    time.sleep(pause)
+    return seed
+
+
+def counted_exact(problem: core.Problem, *, log: str) -> float:
+    counted_draw(problem, seed=-1, log=log)
+    return problem.expected_value()
+
+
+def draw(seed: int, pause: float = 0.0) -> Call:
+    keywords = (("seed", seed), ("log", str(RUNS_LOG)), ("pause", pause))
+    return Call("counted_draw", core.Bandit(0.5), (), keywords, __name__)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.compute.clear()
+    RUNS_LOG.unlink(missing_ok=True)
+    yield
+    cache.compute.clear()
+    RUNS_LOG.unlink(missing_ok=True)
+
+
+def _hold_every_slot(gate: AdmissionGate) -> tuple[threading.Event, list[threading.Thread]]:
+    """Threads holding all of `gate`'s slots until the returned event is set."""
+    release, holding = threading.Event(), threading.Barrier(gate.slots + 1)
+
+    def hold():
+        with gate.admitted():
+            holding.wait()
+            release.wait(10)
+
+    threads = [threading.Thread(target=hold) for _ in range(gate.slots)]
+    for thread in threads:
+        thread.start()
+    holding.wait()
+    return release, threads
+
+
+def test_the_gate_is_sized_to_the_cpus_this_process_may_use(tmp_path):
+    assert cpu_slots() == len(os.sched_getaffinity(0))
+    quota = tmp_path / "cpu.max"
+    quota.write_text("150000 100000\n")  # a container allowed 1.5 CPUs
+    assert cpu_slots(str(quota)) == min(2, len(os.sched_getaffinity(0)))
+    quota.write_text("50000 100000\n")  # half a CPU: still one slot
+    assert cpu_slots(str(quota)) == 1
+    quota.write_text("max 100000\n")
+    assert cpu_slots(str(quota)) == len(os.sched_getaffinity(0))
+    assert cache.GATE.slots == cpu_slots()
+    with pytest.raises(ValueError, match="slots"):
+        AdmissionGate(0)
+
+
+def test_at_most_slots_run_at_once_and_waiters_are_admitted_in_arrival_order():
+    gate = AdmissionGate(2, poll=0.01)
+    release, holders = _hold_every_slot(gate)
+    order, peak, lock = [], [0], threading.Lock()
+
+    def worker(index):
+        with gate.admitted():
+            with lock:
+                order.append(index)
+                peak[0] = max(peak[0], gate.running)
+            time.sleep(0.02)
+
+    workers = []
+    for index in range(6):
+        workers.append(threading.Thread(target=worker, args=(index,)))
+        workers[-1].start()
+        while gate.waiting < index + 1:  # queued in this order
+            time.sleep(0.001)
+    release.set()
+    for thread in holders + workers:
+        thread.join(10)
+    assert order == list(range(6))
+    assert peak[0] <= 2 and gate.running == 0 and gate.waiting == 0
+
+
+def test_a_waiter_hears_its_position_and_leaving_the_queue_frees_its_place():
+    gate = AdmissionGate(1, poll=0.01)
+    release, holders = _hold_every_slot(gate)
+    heard: list[tuple[int, int]] = []
+    behind_admitted = threading.Event()
+
+    class LeftThePageError(Exception):
+        pass
+
+    def behind():
+        with gate.admitted():
+            behind_admitted.set()
+
+    def impatient(position, waiting):
+        heard.append((position, waiting))
+        if len(heard) == 1:  # a second visitor queues behind this one
+            threading.Thread(target=behind).start()
+            while gate.waiting < 2:
+                time.sleep(0.001)
+        elif len(heard) >= 3:
+            raise LeftThePageError
+
+    with pytest.raises(LeftThePageError), gate.admitted(impatient):
+        pass
+    assert heard[0] == (1, 1) and heard[-1] == (1, 2) and gate.waiting == 1
+    release.set()
+    for thread in holders:
+        thread.join(10)
+    assert behind_admitted.wait(5)  # the one behind moved up and got in
+    assert gate.waiting == 0
+
+
+def test_a_cache_hit_and_an_exact_call_never_wait_for_a_full_gate():
+    cache.compute(draw(7))
+    release, holders = _hold_every_slot(cache.GATE)
+    try:
+        start = time.perf_counter()
+        assert cache.compute(draw(7)) == 7  # hit: no gate
+        exact = Call("counted_exact", core.Bandit(0.0), (), (("log", str(RUNS_LOG)),), __name__)
+        assert cache.compute(exact) == 7.5
+        assert time.perf_counter() - start < 1.0
+        finished = []
+        miss = threading.Thread(target=lambda: finished.append(cache.compute(draw(8))))
+        miss.start()
+        miss.join(0.5)
+        assert not finished and cache.GATE.waiting == 1  # a seeded miss waits its turn
+    finally:
+        release.set()
+        for thread in holders:
+            thread.join(10)
+    miss.join(10)
+    assert finished == [8] and runs() == [7, -1, 8]
+
+
+def test_identical_misses_from_concurrent_sessions_compute_once():
+    results = []
+    sessions = [
+        threading.Thread(target=lambda: results.append(cache.compute(draw(3, pause=0.3))))
+        for _ in range(4)
+    ]
+    for thread in sessions:
+        thread.start()
+    for thread in sessions:
+        thread.join(10)
+    assert results == [3, 3, 3, 3] and runs() == [3]
+
+
+def test_a_monte_carlo_miss_runs_in_a_worker_process_with_the_same_numbers():
+    call = Call.of("variance_curve", core.Gaussian(), ns=(10, 100), reps=50, seed=4)
+    assert cache.is_heavy(call)
+    worker = cache.compute(Call("worker_pid", None, (), (("seed", 0),), __name__))
+    assert worker != os.getpid()
+    pd.testing.assert_frame_equal(cache.compute(call), call.run())
+
+
+def worker_pid(*, seed: int) -> int:
+    return os.getpid()

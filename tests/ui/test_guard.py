@@ -1,0 +1,119 @@
+"""ui.guard at the page boundary: an exception becomes a message with a link to the defaults and a
+logged traceback; st.stop and st.rerun pass through as they would without the guard."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import guard
+
+
+def _failing_page():
+    import streamlit as st
+
+    from ui.guard import run_guarded
+
+    class Page:
+        url_path = "Variance_vs_samples"
+
+        def run(self):
+            st.write("drawn before the error")
+            raise OverflowError("cannot convert float infinity to integer")
+
+    run_guarded(Page())
+    st.write("after the page")
+
+
+def _stopping_page():
+    import streamlit as st
+
+    from ui.guard import page_guard
+
+    with page_guard("Baselines"):
+        st.write("before stop")
+        st.stop()
+    st.write("never drawn")
+
+
+def _rerunning_page():
+    import streamlit as st
+
+    from ui.guard import page_guard
+
+    with page_guard(""):
+        st.session_state.runs = st.session_state.get("runs", 0) + 1
+        if st.session_state.runs == 1:
+            st.rerun()
+        st.write(f"runs: {st.session_state.runs}")
+
+
+@pytest.fixture
+def guard_log():
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    guard.LOGGER.addHandler(handler)
+    try:
+        yield records
+    finally:
+        guard.LOGGER.removeHandler(handler)
+
+
+def test_an_exception_becomes_a_message_with_a_link_to_the_defaults_and_a_logged_traceback(
+    guard_log,
+):
+    app = AppTest.from_function(_failing_page).run()
+    assert not app.exception
+    [message] = [error.value for error in app.error]
+    assert guard.FAILURE_TITLE in message and "OverflowError" in message
+    assert "(./Variance_vs_samples)" in message
+    assert "infinity" not in message  # the raw error text stays in the log
+    assert [m.value for m in app.markdown] == ["drawn before the error", "after the page"]
+    [record] = guard_log
+    assert record.exc_info and record.exc_info[0] is OverflowError
+
+
+def test_st_stop_passes_through_the_guard(guard_log):
+    app = AppTest.from_function(_stopping_page).run()
+    assert not app.exception and not app.error
+    assert [m.value for m in app.markdown] == ["before stop"]
+    assert not guard_log
+
+
+def test_st_rerun_passes_through_the_guard(guard_log):
+    app = AppTest.from_function(_rerunning_page).run()
+    assert not app.exception and not app.error
+    assert [m.value for m in app.markdown] == ["runs: 2"]
+    assert not guard_log
+
+
+def test_the_defaults_link_is_the_page_path_relative_to_the_app_root():
+    assert guard.defaults_link("Baselines") == "./Baselines"
+    assert guard.defaults_link("/Baselines/") == "./Baselines"
+    assert guard.defaults_link("") == "./"
+
+
+def _failing_page_through_the_navigation():
+    import streamlit as st
+
+    from ui.navigation import run_page
+
+    class Page:
+        url_path = "Baselines"
+
+        def run(self):
+            raise KeyError("cost")
+
+    run_page(Page())
+    st.write("the sidebar and the rest of the app still draw")
+
+
+def test_every_page_runs_inside_the_guard_through_the_navigation():
+    app = AppTest.from_function(_failing_page_through_the_navigation).run()
+    assert not app.exception
+    [message] = [error.value for error in app.error]
+    assert "KeyError" in message and "(./Baselines)" in message
+    assert [m.value for m in app.markdown] == ["the sidebar and the rest of the app still draw"]

@@ -1,0 +1,58 @@
+"""The page boundary: an unexpected exception becomes a clear message, never a traceback.
+
+`run_guarded(page)` runs a page (a `st.Page`, or anything with `.run()` and `.url_path`) inside
+`page_guard(url_path)`: if the page raises, the visitor reads what happened and gets a link that
+reopens the page at its defaults (a fresh load of its address without the query string), while
+the traceback goes to the server log, where tests look for it. Streamlit's script-control
+exceptions (st.stop, st.rerun, st.switch_page) derive from BaseException, not Exception, so
+they pass through untouched, as do KeyboardInterrupt and SystemExit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Protocol
+
+import streamlit as st
+from streamlit.logger import get_logger
+
+LOGGER = get_logger(__name__)
+FAILURE_TITLE = "This page stopped on an unexpected error"
+FAILURE_TEXT = (
+    "**{title}** ({kind}). Your settings are still in the address bar, so the link "
+    "reproduces it. [Open this page at its defaults]({defaults}) to start again."
+)
+
+
+class Page(Protocol):
+    url_path: str
+
+    def run(self) -> None: ...
+
+
+def defaults_link(url_path: str) -> str:
+    """The page's address without its query string, relative to the app's root ("./Name")."""
+    return "./" + url_path.strip("/")
+
+
+@contextlib.contextmanager
+def page_guard(url_path: str) -> Iterator[None]:
+    """Run the block; an Exception in it is logged with its traceback and shown as
+    FAILURE_TEXT with a link to the page at its defaults (script control passes through)."""
+    try:
+        yield
+    except Exception as error:  # the page boundary: anything a page did not handle itself
+        LOGGER.exception("page %r raised %s", url_path or "home", type(error).__name__)
+        st.error(
+            FAILURE_TEXT.format(
+                title=FAILURE_TITLE, kind=type(error).__name__, defaults=defaults_link(url_path)
+            ),
+            icon=":material/error:",
+        )
+
+
+def run_guarded(page: Page) -> None:
+    """`page.run()` inside `page_guard(page.url_path)`."""
+    with page_guard(getattr(page, "url_path", "") or ""):
+        page.run()

@@ -79,7 +79,10 @@ def test_a_link_changes_every_section(changed_page):
     )
     assert len(changed_page.dataframe[1].value) == 9  # one unit shown: all are alike
     text = shown_text(changed_page)
-    assert "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 agree with their exact values" in text
+    assert (
+        "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 agree with their exact values"
+        in text
+    )
     assert "K = 4 arms" in text and "τ = 0.2" in text
     categorical = changed_page.dataframe[-1].value
     assert {"unordered set (k w/o replacement)", "unordered set + built-in baseline"} <= set(

@@ -16,7 +16,6 @@ and drawing code is the same at any size, and settings near the real cap run in 
 
 from __future__ import annotations
 
-import functools
 import random
 
 import pytest
@@ -26,7 +25,6 @@ from streamlit.testing.v1 import element_tree as tree
 import ui.controls
 from tests.app.page_runner import run_page
 from tests.app.test_query_params import PAGE_IDS, PAGES, SELECTORS, controls, top_level_views
-from ui.budget import check_work_budget
 from ui.guard import FAILURE_TITLE
 
 SEED = 20_261_201
@@ -50,9 +48,7 @@ TEXT_JUNK = ["", "inf", "nan", "x" * 300, "sin(", "__import__('os')", "%00", "ğŸ
 
 @pytest.fixture(autouse=True)
 def small_work_cap(monkeypatch):
-    monkeypatch.setattr(
-        ui.controls, "check_work_budget", functools.partial(check_work_budget, cap=FUZZ_CAP)
-    )
+    monkeypatch.setattr(ui.controls, "MAX_SAMPLES_PER_REQUEST", FUZZ_CAP)
 
 
 def _number(value: float, integer: bool) -> str:

@@ -8,7 +8,8 @@ import streamlit as st
 import core
 from core.calls import Call, Grid
 from ui import cache, tables
-from ui.controls import URL, seed_input
+from ui.budget import Setting, work_of
+from ui.controls import URL, seed_input, work_budget
 from ui.exports import export
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -65,6 +66,33 @@ with stop_on_input_error(FIX):
     toy = core.BernoulliUnits((theta,), "squared_error", target=target)
     categorical = core.SoftmaxBandit((theta,) + (0.0,) * (arms - 1), tuple(range(1, arms + 1)))
 
+
+def discrete_work(values) -> int:
+    """Random numbers drawn: per binary estimate, D uniforms per draw (score, b*, the two
+    relaxations: 1 draw; RLOO: k; the four pair estimators: one u each); per categorical
+    estimate, 1 per draw and K Gumbels per Gumbel-top-k set or relaxed draw; n estimates each,
+    plus the θ sweep (one unit) and the τ sweep (two relaxations)."""
+    k, d = values["k"], values["units"]
+    binary_draws = 8 + k  # score, b*, RLOO-k, 4 pairs, 2 relaxations
+    categorical_draws = 2 + k + arms + (2 * arms if k <= arms else 0)
+    per_estimate = binary_draws * (2 + d) + categorical_draws  # binary, toy, vector
+    sweeps = work_of([binary_draws] * len(THETAS.values()), THETA_ESTIMATES)
+    return (
+        work_of([per_estimate], values["n"])
+        + sweeps
+        + work_of([2] * len(TEMPERATURES), TAU_ESTIMATES)
+    )
+
+
+work_budget(
+    discrete_work,
+    [
+        Setting("n", n, ESTIMATES, "{:,} estimates per estimator"),
+        Setting("units", units, range(1, units), "D = {:,} units"),
+        Setting("k", k, range(2, k), "k = {:,} draws"),
+    ],
+    "lower the estimates per estimator, the units D or the draws k.",
+)
 comparison = "discrete_estimators.discrete_comparison"
 keywords = {"k": k, "temperature": tau, "n": n, "seed": seed}
 calls = {

@@ -7,6 +7,7 @@ import streamlit as st
 
 import core
 from core.calls import Call, Grid
+from core.relaxations import MAX_EXACT_ARMS
 from ui import cache, tables
 from ui.budget import Setting, work_of
 from ui.controls import URL, seed_input, work_budget
@@ -74,7 +75,8 @@ def discrete_work(values) -> int:
     plus the θ sweep (one unit) and the τ sweep (two relaxations)."""
     k, d = values["k"], values["units"]
     binary_draws = 8 + k  # score, b*, RLOO-k, 4 pairs, 2 relaxations
-    categorical_draws = 2 + k + arms + (2 * arms if k <= arms else 0)
+    relaxed = arms if arms <= MAX_EXACT_ARMS else 0  # the Gumbel-softmax row, K ≤ 4
+    categorical_draws = 2 + k + relaxed + (2 * arms if k <= arms else 0)
     per_estimate = binary_draws * (2 + d) + categorical_draws  # binary, toy, vector
     sweeps = work_of([binary_draws] * len(THETAS.values()), THETA_ESTIMATES)
     return (
@@ -202,15 +204,23 @@ tables.comparison_table(results["toy"], "Toy")
 tables.signal_to_noise_table(results["toy"], BUDGET)
 
 st.subheader(f"Categorical choice: K = {arms} arms")
+relaxed_rows = results["categorical"].query("estimator == 'gumbel_softmax'")
+relaxed_route = relaxed_rows["exact_route"].iloc[0] if len(relaxed_rows) else ""
 st.markdown(
     f"Logits (θ, 0, …, 0), rewards 1…{arms}. RLOO-k draws k arms with replacement; the "
     "unordered-set estimator (Kool, van Hoof & Welling, ICLR 2020) draws k distinct arms "
     "(Gumbel-top-k) and weights each by p(s)·p^{D∖s}(S∖s)/p(S); its built-in baseline "
     "subtracts, for each s, an estimate of E[f] from the rest of the set (unbiased, because "
     "the rest is a sample without replacement from the other arms). Both exact by "
-    "enumerating the k-subsets. The Gumbel-softmax of K arms is not offered here: its "
-    "moments are K-dimensional integrals without an exact route yet."
-    + ("" if k <= arms else f" With k = {k} > K = {arms} it is unavailable.")
+    "enumerating the k-subsets. The Gumbel-softmax of K arms, z = softmax((θ + g)/τ) with "
+    "g i.i.d. Gumbel(0, 1), differentiates the relaxed reward Σ r_k z_k: ĝ = z ⊙ (r − r·z)/τ, "
+    f"one evaluation, **biased** (τ = {tau:g} here). Its exact moments are a (K − 1)-dimensional "
+    "Gauss–Legendre quadrature (the Gumbel differences g_k − g_0 have the multivariate "
+    "logistic law), certified by the largest change of any moment between two rule sizes"
+    + (f": {relaxed_route}." if relaxed_route else ".")
+    + f" For K > {MAX_EXACT_ARMS} there is no exact value, so the row is left out."
+    + ("" if k <= arms else f" With k = {k} > K = {arms} the unordered set is unavailable.")
+    + ("" if arms <= MAX_EXACT_ARMS else f" With K = {arms} the Gumbel-softmax row is omitted.")
 )
 tables.comparison_table(results["categorical"], "Categorical", params=True)
 

@@ -79,12 +79,27 @@ def test_a_link_changes_every_section(changed_page):
     )
     assert len(changed_page.dataframe[1].value) == 9  # one unit shown: all are alike
     text = shown_text(changed_page)
-    assert "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 agree with their exact values" in text
+    assert (
+        "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 agree with their exact values"
+        in text
+    )
     assert "K = 4 arms" in text and "τ = 0.2" in text
     categorical = changed_page.dataframe[-1].value
     assert {"unordered set (k w/o replacement)", "unordered set + built-in baseline"} <= set(
         categorical["estimator"]
     )
+    assert "Gumbel-softmax (τ) — biased" in set(categorical["estimator"])  # K = 4: exact
+
+
+def test_defaults_add_the_biased_gumbel_softmax_of_three_arms_with_its_accuracy(default_page):
+    categorical = default_page.dataframe[-1].value.set_index(["estimator", "parameter"])
+    row = categorical.loc[("Gumbel-softmax (τ) — biased", "logit_0")]
+    assert row["bias (exact)"] == pytest.approx(0.0403493, abs=1e-6)
+    assert row["Var[ĝ] (exact)"] == pytest.approx(0.0779941, abs=1e-6)
+    assert row["mean check"][0] == "✓" and row["variance check"][0] == "✓"
+    text = shown_text(default_page)
+    assert "certified by the largest change of any moment between two rule sizes: " in text
+    assert "quadrature (error ≤ 1e-06)." in text and "For K > 4 there is no exact value" in text
 
 
 def test_a_bad_link_value_is_named_and_replaced_by_the_default():
@@ -93,3 +108,19 @@ def test_a_bad_link_value_is_named_and_replaced_by_the_default():
     assert first_table(app).loc["score function", "E[ĝ] (exact)"] == pytest.approx(1.25)
     notices = [element.value for element in app.info]
     assert any("cannot use" in text and "theta=99" in text for text in notices), notices
+
+
+def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_work():
+    app = run_page(PAGE, {"n": 100_000, "units": 10, "k": 16})
+    assert not app.exception
+    message = "\n".join(element.value for element in app.main.warning)
+    assert "would draw 32.4 million random samples, more than the 20 million" in message
+    assert not app.dataframe
+    assert [button.label for button in app.main.button] == [
+        "Use 50,000 estimates per estimator", "Use D = 4 units", "Use k = 6 draws",
+    ]  # fmt: skip
+    app.main.button[0].click().run()
+    assert_healthy(app)
+    assert not app.warning and app.dataframe
+    assert app.select_slider(key="n").value == 50_000
+    assert (app.slider(key="units").value, app.slider(key="k").value) == (10, 16)

@@ -216,12 +216,7 @@ CATEGORICAL_RULES = {2: (400, 800), 3: (200, 400), 4: (40, 80)}
 
 
 def categorical_relaxed_terms(
-    problem: SoftmaxBandit,
-    n: int,
-    *,
-    rng: np.random.Generator,
-    temperature: float = 0.5,
-    out: np.ndarray | None = None,
+    problem: SoftmaxBandit, n: int, *, rng: np.random.Generator, temperature: float = 0.5, out=None
 ) -> np.ndarray:
     """Per-sample Gumbel-softmax terms ∇θ f(z) = z ⊙ (r − r·z)/τ, shape (n, K), with
     z = softmax((θ + g)/τ), g i.i.d. Gumbel(0, 1) and f(z) = Σ r_k z_k (Jang et al. 2017,

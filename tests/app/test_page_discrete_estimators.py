@@ -112,10 +112,9 @@ def test_a_bad_link_value_is_named_and_replaced_by_the_default():
 
 def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_work():
     app = run_page(PAGE, {"n": 100_000, "units": 10, "k": 16})
-    assert not app.exception
-    message = "\n".join(element.value for element in app.main.warning)
-    assert "would draw 32.4 million random samples, more than the 20 million" in message
-    assert not app.dataframe
+    assert not app.exception and not app.dataframe  # stopped before any work
+    (warning,) = app.main.warning
+    assert "would draw 32.4 million random samples, more than the 20 million" in warning.value
     assert [button.label for button in app.main.button] == [
         "Use 50,000 estimates per estimator", "Use D = 4 units", "Use k = 6 draws",
     ]  # fmt: skip

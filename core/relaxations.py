@@ -95,6 +95,7 @@ def relaxed_moments(
 # -- quadrature ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)  # the same nodes recur across passes and integrands
 def _noise_density(s: float, theta: float, tau: float) -> float:
     """Density of s = (θ + L)/τ: τ·p_L(τs − θ), p_L(x) = e^{−|x|}/(1 + e^{−|x|})²."""
     e = math.exp(-abs(tau * s - theta))
@@ -157,6 +158,7 @@ def _one_unit_integrals(
     redone for another k or n asks for the same integrals again."""
     y, w = _unit_functions(relaxation, tau)
 
+    @functools.cache  # the three passes share QUADPACK's first nodes: evaluate each s once
     def term(s: float) -> float:
         return (alpha + beta * y(s)) * w(s)
 
@@ -241,9 +243,17 @@ def _categorical_terms(x: np.ndarray, rewards: np.ndarray, tau: float) -> np.nda
     return z * (rewards - (z @ rewards)[..., None]) / tau
 
 
+@functools.lru_cache(maxsize=16)
+def _gauss_legendre(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Legendre nodes and weights on (−1, 1) (an eigenproblem: computed once per size)."""
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
+
+
 def _panel_rule(cut: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss–Legendre on (0, cut) and (cut, 1), nodes/2 each: (points, weights)."""
-    x, w = np.polynomial.legendre.leggauss(nodes // 2)
+    x, w = _gauss_legendre(nodes // 2)
     points = np.concatenate([(x + 1) / 2 * cut, cut + (x + 1) / 2 * (1 - cut)])
     return points, np.concatenate([w / 2 * cut, w / 2 * (1 - cut)])
 
@@ -284,7 +294,7 @@ def categorical_relaxed_moments(problem: SoftmaxBandit, temperature: float = 0.5
     if arms > MAX_EXACT_ARMS:
         raise ValueError(
             f"the Gumbel-softmax of K = {arms} arms has no exact moments here (K ≤ "
-            f"{MAX_EXACT_ARMS}: a K-dimensional quadrature)"
+            f"{MAX_EXACT_ARMS}: beyond that the (K − 1)-dimensional rule is too costly)"
         )
     coarse, fine = (_categorical_rule(problem, temperature, m) for m in CATEGORICAL_RULES[arms])
     error = max(float(np.max(np.abs(a - b))) for a, b in zip(coarse, fine, strict=True))

@@ -123,3 +123,10 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     assert not app.warning and app.dataframe
     assert app.select_slider(key="n").value == 50_000
     assert (app.slider(key="units").value, app.slider(key="k").value) == (10, 16)
+
+
+def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
+    app = run_page(PAGE, {"arms": 5, "n": 2000})
+    assert_healthy(app)
+    assert "Gumbel-softmax (τ) — biased" not in set(app.dataframe[-1].value["estimator"])
+    assert "With K = 5 the Gumbel-softmax row is omitted." in shown_text(app)

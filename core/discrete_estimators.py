@@ -14,7 +14,8 @@ b = 1[u < σ(θ)] and its antithetic partner b′ = 1[u > σ(−θ)] (that is, 1
 - ARM (Yin & Zhou 2019, arXiv:1807.11143): (f(b′) − f(b))(u_i − ½);
 - DisARM (Dong, Mnih & Tucker 2020, arXiv:2006.10680):
   ½(f(b) − f(b′))(−1)^{b′_i} 1[b_i ≠ b′_i] σ(|θ_i|);
-- Gumbel-softmax / straight-through (`core.relaxations`), biased.
+- Gumbel-softmax / straight-through (`core.relaxations`), biased; for K ≤ 4 arms the
+  Gumbel-softmax too (exact by quadrature in K − 1 dimensions).
 
 Exact moments: each unit's u_i falls in one of three cells cut at σ(θ_i) and σ(−θ_i), inside
 which b_i and b′_i are constant; every estimator is constant on a product of cells, except
@@ -42,7 +43,14 @@ from core.bernoulli_units import BernoulliUnits
 from core.exact import estimate_moments
 from core.numerics import CHUNK_SIZE, check_sample_count, make_rng, sigmoid
 from core.problem import EnumerableProblem
-from core.relaxations import RELAXATIONS, relaxed_moments, relaxed_terms
+from core.relaxations import (
+    MAX_EXACT_ARMS,
+    RELAXATIONS,
+    categorical_relaxed_moments,
+    categorical_relaxed_terms,
+    relaxed_moments,
+    relaxed_terms,
+)
 
 MAX_GROUP = 64
 # Cell values closer to their mean than this, relative to the largest, differ by rounding only.
@@ -367,7 +375,7 @@ DISCRETE_ESTIMATORS = {
                           "biased: the pair is dependent"),
         DiscreteEstimator("arm", "ARM", False, ("binary",), "Yin & Zhou 2019"),
         DiscreteEstimator("disarm", "DisARM", False, ("binary",), "Dong, Mnih & Tucker 2020"),
-        DiscreteEstimator("gumbel_softmax", "Gumbel-softmax (τ)", True, ("binary",),
+        DiscreteEstimator("gumbel_softmax", "Gumbel-softmax (τ)", True, ("binary", "categorical"),
                           "biased; Jang et al. 2017, Maddison et al. 2017"),
         DiscreteEstimator("straight_through", "straight-through GS (τ)", True, ("binary",),
                           "biased; f′ at the hard b"),
@@ -393,12 +401,14 @@ def problem_kind(problem) -> str:
 
 def estimators_for(problem, k: int = 2) -> tuple[str, ...]:
     """The estimators that apply to `problem` with k draws, in the registry's order (the
-    unordered set needs k ≤ K distinct arms)."""
+    unordered set needs k ≤ K distinct arms; the Gumbel-softmax of K arms is exact for K ≤ 4)."""
     kind = problem_kind(problem)
     return tuple(
         name
         for name, e in DISCRETE_ESTIMATORS.items()
-        if kind in e.kinds and (not name.startswith("unordered_set") or k <= problem.dim)
+        if kind in e.kinds
+        and (not name.startswith("unordered_set") or k <= problem.dim)
+        and (name != "gumbel_softmax" or kind == "binary" or problem.dim <= MAX_EXACT_ARMS)
     )
 
 
@@ -428,6 +438,8 @@ def estimator_terms(
         return rloo(problem, n, rng=rng, k=k)
     if name in PAIR_ESTIMATORS:
         return pair_estimator_terms(problem, n, rng=rng, estimator=name)
+    if name == "gumbel_softmax" and problem_kind(problem) == "categorical":
+        return categorical_relaxed_terms(problem, n, rng=rng, temperature=temperature)
     if name in ("gumbel_softmax", "straight_through"):
         return relaxed_terms(problem, n, rng=rng, relaxation=name, temperature=temperature)
     return unordered_set(problem, n, rng=rng, k=k, baseline=name == "unordered_set_baseline")
@@ -446,7 +458,11 @@ def exact_moments(problem, name: str, *, k: int = 2, temperature: float = 0.5) -
     if name == "rloo":
         return rloo_moments(problem, k)
     if name in ("gumbel_softmax", "straight_through"):
-        m = relaxed_moments(problem, name, temperature)
+        m = (
+            categorical_relaxed_moments(problem, temperature)
+            if problem_kind(problem) == "categorical"
+            else relaxed_moments(problem, name, temperature)
+        )
         return ExactMoments(
             m.mean, m.variance, m.fourth, f"quadrature (error ≤ {m.quadrature_error:.0e})"
         )

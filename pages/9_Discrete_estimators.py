@@ -7,8 +7,10 @@ import streamlit as st
 
 import core
 from core.calls import Call, Grid
+from core.relaxations import MAX_EXACT_ARMS
 from ui import cache, tables
-from ui.controls import URL, seed_input
+from ui.budget import Setting, work_of
+from ui.controls import URL, seed_input, work_budget
 from ui.exports import export
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
@@ -65,6 +67,34 @@ with stop_on_input_error(FIX):
     toy = core.BernoulliUnits((theta,), "squared_error", target=target)
     categorical = core.SoftmaxBandit((theta,) + (0.0,) * (arms - 1), tuple(range(1, arms + 1)))
 
+
+def discrete_work(values) -> int:
+    """Random numbers drawn: per binary estimate, D uniforms per draw (score, b*, the two
+    relaxations: 1 draw; RLOO: k; the four pair estimators: one u each); per categorical
+    estimate, 1 per draw and K Gumbels per Gumbel-top-k set or relaxed draw; n estimates each,
+    plus the θ sweep (one unit) and the τ sweep (two relaxations)."""
+    k, d = values["k"], values["units"]
+    binary_draws = 8 + k  # score, b*, RLOO-k, 4 pairs, 2 relaxations
+    relaxed = arms if arms <= MAX_EXACT_ARMS else 0  # the Gumbel-softmax row, K ≤ 4
+    categorical_draws = 2 + k + relaxed + (2 * arms if k <= arms else 0)
+    per_estimate = binary_draws * (2 + d) + categorical_draws  # binary, toy, vector
+    sweeps = work_of([binary_draws] * len(THETAS.values()), THETA_ESTIMATES)
+    return (
+        work_of([per_estimate], values["n"])
+        + sweeps
+        + work_of([2] * len(TEMPERATURES), TAU_ESTIMATES)
+    )
+
+
+work_budget(
+    discrete_work,
+    [
+        Setting("n", n, ESTIMATES, "{:,} estimates per estimator"),
+        Setting("units", units, range(1, units), "D = {:,} units"),
+        Setting("k", k, range(2, k), "k = {:,} draws"),
+    ],
+    "lower the estimates per estimator, the units D or the draws k.",
+)
 comparison = "discrete_estimators.discrete_comparison"
 keywords = {"k": k, "temperature": tau, "n": n, "seed": seed}
 calls = {
@@ -174,15 +204,23 @@ tables.comparison_table(results["toy"], "Toy")
 tables.signal_to_noise_table(results["toy"], BUDGET)
 
 st.subheader(f"Categorical choice: K = {arms} arms")
+relaxed_rows = results["categorical"].query("estimator == 'gumbel_softmax'")
+relaxed_route = relaxed_rows["exact_route"].iloc[0] if len(relaxed_rows) else ""
 st.markdown(
     f"Logits (θ, 0, …, 0), rewards 1…{arms}. RLOO-k draws k arms with replacement; the "
     "unordered-set estimator (Kool, van Hoof & Welling, ICLR 2020) draws k distinct arms "
     "(Gumbel-top-k) and weights each by p(s)·p^{D∖s}(S∖s)/p(S); its built-in baseline "
     "subtracts, for each s, an estimate of E[f] from the rest of the set (unbiased, because "
     "the rest is a sample without replacement from the other arms). Both exact by "
-    "enumerating the k-subsets. The Gumbel-softmax of K arms is not offered here: its "
-    "moments are K-dimensional integrals without an exact route yet."
-    + ("" if k <= arms else f" With k = {k} > K = {arms} it is unavailable.")
+    "enumerating the k-subsets. The Gumbel-softmax of K arms, z = softmax((θ + g)/τ) with "
+    "g i.i.d. Gumbel(0, 1), differentiates the relaxed reward Σ r_k z_k: ĝ = z ⊙ (r − r·z)/τ, "
+    f"one evaluation, **biased** (τ = {tau:g} here). Its exact moments are a (K − 1)-dimensional "
+    "Gauss–Legendre quadrature (the Gumbel differences g_k − g_0 have the multivariate "
+    "logistic law), certified by the largest change of any moment between two rule sizes"
+    + (f": {relaxed_route}." if relaxed_route else ".")
+    + f" For K > {MAX_EXACT_ARMS} there is no exact value, so the row is left out."
+    + ("" if k <= arms else f" With k = {k} > K = {arms} the unordered set is unavailable.")
+    + ("" if arms <= MAX_EXACT_ARMS else f" With K = {arms} the Gumbel-softmax row is omitted.")
 )
 tables.comparison_table(results["categorical"], "Categorical", params=True)
 

@@ -88,6 +88,18 @@ def test_a_link_changes_every_section(changed_page):
     assert {"unordered set (k w/o replacement)", "unordered set + built-in baseline"} <= set(
         categorical["estimator"]
     )
+    assert "Gumbel-softmax (τ) — biased" in set(categorical["estimator"])  # K = 4: exact
+
+
+def test_defaults_add_the_biased_gumbel_softmax_of_three_arms_with_its_accuracy(default_page):
+    categorical = default_page.dataframe[-1].value.set_index(["estimator", "parameter"])
+    row = categorical.loc[("Gumbel-softmax (τ) — biased", "logit_0")]
+    assert row["bias (exact)"] == pytest.approx(0.0403493, abs=1e-6)
+    assert row["Var[ĝ] (exact)"] == pytest.approx(0.0779941, abs=1e-6)
+    assert row["mean check"][0] == "✓" and row["variance check"][0] == "✓"
+    text = shown_text(default_page)
+    assert "certified by the largest change of any moment between two rule sizes: " in text
+    assert "quadrature (error ≤ 1e-06)." in text and "For K > 4 there is no exact value" in text
 
 
 def test_a_bad_link_value_is_named_and_replaced_by_the_default():
@@ -96,3 +108,26 @@ def test_a_bad_link_value_is_named_and_replaced_by_the_default():
     assert first_table(app).loc["score function", "E[ĝ] (exact)"] == pytest.approx(1.25)
     notices = [element.value for element in app.info]
     assert any("cannot use" in text and "theta=99" in text for text in notices), notices
+
+
+def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_work():
+    app = run_page(PAGE, {"n": 100_000, "units": 10, "k": 16})
+    assert not app.exception and not app.dataframe  # stopped before any work
+    (warning,) = app.main.warning
+    assert "would draw 32.4 million random samples, more than the 20 million" in warning.value
+    assert [button.label for button in app.main.button] == [
+        "Use 50,000 estimates per estimator", "Use D = 4 units", "Use k = 6 draws",
+    ]  # fmt: skip
+    fewer_estimates = app.main.button[0]
+    fewer_estimates.click().run()
+    assert_healthy(app)
+    assert not app.warning and app.dataframe  # the work ran, 17 million samples
+    controls = (app.select_slider(key="n"), app.slider(key="units"), app.slider(key="k"))
+    assert [control.value for control in controls] == [50_000, 10, 16]
+
+
+def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
+    app = run_page(PAGE, {"arms": 5, "n": 2000})
+    assert_healthy(app)
+    assert "Gumbel-softmax (τ) — biased" not in set(app.dataframe[-1].value["estimator"])
+    assert "With K = 5 the Gumbel-softmax row is omitted." in shown_text(app)

@@ -36,7 +36,7 @@ def test_discrete_sweeps_theta_and_reads_every_problem(capsys: pytest.CaptureFix
     pd.testing.assert_frame_equal(
         read_csv(out), read_csv(expected.to_csv(index=False)), check_exact=True
     )
-    for problem, count in (("vector", 3 * 9), ("categorical", 5 * 4)):
+    for problem, count in (("vector", 3 * 9), ("categorical", 6 * 4)):  # K = 4: with the GS
         code, out, _ = run(capsys, "discrete", problem, "--units", "3", "--arms", "4", "--n", "100")
         assert code == 0 and len(read_csv(out)) == count
 

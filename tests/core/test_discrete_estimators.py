@@ -21,7 +21,12 @@ from core.discrete_estimators import (
     relaxation_temperature_sweep,
 )
 from core.numerics import make_rng, sigmoid
-from core.relaxations import _affine_slope_moments, relaxed_moments
+from core.relaxations import (
+    QUADRATURE_RELATIVE_TOLERANCE,
+    _affine_slope_moments,
+    categorical_relaxed_moments,
+    relaxed_moments,
+)
 
 THETAS = (-2.3, 0.0, 0.7, 3.1)
 BINARY = [BernoulliUnits((t,), "linear", (5.0, 10.0)) for t in THETAS]
@@ -317,3 +322,65 @@ def test_the_toy_gradient_is_tiny_beside_reinforce_s_noise():
     assert table.loc["score", "exact_gradient"] == pytest.approx(0.0005)
     assert table.loc["score", "signal_to_noise"] == pytest.approx(0.004, rel=1e-3)
     assert math.isinf(table.loc["disarm", "signal_to_noise"])
+
+
+# -- the Gumbel-softmax of K arms ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("logits", "rewards", "tau"),
+    [
+        ((0.0, 0.0), (1.0, 2.0), 0.5),
+        ((1.3, -0.4), (10.0, 5.0), 0.1),
+        ((-2.0, 0.5), (3.0, -1.0), 2.0),
+    ],
+)
+def test_two_arms_gumbel_softmax_is_the_binary_relaxation_at_the_logit_difference(
+    logits, rewards, tau
+):
+    # b = 1 ⇔ arm 0; g_0 − g_1 is logistic; f(z) = r_1 + (r_0 − r_1) z_0.
+    arms = core.SoftmaxBandit(logits, rewards)
+    unit = BernoulliUnits((logits[0] - logits[1],), "linear", (rewards[1], rewards[0]))
+    categorical = exact_moments(arms, "gumbel_softmax", temperature=tau)
+    binary = relaxed_moments(unit, "gumbel_softmax", tau)
+    # The stated accuracy (coarse vs fine rule) covers the gap to QUADPACK's 1-D route, up to
+    # QUADPACK's own error (its estimate, or its requested relative tolerance).
+    stated = exact_moments(arms, "gumbel_softmax", temperature=tau).note
+    error = categorical_relaxed_moments(arms, tau).quadrature_error
+    assert stated == f"quadrature (error ≤ {error:.0e})" and error < 1e-8
+    pairs = [
+        (categorical.mean[0], binary.mean[0]),
+        (-categorical.mean[1], binary.mean[0]),
+        (categorical.variance[0], binary.variance[0]),
+        (categorical.fourth[0], binary.fourth[0]),
+    ]
+    for ours, theirs in pairs:
+        quadpack = max(binary.quadrature_error, QUADRATURE_RELATIVE_TOLERANCE * abs(theirs))
+        assert abs(ours - theirs) <= error + quadpack + 1e-14
+
+
+@pytest.mark.parametrize(
+    "problem",
+    [
+        core.SoftmaxBandit((0.0, 0.0, 0.0), (1, 2, 3)),
+        core.SoftmaxBandit((1.0, -0.5, 0.2), (4, -1, 2)),
+    ],
+    ids=repr,
+)
+def test_three_arms_gumbel_softmax_matches_monte_carlo_within_5_exact_se(problem):
+    for index, tau in enumerate((0.2, 1.0)):
+        monte_carlo_within_5_se(
+            problem, "gumbel_softmax", 400_000, seed=60 + index, temperature=tau
+        )
+
+
+def test_the_categorical_gumbel_softmax_is_biased_certified_and_offered_up_to_four_arms():
+    problem = core.SoftmaxBandit((0.0, 0.0, 0.0), (1, 2, 3))
+    moments = exact_moments(problem, "gumbel_softmax", temperature=0.5)
+    assert moments.note == "quadrature (error ≤ 1e-06)"  # coarse vs fine rule, all moments
+    bias = moments.mean - problem.exact_gradient()
+    assert bias[0] == pytest.approx(0.0403, abs=1e-4) and bias[2] == pytest.approx(-bias[0])
+    four = core.SoftmaxBandit((0.5, 0.0, -0.3, 0.1), (1, 2, 3, 4))
+    assert "gumbel_softmax" in estimators_for(four)
+    monte_carlo_within_5_se(four, "gumbel_softmax", 200_000, seed=70, temperature=0.5)
+    assert "gumbel_softmax" not in estimators_for(core.SoftmaxBandit((0.0,) * 5, (1, 2, 3, 4, 5)))

@@ -98,8 +98,27 @@ class _QueueNotice:
             self.page.run(self.slot.empty)
 
 
-_WORKERS: list[concurrent.futures.ProcessPoolExecutor] = []
-_WORKERS_LOCK = threading.Lock()
+class _WorkerPool:
+    """The server's one pool of GATE.slots forked worker processes, started on first use and
+    started afresh after a worker died (process-wide state, like GATE, not a session's)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def get(self) -> concurrent.futures.ProcessPoolExecutor:
+        """The pool, forked: a spawned worker would re-run the page, which Streamlit has made
+        `__main__`; a fork shares the server's imported modules."""
+        with self._lock:
+            # A pool whose worker died (killed for memory, say) is broken for good: fork anew.
+            if self._executor is None or getattr(self._executor, "_broken", False):
+                self._executor = concurrent.futures.ProcessPoolExecutor(
+                    GATE.slots, multiprocessing.get_context("fork"), _forget_the_server
+                )
+            return self._executor
+
+
+WORKERS = _WorkerPool()
 
 
 def _forget_the_server() -> None:
@@ -119,19 +138,6 @@ def _forget_the_server() -> None:
                 os.close(descriptor)
 
 
-def _workers() -> concurrent.futures.ProcessPoolExecutor:
-    """The pool of GATE.slots worker processes, forked: a spawned worker would re-run the
-    page, which Streamlit has made `__main__`; a fork shares the server's imported modules."""
-    with _WORKERS_LOCK:
-        if not _WORKERS:
-            _WORKERS.append(
-                concurrent.futures.ProcessPoolExecutor(
-                    GATE.slots, multiprocessing.get_context("fork"), _forget_the_server
-                )
-            )
-        return _WORKERS[0]
-
-
 def _run_limited(call: Call, seconds: float) -> object:
     with evaluation_time_limit(seconds):
         return call.run()
@@ -145,13 +151,10 @@ def run(call: Call) -> object:
     notice = _QueueNotice()
     with GATE.admitted(notice):
         notice.clear()
-        workers = _workers()
+        workers = WORKERS.get()
         try:
             return workers.submit(_run_limited, call, CUSTOM_COST_SECONDS).result()
-        except BrokenProcessPool as error:
-            with _WORKERS_LOCK:  # a worker died (e.g. killed for memory): start afresh next time
-                if _WORKERS and _WORKERS[0] is workers:
-                    _WORKERS.clear()
+        except BrokenProcessPool as error:  # WORKERS.get() forks a new pool next time
             raise RuntimeError("the worker process running this computation stopped") from error
 
 

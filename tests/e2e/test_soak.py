@@ -5,6 +5,7 @@ stays within bench.soak's stated bound."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,16 @@ SESSIONS = 20
 
 
 def test_twenty_sessions_with_random_settings_leave_the_server_healthy_and_bounded(tmp_path: Path):
-    result = asyncio.run(soak(REPO_ROOT, free_port(), SESSIONS, tmp_path / "server.log"))
+    result = _in_own_thread(soak(REPO_ROOT, free_port(), SESSIONS, tmp_path / "server.log"))
     print(f"\nsoak RSS (sessions, server MiB, workers MiB): {result.samples}")
     assert not result.failures, result.failures
     assert result.tracebacks == 0
     assert [n for n, _, _ in result.samples] == [0, 20]
     assert max(server for _, server, _ in result.samples) <= RSS_BOUND_MIB
+
+
+def _in_own_thread(coroutine):
+    """asyncio.run(coroutine) in a thread of its own: the session's sync Playwright browser
+    keeps an event loop running in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

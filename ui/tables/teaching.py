@@ -92,10 +92,14 @@ def log_derivative_routes(routes: pd.DataFrame) -> None:
             naive["exact_standard_error"],
             f"vs its own exact mean Σₐ π(a) r(a) ∇π(a) = {naive['exact_mean']:.6g}",
         )
-        distance = abs(naive["estimate"] - exact["exact_mean"]) / naive["exact_standard_error"]
+        gap, spread = abs(naive["estimate"] - exact["exact_mean"]), naive["exact_standard_error"]
+        if spread > 0:
+            where = f"It is {gap / spread:.1f} SE from ∇J = {exact['exact_mean']:.6g}"
+        else:  # every draw gives the same term: no spread to measure the gap in
+            where = f"It has no spread and sits {gap:.6g} from ∇J = {exact['exact_mean']:.6g}"
         st.caption(
-            f"It is {distance:.1f} SE from ∇J = {exact['exact_mean']:.6g}: more draws only "
-            f"sharpen the wrong answer, off by exactly {naive['exact_bias']:+.6g}."
+            f"{where}: more draws only sharpen the wrong answer, off by exactly "
+            f"{naive['exact_bias']:+.6g}."
         )
     with log_col:
         _estimate_metric(

@@ -56,6 +56,8 @@ MAX_GROUP = 64
 # Cell values closer to their mean than this, relative to the largest, differ by rounding only.
 ROUNDING = 1e-12
 MAX_SUBSET_ENUMERATION = 200_000
+# Entries of a count-vector table (vectors × outcomes) one request may build: 32 MB of int64.
+MAX_COUNT_ENTRIES = 4_000_000
 
 
 # -- the estimators: per-row terms, each row one estimate ----------------------------------------
@@ -256,14 +258,16 @@ def pair_moments(problem: BernoulliUnits, estimator: str) -> ExactMoments:
 
 def rloo_moments(problem: EnumerableProblem, k: int) -> ExactMoments:
     """RLOO-k: mean and variance from the U-statistic (core.estimate_moments); the fourth
-    moment from the exact law of the outcome counts where it has ≤ 2·10⁶ count vectors."""
+    moment from the exact law of the outcome counts where its table of count vectors × outcomes
+    stays within MAX_COUNT_ENTRIES (else NaN: the variance check then says it is not made)."""
     from core.group_baselines import compositions, log_multinomial
 
     k = _check_group(k)
     mean, variance = estimate_moments(problem, k, baseline="loo")
     outcomes, probabilities = problem.support()
     fourth = np.full(problem.dim, np.nan)
-    if math.comb(k + probabilities.size - 1, probabilities.size - 1) <= MAX_SUBSET_ENUMERATION:
+    vectors = math.comb(k + probabilities.size - 1, probabilities.size - 1)
+    if vectors * probabilities.size <= MAX_COUNT_ENTRIES:
         counts = compositions(k, probabilities.size)
         with np.errstate(divide="ignore"):
             weights = np.exp(log_multinomial(counts, np.log(probabilities)))

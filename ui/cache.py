@@ -8,25 +8,18 @@ own copy of the result. Every call runs inside a time limit for a visitor's own 
 cached entry small whatever n is; nothing here does maths.
 
 Fair admission (issue 15): a cache miss of a Monte Carlo call (one that takes a `seed`) runs
-only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, and then in a pool
-of as many worker processes, so the server's own threads — light pages, cache hits, the
-websocket — never wait for the GIL behind sampling and compete with at most one worker per
-core (not with every visitor's computation at once). A visitor whose call waits sees "Queued (position k)" with a progress bar where the
+only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, in the session's
+own thread, so at most one computation per core runs at once (not every visitor's at once). A
+visitor whose call waits sees "Queued (position k)" with a progress bar where the
 result will appear. Cache hits and exact (unseeded) calls never wait. Identical misses from
 several sessions compute once: st.cache_data holds a per-key lock while one of them computes.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import contextlib
 import contextvars
 import functools
-import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 import streamlit as st
@@ -98,46 +91,6 @@ class _QueueNotice:
             self.page.run(self.slot.empty)
 
 
-class _WorkerPool:
-    """The server's one pool of GATE.slots forked worker processes, started on first use and
-    started afresh after a worker died (process-wide state, like GATE, not a session's)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
-
-    def get(self) -> concurrent.futures.ProcessPoolExecutor:
-        """The pool, forked: a spawned worker would re-run the page, which Streamlit has made
-        `__main__`; a fork shares the server's imported modules."""
-        with self._lock:
-            # A pool whose worker died (killed for memory, say) is broken for good: fork anew.
-            if self._executor is None or getattr(self._executor, "_broken", False):
-                self._executor = concurrent.futures.ProcessPoolExecutor(
-                    GATE.slots, multiprocessing.get_context("fork"), _forget_the_server
-                )
-            return self._executor
-
-
-WORKERS = _WorkerPool()
-
-
-def _forget_the_server() -> None:
-    """In a new worker: close the sockets and event-poll handles forked from the server (its
-    listening socket, the visitors' connections), which only the server may serve; the pool
-    itself talks over pipes. (Linux; elsewhere nothing is closed.)"""
-    if not os.path.isdir("/proc/self/fd"):
-        return
-    for name in os.listdir("/proc/self/fd"):
-        descriptor = int(name)
-        try:
-            target = os.readlink(f"/proc/self/fd/{name}")
-        except OSError:
-            continue
-        if target.startswith("socket:") or target == "anon_inode:[eventpoll]":
-            with contextlib.suppress(OSError):
-                os.close(descriptor)
-
-
 def _run_limited(call: Call, seconds: float) -> object:
     with evaluation_time_limit(seconds):
         return call.run()
@@ -145,17 +98,15 @@ def _run_limited(call: Call, seconds: float) -> object:
 
 def run(call: Call) -> object:
     """`call.run()` with a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError);
-    a Monte Carlo call first waits for GATE, then runs in a worker process."""
+    a Monte Carlo call first waits for GATE."""
     if not is_heavy(call):
         return _run_limited(call, CUSTOM_COST_SECONDS)
     notice = _QueueNotice()
     with GATE.admitted(notice):
         notice.clear()
-        workers = WORKERS.get()
-        try:
-            return workers.submit(_run_limited, call, CUSTOM_COST_SECONDS).result()
-        except BrokenProcessPool as error:  # WORKERS.get() forks a new pool next time
-            raise RuntimeError("the worker process running this computation stopped") from error
+        # In this thread: forking worker processes from the multithreaded server hung pages
+        # (a child can inherit a lock another thread held); NumPy releases the GIL while it samples.
+        return _run_limited(call, CUSTOM_COST_SECONDS)
 
 
 def _cached(**options) -> Callable[[Callable], Callable]:

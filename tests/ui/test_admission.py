@@ -13,7 +13,6 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 import core
@@ -176,15 +175,3 @@ def test_identical_misses_from_concurrent_sessions_compute_once():
     for thread in sessions:
         thread.join(10)
     assert results == [3, 3, 3, 3] and runs() == [3]
-
-
-def test_a_monte_carlo_miss_runs_in_a_worker_process_with_the_same_numbers():
-    call = Call.of("variance_curve", core.Gaussian(), ns=(10, 100), reps=50, seed=4)
-    assert cache.is_heavy(call)
-    worker = cache.compute(Call("worker_pid", None, (), (("seed", 0),), __name__))
-    assert worker != os.getpid()
-    pd.testing.assert_frame_equal(cache.compute(call), call.run())
-
-
-def worker_pid(*, seed: int) -> int:
-    return os.getpid()

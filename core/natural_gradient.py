@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from core.bandits import Bandit
 from core.group_baselines import compositions, log_multinomial
@@ -137,6 +136,8 @@ def _sample_fisher_moments(problem: Bandit, n: int) -> tuple[float, float]:
     With k arm-1 draws: Σ r s = k r(1) σ(−θ) − (n − k) r(0) σ(θ), Σ s² = k σ(−θ)² + (n − k) σ(θ)²
     (never 0 for finite θ); k ~ Binomial(n, σ(θ)).
     """
+    from scipy import stats  # imported here: scipy.stats costs ~0.8 s, only this needs it
+
     p1, p0 = problem.p_one, problem.p_zero
     r0, r1 = problem.rewards
     k = np.arange(n + 1, dtype=np.float64)

@@ -16,6 +16,7 @@ from core._kernels import (
     draw_samples,
     outcome_terms,
 )
+from core.estimators import is_batch_baseline
 from core.numerics import check_finite, check_vector, log_sigmoid, log_softmax, sigmoid, softmax
 from core.problem import EnumerableProblem
 
@@ -40,7 +41,7 @@ class _DrawnByOutcome(EnumerableProblem):
         if estimator != "score":
             return super().term_kernel(estimator, baseline)
         table, terms = self.outcome_table(), None
-        if baseline not in ("mean", "loo"):
+        if not is_batch_baseline(baseline):
             terms = self._term_tables.get(baseline)
             if terms is None:
                 b = self.optimal_baseline() if baseline == "optimal" else baseline or 0.0

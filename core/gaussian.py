@@ -16,6 +16,7 @@ import numpy as np
 from numpy.polynomial import polynomial
 
 from core._kernels import add_row_sums, batch_baseline, chunks, owned
+from core.estimators import is_batch_baseline
 from core.gaussian_costs import DEFAULT_K, NAMED_COSTS, Cost, CustomCost
 from core.normal_integrals import standard_normal_moments
 from core.numerics import check_finite, check_positive
@@ -419,7 +420,7 @@ class _GaussianTerms:
 
     def fill(self, rng: np.random.Generator, out: np.ndarray) -> None:
         n, space = out.shape[0], self.space
-        if self.estimator == "score" and self.baseline in ("mean", "loo"):
+        if self.estimator == "score" and is_batch_baseline(self.baseline):
             self._score_with_batch_baseline(rng, out)
             return
         first = second = 0.0

@@ -18,7 +18,13 @@ import pandas as pd
 
 from core import _engine
 from core.checks import estimate_check_columns, sample_statistics
-from core.estimators import Baseline, check_baseline, check_baseline_fits, check_estimator
+from core.estimators import (
+    Baseline,
+    check_baseline,
+    check_baseline_fits,
+    check_estimator,
+    is_batch_baseline,
+)
 from core.exact import estimate_moments
 from core.numerics import check_positive, check_sample_count
 from core.problem import Problem
@@ -149,7 +155,7 @@ def variance_table(
     plan = _engine.plan_tasks(problem, sizes, reps, streams, estimator, baseline, method)
     all_estimates = _engine.run_plan(plan, executor, progress)
     # Only the batch-mean and leave-one-out moments depend on n beyond the 1/n.
-    if baseline in ("mean", "loo"):
+    if is_batch_baseline(baseline):
         moments = [estimate_moments(problem, n, estimator, baseline) for n in sizes]
     else:
         exact_mean, one_sample = estimate_moments(problem, 1, estimator, baseline)
@@ -320,7 +326,7 @@ def samples_needed(
     for j, name in enumerate(problem.params):
         if gradient[j] == 0:
             needed = math.nan
-        elif baseline in ("mean", "loo"):
+        elif is_batch_baseline(baseline):
             needed = _bisect_size(lambda n, j=j: error_at(n)[j] <= target, smallest)
         else:
             per_sample = float(estimate_moments(problem, 1, estimator, baseline)[1][j])

@@ -40,6 +40,7 @@ import pandas as pd
 from core._kernels import chunks
 from core.bandits import SoftmaxBandit
 from core.bernoulli_units import BernoulliUnits
+from core.checks import sample_variance_variance
 from core.exact import estimate_moments
 from core.numerics import CHUNK_SIZE, check_sample_count, make_rng, sigmoid
 from core.problem import EnumerableProblem
@@ -509,13 +510,14 @@ def _rows_of(problem, name: str, moments: ExactMoments, terms: np.ndarray | None
         if terms is not None:
             reps = terms.shape[0]
             fourth = float(moments.fourth[j])
-            shrink = (reps - 3) / max(reps - 1, 1)
             row |= {
                 "mc_estimates": reps,
                 "mc_mean": float(terms[:, j].mean()),
                 "mc_variance": float(terms[:, j].var(ddof=1)),
                 "mean_standard_error": math.sqrt(variance / reps),
-                "variance_standard_error": math.sqrt(max(fourth - shrink * variance**2, 0.0) / reps)
+                "variance_standard_error": math.sqrt(
+                    sample_variance_variance(variance, fourth, reps)
+                )
                 if np.isfinite(fourth)
                 else math.nan,
             }

@@ -273,11 +273,8 @@ def rloo_moments(problem: EnumerableProblem, k: int) -> ExactMoments:
         with np.errstate(divide="ignore"):
             weights = np.exp(log_multinomial(counts, np.log(probabilities)))
         f, s = problem.f(outcomes), problem.score(outcomes)
-        total_f = counts @ f
-        estimates = (
-            counts @ (f[:, None] * s)
-            - (total_f[:, None] * (counts @ s) - counts @ (f[:, None] * s)) / (k - 1)
-        ) / k
+        total_f, total_fs = counts @ f, counts @ (f[:, None] * s)
+        estimates = (total_fs - (total_f[:, None] * (counts @ s) - total_fs) / (k - 1)) / k
         fourth = weights @ (estimates - mean) ** 4
     return ExactMoments(mean, variance, fourth, "U-statistic; counts' law for the 4th moment")
 

@@ -127,9 +127,10 @@ def log_derivative_running(problem: EnumerableProblem, n: int, *, seed: int = 0)
     x = problem.sample(make_rng(seed), n)
     draws = np.arange(1, n + 1)
     gradient = float(problem.exact_gradient()[0])
+    moments = _route_moments(problem)
     frames = []
     for route, terms in _route_terms(problem, x).items():
-        mean, variance = _route_moments(problem)[route]
+        mean, variance = moments[route]
         frames.append(
             pd.DataFrame(
                 {

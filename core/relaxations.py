@@ -67,7 +67,7 @@ def relaxed_terms(
         logistic = np.log(u) - np.log1p(-u)
         s = (problem.theta + logistic) / temperature
         z = sigmoid(s)
-        weight = sigmoid(s) * sigmoid(-s) / temperature
+        weight = z * sigmoid(-s) / temperature
         y = z if relaxation == "gumbel_softmax" else (s > 0).astype(np.float64)
         out[start:stop] = problem.reward_gradient(y) * weight
     return out

@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     if "soak" in args.only:
         import asyncio
 
+        from bench.load import DEFAULT_PORT
         from bench.soak import SESSIONS, print_soak, soak
 
         log = Path("/tmp") / "bench-soak.log"

@@ -23,6 +23,7 @@ from functools import partial
 import numpy as np
 
 from core.estimators import is_batch_baseline
+from core.numerics import compositions as _compositions
 
 DEFAULT_TOLERANCE_SE = 4.0
 ALPHA = math.erfc(DEFAULT_TOLERANCE_SE / math.sqrt(2.0))
@@ -188,21 +189,6 @@ def check_agreement(
 
 
 # --- exact laws of counts ------------------------------------------------------------------
-
-
-def _compositions(total: int, parts: int) -> np.ndarray:
-    """Every count vector (c_1, …, c_parts) ≥ 0 with Σ c = total, shape (C(total+parts−1,
-    parts−1), parts), int64."""
-    rows = np.zeros((1, 0), dtype=np.int64)
-    remaining = np.array([total], dtype=np.int64)
-    for _ in range(parts - 1):
-        sizes = remaining + 1
-        index = np.repeat(np.arange(rows.shape[0]), sizes)
-        starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
-        counts = np.arange(int(sizes.sum())) - starts
-        rows = np.column_stack([rows[index], counts])
-        remaining = remaining[index] - counts
-    return np.column_stack([rows, remaining])
 
 
 def _dot(left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -51,6 +51,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from core import numerics
 from core._engine import draw_counts
 from core.bandits import Bandit, SoftmaxBandit
 from core.checks import check_agreement
@@ -188,22 +189,15 @@ def group_estimates(problem: Bandit | SoftmaxBandit, counts: np.ndarray, advanta
 
 def compositions(total: int, parts: int) -> np.ndarray:
     """Every vector of `parts` whole numbers ≥ 0 summing to `total`, shape (C(total+parts−1,
-    parts−1), parts), in lexicographic order."""
+    parts−1), parts), in lexicographic order (`core.numerics.compositions`); a ValueError past
+    MAX_COMPOSITIONS."""
     count = math.comb(total + parts - 1, parts - 1)
     if count > MAX_COMPOSITIONS:
         raise ValueError(
             f"{total} draws over {parts} arms have {count:,} count vectors, more than the "
             f"{MAX_COMPOSITIONS:,} exact enumeration allows; use fewer draws or arms"
         )
-    rows = np.zeros((1, 0), dtype=np.int64)
-    remaining = np.array([total], dtype=np.int64)
-    for _ in range(parts - 1):
-        choices = remaining + 1
-        parent = np.repeat(np.arange(rows.shape[0]), choices)
-        first = np.arange(choices.sum()) - np.repeat(np.cumsum(choices) - choices, choices)
-        rows = np.column_stack([rows[parent], first])
-        remaining = remaining[parent] - first
-    return np.column_stack([rows, remaining])
+    return numerics.compositions(total, parts)
 
 
 def log_multinomial(counts: np.ndarray, log_probabilities: np.ndarray) -> np.ndarray:

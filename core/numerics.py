@@ -102,6 +102,21 @@ def check_vector(values: object, name: str, length: int | None = None) -> np.nda
     return array
 
 
+def compositions(total: int, parts: int) -> np.ndarray:
+    """Every count vector (c_1, …, c_parts) of whole numbers ≥ 0 with Σ c = total, in
+    lexicographic order: shape (C(total + parts − 1, parts − 1), parts), int64 — the support of
+    Multinomial(total, ·) over `parts` outcomes. Callers bound the count first."""
+    rows = np.zeros((1, 0), dtype=np.int64)
+    remaining = np.array([total], dtype=np.int64)
+    for _ in range(parts - 1):
+        choices = remaining + 1
+        parent = np.repeat(np.arange(rows.shape[0]), choices)
+        first = np.arange(int(choices.sum())) - np.repeat(np.cumsum(choices) - choices, choices)
+        rows = np.column_stack([rows[parent], first])
+        remaining = remaining[parent] - first
+    return np.column_stack([rows, remaining])
+
+
 def _holds_non_numbers(values: object) -> bool:
     """True if values is, or a nested list/tuple holds, text, bytes, booleans or complex numbers."""
     if isinstance(values, (str, bytes, bool, np.bool_, complex)):

@@ -560,6 +560,9 @@ def _group_estimator(text: str) -> str:
 
 
 def _groups_flags(parser: argparse.ArgumentParser) -> None:
+    from core.group_baselines import GROUP_ESTIMATORS, GroupSettings
+
+    defaults = GroupSettings()
     parser.add_argument(
         "--group-sizes",
         action=_NumberList,
@@ -579,7 +582,7 @@ def _groups_flags(parser: argparse.ArgumentParser) -> None:
         "--estimators",
         nargs="+",
         type=_group_estimator,
-        default=_format_default(["none", "mean", "loo", "grpo", "standardised"]),
+        default=_format_default(list(GROUP_ESTIMATORS)),
         metavar="NAME",
         help="none, mean (Dr. GRPO), loo (RLOO), grpo, standardised (over a batch of groups)",
     )
@@ -587,15 +590,22 @@ def _groups_flags(parser: argparse.ArgumentParser) -> None:
         "--reps", type=_positive_int, default=2000, help="Monte Carlo group estimates (≥ 2)"
     )
     parser.add_argument(
-        "--grpo-ddof", type=int, choices=(0, 1), default=1, help="GRPO std's ddof (TRL: 1)"
+        "--grpo-ddof",
+        type=int,
+        choices=(0, 1),
+        default=defaults.grpo_ddof,
+        help="GRPO std's ddof (TRL: 1)",
     )
     parser.add_argument(
-        "--grpo-epsilon", type=_finite_float, default=1e-4, help="GRPO's ε (TRL: 1e-4)"
+        "--grpo-epsilon",
+        type=_finite_float,
+        default=defaults.grpo_epsilon,
+        help="GRPO's ε (TRL: 1e-4)",
     )
     parser.add_argument(
         "--batch-groups",
         type=_positive_int,
-        default=4,
+        default=defaults.batch_groups,
         help="groups B in the standardised-returns batch (B·G draws per estimate)",
     )
     parser.add_argument(
@@ -769,14 +779,16 @@ def run_discrete(args: argparse.Namespace) -> None:
 
 
 def _discrete_flags(parser: argparse.ArgumentParser) -> None:
+    from core.bernoulli_units import REBAR_TARGET, RELAX_TARGET
+
     parser.add_argument("problem", choices=DISCRETE_PROBLEMS, help="which discrete choice")
     parser.add_argument("--theta", type=_finite_float, default=0.0, help="logit θ")
     parser.add_argument("--r0", type=_finite_float, default=5.0, help="binary: reward r(0)")
     parser.add_argument("--r1", type=_finite_float, default=10.0, help="binary: reward r(1)")
     parser.add_argument("--units", type=_positive_int, default=10, help="vector: units D ≤ 10")
     parser.add_argument(
-        "--target", type=_finite_float, default=0.499,
-        help="vector/toy: t in (b − t)² (RELAX 0.499; REBAR 0.45)",
+        "--target", type=_finite_float, default=RELAX_TARGET,
+        help=f"vector/toy: t in (b − t)² (RELAX {RELAX_TARGET:g}; REBAR {REBAR_TARGET:g})",
     )  # fmt: skip
     parser.add_argument("--arms", type=_positive_int, default=3, help="categorical: K arms")
     parser.add_argument(

@@ -70,7 +70,17 @@ def test_sample_fisher_ratios_exact_moments_match_repeated_monte_carlo(theta):
     k = make_rng(3).binomial(n, p, size=reps)
     ratio = (k * 10 * (1 - p) - (n - k) * 5 * p) / (k * (1 - p) ** 2 + (n - k) * p**2)
     assert abs(ratio.mean() - row["exact_mean"]) < 5 * row["exact_standard_error"] / math.sqrt(reps)
-    assert ratio.std() == pytest.approx(row["exact_standard_error"], rel=0.02)
+    # The spread: s² of the ratios within 5 exact SE of the exact variance, Var[s²] =
+    # (μ₄ − σ⁴ (R−3)/(R−1))/R (Cramér 1946, §27.4) with μ₄ by the sum over k = 0…n.
+    counts = np.arange(n + 1)
+    values = (counts * 10 * (1 - p) - (n - counts) * 5 * p) / (
+        counts * (1 - p) ** 2 + (n - counts) * p**2
+    )
+    weights = stats.binom.pmf(counts, n, p)
+    variance = row["exact_standard_error"] ** 2
+    fourth = weights @ (values - weights @ values) ** 4
+    variance_se = math.sqrt((fourth - variance**2 * (reps - 3) / (reps - 1)) / reps)
+    assert abs(ratio.var(ddof=1) - variance) < 5 * variance_se
     if theta == 0.0:  # F̂ = 1/4 exactly at θ = 0, so the ratio is unbiased there
         assert row["exact_mean"] == pytest.approx(5.0, rel=1e-12)
 
@@ -107,7 +117,10 @@ def test_mean_value_after_one_step_matches_the_binomial_sum_within_five_standard
     assert row["exact_mean_expected_value"] == pytest.approx(mean, rel=1e-12)
     assert row["exact_standard_error"] == pytest.approx(standard_error, rel=1e-9)
     assert abs(row["mean_expected_value"] - mean) < 5 * standard_error
-    assert row["standard_error"] == pytest.approx(standard_error, rel=0.05)
+    # The runs' spread: their s² within 5 exact SE of Var[J(θ₁)] (Cramér 1946, §27.4).
+    variance, fourth = weights @ (values - mean) ** 2, weights @ (values - mean) ** 4
+    variance_se = math.sqrt((fourth - variance**2 * (runs - 3) / (runs - 1)) / runs)
+    assert abs(row["standard_error"] ** 2 * runs - variance) < 5 * variance_se
 
 
 def test_same_first_step_scales_the_natural_rate_by_the_gradients_length_ratio():

@@ -373,7 +373,8 @@ def loss_value_run(
     current, run_rows, curve_rows = problem, [], []
     for step in range(steps + 1):
         value = current.expected_value()
-        mean_loss, loss_variance = expected_loss(current, baseline)
+        losses = {b: expected_loss(current, b) for b in baselines}
+        mean_loss, loss_variance = losses[baseline]
         row = {"step": step, **dict(zip(current.params, current.theta, strict=True))}
         row |= {"expected_value": value, "expected_loss": mean_loss, "baseline": baseline}
         row["loss_standard_error"] = np.sqrt(loss_variance / n)
@@ -382,7 +383,7 @@ def loss_value_run(
                 {
                     "step": step,
                     "baseline": b,
-                    "expected_loss": expected_loss(current, b)[0],
+                    "expected_loss": losses[b][0],
                     "expected_value": value,
                     "run_baseline": b == baseline,
                 }

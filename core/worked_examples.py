@@ -151,8 +151,16 @@ def one_episode(problem: Episodes, *, seed: int = 0, episode: int = 1) -> pd.Dat
     Columns: step, position, action, next_position, reward, return_, reward_to_go, value, param,
     probability_right, score, and term_<credit> per credit in CREDITS.
     """
-    episode = check_sample_count(episode, "episode")
-    x = problem.sample(make_rng(seed), episode)[-1:]
+    return _episode_table(problem, _nth_episode(problem, seed, episode))
+
+
+def _nth_episode(problem: Episodes, seed: int, episode: int) -> np.ndarray:
+    """Episode number `episode` (1-based) of those `sample` rolls out from `seed`, shape (1, T)."""
+    return problem.sample(make_rng(seed), check_sample_count(episode, "episode"))[-1:]
+
+
+def _episode_table(problem: Episodes, x: np.ndarray) -> pd.DataFrame:
+    """`one_episode`'s table of the one episode x, shape (1, T)."""
     step_scores, positions, rewards = problem._step_scores(x)
     to_go = problem.rewards_to_go(x)[0]
     values = problem.values()[np.arange(problem.horizon), positions[0]]
@@ -185,8 +193,8 @@ def episode_estimates(problem: Episodes, *, seed: int = 0, episode: int = 1) -> 
 
     Columns: credit, param, by_hand, credited_score, exact_gradient.
     """
-    steps = one_episode(problem, seed=seed, episode=episode)
-    x = problem.sample(make_rng(seed), check_sample_count(episode, "episode"))[-1:]
+    x = _nth_episode(problem, seed, episode)
+    steps = _episode_table(problem, x)
     gradient = problem.exact_gradient()
     rows = []
     for name in CREDITS:

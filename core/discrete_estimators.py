@@ -53,6 +53,8 @@ from core.relaxations import (
     relaxed_terms,
 )
 
+# The problems the discrete comparison takes (`problem_kind`): binary units or K arms.
+DiscreteProblem = BernoulliUnits | SoftmaxBandit
 MAX_GROUP = 64
 # Cell values closer to their mean than this, relative to the largest, differ by rounding only.
 ROUNDING = 1e-12
@@ -158,12 +160,16 @@ def pair_estimator_terms(
     return out
 
 
-def arm(problem: BernoulliUnits, n: int, *, rng: np.random.Generator, out=None) -> np.ndarray:
+def arm(
+    problem: BernoulliUnits, n: int, *, rng: np.random.Generator, out: np.ndarray | None = None
+) -> np.ndarray:
     """ARM (Yin & Zhou 2019, arXiv:1807.11143): (f(1[u > σ(−θ)]) − f(1[u < σ(θ)]))(u − ½)."""
     return pair_estimator_terms(problem, n, rng=rng, estimator="arm", out=out)
 
 
-def disarm(problem: BernoulliUnits, n: int, *, rng: np.random.Generator, out=None) -> np.ndarray:
+def disarm(
+    problem: BernoulliUnits, n: int, *, rng: np.random.Generator, out: np.ndarray | None = None
+) -> np.ndarray:
     """DisARM (Dong et al. 2020, arXiv:2006.10680): ½(f(b) − f(b′))(−1)^{b′} 1[b ≠ b′] σ(|θ|)."""
     return pair_estimator_terms(problem, n, rng=rng, estimator="disarm", out=out)
 
@@ -356,6 +362,7 @@ class DiscreteEstimator:
     note: str
 
     def evaluations(self, k: int) -> int:
+        """Calls of f behind one estimate: k (RLOO, the unordered set), 2 (a pair), else 1."""
         return (
             k
             if self.name in ("rloo", "unordered_set", "unordered_set_baseline")
@@ -389,7 +396,7 @@ DISCRETE_ESTIMATORS = {
 }  # fmt: skip
 
 
-def problem_kind(problem) -> str:
+def problem_kind(problem: object) -> str:
     """'binary' (BernoulliUnits) or 'categorical' (SoftmaxBandit); ValueError otherwise."""
     if isinstance(problem, BernoulliUnits):
         return "binary"
@@ -401,7 +408,7 @@ def problem_kind(problem) -> str:
     )
 
 
-def estimators_for(problem, k: int = 2) -> tuple[str, ...]:
+def estimators_for(problem: DiscreteProblem, k: int = 2) -> tuple[str, ...]:
     """The estimators that apply to `problem` with k draws, in the registry's order (the
     unordered set needs k ≤ K distinct arms; the Gumbel-softmax of K arms is exact for K ≤ 4)."""
     kind = problem_kind(problem)
@@ -414,7 +421,9 @@ def estimators_for(problem, k: int = 2) -> tuple[str, ...]:
     )
 
 
-def _check_estimators(problem, estimators: Sequence[str] | None, k: int = 2) -> tuple[str, ...]:
+def _check_estimators(
+    problem: DiscreteProblem, estimators: Sequence[str] | None, k: int = 2
+) -> tuple[str, ...]:
     offered = estimators_for(problem, k)
     if estimators is None:
         return offered
@@ -429,7 +438,13 @@ def _check_estimators(problem, estimators: Sequence[str] | None, k: int = 2) -> 
 
 
 def estimator_terms(
-    problem, name: str, n: int, *, rng: np.random.Generator, k: int = 2, temperature: float = 0.5
+    problem: DiscreteProblem,
+    name: str,
+    n: int,
+    *,
+    rng: np.random.Generator,
+    k: int = 2,
+    temperature: float = 0.5,
 ) -> np.ndarray:
     """Terms (n, d) of the registry's estimator `name`, one estimate per row."""
     if name in ("score", "optimal"):
@@ -447,7 +462,9 @@ def estimator_terms(
     return unordered_set(problem, n, rng=rng, k=k, baseline=name == "unordered_set_baseline")
 
 
-def exact_moments(problem, name: str, *, k: int = 2, temperature: float = 0.5) -> ExactMoments:
+def exact_moments(
+    problem: DiscreteProblem, name: str, *, k: int = 2, temperature: float = 0.5
+) -> ExactMoments:
     """Exact mean, variance and fourth moment of one estimate of the estimator `name`."""
     if name in ("score", "optimal") and problem_kind(problem) == "categorical":
         baseline = problem.optimal_baseline() if name == "optimal" else np.zeros(problem.dim)
@@ -523,7 +540,7 @@ def _rows_of(problem, name: str, moments: ExactMoments, terms: np.ndarray | None
 
 
 def discrete_comparison(
-    problem,
+    problem: DiscreteProblem,
     *,
     k: int = 2,
     temperature: float = 0.5,
@@ -559,7 +576,7 @@ def _comparison(problem, names, k: int, temperature: float, n: int, entropy: tup
 
 
 def discrete_theta_sweep(
-    problem,
+    problem: DiscreteProblem,
     thetas: Sequence[float],
     *,
     k: int = 2,

@@ -74,6 +74,7 @@ def relaxed_terms(
 
 
 def check_relaxation(relaxation: str) -> str:
+    """The relaxation's name if it is one of RELAXATIONS, else a ValueError naming them."""
     if relaxation not in RELAXATIONS:
         raise ValueError(
             f"unknown relaxation {relaxation!r}: choose one of {', '.join(RELAXATIONS)}"
@@ -218,7 +219,12 @@ CATEGORICAL_RULES = {2: (400, 800), 3: (200, 400), 4: (40, 80)}
 
 
 def categorical_relaxed_terms(
-    problem: SoftmaxBandit, n: int, *, rng: np.random.Generator, temperature: float = 0.5, out=None
+    problem: SoftmaxBandit,
+    n: int,
+    *,
+    rng: np.random.Generator,
+    temperature: float = 0.5,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-sample Gumbel-softmax terms ∇θ f(z) = z ⊙ (r − r·z)/τ, shape (n, K), with
     z = softmax((θ + g)/τ), g i.i.d. Gumbel(0, 1) and f(z) = Σ r_k z_k (Jang et al. 2017,

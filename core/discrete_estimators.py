@@ -561,16 +561,28 @@ def discrete_comparison(
     )
 
 
-def _comparison(problem, names, k: int, temperature: float, n: int, entropy: tuple) -> pd.DataFrame:
-    n = check_sample_count(n)
-    if n < 2:
-        raise ValueError("n must be ≥ 2 Monte Carlo estimates (a variance needs two)")
+def _comparison(
+    problem: DiscreteProblem,
+    names: Sequence[str],
+    k: int,
+    temperature: float,
+    n: int | None,
+    entropy: tuple,
+) -> pd.DataFrame:
+    """Each estimator's `_rows_of` at `problem`: exact values, and with n that many Monte Carlo
+    estimates from the stream (*entropy, the estimator's index in the registry)."""
+    if n is not None:
+        n = check_sample_count(n)
+        if n < 2:
+            raise ValueError("n must be ≥ 2 Monte Carlo estimates (a variance needs two)")
     order = list(DISCRETE_ESTIMATORS)
     rows = []
     for name in names:
         moments = exact_moments(problem, name, k=k, temperature=temperature)
-        rng = make_rng(np.random.SeedSequence([*entropy, order.index(name)]))
-        terms = estimator_terms(problem, name, n, rng=rng, k=k, temperature=temperature)
+        terms = None
+        if n is not None:
+            rng = make_rng(np.random.SeedSequence([*entropy, order.index(name)]))
+            terms = estimator_terms(problem, name, n, rng=rng, k=k, temperature=temperature)
         rows += _rows_of(problem, name, moments, terms, k)
     return pd.DataFrame(rows)
 
@@ -598,14 +610,7 @@ def discrete_theta_sweep(
             at = problem.with_theta(logits)
         else:
             at = problem.with_theta(np.full(problem.units, theta))
-        if n is None:
-            rows = []
-            for name in names:
-                moments = exact_moments(at, name, k=k, temperature=temperature)
-                rows += _rows_of(at, name, moments, None, k)
-            frame = pd.DataFrame(rows)
-        else:
-            frame = _comparison(at, names, k, temperature, n, (seed, index))
+        frame = _comparison(at, names, k, temperature, n, (seed, index))
         frames.append(frame.assign(theta=float(theta)))
     return pd.concat(frames, ignore_index=True)
 

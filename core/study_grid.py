@@ -51,7 +51,6 @@ from core.problem import Problem
 from core.variance_studies import variance_curve
 
 GRID_COLUMNS = ["cell", "problem", "setting", "problem_repr"]
-CHECK_COLUMNS = ["tolerance_se", "distance_se", "passed"]
 
 
 @dataclass(frozen=True)

@@ -657,62 +657,123 @@ def variance_reference_laws(
             sigma2 = exact_variance * n
             fourth = (one + 3.0 * (n - 1) * sigma2**2) / n**3
     custom = getattr(getattr(problem, "cost", None), "name", "") == "custom"
-    laws = []
-    for j in range(problem.dim):
-        target = float(exact_variance[j])
-        if not math.isfinite(target):
-            laws.append(ReferenceLaw(target, math.nan, NO_EXACT_SE))
-            continue
-        if estimate_laws is not None:
-            law = estimate_laws[j]
-            se = math.sqrt(sample_variance_variance(target, law.central_moment(4), reps))
-            s2_law = sample_variance_law(law, reps)
-            if s2_law is not None:
-                name = _law_name(s2_law)
-                laws.append(
-                    ReferenceLaw(
-                        target, se, EXACT_COUNTS if name == EXACT_BINOMIAL else name,
-                        p_values=partial(equal_tailed_p_value, s2_law),
-                    )
-                )  # fmt: skip
-                continue
-        elif fourth is not None:
-            se = math.sqrt(sample_variance_variance(target, float(fourth[j]), reps))
-        else:
-            caveat = (
-                "no exact fourth moment is known here, so the check measures the gap in the "
-                "sample's own SE of s², which errs together with s² on heavy-tailed terms"
-                if custom
-                else ""
-            )
-            laws.append(ReferenceLaw(target, math.nan, NORMAL_SAMPLE_SE, caveat))
-            continue
-        if se > target:
-            reason = (
-                f"no check: the terms are so heavy-tailed that the SE of s² ({se:.2g}) exceeds "
-                f"its mean ({target:.2g}) at {reps:,} samples — s² is mostly far below it and "
-                "now and then far above, and no reference law is trustworthy; many more "
-                "samples would make it checkable"
-            )
-            laws.append(ReferenceLaw(target, se, reason))
-            continue
-        unit_fourth = estimate_laws[j].central_moment(4) if estimate_laws is not None else fourth[j]
-        excess = unit_fourth / target**2 - 3.0 if target > 0 else 0.0
-        rough = excess > (ROUGH_EXCESS_KURTOSIS_FINITE if estimate_laws else 1.0)
+    return [
+        sample_variance_reference_law(
+            float(exact_variance[j]), reps,
+            law=None if estimate_laws is None else estimate_laws[j],
+            fourth=None if fourth is None else float(fourth[j]), custom=custom,
+        )
+        for j in range(problem.dim)
+    ]  # fmt: skip
+
+
+def sample_variance_reference_law(
+    target: float,
+    reps: int,
+    *,
+    law: DiscreteLaw | None = None,
+    fourth: float | None = None,
+    custom: bool = False,
+) -> ReferenceLaw:
+    """The reference law of s² (ddof 1) of `reps` i.i.d. estimates with exact variance `target`,
+    from the estimate's exact finite `law` where it is a function of counts, else from its exact
+    fourth central moment `fourth` (see `variance_reference_laws`); `custom`: a visitor's cost,
+    whose missing fourth moment is named in a caveat."""
+    if not math.isfinite(target):
+        return ReferenceLaw(target, math.nan, NO_EXACT_SE)
+    if law is not None:
+        unit_fourth = law.central_moment(4)
+        se = math.sqrt(sample_variance_variance(target, unit_fourth, reps))
+        s2_law = sample_variance_law(law, reps)
+        if s2_law is not None:
+            name = _law_name(s2_law)
+            return ReferenceLaw(
+                target, se, EXACT_COUNTS if name == EXACT_BINOMIAL else name,
+                p_values=partial(equal_tailed_p_value, s2_law),
+            )  # fmt: skip
+    elif fourth is not None and math.isfinite(fourth):
+        if target <= 0 and fourth <= 0:  # no spread at all: s² is exactly 0
+            return ReferenceLaw(0.0, 0.0, DETERMINISTIC, p_values=_normal_p_values(0.0, 0.0))
+        unit_fourth = fourth
+        se = math.sqrt(sample_variance_variance(target, unit_fourth, reps))
+    else:
         caveat = (
-            f"the estimates are heavy-tailed (excess kurtosis {excess:.2g}), and the scaled χ² "
-            "then understates how often s² lands far above its mean, so a flagged value may "
-            "be a false alarm (measured: up to ~15× the stated rate); a larger n sharpens it"
-            if rough
+            "no exact fourth moment is known here, so the check measures the gap in the "
+            "sample's own SE of s², which errs together with s² on heavy-tailed terms"
+            if custom
             else ""
         )
-        laws.append(
-            ReferenceLaw(
-                target, se, SCALED_CHI_SQUARE, caveat,
-                p_values=partial(scaled_chi_square_p_value, target, se**2),
-            )
-        )  # fmt: skip
-    return laws
+        return ReferenceLaw(target, math.nan, NORMAL_SAMPLE_SE, caveat)
+    if se > target:
+        reason = (
+            f"no check: the terms are so heavy-tailed that the SE of s² ({se:.2g}) exceeds "
+            f"its mean ({target:.2g}) at {reps:,} samples — s² is mostly far below it and "
+            "now and then far above, and no reference law is trustworthy; many more "
+            "samples would make it checkable"
+        )
+        return ReferenceLaw(target, se, reason)
+    excess = unit_fourth / target**2 - 3.0 if target > 0 else 0.0
+    rough = excess > (ROUGH_EXCESS_KURTOSIS_FINITE if law is not None else 1.0)
+    caveat = (
+        f"the estimates are heavy-tailed (excess kurtosis {excess:.2g}), and the scaled χ² "
+        "then understates how often s² lands far above its mean, so a flagged value may "
+        "be a false alarm (measured: up to ~15× the stated rate); a larger n sharpens it"
+        if rough
+        else ""
+    )
+    return ReferenceLaw(
+        target, se, SCALED_CHI_SQUARE, caveat,
+        p_values=partial(scaled_chi_square_p_value, target, se**2),
+    )  # fmt: skip
+
+
+def estimate_reference_laws(
+    reps: int,
+    law: DiscreteLaw | None = None,
+    *,
+    moments: tuple[float, float, float] | None = None,
+) -> tuple[ReferenceLaw, ReferenceLaw]:
+    """The reference laws of the mean and of s² (ddof 1) of `reps` i.i.d. copies of one
+    estimate: from its exact finite `law` where the estimate is a function of counts (group
+    estimates, reused groups, a batch's mean term), else from its exact (mean, variance,
+    fourth central moment) `moments`.
+
+    Mean: SE √(σ²/R); p exact from the Multinomial law of how often each value occurs among the
+    R copies (`mean_p_value`, a Binomial tail for two values) where there are at most
+    COMPOSITION_LIMIT count vectors, else the normal approximation with that SE, named so (with
+    a caveat where the kurtosis μ₄/σ⁴ exceeds R). s²: `sample_variance_reference_law`.
+    """
+    if law is not None:
+        mean = float(_dot(law.probabilities, law.values))
+        variance, fourth = law.central_moment(2), law.central_moment(4)
+    elif moments is not None:
+        mean, variance, fourth = (float(m) for m in moments)
+    else:
+        raise ValueError("estimate_reference_laws needs the estimate's law or its moments")
+    se = math.sqrt(max(variance, 0.0) / reps)
+    if not (math.isfinite(se) and math.isfinite(mean)):
+        mean_law = ReferenceLaw(mean, se, NO_EXACT_SE)
+    elif law is None and variance <= 0:
+        mean_law = ReferenceLaw(mean, 0.0, DETERMINISTIC, p_values=_normal_p_values(mean, 0.0))
+    elif law is not None and (law.values.size <= 2 or _countable(reps, law.values.size)):
+        mean_law = ReferenceLaw(
+            mean, se, _law_name(law), p_values=partial(mean_p_value, law, reps, mean)
+        )
+    else:
+        kurtosis = fourth / variance**2 if variance > 0 and math.isfinite(fourth) else 0.0
+        caveat = (
+            f"the estimates are heavy-tailed (kurtosis {kurtosis:.2g}, more than the {reps:,} "
+            "repetitions): a rare huge one dominates the mean, which is then far from normal"
+            if kurtosis > reps
+            else ""
+        )
+        mean_law = ReferenceLaw(mean, se, NORMAL_EXACT_SE, caveat, _normal_p_values(mean, se))
+    if reps < 2:
+        return mean_law, ReferenceLaw(variance, math.nan, NO_EXACT_SE)
+    variance_law = sample_variance_reference_law(
+        variance, reps, law=law, fourth=None if law is not None else fourth
+    )
+    return mean_law, variance_law
 
 
 def variance_checks(
@@ -736,6 +797,19 @@ def variance_checks(
         else np.asarray(sample_standard_errors, dtype=np.float64).reshape(-1)
     )
     return [law.check(value, se) for law, value, se in zip(laws, observed, sample, strict=True)]
+
+
+def finite_mean_check(values, probabilities, draws: int, observed: float) -> Agreement:
+    """The check of the mean of `draws` i.i.d. draws of the finite law (values, probabilities)
+    — a function of the draws' counts — against its exact mean (`estimate_reference_laws`)."""
+    law = DiscreteLaw.of(np.asarray(values, dtype=np.float64), np.asarray(probabilities))
+    return estimate_reference_laws(int(draws), law)[0].check(float(observed))
+
+
+def check_fields(check: Agreement, prefix: str = "") -> dict[str, object]:
+    """One row's `check_columns` of one check: {prefix}exact_standard_error, {prefix}p_value,
+    {prefix}law."""
+    return {name: values[0] for name, values in check_columns([check], prefix).items()}
 
 
 def check_columns(checks: list[Agreement], prefix: str = "") -> dict[str, list]:

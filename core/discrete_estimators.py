@@ -40,6 +40,7 @@ import pandas as pd
 from core._kernels import chunks
 from core.bandits import SoftmaxBandit
 from core.bernoulli_units import BernoulliUnits
+from core.checks import check_fields, estimate_reference_laws
 from core.exact import estimate_moments
 from core.numerics import CHUNK_SIZE, check_sample_count, make_rng, sigmoid
 from core.problem import EnumerableProblem
@@ -519,6 +520,12 @@ def _rows_of(problem, name: str, moments: ExactMoments, terms: np.ndarray | None
                 if np.isfinite(fourth)
                 else math.nan,
             }
+            mean_law, variance_law = estimate_reference_laws(
+                reps, moments=(float(moments.mean[j]), variance, fourth)
+            )
+            row |= check_fields(mean_law.check(row["mc_mean"]), "mean_") | check_fields(
+                variance_law.check(row["mc_variance"]), "variance_"
+            )
         rows.append(row)
     return rows
 
@@ -534,7 +541,9 @@ def discrete_comparison(
 ) -> pd.DataFrame:
     """Every applicable estimator at one θ: exact mean, bias, variance of one estimate, variance ×
     evaluations, MSE × evaluations, |E ĝ|/sd(ĝ), and n Monte Carlo estimates beside them with
-    the exact standard errors of their mean and variance (one row per estimator and parameter).
+    the exact standard errors of their mean and variance and their checks (mean_ and variance_
+    exact_standard_error, p_value, law: the normal approximation and the scaled χ² with the
+    exact moments, `core.checks.estimate_reference_laws`), one row per estimator and parameter.
 
     Each estimator draws from its own stream (seed, index in the registry), so adding one
     changes no other's numbers.

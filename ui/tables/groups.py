@@ -34,8 +34,8 @@ def group_estimator_table(study: pd.DataFrame) -> None:
     """core.group_baselines.group_baseline_study (binary bandit, one parameter): per estimator
     the exact mean, bias, variance and MSE, the Monte Carlo mean and variance ± their exact SE,
     each checked; then one badge for the means and one for the variances."""
-    mean_checks = check_rows(study, "mean", "exact_mean", "mean_se")
-    variance_checks = check_rows(study, "variance", "exact_variance", "variance_se")
+    mean_checks = check_rows(study, "mean", "exact_mean", "mean_se", prefix="mean_")
+    variance_checks = check_rows(study, "variance", "exact_variance", "variance_se", "variance_")
     table = pd.DataFrame(
         {
             "estimator": _titles(study["estimator"]),
@@ -79,8 +79,8 @@ def _bias_text(bias: float, gradient: float) -> str:
 
 def sweep_badge(sweep: pd.DataFrame, what: str) -> None:
     """One badge for the Monte Carlo means and variances of a group_sweep (every G)."""
-    checks = check_rows(sweep, "mean", "exact_mean", "mean_se") + check_rows(
-        sweep, "variance", "exact_variance", "variance_se"
+    checks = check_rows(sweep, "mean", "exact_mean", "mean_se", "mean_") + check_rows(
+        sweep, "variance", "exact_variance", "variance_se", "variance_"
     )
     summary_badge(checks, what)
 

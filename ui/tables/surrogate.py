@@ -16,7 +16,6 @@ from ui.checks import (
     labels,
     summary_badge,
 )
-from ui.checks import agreement as check_agreement
 from ui.exports import export
 from ui.format import plus_minus_column
 
@@ -114,10 +113,8 @@ def loss_value_metric(summary: pd.DataFrame) -> None:
         f"{row['loss']:.5g} ± {row['loss_standard_error']:.2g}",
     )
     right.metric("exact E[L] = −Σₐ π(a) log π(a)·(r(a) − b)", f"{row['expected_loss']:.6g}")
-    check_badge(
-        check_agreement(row["loss"], row["expected_loss"], row["loss_standard_error"]),
-        "L vs exact E[L] (exact SE)",
-    )
+    check = check_rows(summary.iloc[:1], "loss", "expected_loss", "loss_standard_error")[0]
+    check_badge(check, "L vs exact E[L] (exact SE)")
 
 
 def optimiser_step(step: pd.DataFrame) -> None:

@@ -98,15 +98,29 @@ CHECK_HELP = (
 )
 
 
+def check_help(*names: str) -> dict[str, object]:
+    """st.dataframe column_config entries that attach CHECK_HELP, as the column's tooltip, to
+    each check column in `names` (CHECK_COLUMN when none is named)."""
+    return {name: st.column_config.TextColumn(help=CHECK_HELP) for name in names or (CHECK_COLUMN,)}
+
+
 def short_label(agreement: core.Agreement | None) -> str:
-    """A table cell: '✓ 37%', '✗ 1 in 40,000', '✓ equal (no spread)', '— not checked', '—'."""
+    """A table cell: '✓ 37%', '✗ 1 in 40,000', '✓ equal (no spread)', '✓ equal to rounding',
+    '— not checked', '—'.
+
+    An SE within floating-point rounding of the values (core.checks.ROUNDING) is no spread; a
+    gap within rounding is no gap, whatever the SE (never a '0.0 SE' of noise)."""
     if agreement is None:
         return "—"
     if not agreement.checked:
         return "— not checked"
     mark = "✓" if agreement.passed else "✗"
-    if agreement.standard_error == 0 or agreement.law == core.checks.DETERMINISTIC:
+    size = max(1.0, abs(agreement.exact), abs(agreement.estimate))
+    no_spread = agreement.standard_error <= core.checks.ROUNDING * size
+    if no_spread or agreement.law == core.checks.DETERMINISTIC:
         return f"{mark} {'equal (no spread)' if agreement.passed else 'differs, no spread'}"
+    if agreement.gap == 0:
+        return f"{mark} equal to rounding"
     return f"{mark} {core.checks.chance(agreement.p_value)}"
 
 

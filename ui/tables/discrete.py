@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.checks import CHECK_COLUMN, check_rows, labels, summary_badge
+from ui.checks import check_help, check_rows, labels, summary_badge
 from ui.format import number_text, plus_minus
 
 
@@ -64,13 +64,11 @@ def comparison_table(
     columns, mean_checks, variance_checks = comparison_columns(table, params)
     shown = columns if shown is None else columns[(table["param"] == shown).to_numpy()]
     number = st.column_config.NumberColumn(format="%.5g")
-    check = f"{CHECK_COLUMN}, with the exact SE; — where the exact fourth moment is unknown"
     st.dataframe(
         shown,
         hide_index=True,
         column_config={
-            "mean check": st.column_config.TextColumn(help=check),
-            "variance check": st.column_config.TextColumn(help=check),
+            **check_help("mean check", "variance check"),
             "E[ĝ] (exact)": number,
             "bias (exact)": number,
             "Var[ĝ] (exact)": number,

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES, REUSE_TITLES
-from ui.checks import CHECK_COLUMN, check_rows, labels, summary_badge
+from ui.checks import CHECK_COLUMN, check_help, check_rows, labels, summary_badge
 from ui.format import number_text, plus_minus_column
 
 NUMBER = st.column_config.NumberColumn(format="%.6g")
@@ -52,14 +52,12 @@ def group_estimator_table(study: pd.DataFrame) -> None:
             "MSE (exact)": study["mse"],
         }
     )
-    check_help = st.column_config.TextColumn(help=CHECK_COLUMN + ", with the exact SE")
     st.dataframe(
         table,
         hide_index=True,
         column_config={
             **{column: NUMBER for column in ("E[ĝ] (exact)", "Var[ĝ] (exact)", "MSE (exact)")},
-            "E[ĝ] check": check_help,
-            "Var[ĝ] check": check_help,
+            **check_help("E[ĝ] check", "Var[ĝ] check"),
         },
     )
     summary_badge(mean_checks, "E[ĝ], Monte Carlo vs exact (exact SE)")
@@ -244,5 +242,5 @@ def reuse_checks(reuse: pd.DataFrame) -> None:
                 }
             ),
             hide_index=True,
-            column_config={"exact mean": NUMBER},
+            column_config={"exact mean": NUMBER} | check_help(),
         )

@@ -11,6 +11,7 @@ from core.calls import Call
 from ui.checks import (
     CHECK_COLUMN,
     check_badge,
+    check_help,
     check_rows,
     exact_check_badge,
     labels,
@@ -25,14 +26,16 @@ THREE, SIX, EIGHT, TINY = "%.4f", "%.6f", "%.8f", "%.1e"
 
 
 def _show(columns: dict[str, object], formats: dict[str, str]) -> None:
-    """A full-width table of `columns`, each column named in `formats` shown in that printf format."""
+    """A full-width table of `columns`, each column named in `formats` shown in that printf
+    format; the check column, if any, carries CHECK_HELP as its tooltip."""
     st.dataframe(
         pd.DataFrame(columns),
         hide_index=True,
         width="stretch",
         column_config={
             name: st.column_config.NumberColumn(format=text) for name, text in formats.items()
-        },
+        }
+        | (check_help() if CHECK_COLUMN in columns else {}),
     )
 
 

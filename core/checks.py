@@ -27,8 +27,11 @@ from core.estimators import is_batch_baseline
 DEFAULT_TOLERANCE_SE = 4.0
 ALPHA = math.erfc(DEFAULT_TOLERANCE_SE / math.sqrt(2.0))
 ROUNDING = 1e-12
-# Count vectors (Multinomial outcomes) enumerated at most, per exact law.
+# Count vectors (Multinomial outcomes) enumerated at most, per exact law, and their table's
+# entries (count vectors × values: many values with few draws, e.g. one draw of a law on 40,001
+# values, would otherwise build a 40,001² table).
 COMPOSITION_LIMIT = 400_000
+COMPOSITION_ENTRIES = 10_000_000
 
 EXACT_COUNTS = "exact law of the outcome counts"
 EXACT_BINOMIAL = "exact Binomial law of the counts"
@@ -277,6 +280,12 @@ def mean_p_value(
     gap = np.abs(observed - target) - _rounding(scale, target)
     if values.size == 1:
         return np.where(gap <= _rounding(scale, target), 1.0, 0.0)
+    if draws == 1:  # the law itself: P(|X − target| ≥ gap)
+        distances = np.abs(values - target)
+        order = np.argsort(distances, kind="stable")
+        survival = np.append(np.cumsum(probabilities[order][::-1])[::-1], 0.0)
+        index = np.searchsorted(distances[order], np.maximum(gap, 0.0), side="left")
+        return np.minimum(survival[index], 1.0)
     if values.size == 2:
         from scipy.special import bdtr, bdtrc
 
@@ -295,7 +304,7 @@ def mean_p_value(
             low < 0, 0.0, np.where(low >= draws, 1.0, bdtr(np.clip(low, 0, draws), draws, p))
         )
         return np.minimum(lower + upper, 1.0)
-    if math.comb(draws + values.size - 1, values.size - 1) > COMPOSITION_LIMIT:
+    if not _countable(draws, values.size):
         return None
     counts = _compositions(draws, values.size)
     log_pmf = _multinomial_log_pmf(counts, probabilities)
@@ -315,7 +324,7 @@ def sample_variance_law(law: DiscreteLaw, reps: int) -> DiscreteLaw | None:
     values = law.values
     if values.size == 1:
         return DiscreteLaw(np.zeros(1), np.ones(1))
-    if math.comb(reps + values.size - 1, values.size - 1) > COMPOSITION_LIMIT:
+    if not _countable(reps, values.size):
         return None
     counts = _compositions(reps, values.size)
     centred = values - _dot(law.probabilities, values)
@@ -425,7 +434,7 @@ def _batch_estimates(problem, n: int, baseline: str) -> tuple[np.ndarray, np.nda
         return None
     keep = table.probabilities > 0
     probabilities, statistics = table.probabilities[keep], table.statistics[keep]
-    if math.comb(n + probabilities.size - 1, probabilities.size - 1) > COMPOSITION_LIMIT:
+    if not _countable(n, probabilities.size):
         return None
     d = problem.dim
     counts = _compositions(n, probabilities.size).astype(np.float64)
@@ -530,7 +539,7 @@ def mean_reference_laws(
         if units is not None:
             unit_laws, per_unit = units
             law, count = unit_laws[j], reps * n // per_unit
-            if law.values.size <= 2 or _countable(count, law.values.size):
+            if count == 1 or law.values.size <= 2 or _countable(count, law.values.size):
                 laws.append(
                     ReferenceLaw(
                         target, se, _law_name(law),
@@ -547,7 +556,10 @@ def mean_reference_laws(
 
 
 def _countable(draws: int, values: int) -> bool:
-    return math.comb(draws + values - 1, values - 1) <= COMPOSITION_LIMIT
+    """Whether the count vectors of `draws` draws over `values` values are few enough to list:
+    at most COMPOSITION_LIMIT of them, and at most COMPOSITION_ENTRIES table entries."""
+    count = math.comb(draws + values - 1, values - 1)
+    return count <= COMPOSITION_LIMIT and count * values <= COMPOSITION_ENTRIES
 
 
 def mean_checks(
@@ -607,7 +619,7 @@ def estimate_laws(problem, n: int, estimator: str, baseline) -> list[DiscreteLaw
         if law.values.size == 1:
             estimate_laws.append(law)
             continue
-        if math.comb(n + law.values.size - 1, law.values.size - 1) > COMPOSITION_LIMIT:
+        if not _countable(n, law.values.size):
             return None
         counts = _compositions(n, law.values.size)
         log_pmf = _multinomial_log_pmf(counts, law.probabilities)
@@ -755,7 +767,9 @@ def estimate_reference_laws(
         mean_law = ReferenceLaw(mean, se, NO_EXACT_SE)
     elif law is None and variance <= 0:
         mean_law = ReferenceLaw(mean, 0.0, DETERMINISTIC, p_values=_normal_p_values(mean, 0.0))
-    elif law is not None and (law.values.size <= 2 or _countable(reps, law.values.size)):
+    elif law is not None and (
+        reps == 1 or law.values.size <= 2 or _countable(reps, law.values.size)
+    ):
         mean_law = ReferenceLaw(
             mean, se, _law_name(law), p_values=partial(mean_p_value, law, reps, mean)
         )

@@ -630,3 +630,101 @@ def test_a_custom_cost_too_heavy_tailed_to_check_says_why_instead_of_failing():
     assert score["variance_law"].str.startswith("no check").all()
     assert score["mean_law"].str.contains("rough here: the terms are heavy-tailed").all()
     assert (score["mean_p_value"] >= ALPHA).all()
+
+
+def sequence_law(problem, draws: int, statistic) -> dict[float, float]:
+    """{value: probability} of `statistic(actions)` over every sequence of `draws` actions."""
+    actions, probabilities = problem.support()
+    law: dict[float, float] = {}
+    for sequence in itertools.product(range(len(actions)), repeat=draws):
+        value = round(float(statistic(actions[list(sequence)])), 10)
+        law[value] = law.get(value, 0.0) + math.prod(probabilities[k] for k in sequence)
+    return law
+
+
+def tail(law: dict[float, float], centre: float, observed: float) -> float:
+    return sum(p for v, p in law.items() if abs(v - centre) >= abs(observed - centre) - 1e-9)
+
+
+@pytest.mark.parametrize("estimator", ["mean", "loo", "grpo", "standardised"])
+def test_group_check_p_values_equal_the_sum_over_every_sequence_of_groups(estimator):
+    """R = 3 groups of G = 2 (one group of 2 in the standardised batch): the mean check's
+    p-value against every one of the 2^(R·G) draw sequences, each group's ĝ by hand."""
+    from core.group_baselines import GroupSettings, group_estimate_law
+
+    theta, rewards, reps, group_size = 0.4, (5.0, 10.0), 3, 2
+    problem, settings = core.Bandit(theta, rewards), GroupSettings(batch_groups=1)
+    m = settings.draws(estimator, group_size)
+
+    def mean_of_groups(actions):
+        groups = actions.reshape(reps, m)
+        return np.mean(
+            [group_estimate_by_hand(g.sum(), m, theta, rewards, estimator) for g in groups]
+        )
+
+    by_sequence = sequence_law(problem, reps * m, mean_of_groups)
+    weights, estimates = group_estimate_law(problem, group_size, estimator, settings)
+    mean_law, _ = checks.estimate_reference_laws(reps, DiscreteLaw.of(estimates[:, 0], weights))
+    assert mean_law.law in checks.EXACT_LAWS
+    for value in by_sequence:
+        expected = tail(by_sequence, mean_law.exact, value)
+        assert mean_law.p_values(np.array([value]))[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_sample_fisher_law_equals_every_draw_sequence():
+    """F̂⁻¹ĝ = Σ r s / Σ s² of n = 5 draws: its law by counts against all 2⁵ sequences, and the
+    check's p-value against the tail summed over them."""
+    from core.natural_gradient import _sample_fisher_law
+
+    problem, n = core.Bandit(-0.7, (1.0, 4.0)), 5
+
+    def ratio(actions):
+        scores = problem.score(actions)[:, 0]
+        return problem.score_terms(actions)[:, 0].sum() / np.sum(scores**2)
+
+    by_sequence = sequence_law(problem, n, ratio)
+    values, weights = _sample_fisher_law(problem, n)
+    law = DiscreteLaw.of(values, weights)
+    np.testing.assert_allclose(law.values, sorted(by_sequence), atol=1e-9)
+    np.testing.assert_allclose(law.probabilities, [by_sequence[v] for v in sorted(by_sequence)])
+    check = checks.estimate_reference_laws(1, law)[0]
+    for value in by_sequence:
+        expected = tail(by_sequence, check.exact, value)
+        assert check.p_values(np.array([value]))[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_surrogate_loss_check_equals_every_draw_sequence():
+    """The loss L of N = 3 draws of a 3-armed softmax bandit: the check's p-value (as
+    core.surrogate stores it) against the tail over all 27 sequences."""
+    problem, n, b = core.SoftmaxBandit((0.5, -0.2, 0.0), (1.0, 2.5, 4.0)), 3, 1.5
+    table = core.surrogate.surrogate_gradient(problem, n, baseline=b, seed=4).summary
+    by_sequence = sequence_law(
+        problem, n, lambda a: np.mean(-problem.log_prob(a) * (problem.f(a) - b))
+    )
+    observed, exact = float(table["loss"].iloc[0]), float(table["expected_loss"].iloc[0])
+    assert table["loss_p_value"].iloc[0] == pytest.approx(
+        tail(by_sequence, exact, observed), rel=1e-9
+    )
+    assert table["loss_law"].iloc[0] == checks.EXACT_COUNTS
+
+
+def test_discrete_estimators_finite_laws_match_their_draws():
+    """DisARM, antithetic and RLOO on two units, and the unordered set on four arms: the
+    frequency of each value among 4·10⁵ drawn estimates within 5 binomial SE of its law."""
+    from core import discrete_estimators as discrete
+
+    cases = [
+        (core.BernoulliUnits((0.3, -0.8), "squared_error", target=0.45), "disarm"),
+        (core.BernoulliUnits((0.3, -0.8), "squared_error", target=0.45), "antithetic"),
+        (core.BernoulliUnits((0.3, -0.8), "squared_error", target=0.45), "rloo"),
+        (core.SoftmaxBandit((0.2, -0.3, 0.0, 0.4), (1.0, 2.0, 3.0, 4.0)), "unordered_set"),
+    ]
+    draws = 400_000
+    for index, (problem, name) in enumerate(cases):
+        law = discrete.exact_moments(problem, name).laws[0]
+        terms = discrete.estimator_terms(problem, name, draws, rng=np.random.default_rng(index))
+        nearest = np.abs(terms[:, 0, None] - law.values[None, :]).argmin(axis=1)
+        assert np.allclose(terms[:, 0], law.values[nearest], rtol=1e-9, atol=1e-12), name
+        frequency = np.bincount(nearest, minlength=law.values.size) / draws
+        se = np.sqrt(law.probabilities * (1 - law.probabilities) / draws)
+        assert np.all(np.abs(frequency - law.probabilities) <= 5 * se + 1e-12), name

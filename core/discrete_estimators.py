@@ -40,7 +40,12 @@ import pandas as pd
 from core._kernels import chunks
 from core.bandits import SoftmaxBandit
 from core.bernoulli_units import BernoulliUnits
-from core.checks import sample_variance_variance
+from core.checks import (
+    DiscreteLaw,
+    check_fields,
+    estimate_reference_laws,
+    sample_variance_variance,
+)
 from core.exact import estimate_moments
 from core.numerics import CHUNK_SIZE, check_sample_count, make_rng, sigmoid
 from core.problem import EnumerableProblem
@@ -208,6 +213,9 @@ class ExactMoments:
     variance: np.ndarray
     fourth: np.ndarray
     note: str
+    # The estimate's finite law per coordinate where it takes finitely many values; None where
+    # it is continuous (ARM, the relaxations) or too large to enumerate.
+    laws: tuple[DiscreteLaw, ...] | None = None
 
 
 def _uniform_moments(low: np.ndarray, high: np.ndarray, weights: np.ndarray, mean: np.ndarray):
@@ -260,7 +268,11 @@ def pair_moments(problem: BernoulliUnits, estimator: str) -> ExactMoments:
         low = high = _pair_terms(problem, estimator, b, b_prime, None)
     mean = probability @ (0.5 * (low + high))
     variance, fourth = _uniform_moments(low, high, probability, mean)
-    return ExactMoments(mean, variance, fourth, f"exact sum over 3^{problem.units} cells of u")
+    laws = None
+    if high is low:  # constant on every cell: a finite law
+        laws = tuple(DiscreteLaw.of(low[:, j], probability) for j in range(low.shape[1]))
+    note = f"exact sum over 3^{problem.units} cells of u"
+    return ExactMoments(mean, variance, fourth, note, laws)
 
 
 def rloo_moments(problem: EnumerableProblem, k: int) -> ExactMoments:
@@ -272,7 +284,7 @@ def rloo_moments(problem: EnumerableProblem, k: int) -> ExactMoments:
     k = _check_group(k)
     mean, variance = estimate_moments(problem, k, baseline="loo")
     outcomes, probabilities = problem.support()
-    fourth = np.full(problem.dim, np.nan)
+    fourth, laws = np.full(problem.dim, np.nan), None
     vectors = math.comb(k + probabilities.size - 1, probabilities.size - 1)
     if vectors * probabilities.size <= MAX_COUNT_ENTRIES:
         counts = compositions(k, probabilities.size)
@@ -282,7 +294,8 @@ def rloo_moments(problem: EnumerableProblem, k: int) -> ExactMoments:
         total_f, total_fs = counts @ f, counts @ (f[:, None] * s)
         estimates = (total_fs - (total_f[:, None] * (counts @ s) - total_fs) / (k - 1)) / k
         fourth = weights @ (estimates - mean) ** 4
-    return ExactMoments(mean, variance, fourth, "U-statistic; counts' law for the 4th moment")
+        laws = tuple(DiscreteLaw.of(estimates[:, j], weights) for j in range(problem.dim))
+    return ExactMoments(mean, variance, fourth, "U-statistic; counts' law for the 4th moment", laws)
 
 
 @dataclass(frozen=True)
@@ -345,7 +358,9 @@ def unordered_set_moments(problem: SoftmaxBandit, k: int, baseline: bool = False
     p = table.probabilities / table.probabilities.sum()
     mean = p @ table.terms
     centred = table.terms - mean
-    return ExactMoments(mean, p @ centred**2, p @ centred**4, "exact sum over the k-subsets")
+    laws = tuple(DiscreteLaw.of(table.terms[:, j], p) for j in range(problem.dim))
+    moments = mean, p @ centred**2, p @ centred**4
+    return ExactMoments(*moments, "exact sum over the k-subsets", laws)
 
 
 # -- the registry: what each estimator costs and where it applies ------------------------------
@@ -471,7 +486,9 @@ def exact_moments(
         outcomes, p = problem.support()
         terms = (problem.f(outcomes)[:, None] - baseline) * problem.score(outcomes)
         centred = terms - p @ terms
-        return ExactMoments(p @ terms, p @ centred**2, p @ centred**4, "exact sum over arms")
+        moments = p @ terms, p @ centred**2, p @ centred**4
+        laws = tuple(DiscreteLaw.of(terms[:, j], p) for j in range(problem.dim))
+        return ExactMoments(*moments, "exact sum over arms", laws)
     if name in ("score", "optimal", *PAIR_ESTIMATORS):
         return pair_moments(problem, name)
     if name == "rloo":
@@ -535,6 +552,12 @@ def _rows_of(problem, name: str, moments: ExactMoments, terms: np.ndarray | None
                 if np.isfinite(fourth)
                 else math.nan,
             }
+            law = None if moments.laws is None else moments.laws[j]
+            exact = (float(moments.mean[j]), variance, fourth) if law is None else None
+            mean_law, variance_law = estimate_reference_laws(reps, law, moments=exact)
+            row |= check_fields(mean_law.check(row["mc_mean"]), "mean_") | check_fields(
+                variance_law.check(row["mc_variance"]), "variance_"
+            )
         rows.append(row)
     return rows
 
@@ -550,7 +573,11 @@ def discrete_comparison(
 ) -> pd.DataFrame:
     """Every applicable estimator at one θ: exact mean, bias, variance of one estimate, variance ×
     evaluations, MSE × evaluations, |E ĝ|/sd(ĝ), and n Monte Carlo estimates beside them with
-    the exact standard errors of their mean and variance (one row per estimator and parameter).
+    the exact standard errors of their mean and variance and their checks (mean_ and variance_
+    exact_standard_error, p_value, law: the exact law of the counts where the estimate takes
+    finitely many values and they can be enumerated, else the normal approximation and the
+    scaled χ² with the exact moments, `core.checks.estimate_reference_laws`), one row per
+    estimator and parameter.
 
     Each estimator draws from its own stream (seed, index in the registry), so adding one
     changes no other's numbers.

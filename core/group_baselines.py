@@ -54,7 +54,7 @@ import pandas as pd
 from core import numerics
 from core._engine import draw_counts
 from core.bandits import Bandit, SoftmaxBandit
-from core.checks import check_agreement
+from core.checks import DiscreteLaw, check_fields, estimate_reference_laws
 from core.numerics import log_sigmoid, log_softmax, make_rng, sigmoid
 from core.variance_studies import derived_seed
 
@@ -216,6 +216,29 @@ def group_moments(
     settings: GroupSettings = GroupSettings(),
 ) -> GroupMoments:
     """Exact mean vector and covariance of one group estimate, by enumerating the counts' law."""
+    law = group_estimate_law(problem, group_size, estimator, settings)
+    return _moments_of_law(problem, group_size, estimator, settings, *law)
+
+
+def _moments_of_law(problem, group_size, estimator, settings, weights, estimates) -> GroupMoments:
+    draws = settings.draws(estimator, group_size)
+    mean = weights @ estimates
+    deviations = estimates - mean
+    covariance = (deviations * weights[:, None]).T @ deviations
+    fourth = weights @ deviations**4
+    return GroupMoments(
+        estimator, group_size, draws, problem.exact_gradient(), mean, covariance, fourth
+    )
+
+
+def group_estimate_law(
+    problem: Bandit | SoftmaxBandit,
+    group_size: int,
+    estimator: str,
+    settings: GroupSettings = GroupSettings(),
+) -> tuple[np.ndarray, np.ndarray]:
+    """The exact law of one group estimate: the probability of every count vector c (C,) and
+    ĝ(c) (C, d), c ~ Multinomial(draws, π) over all compositions of the draws."""
     group_size = check_group_size(group_size)
     _, scores, log_probabilities = _arms(problem)
     draws = settings.draws(_check_estimator(estimator), group_size)
@@ -225,13 +248,7 @@ def group_moments(
     estimates = group_estimates(
         problem, counts, advantages_from_counts(counts, problem.rewards, estimator, settings)
     )
-    mean = weights @ estimates
-    deviations = estimates - mean
-    covariance = (deviations * weights[:, None]).T @ deviations
-    fourth = weights @ deviations**4
-    return GroupMoments(
-        estimator, group_size, draws, problem.exact_gradient(), mean, covariance, fourth
-    )
+    return weights, estimates
 
 
 def monte_carlo_group_estimates(
@@ -264,13 +281,18 @@ def group_baseline_study(
 ) -> pd.DataFrame:
     """Tidy table, one row per (estimator, parameter): exact mean, bias, variance, MSE and cosine
     beside the Monte Carlo mean and variance of `reps` group estimates, with their exact standard
-    errors (`GroupMoments.mean_standard_error`, `.variance_standard_error`) and checks."""
+    errors (`GroupMoments.mean_standard_error`, `.variance_standard_error`) and checks: each
+    estimate is a function of the group's counts, so the checks take the estimate's exact law
+    (`core.checks.estimate_reference_laws`: exact where the R repetitions' count vectors can be
+    enumerated, else the normal approximation / scaled χ² with the exact SE, named in
+    mean_law and variance_law beside mean_p_value and variance_p_value)."""
     if int(reps) != reps or reps < 2:
         raise ValueError(f"reps must be a whole number ≥ 2 for a standard error, got {reps}")
     streams = np.random.SeedSequence(seed).spawn(len(estimators))
     rows = []
     for estimator, stream in zip(estimators, streams, strict=True):
-        exact = group_moments(problem, group_size, estimator, settings)
+        weights, values = group_estimate_law(problem, group_size, estimator, settings)
+        exact = _moments_of_law(problem, group_size, estimator, settings, weights, values)
         estimates = monte_carlo_group_estimates(
             problem, group_size, estimator, reps, make_rng(stream), settings
         )
@@ -278,8 +300,10 @@ def group_baseline_study(
         mean_se = exact.mean_standard_error(int(reps))
         variance_se = exact.variance_standard_error(int(reps))
         for j, row in enumerate(_exact_rows(exact)):
-            mean_check = check_agreement(mean[j], exact.mean[j], mean_se[j])
-            variance_check = check_agreement(variance[j], exact.variance[j], variance_se[j])
+            mean_law, variance_law = estimate_reference_laws(
+                int(reps), DiscreteLaw.of(values[:, j], weights)
+            )
+            mean_check, variance_check = mean_law.check(mean[j]), variance_law.check(variance[j])
             rows.append(
                 row
                 | {
@@ -292,6 +316,8 @@ def group_baseline_study(
                     "variance_check": variance_check.label(),
                     "variance_passed": variance_check.passed,
                 }
+                | check_fields(mean_check, "mean_")
+                | check_fields(variance_check, "variance_")
             )
     return pd.DataFrame(rows)
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.bandits import Bandit
+from core.checks import finite_mean_check
 from core.group_baselines import compositions, log_multinomial
 from core.numerics import (
     check_finite,
@@ -68,7 +69,8 @@ class NaturalGradientCheck:
     table — per (estimate, param): estimate ("exact Fisher": F⁺ĝ with the exact F; "sample
     Fisher": F̂⁻¹ĝ with F̂ = mean s², two arms only), param, n, value (from the N samples),
     exact_mean (its exact expectation), exact_standard_error, natural_gradient (F⁺∇J, by the
-    pseudo-inverse), closed_form, exact_gradient ∇J, fisher (F_jj).
+    pseudo-inverse), closed_form, exact_gradient ∇J, fisher (F_jj), p_value and law (the check of
+    value in the exact law of the arm counts, `core.checks.finite_mean_check`).
     spectrum — per eigenvalue of F: index, eigenvalue, then the eigenvector's entries by param;
     the softmax's smallest is 0 along 1/√K.
     """
@@ -97,14 +99,22 @@ def natural_gradient_check(problem: Problem, n: int, *, seed: int = 0) -> Natura
     arm_terms = problem.score_terms(arms) @ inverse
     exact_mean = probabilities @ arm_terms
     variance = probabilities @ (arm_terms - exact_mean) ** 2
-    rows = [
-        ("exact Fisher", inverse @ terms.mean(axis=0), exact_mean, np.sqrt(variance / n)),
+    estimate = inverse @ terms.mean(axis=0)
+    checks = [
+        finite_mean_check(arm_terms[:, j], probabilities, n, estimate[j])
+        for j in range(problem.dim)
     ]
+    rows = [("exact Fisher", estimate, exact_mean, np.sqrt(variance / n), checks)]
     if isinstance(problem, Bandit):
         scores = problem.score(actions)[:, 0]
         sampled = terms[:, 0].mean() / np.mean(scores**2)
-        mean, sd = _sample_fisher_moments(problem, n)
-        rows.append(("sample Fisher", np.array([sampled]), np.array([mean]), np.array([sd])))
+        values, weights = _sample_fisher_law(problem, n)
+        mean = float(weights @ values)
+        sd = float(np.sqrt(weights @ (values - mean) ** 2))
+        check = finite_mean_check(values, weights, 1, sampled)
+        rows.append(
+            ("sample Fisher", np.array([sampled]), np.array([mean]), np.array([sd]), [check])
+        )
     table = pd.DataFrame(
         [
             {
@@ -118,8 +128,10 @@ def natural_gradient_check(problem: Problem, n: int, *, seed: int = 0) -> Natura
                 "closed_form": closed_form[j],
                 "exact_gradient": gradient[j],
                 "fisher": fisher[j, j],
+                "p_value": checks[j].p_value,
+                "law": checks[j].stored_law,
             }
-            for label, value, mean, standard_error in rows
+            for label, value, mean, standard_error, checks in rows
             for j, name in enumerate(problem.params)
         ]
     )
@@ -130,8 +142,9 @@ def natural_gradient_check(problem: Problem, n: int, *, seed: int = 0) -> Natura
     return NaturalGradientCheck(table, spectrum)
 
 
-def _sample_fisher_moments(problem: Bandit, n: int) -> tuple[float, float]:
-    """Exact mean and standard deviation of F̂⁻¹ĝ = (Σ r_i s_i)/(Σ s_i²) on two arms.
+def _sample_fisher_law(problem: Bandit, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The exact law of F̂⁻¹ĝ = (Σ r_i s_i)/(Σ s_i²) on two arms: its value at each count k of
+    arm 1 (n + 1,) and P(k).
 
     With k arm-1 draws: Σ r s = k r(1) σ(−θ) − (n − k) r(0) σ(θ), Σ s² = k σ(−θ)² + (n − k) σ(θ)²
     (never 0 for finite θ); k ~ Binomial(n, σ(θ)).
@@ -142,9 +155,7 @@ def _sample_fisher_moments(problem: Bandit, n: int) -> tuple[float, float]:
     r0, r1 = problem.rewards
     k = np.arange(n + 1, dtype=np.float64)
     values = (k * r1 * p0 - (n - k) * r0 * p1) / (k * p0**2 + (n - k) * p1**2)
-    weights = stats.binom.pmf(k, n, p1)
-    mean = float(weights @ values)
-    return mean, float(np.sqrt(weights @ (values - mean) ** 2))
+    return values, stats.binom.pmf(k, n, p1)
 
 
 def _policies(problem: Problem, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -21,7 +21,7 @@ size of the weights w_i = ρ_i is Kish's (Σ w_i)²/Σ w_i² (Kish 1965, "Survey
 Exactness: the draws enter only through the arm counts c ~ Multinomial(n, π_old), so the whole
 run θ₀ → θ₁ → … is a function of c; every quantity's exact mean and variance is a sum over all
 count vectors (core.group_baselines.compositions). Monte Carlo draws the counts per repetition
-and runs the same updates; its standard error is the exact √(Var/reps).
+and runs the same updates; its standard error is the exact √(Var/reps), its check the exact law.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import pandas as pd
 
 from core._engine import draw_counts
 from core.bandits import Bandit, SoftmaxBandit
+from core.checks import check_fields, finite_mean_check
 from core.group_baselines import (
     GroupSettings,
     advantages_from_counts,
@@ -127,7 +128,10 @@ def sample_reuse(
 ) -> pd.DataFrame:
     """Tidy table of one group reused for `epochs` clipped updates: per epoch and quantity (and
     arm or parameter), the exact mean and variance over the counts' law, beside the Monte Carlo
-    mean of `reps` runs and its exact standard error √(Var/reps).
+    mean of `reps` runs and its exact standard error √(Var/reps), checked in the exact law of
+    the quantity over the reps runs' counts where it can be enumerated, else the normal
+    approximation with that SE (`core.checks.finite_mean_check`: columns
+    exact_standard_error, p_value, law).
 
     Quantities (REUSE_QUANTITIES): exact J(θ_k); ratio ρ(k) and clip(ρ(k), 1 ± ε) per arm;
     Kish's ESS of the draws' weights; the fraction of draws whose term is clipped; ∇J(θ_k); the
@@ -160,6 +164,7 @@ def sample_reuse(
             variance = weights @ (values - mean) ** 2
             monte_carlo = drawn[quantity].reshape(int(reps), -1).mean(axis=0)
             for j in range(values.shape[1]):
+                check = finite_mean_check(values[:, j], weights, int(reps), monte_carlo[j])
                 rows.append(
                     {
                         "estimator": estimator,
@@ -174,5 +179,6 @@ def sample_reuse(
                         "standard_error": math.sqrt(variance[j] / reps),
                         "reps": int(reps),
                     }
+                    | check_fields(check)
                 )
     return pd.DataFrame(rows)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core.bandits import Bandit, SoftmaxBandit
+from core.checks import finite_mean_check
 from core.numerics import check_finite, check_positive, check_sample_count, make_rng
 from core.problem import Problem
 
@@ -115,8 +116,9 @@ class SurrogateGradient:
     summary — per param: n, baseline, estimate ĝ (mean estimator term), minus_loss_gradient
     (−∂L/∂θ_j), difference, worst_sample_difference and tolerance (|difference| and tolerance
     of the draw closest to its tolerance), passed (every draw within its own), exact_gradient,
-    exact_standard_error √(Var[(r − b) s_j]/N), loss L, expected_loss E[L], loss_standard_error
-    √(Var[ℓ]/N).
+    exact_standard_error √(Var[(r − b) s_j]/N), p_value and law (ĝ's check in the exact law of
+    the arm counts, `core.checks.finite_mean_check`), loss L, expected_loss E[L],
+    loss_standard_error √(Var[ℓ]/N) (= loss_exact_standard_error), loss_p_value, loss_law.
     step — per (rule, param): one optimiser step θ ← θ − η ∇L with the loss as written and with
     its sign dropped: rule, update, param, theta_before, loss_gradient, theta_after,
     expected_value_before, expected_value_after (exact J).
@@ -171,6 +173,16 @@ def surrogate_gradient(
     term_variance = problem.score_term_variance(np.full(problem.dim, baseline))
     mean_loss, loss_variance = expected_loss(problem, baseline)
     estimate, minus_loss_gradient = estimator.mean(axis=0), minus_gradient.mean(axis=0)
+    arms, probabilities = problem.support()
+    arm_terms = problem.score_terms(arms, baseline)
+    gradient_checks = [
+        finite_mean_check(arm_terms[:, j], probabilities, n, estimate[j])
+        for j in range(problem.dim)
+    ]
+    loss_check = finite_mean_check(
+        -problem.log_prob(arms) * (problem.f(arms) - baseline), probabilities, n,
+        loss_terms.mean(),
+    )  # fmt: skip
     # Per param, the draw whose difference comes closest to its own tolerance.
     worst = np.argmax(np.abs(difference) / tolerance, axis=0)
     columns = np.arange(problem.dim)
@@ -190,6 +202,13 @@ def surrogate_gradient(
             "loss": float(loss_terms.mean()),
             "expected_loss": mean_loss,
             "loss_standard_error": np.sqrt(loss_variance / n),
+        }
+        | {
+            "p_value": [check.p_value for check in gradient_checks],
+            "law": [check.stored_law for check in gradient_checks],
+            "loss_exact_standard_error": np.sqrt(loss_variance / n),
+            "loss_p_value": loss_check.p_value,
+            "loss_law": loss_check.stored_law,
         }
     )
     return SurrogateGradient(
@@ -247,7 +266,8 @@ class AttachedBaseline:
     −∂ℓ_i/∂θ_j by finite differences of its loss), attached_difference, tolerance, passed.
     summary — per (baseline, param): baseline ("detached" or "attached"), param, n, estimate
     (mean over the N samples), exact_mean (sum over the arms), exact_mean_closed_form (∇J, or
-    ∇J (1 + H)), exact_bias, exact_standard_error √(Var/N), entropy H (nats), exact_gradient.
+    ∇J (1 + H)), exact_bias, exact_standard_error √(Var/N), entropy H (nats), exact_gradient,
+    p_value and law (the check of the mean in the exact law of the arm counts).
     """
 
     samples: pd.DataFrame
@@ -312,6 +332,7 @@ def attached_baseline(problem: Problem, n: int, *, seed: int = 0) -> AttachedBas
         mean, variance = _support_moments(probabilities, arm_terms)
         estimate = terms.mean(axis=0)
         for j, name in enumerate(problem.params):
+            check = finite_mean_check(arm_terms[:, j], probabilities, n, estimate[j])
             rows.append(
                 {
                     "baseline": label,
@@ -325,6 +346,7 @@ def attached_baseline(problem: Problem, n: int, *, seed: int = 0) -> AttachedBas
                     "entropy": h,
                     "exact_gradient": gradient[j],
                 }
+                | {"p_value": check.p_value, "law": check.stored_law}
             )
     return AttachedBaseline(samples, pd.DataFrame(rows))
 
@@ -335,7 +357,9 @@ class LossValueRun:
 
     run — per step: step, the parameters (one column each, before the step), expected_value
     (exact J(θ_t)), loss (this step's L with the run's b, sampled), expected_loss (exact E[L] at
-    θ_t), loss_standard_error √(Var[ℓ]/N), baseline.
+    θ_t), loss_standard_error √(Var[ℓ]/N), baseline, and L_t's check in the exact law of the
+    step's arm counts: loss_exact_standard_error, loss_p_value, loss_law (NaN / "" after the
+    last step).
     curves — per (step, baseline): step, baseline, expected_loss (exact E[L_b] at the run's θ_t),
     expected_value, run_baseline (whether the run used this b).
     at_start — per (baseline, param) at θ_0: baseline, param, expected_loss, expected_gradient
@@ -389,16 +413,24 @@ def loss_value_run(
                 }
             )
         if step == steps:
-            row["loss"] = np.nan
+            row |= {"loss": np.nan, "loss_p_value": np.nan, "loss_law": ""}
             run_rows.append(row)
             break
         actions = current.sample(rng, n)
         row["loss"] = float(np.mean(-current.log_prob(actions) * (current.f(actions) - baseline)))
+        arms, probabilities = current.support()
+        arm_losses = -current.log_prob(arms) * (current.f(arms) - baseline)
+        check = finite_mean_check(arm_losses, probabilities, n, row["loss"])
+        row |= {"loss_p_value": check.p_value, "loss_law": check.stored_law}
         run_rows.append(row)
         estimate = current.score_terms(actions, baseline).mean(axis=0)
         current = problem.with_theta(current.theta + learning_rate * estimate)
     columns = ["step", *problem.params, "expected_value", "loss", "expected_loss"]
-    run = pd.DataFrame(run_rows)[[*columns, "loss_standard_error", "baseline"]]
+    run = pd.DataFrame(run_rows)[[*columns, "loss_standard_error", "baseline"]].assign(
+        loss_exact_standard_error=lambda frame: frame["loss_standard_error"],
+        loss_p_value=[row["loss_p_value"] for row in run_rows],
+        loss_law=[row["loss_law"] for row in run_rows],
+    )
     return LossValueRun(run, pd.DataFrame(curve_rows), _baselines_at(problem, baselines))
 
 

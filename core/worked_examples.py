@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from core.checks import mean_checks
 from core.episodes import CREDITS, Episodes
 from core.exact import per_sample_variance
 from core.gaussian import Gaussian
@@ -40,7 +41,8 @@ def policy_draws(
     variance, `per_sample_variance`).
 
     Columns: draw, param, state (s_j of this row's parameter), action, mean_action, reward,
-    score, term, running_mean, exact_gradient, exact_standard_error.
+    score, term, running_mean, exact_gradient, exact_standard_error, and at the last draw the
+    check of the running mean (p_value, law: `core.checks.mean_checks`; NaN / "" before).
     """
     n = check_sample_count(n)
     x = problem.sample(make_rng(seed), n)
@@ -69,6 +71,11 @@ def policy_draws(
                 }
             )
         )
+    # The last running mean of each parameter is the one checked (core.checks.mean_checks).
+    checks = mean_checks(problem, n, [frame["running_mean"].iloc[-1] for frame in frames])
+    for frame, check in zip(frames, checks, strict=True):
+        frame["p_value"] = np.where(frame["draw"] == n, check.p_value, np.nan)
+        frame["law"] = np.where(frame["draw"] == n, check.stored_law, "")
     return pd.concat(frames, ignore_index=True)
 
 

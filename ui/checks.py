@@ -12,17 +12,27 @@ import core
 
 
 def check_rows(
-    table: pd.DataFrame, estimate: str, exact: str, standard_error: str
+    table: pd.DataFrame,
+    estimate: str,
+    exact: str,
+    standard_error: str,
+    prefix: str | None = None,
 ) -> list[core.Agreement | None]:
     """The check of every row of `table`; None where there is no estimate.
 
-    Core's studies store each check beside its value: with `standard_error` = "<x>standard_error"
-    (e.g. "mean_standard_error"), the columns <x>exact_standard_error, <x>p_value and <x>law
-    (core.checks.check_columns, read back by Agreement.from_columns). A table without them is checked with the normal approximation
-    on the `standard_error` column, named so.
+    Core's studies store each check beside its value: the columns <prefix>exact_standard_error,
+    <prefix>p_value and <prefix>law (core.checks.check_columns, read back by
+    Agreement.from_columns); `prefix` defaults to `standard_error` less "exact_standard_error"
+    or "standard_error" (e.g. "mean_" for "mean_standard_error"). A table without them is
+    checked with the normal approximation on the `standard_error` column, named as the exact SE
+    where the column's name says "exact_standard_error", else as the sample's own.
     """
-    prefix = standard_error.removesuffix("standard_error")
+    if prefix is None:
+        prefix = standard_error.removesuffix("exact_standard_error").removesuffix("standard_error")
     stored = f"{prefix}p_value" in table.columns
+    # Without stored checks, the SE column says what it is: core names an exact one so.
+    exact_se = "exact_standard_error" in standard_error
+    law = core.checks.NORMAL_EXACT_SE if exact_se else core.checks.NORMAL_SAMPLE_SE
     checks: list[core.Agreement | None] = []
     for _, row in table.iterrows():
         if pd.isna(row[estimate]):
@@ -36,11 +46,8 @@ def check_rows(
             )  # fmt: skip
         else:
             checks.append(
-                core.check_agreement(
-                    row[estimate], row[exact], row[standard_error],
-                    law=core.checks.NORMAL_SAMPLE_SE,
-                )
-            )  # fmt: skip
+                core.check_agreement(row[estimate], row[exact], row[standard_error], law=law)
+            )
     return checks
 
 
@@ -91,15 +98,29 @@ CHECK_HELP = (
 )
 
 
+def check_help(*names: str) -> dict[str, object]:
+    """st.dataframe column_config entries that attach CHECK_HELP, as the column's tooltip, to
+    each check column in `names` (CHECK_COLUMN when none is named)."""
+    return {name: st.column_config.TextColumn(help=CHECK_HELP) for name in names or (CHECK_COLUMN,)}
+
+
 def short_label(agreement: core.Agreement | None) -> str:
-    """A table cell: '✓ 37%', '✗ 1 in 40,000', '✓ equal (no spread)', '— not checked', '—'."""
+    """A table cell: '✓ 37%', '✗ 1 in 40,000', '✓ equal (no spread)', '✓ equal to rounding',
+    '— not checked', '—'.
+
+    An SE within floating-point rounding of the values (core.checks.ROUNDING) is no spread; a
+    gap within rounding is no gap, whatever the SE (never a '0.0 SE' of noise)."""
     if agreement is None:
         return "—"
     if not agreement.checked:
         return "— not checked"
     mark = "✓" if agreement.passed else "✗"
-    if agreement.standard_error == 0 or agreement.law == core.checks.DETERMINISTIC:
+    size = max(1.0, abs(agreement.exact), abs(agreement.estimate))
+    no_spread = agreement.standard_error <= core.checks.ROUNDING * size
+    if no_spread or agreement.law == core.checks.DETERMINISTIC:
         return f"{mark} {'equal (no spread)' if agreement.passed else 'differs, no spread'}"
+    if agreement.gap == 0:
+        return f"{mark} equal to rounding"
     return f"{mark} {core.checks.chance(agreement.p_value)}"
 
 

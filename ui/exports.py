@@ -97,12 +97,14 @@ def export(
 
 
 def _check_meanings() -> dict[str, str]:
-    """The columns of core.checks.check_columns, bare and with the mean_ / variance_ prefix."""
+    """The columns of core.checks.check_columns, bare and with the mean_ / variance_ / loss_
+    prefix."""
     meanings = {}
     for prefix, what in (
         ("", "the estimate"),
         ("mean_", "the mean"),
         ("variance_", "the variance"),
+        ("loss_", "the loss"),
     ):
         meanings[f"{prefix}exact_standard_error"] = (
             f"exact standard error of {what}, from the problem's exact variance (same units)"
@@ -582,10 +584,10 @@ COLUMNS: dict[str, tuple[str, dict[str, str]]] = {
             "mean_se": "exact standard error of mean (gradient units)",
             "variance": "Monte Carlo variance over the repetitions (gradient units squared)",
             "variance_se": "exact standard error of variance (gradient units squared)",
-            "mean_check": "|mean − exact_mean| in exact standard errors",
-            "mean_passed": "whether mean_check is within the check's bound (True/False)",
-            "variance_check": "|variance − exact_variance| in exact standard errors",
-            "variance_passed": "whether variance_check is within the check's bound (True/False)",
+            "mean_check": "the check of mean against exact_mean in words (from mean_p_value)",
+            "mean_passed": "whether mean_p_value is at least core.checks.ALPHA (True/False)",
+            "variance_check": "the check of variance against exact_variance in words",
+            "variance_passed": "whether variance_p_value is at least core.checks.ALPHA (True/False)",
             "theta": "the first parameter's value (θ of the binary bandit, logit_0 of the softmax)",
         },
     ),

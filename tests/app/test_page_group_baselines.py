@@ -1,11 +1,13 @@
 """AppTest of the Group baselines page: the defaults' exact table (checked against values worked by
 hand below), a changed control that changes the view, GRPO's reward-gap invariance, bad input."""
 
+import json
 import math
 
 import pytest
 
 from tests.app.page_runner import assert_healthy, run_page, shown_text
+from ui.checks import CHECK_HELP
 
 PAGE = "pages/8_Group_baselines.py"
 
@@ -61,6 +63,25 @@ def test_defaults_show_the_true_gradient_and_every_estimator_exactly(default_pag
     badges = " ".join(element.value for element in default_page.success)
     assert "E[ĝ], Monte Carlo vs exact (exact SE) — 5 of 5 agree with their exact values" in badges
     assert "Sample reuse, Monte Carlo (20,000 reused groups) vs exact" in badges
+
+
+def test_group_checks_name_their_law_and_explain_the_check_column(default_page):
+    """The table's checks come from core's stored columns (the exact law of the counts where
+    enumerable, else the normal approximation with the exact SE, named in the tooltip), and
+    each check column carries CHECK_HELP."""
+    config = json.loads(default_page.dataframe[0].proto.columns)
+    for column in ("E[ĝ] check", "Var[ĝ] check"):
+        assert config[column]["help"] == CHECK_HELP
+    tooltips = " ".join(caption.proto.help for caption in default_page.caption)
+    assert "sample's own SE" not in tooltips
+    assert "from the normal approximation with the exact SE" in tooltips
+
+
+def test_the_smallest_group_checks_its_means_in_the_exact_binomial_law():
+    app = run_page(PAGE, {"G": "2", "reps": "1000", "runs": "5", "steps": "10"})
+    assert_healthy(app)
+    tooltips = " ".join(caption.proto.help for caption in app.caption)
+    assert "from the exact Binomial law of the counts" in tooltips
 
 
 def test_defaults_answer_the_three_questions_with_numbers(default_page):

@@ -1,9 +1,13 @@
 """AppTest of the Variance vs sample count page: sweep, slope, spread, N needed, links."""
 
+import json
+
 import pytest
 
 import core
 from tests.app.page_runner import assert_healthy, run_page, shown_text
+from ui.charts import ESTIMATOR_TITLES
+from ui.checks import CHECK_COLUMN, CHECK_HELP
 
 PAGE = "pages/3_Variance_vs_samples.py"
 DEFAULT_NS = core.variance_studies.log_spaced_sizes(10, 1000, 7)
@@ -18,7 +22,7 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
     assert_healthy(default_page)
     slopes = default_page.dataframe[0].value
     assert list(slopes["exact slope (same fit through exact variances)"]) == [pytest.approx(-1.0)]
-    assert "✓" in slopes["check (4 SE)"].iloc[0]
+    assert "✓" in slopes[CHECK_COLUMN].iloc[0]
     badges = "\n".join(element.value for element in default_page.success)
     assert "fitted slope vs exact" in badges
     assert (
@@ -26,9 +30,28 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
         in badges
     )
     points = default_page.dataframe[1].value
-    assert tuple(points["n"]) == DEFAULT_NS
+    assert tuple(points["N"]) == DEFAULT_NS
     expected = core.variance_curve(core.Bandit(), DEFAULT_NS, 1000, seed=0)
-    assert points["variance"].tolist() == pytest.approx(expected["variance"].tolist(), rel=1e-12)
+    shown = [
+        f"{v:.5g} ± {se:.2g}"
+        for v, se in zip(expected["variance"], expected["variance_standard_error"], strict=True)
+    ]
+    assert points["Var[ĝ_N] (MC ± SE)"].tolist() == shown
+
+
+def test_every_point_is_shown_in_honest_digits_with_the_check_explained(default_page):
+    """Page 3's "Every point" expander: formatted text (no raw float columns, no reps or law
+    columns), and the check columns carry CHECK_HELP as their tooltip."""
+    points = default_page.dataframe[1]
+    assert list(points.value.columns) == [
+        "N", "estimator", "baseline", "parameter", "Var[ĝ_N] (MC ± SE)", "Var[ĝ_N] (exact)",
+        "variance check", "E[ĝ_N] (MC ± SE)", "E[ĝ_N] (exact)", "mean check",
+    ]  # fmt: skip
+    assert points.value["Var[ĝ_N] (exact)"].iloc[0] == "1.4062"  # 14.0625 / 10
+    assert points.value["baseline"].iloc[0] == "no baseline"
+    config = json.loads(points.proto.columns)
+    for column in ("variance check", "mean check"):
+        assert config[column]["help"] == CHECK_HELP
 
 
 def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
@@ -128,8 +151,11 @@ def test_a_link_restores_every_control_and_the_numbers():
     ns = core.variance_studies.log_spaced_sizes(5, 300, 4)
     expected = core.variance_curve(problem, ns, 200, estimator="pathwise", seed=3)
     shown = app.dataframe[1].value
-    shown = shown[shown["estimator"] == "pathwise"]
-    assert shown["variance"].tolist() == pytest.approx(expected["variance"].tolist(), rel=1e-12)
+    shown = shown[shown["estimator"] == ESTIMATOR_TITLES["pathwise"]]
+    assert shown["Var[ĝ_N] (MC ± SE)"].tolist() == [
+        f"{v:.5g} ± {se:.2g}"
+        for v, se in zip(expected["variance"], expected["variance_standard_error"], strict=True)
+    ]
 
 
 def test_garbage_link_values_fall_back_to_defaults_with_a_notice():

@@ -143,8 +143,11 @@ def test_gaussian_score_checks_of_page_two_false_alarm_at_most_at_their_stated_r
         i = problem.params.index(row)
         j = i if col == "" else problem.params.index(col)
         values = (scores[..., i] if col == "" else scores[..., i] * scores[..., j]).mean(axis=1)
-        if law.law == checks.NORMAL_EXACT_SE:
-            continue  # the products S_μS_σ, S_σ²: an approximation, not asserted (see report)
+        if law.caveat:
+            # S_μS_σ at n = 100 and S_σ² at n ≤ 4,600: the normal tail of a mean this skewed or
+            # heavy-tailed misstates α (measured 11×, 61× and 13× α), and the check says so.
+            assert law.law == checks.NORMAL_EXACT_SE and "heavy-tailed" in law.caveat
+            continue
         assert_calibrated(law.p_values(values), f"Gaussian {quantity} {row}{col}, n={n}")
 
 
@@ -244,6 +247,22 @@ def test_estimator_checks_of_page_five_false_alarm_at_most_at_their_stated_rate(
             assert_calibrated(law.p_values(means[:, j]), f"{problem!r} {estimator} {j}")
 
 
+@pytest.mark.parametrize("n", [1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000])
+def test_logistic_policy_draw_check_of_page_five_false_alarms_at_most_at_its_stated_rate(n):
+    """The page's logistic policy, checked after its n draws (core.worked_examples.policy_draws
+    → core.checks.mean_checks), at every n the page offers: counts over its 2 × 2 (state,
+    action) outcomes drawn directly."""
+    from core.logistic_policy import LogisticPolicy
+
+    problem = LogisticPolicy(weights=(0.0, 0.5))
+    table = problem.outcome_table()
+    terms = table.statistics[:, : problem.dim]
+    counts = np.random.default_rng([55, n]).multinomial(n, table.probabilities, SEEDS)
+    for j, law in enumerate(checks.mean_reference_laws(problem, n)):
+        assert not law.caveat
+        assert_calibrated(law.p_values(counts @ terms[:, j] / n), f"logistic w{j}, n={n}")
+
+
 # --- page 6: every credit's gradient on trajectories -------------------------------------
 
 
@@ -270,6 +289,234 @@ def test_per_episode_variance_checks_of_page_six_false_alarm_at_most_at_their_st
     variances = (squares - sums**2 / episodes) / (episodes - 1)
     for j, law in enumerate(checks.variance_reference_laws(problem, 1, episodes)):
         assert_calibrated(law.p_values(variances[:, j]), f"{credit} θ{j} per-episode variance")
+
+
+# --- page 7: the study grid's mean checks (studies/example.toml: reps 200, n 10–1000) -------
+
+
+@pytest.mark.parametrize("n", [10, 100, 1000])
+@pytest.mark.parametrize("baseline", [None, "loo", "optimal"])
+def test_study_grid_checks_of_page_seven_false_alarm_at_most_at_their_stated_rate(n, baseline):
+    theta, rewards, reps = 1.0, (5.0, 10.0), 200  # the example grid's bandit cell at θ = 1
+    problem = core.Bandit(theta, rewards)
+    ones = np.random.default_rng([7, n, len(str(baseline))]).binomial(
+        n, sigmoid(theta), (SEEDS, reps)
+    )
+    estimates = bandit_baseline_estimates(ones, n, theta, rewards, baseline)
+    means = checks.mean_reference_laws(problem, n, reps=reps, baseline=baseline)
+    assert_calibrated(reference(means)(estimates.mean(axis=1)), f"grid {baseline}, n={n}")
+
+
+# --- page 8: group baselines (n = G, the group size 2…64) ---------------------------------
+
+GROUP_REPS = (2_000, 20_000)  # the sweep over G, and the table's default repetitions
+
+
+def group_estimate_by_hand(ones, m: int, theta: float, rewards, estimator: str):
+    """ĝ of a binary-bandit group of m draws with `ones` draws of arm 1 (module docstring of
+    core.group_baselines): A = r, r − r̄, r − r̄₋ᵢ or (r − r̄)/(std + ε), A = 0 for a group that
+    pulled one arm only (GRPO, standardised)."""
+    s, (r0, r1) = sigmoid(theta), rewards
+    ones = np.asarray(ones, dtype=np.float64)
+    zeros = m - ones
+    mean_r = (ones * r1 + zeros * r0) / m
+    if estimator == "none":
+        a1, a0 = np.full_like(ones, r1), np.full_like(ones, r0)
+    elif estimator == "mean":
+        a1, a0 = r1 - mean_r, r0 - mean_r
+    elif estimator == "loo":
+        total = ones * r1 + zeros * r0
+        a1, a0 = r1 - (total - r1) / (m - 1), r0 - (total - r0) / (m - 1)
+    else:
+        epsilon = 1e-4 if estimator == "grpo" else float(np.finfo(np.float32).eps)
+        std = np.sqrt((ones * (r1 - mean_r) ** 2 + zeros * (r0 - mean_r) ** 2) / (m - 1))
+        one_arm = (ones == 0) | (zeros == 0)
+        a1 = np.where(one_arm, 0.0, (r1 - mean_r) / (std + epsilon))
+        a0 = np.where(one_arm, 0.0, (r0 - mean_r) / (std + epsilon))
+    return (ones * a1 * (1 - s) + zeros * a0 * (-s)) / m
+
+
+def assert_law_checks_calibrated(values, probabilities, reps, seed, what, law=None):
+    """Draw, per seed, how often each value of a finite law occurs among `reps` copies
+    (Multinomial), and assert the mean and s² checks of estimate_reference_laws calibrated;
+    `law` (default: the drawn one) is the law core's checks use."""
+    values, probabilities = np.asarray(values, float), np.asarray(probabilities, float)
+    counts = np.random.default_rng(seed).multinomial(
+        reps, probabilities / probabilities.sum(), SEEDS
+    )
+    centred = values - probabilities @ values  # s² is shift-free; centring keeps it exact
+    sums, squares = counts @ centred, counts @ centred**2
+    means = sums / reps + probabilities @ values
+    variances = np.maximum(squares - sums**2 / reps, 0.0) / (reps - 1)
+    mean_law, variance_law = checks.estimate_reference_laws(
+        reps, law or DiscreteLaw.of(values, probabilities)
+    )
+    assert not mean_law.caveat, what
+    assert_calibrated(mean_law.p_values(means), f"{what} mean ({mean_law.law})")
+    if variance_law.caveat:
+        # Past an excess kurtosis of 20 the check says it is rough instead of claiming its
+        # rate (measured over 2·10⁵ runs at G = 2, 3 standardised and G = 10 GRPO: 0.8–2.2× α).
+        assert "heavy-tailed" in variance_law.caveat
+        return
+    assert_calibrated(variance_law.p_values(variances), f"{what} variance ({variance_law.law})")
+
+
+@pytest.mark.parametrize("group_size", [2, 3, 5, 10, 64])
+@pytest.mark.parametrize("estimator", core.group_baselines.GROUP_ESTIMATORS)
+def test_group_baseline_checks_of_page_eight_false_alarm_at_most_at_their_stated_rate(
+    group_size, estimator
+):
+    from scipy.stats import binom
+
+    from core.group_baselines import GroupSettings, group_estimate_law
+
+    theta, rewards = 0.0, (5.0, 10.0)
+    problem = core.Bandit(theta, rewards)
+    m = GroupSettings().draws(estimator, group_size)
+    ones = np.arange(m + 1)
+    values = group_estimate_by_hand(ones, m, theta, rewards, estimator)
+    probabilities = binom.pmf(ones, m, sigmoid(theta))
+    weights, estimates = group_estimate_law(problem, group_size, estimator)
+    law = DiscreteLaw.of(estimates[:, 0], weights)
+    by_hand = DiscreteLaw.of(values, probabilities)
+    np.testing.assert_allclose(law.values, by_hand.values, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(law.probabilities, by_hand.probabilities, rtol=1e-9, atol=1e-300)
+    for reps in GROUP_REPS:
+        assert_law_checks_calibrated(
+            values, probabilities, reps, [8, group_size, reps, len(estimator)],
+            f"{estimator} G={group_size} R={reps}", law,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("group_size", [2, 3, 5, 10])
+def test_sample_reuse_checks_of_page_eight_false_alarm_at_most_at_their_stated_rate(group_size):
+    from core.group_baselines import compositions, log_multinomial
+    from core.sample_reuse import REUSE_QUANTITIES, reuse_quantities
+
+    problem, reps = core.Bandit(0.0, (5.0, 10.0)), 20_000
+    counts = compositions(group_size, 2)
+    weights = np.exp(log_multinomial(counts, problem.log_prob(np.array([0, 1]))))
+    states = reuse_quantities(problem, counts, "grpo", 4, 0.5, 0.2)
+    drawn = np.random.default_rng([88, group_size]).multinomial(
+        reps, weights / weights.sum(), SEEDS
+    )
+    for epoch, state in enumerate(states):
+        for quantity, _ in REUSE_QUANTITIES:
+            values = state[quantity].reshape(counts.shape[0], -1)
+            for j in range(values.shape[1]):
+                law = checks.estimate_reference_laws(reps, DiscreteLaw.of(values[:, j], weights))[0]
+                means = drawn @ values[:, j] / reps
+                assert_calibrated(law.p_values(means), f"reuse {quantity}[{j}] k={epoch}")
+
+
+# --- page 9: discrete estimators (n = the Monte Carlo estimates, 2,000 … 100,000) --------
+
+DISCRETE_PROBLEMS = {
+    "binary": core.BernoulliUnits((0.0,), "linear", (5.0, 10.0)),
+    "vector": core.BernoulliUnits((0.0,) * 6, "squared_error", target=0.499),
+    "categorical": core.SoftmaxBandit((0.0, 0.0, 0.0), (1.0, 2.0, 3.0)),
+}
+
+
+@pytest.mark.parametrize("kind", list(DISCRETE_PROBLEMS))
+def test_discrete_estimator_checks_of_page_nine_false_alarm_at_most_at_their_stated_rate(kind):
+    """An estimator with a finite law (score, b*, RLOO, antithetic, DisARM, unordered set): how
+    often each value occurs among the n estimates, drawn directly; ARM and the relaxations
+    (continuous): their terms, on the one-unit and the categorical problem (the vector's D = 6
+    units run the same code per unit)."""
+    from core import discrete_estimators as discrete
+
+    problem, n = DISCRETE_PROBLEMS[kind], 2_000  # the page's smallest n
+    for index, name in enumerate(discrete.estimators_for(problem)):
+        moments = discrete.exact_moments(problem, name)
+        if moments.laws is not None:  # as discrete_comparison's checks
+            law = moments.laws[0]
+            what = f"{kind} {name}"
+            assert_law_checks_calibrated(law.values, law.probabilities, n, [9, index], what)
+            continue
+        if kind == "vector":
+            continue
+        terms = discrete.estimator_terms(
+            problem, name, SEEDS * n, rng=np.random.default_rng([9, index])
+        ).reshape(SEEDS, n, problem.dim)
+        mean_law, variance_law = checks.estimate_reference_laws(
+            n, moments=(moments.mean[0], moments.variance[0], moments.fourth[0])
+        )
+        assert mean_law.law == checks.NORMAL_EXACT_SE and not mean_law.caveat
+        assert_calibrated(mean_law.p_values(terms[:, :, 0].mean(axis=1)), f"{name} mean")
+        if variance_law.p_values is not None and not variance_law.caveat:
+            variances = terms[:, :, 0].var(axis=1, ddof=1)
+            assert_calibrated(variance_law.p_values(variances), f"{name} variance")
+
+
+# --- page 10: the surrogate loss's ĝ and L, and the natural gradient ----------------------
+
+SURROGATE_PROBLEMS = {
+    "bandit": core.Bandit(0.0, (5.0, 10.0)),
+    "skewed bandit": core.Bandit(-3.0, (5.0, 10.0)),
+    "softmax": core.SoftmaxBandit((0.0, 0.0, 0.0), (1.0, 2.0, 3.0)),
+}
+
+
+def arm_counts(problem, n: int, seed) -> np.ndarray:
+    _, probabilities = problem.support()
+    return np.random.default_rng(seed).multinomial(n, probabilities, SEEDS)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 10, 100, 1000])  # the page's N starts at 2
+@pytest.mark.parametrize("name", list(SURROGATE_PROBLEMS))
+def test_surrogate_checks_of_page_ten_false_alarm_at_most_at_their_stated_rate(name, n):
+    problem = SURROGATE_PROBLEMS[name]
+    arms, probabilities = problem.support()
+    counts = arm_counts(problem, n, [10, n, len(name)])
+    rewards, log_prob = problem.f(arms), problem.log_prob(arms)
+    for baseline in (0.0, 7.5):
+        terms = (rewards - baseline)[:, None] * problem.score(arms)
+        for j in range(problem.dim):
+            law = checks.estimate_reference_laws(n, DiscreteLaw.of(terms[:, j], probabilities))[0]
+            assert law.law in checks.EXACT_LAWS or n > 100, law.law
+            assert_calibrated(law.p_values(counts @ terms[:, j] / n), f"{name} ĝ{j} b={baseline}")
+        losses = -log_prob * (rewards - baseline)
+        law = checks.estimate_reference_laws(n, DiscreteLaw.of(losses, probabilities))[0]
+        assert_calibrated(law.p_values(counts @ losses / n), f"{name} L b={baseline}")
+
+
+@pytest.mark.parametrize("n", [10, 100, 1000])  # the page's natural-gradient draws start at 10
+@pytest.mark.parametrize("name", list(SURROGATE_PROBLEMS))
+def test_natural_gradient_checks_of_page_ten_false_alarm_at_most_at_their_stated_rate(name, n):
+    from core.natural_gradient import _sample_fisher_law, fisher_pseudo_inverse
+
+    problem = SURROGATE_PROBLEMS[name]
+    arms, probabilities = problem.support()
+    counts = arm_counts(problem, n, [11, n, len(name)])
+    natural_terms = problem.score_terms(arms) @ fisher_pseudo_inverse(problem.fisher_information())
+    for j in range(problem.dim):
+        law = checks.estimate_reference_laws(n, DiscreteLaw.of(natural_terms[:, j], probabilities))
+        assert_calibrated(law[0].p_values(counts @ natural_terms[:, j] / n), f"{name} F⁺ĝ {j}")
+    if isinstance(problem, core.Bandit):
+        values, weights = _sample_fisher_law(problem, n)
+        law = checks.estimate_reference_laws(1, DiscreteLaw.of(values, weights))[0]
+        assert law.law in checks.EXACT_LAWS
+        assert_calibrated(law.p_values(values[counts[:, 1]]), f"{name} F̂⁻¹ĝ")
+
+
+def test_the_normal_approximation_false_alarmed_on_a_skewed_batch_of_two_and_the_exact_law_never():
+    """Before: the surrogate page checked ĝ of N = 2 draws at θ = −5 with the normal tail on the
+    exact SE: a draw of the rare arm (P ≈ 1.3% for either draw) puts ĝ 8.6 SE from ∇J, so a
+    correct batch was flagged in ~1.3% of runs, 200× the stated rate. The exact Binomial law
+    flags none."""
+    problem, n = core.Bandit(-5.0, (5.0, 10.0)), 2
+    arms, probabilities = problem.support()
+    terms = problem.score_terms(arms)[:, 0]
+    estimates = arm_counts(problem, n, 12) @ terms / n
+    target = float(problem.exact_gradient()[0])
+    se = math.sqrt(problem.score_term_variance([0.0])[0] / n)
+    normal = checks.check_agreement(0.0, 0.0, 1.0)  # the old route, one value at a time
+    old = [checks.check_agreement(e, target, se).p_value for e in estimates]
+    assert normal.passed and 0.005 < false_alarm_rate(old, ALPHA) < 0.03
+    law = checks.estimate_reference_laws(n, DiscreteLaw.of(terms, probabilities))[0]
+    assert law.law == checks.EXACT_BINOMIAL
+    assert false_alarm_rate(law.p_values(estimates), ALPHA) == 0.0
 
 
 # --- the exact p-values against independent routes ---------------------------------------
@@ -342,7 +589,7 @@ def test_batch_baseline_law_enumerated_by_counts_matches_every_draw_sequence(bas
         value = round(float(problem.score_terms(x, baseline).mean(axis=0)[0]), 10)
         weight = math.prod(probabilities[k] for k in sequence)
         by_sequence[value] = by_sequence.get(value, 0.0) + weight
-    law = checks._estimate_law(problem, n, "score", baseline)[0]
+    law = checks.estimate_laws(problem, n, "score", baseline)[0]
     np.testing.assert_allclose(law.values, sorted(by_sequence), atol=1e-9)
     np.testing.assert_allclose(
         law.probabilities, [by_sequence[v] for v in sorted(by_sequence)], rtol=1e-10
@@ -383,3 +630,101 @@ def test_a_custom_cost_too_heavy_tailed_to_check_says_why_instead_of_failing():
     assert score["variance_law"].str.startswith("no check").all()
     assert score["mean_law"].str.contains("rough here: the terms are heavy-tailed").all()
     assert (score["mean_p_value"] >= ALPHA).all()
+
+
+def sequence_law(problem, draws: int, statistic) -> dict[float, float]:
+    """{value: probability} of `statistic(actions)` over every sequence of `draws` actions."""
+    actions, probabilities = problem.support()
+    law: dict[float, float] = {}
+    for sequence in itertools.product(range(len(actions)), repeat=draws):
+        value = round(float(statistic(actions[list(sequence)])), 10)
+        law[value] = law.get(value, 0.0) + math.prod(probabilities[k] for k in sequence)
+    return law
+
+
+def tail(law: dict[float, float], centre: float, observed: float) -> float:
+    return sum(p for v, p in law.items() if abs(v - centre) >= abs(observed - centre) - 1e-9)
+
+
+@pytest.mark.parametrize("estimator", ["mean", "loo", "grpo", "standardised"])
+def test_group_check_p_values_equal_the_sum_over_every_sequence_of_groups(estimator):
+    """R = 3 groups of G = 2 (one group of 2 in the standardised batch): the mean check's
+    p-value against every one of the 2^(R·G) draw sequences, each group's ĝ by hand."""
+    from core.group_baselines import GroupSettings, group_estimate_law
+
+    theta, rewards, reps, group_size = 0.4, (5.0, 10.0), 3, 2
+    problem, settings = core.Bandit(theta, rewards), GroupSettings(batch_groups=1)
+    m = settings.draws(estimator, group_size)
+
+    def mean_of_groups(actions):
+        groups = actions.reshape(reps, m)
+        return np.mean(
+            [group_estimate_by_hand(g.sum(), m, theta, rewards, estimator) for g in groups]
+        )
+
+    by_sequence = sequence_law(problem, reps * m, mean_of_groups)
+    weights, estimates = group_estimate_law(problem, group_size, estimator, settings)
+    mean_law, _ = checks.estimate_reference_laws(reps, DiscreteLaw.of(estimates[:, 0], weights))
+    assert mean_law.law in checks.EXACT_LAWS
+    for value in by_sequence:
+        expected = tail(by_sequence, mean_law.exact, value)
+        assert mean_law.p_values(np.array([value]))[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_sample_fisher_law_equals_every_draw_sequence():
+    """F̂⁻¹ĝ = Σ r s / Σ s² of n = 5 draws: its law by counts against all 2⁵ sequences, and the
+    check's p-value against the tail summed over them."""
+    from core.natural_gradient import _sample_fisher_law
+
+    problem, n = core.Bandit(-0.7, (1.0, 4.0)), 5
+
+    def ratio(actions):
+        scores = problem.score(actions)[:, 0]
+        return problem.score_terms(actions)[:, 0].sum() / np.sum(scores**2)
+
+    by_sequence = sequence_law(problem, n, ratio)
+    values, weights = _sample_fisher_law(problem, n)
+    law = DiscreteLaw.of(values, weights)
+    np.testing.assert_allclose(law.values, sorted(by_sequence), atol=1e-9)
+    np.testing.assert_allclose(law.probabilities, [by_sequence[v] for v in sorted(by_sequence)])
+    check = checks.estimate_reference_laws(1, law)[0]
+    for value in by_sequence:
+        expected = tail(by_sequence, check.exact, value)
+        assert check.p_values(np.array([value]))[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_surrogate_loss_check_equals_every_draw_sequence():
+    """The loss L of N = 3 draws of a 3-armed softmax bandit: the check's p-value (as
+    core.surrogate stores it) against the tail over all 27 sequences."""
+    problem, n, b = core.SoftmaxBandit((0.5, -0.2, 0.0), (1.0, 2.5, 4.0)), 3, 1.5
+    table = core.surrogate.surrogate_gradient(problem, n, baseline=b, seed=4).summary
+    by_sequence = sequence_law(
+        problem, n, lambda a: np.mean(-problem.log_prob(a) * (problem.f(a) - b))
+    )
+    observed, exact = float(table["loss"].iloc[0]), float(table["expected_loss"].iloc[0])
+    assert table["loss_p_value"].iloc[0] == pytest.approx(
+        tail(by_sequence, exact, observed), rel=1e-9
+    )
+    assert table["loss_law"].iloc[0] == checks.EXACT_COUNTS
+
+
+def test_discrete_estimators_finite_laws_match_their_draws():
+    """DisARM, antithetic and RLOO on two units, and the unordered set on four arms: the
+    frequency of each value among 4·10⁵ drawn estimates within 5 binomial SE of its law."""
+    from core import discrete_estimators as discrete
+
+    cases = [
+        (core.BernoulliUnits((0.3, -0.8), "squared_error", target=0.45), "disarm"),
+        (core.BernoulliUnits((0.3, -0.8), "squared_error", target=0.45), "antithetic"),
+        (core.BernoulliUnits((0.3, -0.8), "squared_error", target=0.45), "rloo"),
+        (core.SoftmaxBandit((0.2, -0.3, 0.0, 0.4), (1.0, 2.0, 3.0, 4.0)), "unordered_set"),
+    ]
+    draws = 400_000
+    for index, (problem, name) in enumerate(cases):
+        law = discrete.exact_moments(problem, name).laws[0]
+        terms = discrete.estimator_terms(problem, name, draws, rng=np.random.default_rng(index))
+        nearest = np.abs(terms[:, 0, None] - law.values[None, :]).argmin(axis=1)
+        assert np.allclose(terms[:, 0], law.values[nearest], rtol=1e-9, atol=1e-12), name
+        frequency = np.bincount(nearest, minlength=law.values.size) / draws
+        se = np.sqrt(law.probabilities * (1 - law.probabilities) / draws)
+        assert np.all(np.abs(frequency - law.probabilities) <= 5 * se + 1e-12), name

@@ -9,6 +9,7 @@ import streamlit as st
 import core
 from ui.checks import (
     CHECK_COLUMN,
+    check_help,
     labels,
     paired_checks,
     rough_variance_caveat,
@@ -121,6 +122,7 @@ def optimal_baseline_terms(terms: pd.DataFrame) -> None:
         hide_index=True,
         column_config={
             name: st.column_config.NumberColumn(format="%.6g") for name in OPTIMAL_TERM_COLUMNS
-        },
+        }
+        | check_help(),
     )
     summary_badge(checks, "Every term equals the exact gradient")

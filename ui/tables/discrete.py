@@ -7,17 +7,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.checks import CHECK_COLUMN, agreement, labels, summary_badge
+from ui.checks import check_help, check_rows, labels, summary_badge
 from ui.format import number_text, plus_minus
 
 
 def _checks(table: pd.DataFrame, estimate: str, exact: str, standard_error: str) -> list:
-    """ui.checks.agreement of each row with its exact SE; None where the SE is not known."""
+    """The checks core stored beside each row (ui.checks.check_rows); None where the exact SE
+    is not known (no exact fourth moment for a variance)."""
+    prefix = standard_error.removesuffix("standard_error")
+    checks = check_rows(table, estimate, exact, standard_error, prefix)
     return [
-        None
-        if pd.isna(row[standard_error]) or pd.isna(row[estimate])
-        else agreement(row[estimate], row[exact], row[standard_error])
-        for _, row in table.iterrows()
+        None if pd.isna(se) else check
+        for check, se in zip(checks, table[standard_error], strict=True)
     ]
 
 
@@ -63,13 +64,11 @@ def comparison_table(
     columns, mean_checks, variance_checks = comparison_columns(table, params)
     shown = columns if shown is None else columns[(table["param"] == shown).to_numpy()]
     number = st.column_config.NumberColumn(format="%.5g")
-    check = f"{CHECK_COLUMN}, with the exact SE; — where the exact fourth moment is unknown"
     st.dataframe(
         shown,
         hide_index=True,
         column_config={
-            "mean check": st.column_config.TextColumn(help=check),
-            "variance check": st.column_config.TextColumn(help=check),
+            **check_help("mean check", "variance check"),
             "E[ĝ] (exact)": number,
             "bias (exact)": number,
             "Var[ĝ] (exact)": number,

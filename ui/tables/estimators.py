@@ -7,7 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts import ESTIMATOR_TITLES, estimator_comparison_chart
-from ui.checks import CHECK_COLUMN, check_rows, labels, rough_variance_caveat, summary_badge
+from ui.checks import (
+    CHECK_COLUMN,
+    check_help,
+    check_rows,
+    labels,
+    rough_variance_caveat,
+    summary_badge,
+)
 from ui.format import (
     exact_text,
     exact_variance_resolution,
@@ -54,6 +61,7 @@ def _checked_table(
             }
         ),
         hide_index=True,
+        column_config=check_help(),
     )
     return checks
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES, REUSE_TITLES
-from ui.checks import CHECK_COLUMN, check_rows, labels, summary_badge
+from ui.checks import CHECK_COLUMN, check_help, check_rows, labels, summary_badge
 from ui.format import number_text, plus_minus_column
 
 NUMBER = st.column_config.NumberColumn(format="%.6g")
@@ -34,8 +34,8 @@ def group_estimator_table(study: pd.DataFrame) -> None:
     """core.group_baselines.group_baseline_study (binary bandit, one parameter): per estimator
     the exact mean, bias, variance and MSE, the Monte Carlo mean and variance ± their exact SE,
     each checked; then one badge for the means and one for the variances."""
-    mean_checks = check_rows(study, "mean", "exact_mean", "mean_se")
-    variance_checks = check_rows(study, "variance", "exact_variance", "variance_se")
+    mean_checks = check_rows(study, "mean", "exact_mean", "mean_se", prefix="mean_")
+    variance_checks = check_rows(study, "variance", "exact_variance", "variance_se", "variance_")
     table = pd.DataFrame(
         {
             "estimator": _titles(study["estimator"]),
@@ -52,14 +52,12 @@ def group_estimator_table(study: pd.DataFrame) -> None:
             "MSE (exact)": study["mse"],
         }
     )
-    check_help = st.column_config.TextColumn(help=CHECK_COLUMN + ", with the exact SE")
     st.dataframe(
         table,
         hide_index=True,
         column_config={
             **{column: NUMBER for column in ("E[ĝ] (exact)", "Var[ĝ] (exact)", "MSE (exact)")},
-            "E[ĝ] check": check_help,
-            "Var[ĝ] check": check_help,
+            **check_help("E[ĝ] check", "Var[ĝ] check"),
         },
     )
     summary_badge(mean_checks, "E[ĝ], Monte Carlo vs exact (exact SE)")
@@ -79,8 +77,8 @@ def _bias_text(bias: float, gradient: float) -> str:
 
 def sweep_badge(sweep: pd.DataFrame, what: str) -> None:
     """One badge for the Monte Carlo means and variances of a group_sweep (every G)."""
-    checks = check_rows(sweep, "mean", "exact_mean", "mean_se") + check_rows(
-        sweep, "variance", "exact_variance", "variance_se"
+    checks = check_rows(sweep, "mean", "exact_mean", "mean_se", "mean_") + check_rows(
+        sweep, "variance", "exact_variance", "variance_se", "variance_"
     )
     summary_badge(checks, what)
 
@@ -244,5 +242,5 @@ def reuse_checks(reuse: pd.DataFrame) -> None:
                 }
             ),
             hide_index=True,
-            column_config={"exact mean": NUMBER},
+            column_config={"exact mean": NUMBER} | check_help(),
         )

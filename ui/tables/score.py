@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.checks import labels
+from ui.checks import CHECK_COLUMN, check_help, labels
 from ui.format import interval_column
 
 
@@ -18,11 +18,12 @@ def score_means(means: pd.DataFrame, checks: list, n: int) -> None:
                 "parameter": means["row"],
                 f"Monte Carlo mean of s (n = {n:,}) [95% CI]": interval_column(means),
                 "exact E[s]": means["exact"],
-                "check (4 SE)": labels(checks),
+                CHECK_COLUMN: labels(checks),
             }
         ),
         hide_index=True,
         width="stretch",
+        column_config=check_help(),
     )
 
 

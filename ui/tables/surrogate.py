@@ -11,12 +11,12 @@ from core.calls import Call
 from ui.checks import (
     CHECK_COLUMN,
     check_badge,
+    check_help,
     check_rows,
     exact_check_badge,
     labels,
     summary_badge,
 )
-from ui.checks import agreement as check_agreement
 from ui.exports import export
 from ui.format import plus_minus_column
 
@@ -26,14 +26,16 @@ THREE, SIX, EIGHT, TINY = "%.4f", "%.6f", "%.8f", "%.1e"
 
 
 def _show(columns: dict[str, object], formats: dict[str, str]) -> None:
-    """A full-width table of `columns`, each column named in `formats` shown in that printf format."""
+    """A full-width table of `columns`, each column named in `formats` shown in that printf
+    format; the check column, if any, carries CHECK_HELP as its tooltip."""
     st.dataframe(
         pd.DataFrame(columns),
         hide_index=True,
         width="stretch",
         column_config={
             name: st.column_config.NumberColumn(format=text) for name, text in formats.items()
-        },
+        }
+        | (check_help() if CHECK_COLUMN in columns else {}),
     )
 
 
@@ -114,10 +116,8 @@ def loss_value_metric(summary: pd.DataFrame) -> None:
         f"{row['loss']:.5g} ± {row['loss_standard_error']:.2g}",
     )
     right.metric("exact E[L] = −Σₐ π(a) log π(a)·(r(a) − b)", f"{row['expected_loss']:.6g}")
-    check_badge(
-        check_agreement(row["loss"], row["expected_loss"], row["loss_standard_error"]),
-        "L vs exact E[L] (exact SE)",
-    )
+    check = check_rows(summary.iloc[:1], "loss", "expected_loss", "loss_standard_error")[0]
+    check_badge(check, "L vs exact E[L] (exact SE)")
 
 
 def optimiser_step(step: pd.DataFrame) -> None:

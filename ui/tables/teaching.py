@@ -12,6 +12,7 @@ from ui.checks import (
     CHECK_COLUMN,
     agreement,
     check_badge,
+    check_help,
     check_rows,
     exact_check_badge,
     labels,
@@ -160,6 +161,7 @@ def policy_draws_check(draws: pd.DataFrame, what: str) -> None:
             }
         ),
         hide_index=True,
+        column_config=check_help(),
     )
     summary_badge(checks, what)
 
@@ -334,7 +336,8 @@ def gae_at(study: pd.DataFrame, lam: float) -> None:
         column_config={
             name: st.column_config.NumberColumn(format="%.5g")
             for name in ("∇E[R] (exact)", "E[ĝ] (exact)", "bias (exact)", "Var (exact)")
-        },
+        }
+        | check_help("mean check", "variance check"),
     )
     summary_badge(mean_checks, f"GAE mean estimates at λ = {lam:g} vs exact E[ĝ]")
     summary_badge(variance_checks, f"GAE per-episode variances at λ = {lam:g} vs exact")

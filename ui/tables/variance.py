@@ -8,8 +8,27 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui.checks import check_badge, check_rows, labels, paired_checks, summary_badge
-from ui.format import tex_number
+from ui.charts import ESTIMATOR_TITLES
+from ui.checks import (
+    CHECK_COLUMN,
+    check_badge,
+    check_help,
+    check_rows,
+    labels,
+    paired_checks,
+    summary_badge,
+)
+from ui.format import (
+    baseline_title,
+    exact_text,
+    exact_variance_resolution,
+    mean_resolution,
+    plus_minus_column,
+    term_scale,
+    tex_number,
+    variance_resolution,
+    variance_text,
+)
 
 
 def slope_fits(fits: pd.DataFrame) -> None:
@@ -36,11 +55,12 @@ def _fitted_slopes(fitted: pd.DataFrame, checks: list) -> None:
                     for s, e in zip(fitted["slope"], fitted["standard_error"], strict=True)
                 ],
                 "exact slope (same fit through exact variances)": fitted["exact_slope"],
-                "check (4 SE)": labels(checks),
+                CHECK_COLUMN: labels(checks),
             }
         ),
         hide_index=True,
         width="stretch",
+        column_config=check_help(),
     )
     if len(checks) == 1:
         check_badge(checks[0], "fitted slope vs exact")
@@ -55,14 +75,61 @@ def sweep_points(curve: pd.DataFrame) -> None:
     summary_badge(variance_checks, f"measured Var[ĝ_N] vs exact at all {len(curve)} points")
     mean_checks = check_rows(curve, "mean", "exact_mean", "mean_standard_error")
     summary_badge(mean_checks, f"mean of the estimates vs exact E[ĝ_N] at all {len(curve)} points")
+    # Honest digits (ui.format): rounding noise of the N terms behind a point shows as 0.
+    scale = term_scale(curve["exact_gradient"], curve["exact_variance"], curve["n"])
+    terms = curve["n"] * curve["reps"]
+    mean_floor, variance_floor = mean_resolution(scale, terms), variance_resolution(scale, terms)
+    exact_floor = exact_variance_resolution(scale)
     with st.expander("Every point: measured beside exact"):
         st.dataframe(
-            curve.assign(
-                variance_check=labels(variance_checks), mean_check=labels(mean_checks)
-            ).drop(columns=["reps"]),
+            pd.DataFrame(
+                {
+                    "N": curve["n"],
+                    "estimator": curve["estimator"].map(ESTIMATOR_TITLES),
+                    "baseline": curve["baseline"].map(_baseline_name),
+                    "parameter": curve["param"],
+                    "Var[ĝ_N] (MC ± SE)": [
+                        variance_text(v, se, r)
+                        for v, se, r in zip(
+                            curve["variance"],
+                            curve["variance_standard_error"],
+                            variance_floor,
+                            strict=True,
+                        )  # fmt: skip
+                    ],
+                    "Var[ĝ_N] (exact)": [
+                        variance_text(v, None, r)
+                        for v, r in zip(curve["exact_variance"], exact_floor, strict=True)
+                    ],
+                    "variance check": labels(variance_checks),
+                    "E[ĝ_N] (MC ± SE)": plus_minus_column(
+                        curve, "mean", "mean_standard_error", mean_floor
+                    ),
+                    "E[ĝ_N] (exact)": [
+                        exact_text(v, r)
+                        for v, r in zip(curve["exact_mean"], mean_floor, strict=True)
+                    ],
+                    "mean check": labels(mean_checks),
+                }
+            ),
             hide_index=True,
             width="stretch",
+            column_config=check_help("variance check", "mean check"),
         )
+
+
+def _baseline_name(baseline) -> str:
+    """A curve's baseline cell ("none", "loo", a number) as a person names it."""
+    if (
+        baseline is None
+        or baseline == "none"
+        or (isinstance(baseline, float) and math.isnan(baseline))
+    ):
+        return "no baseline"
+    try:
+        return baseline_title(float(baseline))
+    except (TypeError, ValueError):
+        return baseline_title(str(baseline))
 
 
 def samples_needed(

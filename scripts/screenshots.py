@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from PIL import Image  # noqa: E402  (streamlit depends on Pillow)
 
 from tests.e2e.streamlit_helpers import (  # noqa: E402
-    VIEWPORTS,
+    DEVICES,
     assert_page_healthy,
     discover_pages,
     free_port,
@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--look",
         action="store_true",
-        help="whole pages at every size in VIEWPORTS (desktop 1400×900, mobile 390×844), "
+        help="whole pages in every browser of DEVICES (desktop 1400×900, an iPhone 390×844), "
         "full resolution, with the blocks that overflow sideways listed",
     )
     parser.add_argument(
-        "--sizes", nargs="+", choices=list(VIEWPORTS), default=list(VIEWPORTS),
+        "--sizes", nargs="+", choices=list(DEVICES), default=list(DEVICES),
         help="with --look: which sizes (default: all)",
     )  # fmt: skip
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
@@ -79,15 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [p for p in pages if args.pages is None or p.name in args.pages]
     args.output.mkdir(parents=True, exist_ok=True)
     shots = (
-        [(name, VIEWPORTS[name]) for name in args.sizes] if args.look else [("", README_VIEWPORT)]
+        [(name, DEVICES[name]) for name in args.sizes]
+        if args.look
+        else [("", {"viewport": README_VIEWPORT})]
     )
 
     log_path = Path(tempfile.mkdtemp(prefix="screenshots-")) / "server.log"
     failures = []
     with served_app(args.port or free_port(), log_path) as (base_url, browser):
         for app_page in wanted:
-            for size, viewport in shots:
-                context = browser.new_context(viewport=viewport)
+            for size, device in shots:
+                context = browser.new_context(**device)
                 context.set_default_timeout(60_000)
                 page = context.new_page()
                 name = f"{app_page.name}-{size}" if size else app_page.name

@@ -45,8 +45,22 @@ SERVER_START_TIMEOUT_S = 90
 APP_RUN_TIMEOUT_MS = 60_000
 CHART_RENDER_TIMEOUT_MS = 20_000
 
-# The sizes every page is looked at: a desktop window and a phone (iPhone 12–15, CSS px).
-VIEWPORTS = {"desktop": {"width": 1400, "height": 900}, "mobile": {"width": 390, "height": 844}}
+# The browsers every page is looked at in: a desktop window and a phone (iPhone 12–15: 390 × 844
+# CSS px, touch, Safari's user agent — its "Mobi" is what lays charts out for a phone). Each is
+# the keyword arguments of Playwright's Browser.new_context.
+IPHONE_USER_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+DEVICES = {
+    "desktop": {"viewport": {"width": 1400, "height": 900}},
+    "mobile": {
+        "viewport": {"width": 390, "height": 844},
+        "user_agent": IPHONE_USER_AGENT,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
 
 # data-testid values of streamlit 1.67's frontend (site-packages/streamlit/static).
 APP_ROOT = '[data-testid="stApp"]'

@@ -127,3 +127,66 @@ def log_thin_groups(frame: pd.DataFrame, group: str, column: str, max_rows: int 
     """`log_thin` within each group (e.g. per parameter), groups kept in order of appearance."""
     parts = [log_thin(part, column, max_rows) for _, part in frame.groupby(group, sort=False)]
     return pd.concat(parts, ignore_index=True) if parts else frame
+
+
+# A phone's main column is ~350 CSS px: a panel this wide, with its axis, fits it; a grid of
+# panels gets two columns of GRID_PANEL px.
+NARROW_PANEL = 250
+NARROW_GRID_PANEL = 100
+
+
+def narrow_spec(spec: dict) -> dict:
+    """`spec` (a Vega-Lite dict) laid out for a phone's column: panels side by side (facet
+    columns, hconcat) go one under the other at NARROW_PANEL px; a grid of rows × columns is
+    transposed (the rows, e.g. bias / variance, become two narrow columns); a wrapped facet
+    wraps at one column; a wider fixed width shrinks to NARROW_PANEL; legends list one entry a
+    line. Only the layout changes: the data are the same objects (never copied)."""
+    spec = _one_column_legends(spec)
+    if "$schema" in spec:  # the top level: legends without settings of their own, too
+        config = spec.get("config", {})
+        legend = {"orient": "bottom", "columns": 1, "labelLimit": NARROW_PANEL}
+        spec["config"] = {**config, "legend": {**config.get("legend", {}), **legend}}
+    if "hconcat" in spec:
+        spec["vconcat"] = [narrow_spec(view) for view in spec.pop("hconcat")]
+    elif "facet" in spec and isinstance(spec.get("spec"), dict):
+        facet, inner = spec["facet"], dict(spec["spec"])
+        if "column" in facet and "row" in facet:
+            spec["facet"] = {"column": _two_line_header(facet["row"]), "row": facet["column"]}
+            inner["width"] = NARROW_GRID_PANEL
+        elif "column" in facet:
+            spec["facet"] = {"row": facet["column"]}
+            inner["width"] = NARROW_PANEL
+        elif "row" not in facet:  # a wrapped facet (facet=…, columns=k)
+            spec["columns"] = 1
+            inner["width"] = NARROW_PANEL
+        spec["spec"] = inner
+    elif isinstance(spec.get("width"), int | float) and spec["width"] > NARROW_PANEL:
+        spec["width"] = NARROW_PANEL
+    return spec
+
+
+def _one_column_legends(spec: dict) -> dict:
+    """Copy of the views of `spec` (not its data) with every legend one entry a line, its
+    labels up to NARROW_PANEL px: a legend of several columns would run past a phone's edge."""
+    copy = {}
+    for key, value in spec.items():
+        if key in ("data", "datasets"):
+            copy[key] = value
+        elif key == "legend" and isinstance(value, dict):
+            copy[key] = {**value, "columns": 1, "labelLimit": NARROW_PANEL}
+        elif isinstance(value, dict):
+            copy[key] = _one_column_legends(value)
+        elif isinstance(value, list):
+            copy[key] = [_one_column_legends(v) if isinstance(v, dict) else v for v in value]
+        else:
+            copy[key] = value
+    return copy
+
+
+def _two_line_header(channel: dict) -> dict:
+    """A facet channel whose panel headings break before their units: "gradient" / "(cost per
+    unit θ)" over a narrow panel instead of one line running into the next heading."""
+    header = dict(channel.get("header") or {})
+    label = header.get("labelExpr", "datum.label")
+    header["labelExpr"] = f"split(replace({label}, ' (', '|('), '|')"
+    return {**channel, "header": header}

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 
 from ui import charts
-from ui.charts.base import NARROW_GRID_PANEL, NARROW_PANEL
+from ui.charts.base import LEGEND_LINE, NARROW_GRID_PANEL, NARROW_PANEL
 
 FRAME = pd.DataFrame(
     {
@@ -65,3 +65,11 @@ def test_a_chart_that_already_fits_keeps_its_layout():
     spec = _layer().properties(width="container", height=100).to_dict()
     narrow = charts.narrow_spec(spec)
     assert narrow["width"] == "container" and narrow["mark"] == spec["mark"]
+
+
+def test_a_single_view_grows_by_the_lines_its_one_column_legend_adds():
+    labels = ["a", "b", "c", "d"]
+    color = alt.Color("param:N", scale=alt.Scale(domain=labels), legend=alt.Legend(columns=2))
+    spec = alt.Chart(FRAME).mark_line().encode(x="x:Q", y="y:Q", color=color)
+    narrow = charts.narrow_spec(spec.properties(height=300).to_dict())
+    assert narrow["height"] == 300 + 2 * LEGEND_LINE  # 4 entries: 2 lines → 4 lines

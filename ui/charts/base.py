@@ -97,6 +97,16 @@ def _by_param() -> alt.Column:
     )
 
 
+def _panels_by_param(
+    chart: alt.LayerChart, params: int, width: int, height: int, column: alt.Column | None = None
+) -> alt.FacetChart | alt.LayerChart:
+    """`chart` once per parameter side by side (facet `column`, by default _by_param's); for one
+    parameter a single chart at the column's width, without a "parameter theta" heading."""
+    if params == 1:
+        return chart.properties(width="container", height=height)
+    return chart.properties(width=width, height=height).facet(column=column or _by_param())
+
+
 def _panel_width(panels: int, total: int = 600) -> int:
     """Width of each of `panels` facet panels so a row of them, with axes, fits the ~880 px of
     the main column beside the sidebar."""
@@ -141,6 +151,7 @@ def narrow_spec(spec: dict) -> dict:
     transposed (the rows, e.g. bias / variance, become two narrow columns); a wrapped facet
     wraps at one column; a wider fixed width shrinks to NARROW_PANEL; legends list one entry a
     line. Only the layout changes: the data are the same objects (never copied)."""
+    added_lines = _legend_lines_added(spec)
     spec = _one_column_legends(spec)
     if "$schema" in spec:  # the top level: legends without settings of their own, too
         config = spec.get("config", {})
@@ -162,7 +173,27 @@ def narrow_spec(spec: dict) -> dict:
         spec["spec"] = inner
     elif isinstance(spec.get("width"), int | float) and spec["width"] > NARROW_PANEL:
         spec["width"] = NARROW_PANEL
+    if isinstance(spec.get("height"), int | float) and not {"facet", "vconcat"} & spec.keys():
+        # Streamlit fits a single view's legend inside its height: give the longer legend room.
+        spec["height"] += LEGEND_LINE * added_lines
     return spec
+
+
+LEGEND_LINE = 20  # px per legend entry
+
+
+def _legend_lines_added(spec: dict) -> int:
+    """How many lines a one-entry-a-line legend adds over the layout `spec` (its views and
+    layers) gave it: entries − ⌈entries / columns⌉ of its longest legend with a known domain."""
+    added = 0
+    for view in [spec, *spec.get("layer", [])]:
+        for channel in (view.get("encoding") or {}).values():
+            legend = channel.get("legend") if isinstance(channel, dict) else None
+            domain = (channel.get("scale") or {}).get("domain") if legend is not None else None
+            if isinstance(domain, list):
+                columns = max(1, int(legend.get("columns", len(domain)) or 1))
+                added = max(added, len(domain) - -(-len(domain) // columns))
+    return added
 
 
 def _one_column_legends(spec: dict) -> dict:

@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 
 from ui.charts.base import (
-    _by_param,
     _panel_width,
+    _panels_by_param,
     _with_error_bars,
     category_color,
     downsample,
@@ -30,7 +30,7 @@ def _baseline_position(label: str, constant: float, optimal: float, mean_reward:
 # Markers of baselines closer than this share of the b axis are drawn side by side, this share
 # apart (e.g. batch mean, leave-one-out and b* all at b = E[f] = 7.5 on the default bandit).
 COINCIDENT_SHARE = 0.01
-SIDE_BY_SIDE_SHARE = 0.03
+SIDE_BY_SIDE_SHARE = 0.06
 
 
 def _side_by_side(points: pd.DataFrame, span: float) -> pd.Series:
@@ -143,9 +143,8 @@ def baseline_parabola_chart(
     mc_points = point_base.mark_point(filled=True, size=40).encode(
         x=point_x, y=alt.Y("monte_carlo:Q", title=y_title), color=color, tooltip=point_tooltip
     )
-    return (
-        alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)
-        .properties(width=width or _panel_width(len(summary)), height=280)
-        .facet(column=_by_param())
-        .resolve_scale(y="independent", x="independent")
+    layers = alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)
+    width = width or _panel_width(len(summary))
+    return _panels_by_param(layers, len(summary), width, 280).resolve_scale(
+        y="independent", x="independent"
     )

@@ -7,8 +7,8 @@ import pandas as pd
 
 from ui.charts.base import (
     CREDIT_TITLES,
-    _by_param,
     _panel_width,
+    _panels_by_param,
     _with_error_bars,
     category_color,
 )
@@ -62,9 +62,7 @@ def horizon_variance_chart(
     dots = mc.mark_point(filled=True, size=45).encode(
         x=x, y=alt.Y("variance:Q", title=y_title), color=color, tooltip=mc_tooltip
     )
-    return (
-        alt.layer(line, bars, dots, data=data)
-        .properties(width=width or _panel_width(data["param"].nunique()), height=260)
-        .facet(column=_by_param())
-        .resolve_scale(y="independent")
-    )
+    params = data["param"].nunique()
+    layers = alt.layer(line, bars, dots, data=data)
+    width = width or _panel_width(params)
+    return _panels_by_param(layers, params, width, 260).resolve_scale(y="independent")

@@ -6,7 +6,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import SPEC_MAX_ROWS, _log_band, _panel_width, _with_error_bars, downsample
+from ui.charts.base import (
+    SPEC_MAX_ROWS,
+    _log_band,
+    _panel_width,
+    _panels_by_param,
+    _with_error_bars,
+    downsample,
+)
 from ui.charts.palette import series_color
 
 
@@ -71,12 +78,10 @@ def variance_vs_n_chart(
             ],
         )
     )
-    return (
-        alt.layer(exact, fit, bars, dots, data=data)
-        .properties(width=width, height=300)
-        .facet(column=alt.Column("param:N", title="parameter"))
-        .resolve_scale(y="independent")
-    )
+    layers = alt.layer(exact, fit, bars, dots, data=data)
+    by_param = alt.Column("param:N", title="parameter")
+    params = curve["param"].nunique()
+    return _panels_by_param(layers, params, width, 300, by_param).resolve_scale(y="independent")
 
 
 def spread_chart(

@@ -107,7 +107,7 @@ SCROLL_HINT_STYLE = """<style>
   scrollbar-width: thin; }
 [data-testid="stCode"] pre { scrollbar-width: thin; }
 @media (max-width: 640px) {
-  [data-testid="stMarkdownContainer"] .katex-display > .katex { font-size: 1.02em; }
+  [data-testid="stMarkdownContainer"] .katex-display > .katex { font-size: 0.95em; }
 }
 .sfl-scroll-host { position: relative; }
 .sfl-scroll-host.sfl-more-right::after, .sfl-scroll-host.sfl-more-left::before {

@@ -73,3 +73,14 @@ def test_a_single_view_grows_by_the_lines_its_one_column_legend_adds():
     spec = alt.Chart(FRAME).mark_line().encode(x="x:Q", y="y:Q", color=color)
     narrow = charts.narrow_spec(spec.properties(height=300).to_dict())
     assert narrow["height"] == 300 + 2 * LEGEND_LINE  # 4 entries: 2 lines → 4 lines
+
+
+def test_one_parameter_gets_one_chart_whose_layers_share_their_axes():
+    from ui.charts.base import _panels_by_param
+
+    layers = alt.layer(_layer(), _layer().mark_point())
+    one = _panels_by_param(layers, 1, 400, 200, y="independent").to_dict()
+    assert "facet" not in one and "resolve" not in one and one["width"] == "container"
+    two = _panels_by_param(layers, 2, 300, 200, y="independent").to_dict()
+    assert two["facet"]["column"]["field"] == "param"
+    assert two["resolve"] == {"scale": {"y": "independent"}}

@@ -98,13 +98,21 @@ def _by_param() -> alt.Column:
 
 
 def _panels_by_param(
-    chart: alt.LayerChart, params: int, width: int, height: int, column: alt.Column | None = None
+    chart: alt.LayerChart,
+    params: int,
+    width: int,
+    height: int,
+    column: alt.Column | None = None,
+    **independent: str,
 ) -> alt.FacetChart | alt.LayerChart:
-    """`chart` once per parameter side by side (facet `column`, by default _by_param's); for one
-    parameter a single chart at the column's width, without a "parameter theta" heading."""
+    """`chart` once per parameter side by side (facet `column`, by default _by_param's), the
+    panels' scales resolved by `independent` (y="independent"); for one parameter a single
+    chart at the column's width, without a "parameter theta" heading (and its layers sharing
+    their scales: resolving a layer's would give each layer axes of its own)."""
     if params == 1:
         return chart.properties(width="container", height=height)
-    return chart.properties(width=width, height=height).facet(column=column or _by_param())
+    facets = chart.properties(width=width, height=height).facet(column=column or _by_param())
+    return facets.resolve_scale(**independent) if independent else facets
 
 
 def _panel_width(panels: int, total: int = 600) -> int:

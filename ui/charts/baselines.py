@@ -145,6 +145,4 @@ def baseline_parabola_chart(
     )
     layers = alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)
     width = width or _panel_width(len(summary))
-    return _panels_by_param(layers, len(summary), width, 280).resolve_scale(
-        y="independent", x="independent"
-    )
+    return _panels_by_param(layers, len(summary), width, 280, y="independent", x="independent")

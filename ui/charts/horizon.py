@@ -65,4 +65,4 @@ def horizon_variance_chart(
     params = data["param"].nunique()
     layers = alt.layer(line, bars, dots, data=data)
     width = width or _panel_width(params)
-    return _panels_by_param(layers, params, width, 260).resolve_scale(y="independent")
+    return _panels_by_param(layers, params, width, 260, y="independent")

@@ -81,7 +81,7 @@ def variance_vs_n_chart(
     layers = alt.layer(exact, fit, bars, dots, data=data)
     by_param = alt.Column("param:N", title="parameter")
     params = curve["param"].nunique()
-    return _panels_by_param(layers, params, width, 300, by_param).resolve_scale(y="independent")
+    return _panels_by_param(layers, params, width, 300, by_param, y="independent")
 
 
 def spread_chart(

@@ -97,6 +97,11 @@ def _by_param() -> alt.Column:
     )
 
 
+# Streamlit fits a single view's axes and legend inside its height (a facet's height is its
+# plot's): a single view drawn in place of one panel gets this much more to keep its plot.
+SINGLE_VIEW_FRAME = 110
+
+
 def _panels_by_param(
     chart: alt.LayerChart,
     params: int,
@@ -110,7 +115,7 @@ def _panels_by_param(
     chart at the column's width, without a "parameter theta" heading (and its layers sharing
     their scales: resolving a layer's would give each layer axes of its own)."""
     if params == 1:
-        return chart.properties(width="container", height=height)
+        return chart.properties(width="container", height=height + SINGLE_VIEW_FRAME)
     facets = chart.properties(width=width, height=height).facet(column=column or _by_param())
     return facets.resolve_scale(**independent) if independent else facets
 

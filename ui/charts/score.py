@@ -7,6 +7,7 @@ import pandas as pd
 
 from ui.charts.base import (
     ERROR_BAR_SE,
+    SINGLE_VIEW_FRAME,
     SPEC_MAX_ROWS,
     _panel_width,
     _with_error_bars,
@@ -45,7 +46,7 @@ def score_histogram_chart(
     zero = alt.Chart().mark_rule(color="black", strokeDash=[4, 4]).encode(x=alt.datum(0))
     chart = alt.layer(bars, zero, data=data)
     if data["param"].nunique() == 1:  # one parameter: no panel heading, the column's width
-        return chart.properties(width="container", height=200)
+        return chart.properties(width="container", height=200 + SINGLE_VIEW_FRAME)
     return (
         chart.properties(width=width, height=200)
         .facet(facet=alt.Facet("param:N", title="parameter"), columns=3)
@@ -80,7 +81,7 @@ def score_running_mean_chart(
     line = base.mark_line(color=MONTE_CARLO).encode(y=alt.Y("running_mean:Q", title=y_title))
     chart = alt.layer(band, zero, line, data=data)
     if data["param"].nunique() == 1:  # one parameter: no panel heading, the column's width
-        return chart.properties(width="container", height=200)
+        return chart.properties(width="container", height=200 + SINGLE_VIEW_FRAME)
     return (
         chart.properties(width=width, height=200)
         .facet(facet=alt.Facet("param:N", title="parameter"), columns=3)

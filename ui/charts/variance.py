@@ -12,6 +12,7 @@ from ui.charts.base import (
     _panel_width,
     _panels_by_param,
     _with_error_bars,
+    axis_title,
     downsample,
 )
 from ui.charts.palette import series_color
@@ -33,7 +34,7 @@ def variance_vs_n_chart(
     )
     data = pd.concat([points.assign(layer="points"), fitted.assign(layer="fit")], ignore_index=True)
     x = alt.X("n:Q", title="samples per estimate N (log scale)", scale=alt.Scale(type="log"))
-    y_title = "Var[ĝ_N] (gradient units², log scale)"
+    y_title = axis_title("Var[ĝ_N] (gradient units², log scale)")
     y_scale = alt.Scale(type="log")
     color = series_color(
         "estimator", list(curve["estimator"]), "estimator", alt.Legend(orient="bottom")

@@ -24,13 +24,17 @@ from tests.e2e.streamlit_helpers import (
 PAGES = discover_pages()
 
 
+def on_every_page(test):
+    """A browser test run once per page (ids: the page names), at most 240 s each."""
+    test = pytest.mark.parametrize("app_page", PAGES, ids=[p.name for p in PAGES])(test)
+    return pytest.mark.browser(pytest.mark.timeout(240)(test))
+
+
 def test_page_url_path_drops_the_leading_number_and_underscore() -> None:
     assert page_url_path(Path("pages/1_Bandit_derivation.py")) == "Bandit_derivation"
 
 
-@pytest.mark.browser
-@pytest.mark.timeout(240)
-@pytest.mark.parametrize("app_page", PAGES, ids=[p.name for p in PAGES])
+@on_every_page
 def test_page_renders_without_exception_and_draws_its_charts(
     app_page: AppPage, streamlit_server: str, browser_page: Page
 ) -> None:
@@ -45,9 +49,7 @@ def test_page_renders_without_exception_and_draws_its_charts(
 PHONE_SCREENSHOTS = ("home", "Bandit_derivation")
 
 
-@pytest.mark.browser
-@pytest.mark.timeout(240)
-@pytest.mark.parametrize("app_page", PAGES, ids=[p.name for p in PAGES])
+@on_every_page
 def test_page_fits_a_phone_screen_or_shows_where_it_scrolls(
     app_page: AppPage, streamlit_server: str, chromium: Browser
 ) -> None:

@@ -9,6 +9,7 @@ from ui.charts.base import (
     _panel_width,
     _panels_by_param,
     _with_error_bars,
+    axis_title,
     category_color,
     downsample,
 )
@@ -98,7 +99,7 @@ def baseline_parabola_chart(
     )
     x_title = "constant baseline b (reward units)"
     x = alt.X("b:Q", title=x_title)
-    y_title = "per-sample variance n·Var[ĝₙ] (gradient units²)"
+    y_title = axis_title("per-sample variance n·Var[ĝₙ] (gradient units²)")
     baseline_order = list(dict.fromkeys(comparison["baseline"]))
     color = category_color("baseline", "baseline", baseline_order)
     line = (

@@ -10,6 +10,7 @@ from ui.charts.base import (
     _panel_width,
     _panels_by_param,
     _with_error_bars,
+    axis_title,
     category_color,
 )
 
@@ -37,7 +38,7 @@ def horizon_variance_chart(
     order = [CREDIT_TITLES[c] for c in CREDIT_TITLES]
     color = category_color("credit_title", "credit", order)
     x = alt.X("horizon:Q", title="horizon T (steps per episode)", axis=alt.Axis(tickMinStep=1))
-    y_title = "per-sample variance (reward² per unit θ²)"
+    y_title = axis_title("per-sample variance (reward² per unit θ²)")
     y = alt.Y("exact_variance:Q", title=y_title, scale=alt.Scale(type="log"))
     tooltip = [
         alt.Tooltip("credit_title:N", title="credit"),

@@ -126,12 +126,14 @@ SCROLL_HINT_STYLE = """<style>
   const SCROLLERS = '.katex-display, [data-testid="stCode"] pre, [data-testid="stVegaLiteChart"],'
     + ' [data-testid="stDataFrame"] .dvn-scroller, [data-testid="stTabs"] [role="tablist"],'
     + ' [data-testid="stTabs"] div:has(> [role="tablist"])';
+  const SLACK = 4;  // px
   const hostOf = (el) => el.matches('.dvn-scroller')
     ? el.closest('[data-testid="stDataFrame"]') : el.parentElement;
   const mark = (el) => {
     const host = hostOf(el);
     if (!host) return;
-    const wider = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+    // KaTeX boxes run 1–2 px over their fitted width (rounding): no hint for that.
+    const wider = el.scrollWidth > el.clientWidth + SLACK && el.clientWidth > 0;
     const left = wider && el.scrollLeft > 1;
     const right = wider && el.scrollLeft + el.clientWidth < el.scrollWidth - 1;
     el.classList.toggle("sfl-scroll-hint", wider);

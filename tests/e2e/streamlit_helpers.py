@@ -302,7 +302,8 @@ def save_screenshot(page: Page, name: str, folder: Path = SCREENSHOT_DIR) -> Pat
 # off (or drags the whole page sideways) when it ends right of the main column and no ancestor
 # scrolls; a scroll container (overflow-x auto/scroll holding more than it shows) is allowed only
 # with a visible hint: ui.layout's scroll-hint watcher gives such a box the class
-# `sfl-scroll-hint` and draws a shadow and an arrow on the side with more to see.
+# `sfl-scroll-hint` and draws a shadow and an arrow on the side with more to see. Up to 4 px over
+# counts as fitting (KaTeX's boxes run 1–2 px over their width by rounding), as in the watcher.
 HORIZONTAL_OVERFLOWS_JS = """() => {
     const width = document.documentElement.clientWidth;
     const found = [];
@@ -324,7 +325,7 @@ HORIZONTAL_OVERFLOWS_JS = """() => {
     for (const el of main.querySelectorAll('*')) {
         const style = getComputedStyle(el);
         if (style.display === 'none' || style.visibility === 'hidden') continue;
-        if (scrolls(el) && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+        if (scrolls(el) && el.scrollWidth > el.clientWidth + 4 && el.clientWidth > 0) {
             if (!hinted(el))
                 found.push(`${describe(el)}: scrolls ${el.scrollWidth} px in ${el.clientWidth}`
                     + ' with no visible hint');

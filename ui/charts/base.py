@@ -154,7 +154,7 @@ def log_thin_groups(frame: pd.DataFrame, group: str, column: str, max_rows: int 
 
 # A phone's main column is ~350 CSS px: a panel this wide, with its axis, fits it; a grid of
 # panels gets two columns of GRID_PANEL px.
-NARROW_PANEL = 250
+NARROW_PANEL = 230
 NARROW_GRID_PANEL = 100
 
 

@@ -118,7 +118,7 @@ with table_col:
 with chart_col:
     show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
     st.caption(
-        f"Red: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
+        f"Solid line: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
         f"with σ² = {variance:.4g}, the per-draw variance."
     )
 export(draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",

@@ -132,7 +132,7 @@ show_chart(
     "fisher_curve_chart",
     fisher_exact,
     fisher_points,
-    parameter_title=f"{sweep} (other parameters fixed)",
+    parameter_title=f"{sweep} (other parameters fixed)" if len(params) > 1 else sweep,
 )
 summary_badge(point_checks, f"Monte Carlo I({sweep}) at {FISHER_POINTS} values")
 st.caption(

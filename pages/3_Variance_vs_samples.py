@@ -115,7 +115,7 @@ else:
     st.caption(
         "Solid line: the exact variance Var[ĝ_N] — σ²/N, or, for the batch-mean and "
         "leave-one-out baselines, whose terms share samples with each other, its exact value "
-        "from the pairs of samples (a U-statistic). Points: variance of the "
+        "from the sum over every pair of samples. Points: variance of the "
         f"{reps:,} estimates at each N, with ±2 SE bars. Dashed: weighted least-squares fit."
     )
 

@@ -6,7 +6,6 @@ import streamlit as st
 from core.calls import Call, Grid
 from ui import cache, tables
 from ui.budget import Setting, work_of
-from ui.charts import baseline_parabola_chart
 from ui.controls import (
     LEARNING_RATES,
     REPETITIONS,
@@ -113,10 +112,7 @@ tables.gradient_and_optimal_baseline_metrics(summary)
 st.caption(f"E[f] = {summary['expected_value'].iloc[0]:.6g} (exact) for {problem!r}.")
 
 st.subheader("Variance as a function of the baseline")
-st.altair_chart(
-    baseline_parabola_chart(curve, comparison, summary, n=n, constant=constant),
-    width="content",
-)
+cache.show_chart("baseline_parabola_chart", curve, comparison, summary, n=n, constant=constant)
 st.caption(
     "Line: exact variance of one sample's term (f − b)·s for each constant b; dashed line: b*. "
     f"Open marks: each baseline's exact n·Var[ĝₙ] at n = {n}; filled dots with bars: Monte Carlo "

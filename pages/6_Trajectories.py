@@ -7,7 +7,6 @@ from core.calls import Call
 from core.episodes import CREDITS, MAX_HORIZON
 from ui import cache, tables
 from ui.budget import Setting, work_of
-from ui.charts import gae_lambda_chart, horizon_variance_chart
 from ui.checks import check_rows, variance_badge
 from ui.controls import (
     REPETITIONS,
@@ -148,7 +147,7 @@ monte_carlo = cache.rows_shown(
     points_call, "horizons", SAMPLED_HORIZONS, "Rolling out episodes for each horizon…",
     "Rolled out T = 1 … {value}",
 )  # fmt: skip
-st.altair_chart(horizon_variance_chart(exact_by_horizon, monte_carlo), width="content")
+cache.show_chart("horizon_variance_chart", exact_by_horizon, monte_carlo)
 horizon_checks = check_rows(monte_carlo, "variance", "exact_variance", "variance_standard_error")
 variance_badge(horizon_checks, monte_carlo, "Per-sample variances on the chart vs exact")
 st.markdown(
@@ -214,7 +213,7 @@ gae_call = Call.of(
 )  # fmt: skip
 with stop_on_input_error(FIX), st.spinner("Enumerating every episode for each λ…"):
     gae = cache.compute(gae_call)
-st.altair_chart(gae_lambda_chart(gae), width="content")
+cache.show_chart("gae_lambda_chart", gae)
 st.caption(
     "Lines: exact, by enumeration. Dots: Monte Carlo ± 2 exact SE. Top: bias of the mean "
     "estimate against the undiscounted ∇E[R]; bottom: variance of one episode's estimate. "

@@ -134,7 +134,7 @@ st.caption(
     "et al. 2017, arXiv:1611.01144; Maddison et al. 2017, arXiv:1611.00712) differentiates the "
     "linear interpolation f(z) = r(0) + (r(1) − r(0))z, so for this f its straight-through "
     "variant (f′ at the hard b) gives the same numbers. Exact: sums over the cells of u cut at "
-    "σ(±θ); RLOO by its U-statistic; the relaxations by quadrature (QUADPACK, error shown)."
+    "σ(±θ); RLOO by a sum over its pairs of draws; the relaxations by quadrature (QUADPACK, error shown)."
 )
 
 st.subheader("Against θ")
@@ -184,7 +184,7 @@ st.subheader(f"A vector of D = {units} binary units, f = (mean(b) − t)²")
 st.markdown(
     f"Every unit at θ = {theta:g}, t = {target:g}. The reward couples the units, so each "
     "unit's score-function term carries the noise of all the others; the pair estimators "
-    "cancel most of it. Exact values: sums over the 3^D cells of u (RLOO: its U-statistic); "
+    "cancel most of it. Exact values: sums over the 3^D cells of u (RLOO: over its pairs of draws); "
     "the relaxations by products of one-unit quadratures (no variance check there: their "
     "fourth moment is not computed). Every unit is alike, so the table shows unit theta_0; "
     "the badges check all D units."

@@ -234,5 +234,10 @@ def chart_spec(builder: str, *args, **kwargs) -> dict:
 
 
 def show_chart(builder: str, *args, **kwargs) -> None:
-    """Draw `ui.charts.<builder>(*args, **kwargs)` at the container's width, via chart_spec."""
-    st.vega_lite_chart(chart_spec(builder, *args, **kwargs), width="stretch")
+    """Draw `ui.charts.<builder>(*args, **kwargs)` at the container's width, via chart_spec; on
+    a phone (a "Mobi" browser, as MDN advises detecting one) its panels stack to fit the column
+    (ui.charts.narrow_spec)."""
+    spec = chart_spec(builder, *args, **kwargs)
+    if "Mobi" in (st.context.headers.get("User-Agent") or ""):
+        spec = charts.narrow_spec(spec)
+    st.vega_lite_chart(spec, width="stretch")

@@ -94,40 +94,84 @@ body.sfl-stale [data-testid="stMainBlockContainer"] { opacity: 0.35; filter: gra
 </script>"""
 
 
-# Wide derivations on a phone: a KaTeX block wider than the column scrolls sideways (Streamlit
-# lets it) but shows no sign of it. Scroll shadows appear on the side with more to see (they
-# ride along with the content, so a line that fits shows none), and the scrollbar stays visible
-# where the browser allows it.
-_NARROW_SCREEN_STYLE = """<style>
-[data-testid="stMarkdownContainer"] .katex-display {
-  overflow-x: auto; overflow-y: hidden; padding-bottom: 6px;
-  background:
-    linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 32px 100% no-repeat local,
-    linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 32px 100% no-repeat local,
-    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.38), rgba(0,0,0,0))
-      left / 16px 100% no-repeat scroll,
-    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.38), rgba(0,0,0,0))
-      right / 16px 100% no-repeat scroll;
-  scrollbar-width: thin;
+# Wide blocks on a phone. A derivation (KaTeX), a code block, a table or a chart with fixed-width
+# panels can be wider than the column: each then scrolls sideways inside its own box (never the
+# page), and the scroll-hint watcher marks the side with more to see — a shadow and an arrow on
+# that edge, gone once scrolled to the end — so nothing is silently cut off. The watcher gives the
+# scrolling box the class `sfl-scroll-hint` while it overflows (tests/e2e check for it). On narrow
+# screens KaTeX is drawn a little smaller, so most derivation lines fit whole.
+SCROLL_HINT_STYLE = """<style>
+[data-testid="stMarkdownContainer"] .katex-display { overflow-x: auto; overflow-y: hidden;
+  padding-bottom: 6px; scrollbar-width: thin; }
+[data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; overflow-y: hidden;
+  scrollbar-width: thin; }
+[data-testid="stCode"] pre { scrollbar-width: thin; }
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] .katex-display > .katex { font-size: 0.95em; }
 }
-[data-testid="stMarkdownContainer"] .katex-display::-webkit-scrollbar { height: 6px; }
-[data-testid="stMarkdownContainer"] .katex-display::-webkit-scrollbar-thumb {
-  background: rgba(0,0,0,.3); border-radius: 3px;
-}
-</style>"""
+.sfl-scroll-host { position: relative; }
+.sfl-scroll-host.sfl-more-right::after, .sfl-scroll-host.sfl-more-left::before {
+  position: absolute; top: 0; bottom: 0; width: 26px; z-index: 5; pointer-events: none;
+  display: flex; align-items: center; font-size: 20px; font-weight: 700; color: #31333f;
+  text-shadow: 0 0 3px #fff, 0 0 6px #fff; }
+.sfl-scroll-host.sfl-more-right::after { content: "›"; right: 0; justify-content: flex-end;
+  padding-right: 2px; background: linear-gradient(to left, rgba(0,0,0,.22), rgba(0,0,0,0)); }
+.sfl-scroll-host.sfl-more-left::before { content: "‹"; left: 0; justify-content: flex-start;
+  padding-left: 2px; background: linear-gradient(to right, rgba(0,0,0,.22), rgba(0,0,0,0)); }
+</style>
+<script>
+(() => {
+  if (window.__sflScrollHints) return;  // once per tab
+  window.__sflScrollHints = true;
+  const SCROLLERS = '.katex-display, [data-testid="stCode"] pre, [data-testid="stVegaLiteChart"],'
+    + ' [data-testid="stDataFrame"] .dvn-scroller, [data-testid="stTabs"] [role="tablist"],'
+    + ' [data-testid="stTabs"] div:has(> [role="tablist"])';
+  const SLACK = 4;  // px
+  const hostOf = (el) => el.matches('.dvn-scroller')
+    ? el.closest('[data-testid="stDataFrame"]') : el.parentElement;
+  const mark = (el) => {
+    const host = hostOf(el);
+    if (!host) return;
+    // KaTeX boxes run 1–2 px over their fitted width (rounding): no hint for that.
+    const wider = el.scrollWidth > el.clientWidth + SLACK && el.clientWidth > 0;
+    const left = wider && el.scrollLeft > 1;
+    const right = wider && el.scrollLeft + el.clientWidth < el.scrollWidth - 1;
+    el.classList.toggle("sfl-scroll-hint", wider);
+    host.classList.toggle("sfl-scroll-host", wider);
+    host.classList.toggle("sfl-more-left", left);
+    host.classList.toggle("sfl-more-right", right);
+  };
+  let queued = false;
+  const markAll = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      document.querySelectorAll(SCROLLERS).forEach(mark);
+    });
+  };
+  document.addEventListener("scroll", (event) => {
+    if (event.target instanceof Element && event.target.matches(SCROLLERS)) mark(event.target);
+  }, true);
+  window.addEventListener("resize", markAll);
+  new MutationObserver(markAll).observe(document.body,
+    {childList: true, subtree: true, attributes: true, attributeFilter: ["width", "style"]});
+  markAll();
+})();
+</script>"""
 
 
 def page_header(title: str, intro: str, icon: str = "∇") -> None:
     """Wide layout, the page title and the two or three sentences that say what it shows.
 
-    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), the narrow-screen style and the
+    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), the scroll hints (`SCROLL_HINT_STYLE`) and the
     browser-history script (ui.navigation.HISTORY_SCRIPT), which show nothing."""
     run_under_entry_point()
     st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
     st.title(title)
     st.markdown(intro)
     st.html(
-        _CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE) + _NARROW_SCREEN_STYLE + HISTORY_SCRIPT,
+        _CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE) + SCROLL_HINT_STYLE + HISTORY_SCRIPT,
         unsafe_allow_javascript=True,
     )
 

@@ -45,6 +45,23 @@ SERVER_START_TIMEOUT_S = 90
 APP_RUN_TIMEOUT_MS = 60_000
 CHART_RENDER_TIMEOUT_MS = 20_000
 
+# The browsers every page is looked at in: a desktop window and a phone (iPhone 12–15: 390 × 844
+# CSS px, touch, Safari's user agent — its "Mobi" is what lays charts out for a phone). Each is
+# the keyword arguments of Playwright's Browser.new_context.
+IPHONE_USER_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+DEVICES = {
+    "desktop": {"viewport": {"width": 1400, "height": 900}},
+    "mobile": {
+        "viewport": {"width": 390, "height": 844},
+        "user_agent": IPHONE_USER_AGENT,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+
 # data-testid values of streamlit 1.67's frontend (site-packages/streamlit/static).
 APP_ROOT = '[data-testid="stApp"]'
 MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'
@@ -259,10 +276,11 @@ def assert_page_healthy(page: Page) -> None:
 MAX_SCREENSHOT_HEIGHT = 12_000  # px; a taller page is cut there
 
 
-def save_screenshot(page: Page, name: str) -> Path:
-    """Full-page screenshot to artifacts/screenshots/<name>.png; return its path."""
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOT_DIR / f"{name}.png"
+def save_screenshot(page: Page, name: str, folder: Path = SCREENSHOT_DIR) -> Path:
+    """Full-page screenshot to <folder>/<name>.png (artifacts/screenshots/ by default); return
+    its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     # Streamlit scrolls inside its main container, so full_page alone stops at the viewport:
     # grow the viewport to the content's height for the shot, then put it back.
     original = page.viewport_size or {"width": 1280, "height": 900}
@@ -278,3 +296,57 @@ def save_screenshot(page: Page, name: str) -> Path:
     finally:
         page.set_viewport_size(original)
     return path
+
+
+# Blocks of the page that reach past its right edge, as "<what>: <how far>" lines. A block is cut
+# off (or drags the whole page sideways) when it ends right of the main column and no ancestor
+# scrolls; a scroll container (overflow-x auto/scroll holding more than it shows) is allowed only
+# with a visible hint: ui.layout's scroll-hint watcher gives such a box the class
+# `sfl-scroll-hint` and draws a shadow and an arrow on the side with more to see. Up to 4 px over
+# counts as fitting (KaTeX's boxes run 1–2 px over their width by rounding), as in the watcher.
+HORIZONTAL_OVERFLOWS_JS = """() => {
+    const width = document.documentElement.clientWidth;
+    const found = [];
+    const describe = (el) => {
+        const owner = el.closest('[data-testid]');
+        const id = owner ? owner.getAttribute('data-testid') : el.tagName.toLowerCase();
+        const text = (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ');
+        return `${id} <${el.tagName.toLowerCase()} class="${el.className?.baseVal ?? el.className}"> `
+            + JSON.stringify(text.slice(0, 60));
+    };
+    if (document.documentElement.scrollWidth > width + 1)
+        found.push(`the page: ${document.documentElement.scrollWidth} px wide in ${width}`);
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return found;
+    const right = Math.min(width, main.getBoundingClientRect().right);
+    const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    const hinted = (el) => el.matches('.sfl-scroll-hint');
+    const reported = new Set();
+    for (const el of main.querySelectorAll('*')) {
+        const style = getComputedStyle(el);
+        if (style.display === 'none' || style.visibility === 'hidden') continue;
+        if (scrolls(el) && el.scrollWidth > el.clientWidth + 4 && el.clientWidth > 0) {
+            if (!hinted(el))
+                found.push(`${describe(el)}: scrolls ${el.scrollWidth} px in ${el.clientWidth}`
+                    + ' with no visible hint');
+            continue;
+        }
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || box.right <= right + 1) continue;
+        let ancestor = el.parentElement, inside = false;
+        while (ancestor && ancestor !== main) {
+            if (scrolls(ancestor) || reported.has(ancestor)) { inside = true; break; }
+            ancestor = ancestor.parentElement;
+        }
+        if (inside) continue;
+        reported.add(el);
+        found.push(`${describe(el)}: ends ${Math.round(box.right - right)} px past the right edge`);
+    }
+    return found;
+}"""
+
+
+def horizontal_overflows(page: Page) -> list[str]:
+    """What on the page reaches past its right edge with no visible way to see it (see
+    HORIZONTAL_OVERFLOWS_JS): empty when every block fits its column or scrolls with a hint."""
+    return page.evaluate(HORIZONTAL_OVERFLOWS_JS)

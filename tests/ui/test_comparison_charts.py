@@ -21,8 +21,9 @@ def layer_rows(spec, layer):
 
 
 def titles(spec):
+    """Every channel title; one drawn on several lines (ui.charts.base.axis_title) as one line."""
     return {
-        channel["title"]
+        " ".join(channel["title"]) if isinstance(channel["title"], list) else channel["title"]
         for view in views(spec)
         for channel in view.get("encoding", {}).values()
         if isinstance(channel, dict) and channel.get("title")

@@ -30,3 +30,16 @@ def test_a_series_gets_its_colour_whichever_series_it_is_drawn_beside():
         STYLES[name][0] for name in ("score", "leave-one-out", "pathwise")
     ]
     assert beside["scale"]["domain"] == ["score", "score, b = loo", "pathwise"]
+
+
+def test_every_named_series_is_recognised_by_its_own_name_and_the_group_page_titles():
+    for name, style in STYLES.items():
+        assert series_style(name) == style, name
+    group_titles = {
+        "none (REINFORCE)": "score", "batch mean (Dr. GRPO)": "batch mean",
+        "leave-one-out (RLOO)": "leave-one-out", "GRPO (÷ std)": "GRPO",
+        "standardised returns": "standardised", "true ∇J(θ)": "exact",
+        "naive: r(a)·∇π(a)": "naive", "log-derivative: r(a)·∇log π(a)": "score",
+    }  # fmt: skip
+    for label, name in group_titles.items():
+        assert series_style(label) == STYLES[name], label

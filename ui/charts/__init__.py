@@ -14,6 +14,7 @@ from ui.charts.base import (
     downsample,
     log_thin,
     log_thin_groups,
+    narrow_spec,
 )
 from ui.charts.baselines import baseline_parabola_chart
 from ui.charts.costs import cost_density_chart
@@ -56,6 +57,7 @@ __all__ = [
     "loss_objective_chart",
     "loss_value_chart",
     "mean_vs_theta_chart",
+    "narrow_spec",
     "natural_ascent_chart",
     "objective_panel",
     "reuse_chart",

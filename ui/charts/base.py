@@ -97,6 +97,29 @@ def _by_param() -> alt.Column:
     )
 
 
+# Streamlit fits a single view's axes and legend inside its height (a facet's height is its
+# plot's): a single view drawn in place of one panel gets this much more to keep its plot.
+SINGLE_VIEW_FRAME = 110
+
+
+def _panels_by_param(
+    chart: alt.LayerChart,
+    params: int,
+    width: int,
+    height: int,
+    column: alt.Column | None = None,
+    **independent: str,
+) -> alt.FacetChart | alt.LayerChart:
+    """`chart` once per parameter side by side (facet `column`, by default _by_param's), the
+    panels' scales resolved by `independent` (y="independent"); for one parameter a single
+    chart at the column's width, without a "parameter theta" heading (and its layers sharing
+    their scales: resolving a layer's would give each layer axes of its own)."""
+    if params == 1:
+        return chart.properties(width="container", height=height + SINGLE_VIEW_FRAME)
+    facets = chart.properties(width=width, height=height).facet(column=column or _by_param())
+    return facets.resolve_scale(**independent) if independent else facets
+
+
 def _panel_width(panels: int, total: int = 600) -> int:
     """Width of each of `panels` facet panels so a row of them, with axes, fits the ~880 px of
     the main column beside the sidebar."""
@@ -127,3 +150,87 @@ def log_thin_groups(frame: pd.DataFrame, group: str, column: str, max_rows: int 
     """`log_thin` within each group (e.g. per parameter), groups kept in order of appearance."""
     parts = [log_thin(part, column, max_rows) for _, part in frame.groupby(group, sort=False)]
     return pd.concat(parts, ignore_index=True) if parts else frame
+
+
+# A phone's main column is ~350 CSS px: a panel this wide, with its axis, fits it; a grid of
+# panels gets two columns of GRID_PANEL px.
+NARROW_PANEL = 230
+NARROW_GRID_PANEL = 100
+
+
+def narrow_spec(spec: dict) -> dict:
+    """`spec` (a Vega-Lite dict) laid out for a phone's column: panels side by side (facet
+    columns, hconcat) go one under the other at NARROW_PANEL px; a grid of rows × columns is
+    transposed (the rows, e.g. bias / variance, become two narrow columns); a wrapped facet
+    wraps at one column; a wider fixed width shrinks to NARROW_PANEL; legends list one entry a
+    line. Only the layout changes: the data are the same objects (never copied)."""
+    added_lines = _legend_lines_added(spec)
+    spec = _one_column_legends(spec)
+    if "$schema" in spec:  # the top level: legends without settings of their own, too
+        config = spec.get("config", {})
+        legend = {"orient": "bottom", "columns": 1, "labelLimit": NARROW_PANEL}
+        spec["config"] = {**config, "legend": {**config.get("legend", {}), **legend}}
+    if "hconcat" in spec:
+        spec["vconcat"] = [narrow_spec(view) for view in spec.pop("hconcat")]
+    elif "facet" in spec and isinstance(spec.get("spec"), dict):
+        facet, inner = spec["facet"], dict(spec["spec"])
+        if "column" in facet and "row" in facet:
+            spec["facet"] = {"column": _two_line_header(facet["row"]), "row": facet["column"]}
+            inner["width"] = NARROW_GRID_PANEL
+        elif "column" in facet:
+            spec["facet"] = {"row": facet["column"]}
+            inner["width"] = NARROW_PANEL
+        elif "row" not in facet:  # a wrapped facet (facet=…, columns=k)
+            spec["columns"] = 1
+            inner["width"] = NARROW_PANEL
+        spec["spec"] = inner
+    elif isinstance(spec.get("width"), int | float) and spec["width"] > NARROW_PANEL:
+        spec["width"] = NARROW_PANEL
+    if isinstance(spec.get("height"), int | float) and not {"facet", "vconcat"} & spec.keys():
+        # Streamlit fits a single view's legend inside its height: give the longer legend room.
+        spec["height"] += LEGEND_LINE * added_lines
+    return spec
+
+
+LEGEND_LINE = 20  # px per legend entry
+
+
+def _legend_lines_added(spec: dict) -> int:
+    """How many lines a one-entry-a-line legend adds over the layout `spec` (its views and
+    layers) gave it: entries − ⌈entries / columns⌉ of its longest legend with a known domain."""
+    added = 0
+    for view in [spec, *spec.get("layer", [])]:
+        for channel in (view.get("encoding") or {}).values():
+            legend = channel.get("legend") if isinstance(channel, dict) else None
+            domain = (channel.get("scale") or {}).get("domain") if legend is not None else None
+            if isinstance(domain, list):
+                columns = max(1, int(legend.get("columns", len(domain)) or 1))
+                added = max(added, len(domain) - -(-len(domain) // columns))
+    return added
+
+
+def _one_column_legends(spec: dict) -> dict:
+    """Copy of the views of `spec` (not its data) with every legend one entry a line, its
+    labels up to NARROW_PANEL px: a legend of several columns would run past a phone's edge."""
+    copy = {}
+    for key, value in spec.items():
+        if key in ("data", "datasets"):
+            copy[key] = value
+        elif key == "legend" and isinstance(value, dict):
+            copy[key] = {**value, "columns": 1, "labelLimit": NARROW_PANEL}
+        elif isinstance(value, dict):
+            copy[key] = _one_column_legends(value)
+        elif isinstance(value, list):
+            copy[key] = [_one_column_legends(v) if isinstance(v, dict) else v for v in value]
+        else:
+            copy[key] = value
+    return copy
+
+
+def _two_line_header(channel: dict) -> dict:
+    """A facet channel whose panel headings break before their units: "gradient" / "(cost per
+    unit θ)" over a narrow panel instead of one line running into the next heading."""
+    header = dict(channel.get("header") or {})
+    label = header.get("labelExpr", "datum.label")
+    header["labelExpr"] = f"split(replace({label}, ' (', '|('), '|')"
+    return {**channel, "header": header}

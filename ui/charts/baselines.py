@@ -6,9 +6,10 @@ import altair as alt
 import pandas as pd
 
 from ui.charts.base import (
-    _by_param,
     _panel_width,
+    _panels_by_param,
     _with_error_bars,
+    axis_title,
     category_color,
     downsample,
 )
@@ -30,7 +31,7 @@ def _baseline_position(label: str, constant: float, optimal: float, mean_reward:
 # Markers of baselines closer than this share of the b axis are drawn side by side, this share
 # apart (e.g. batch mean, leave-one-out and b* all at b = E[f] = 7.5 on the default bandit).
 COINCIDENT_SHARE = 0.01
-SIDE_BY_SIDE_SHARE = 0.03
+SIDE_BY_SIDE_SHARE = 0.06
 
 
 def _side_by_side(points: pd.DataFrame, span: float) -> pd.Series:
@@ -98,7 +99,7 @@ def baseline_parabola_chart(
     )
     x_title = "constant baseline b (reward units)"
     x = alt.X("b:Q", title=x_title)
-    y_title = "per-sample variance n·Var[ĝₙ] (gradient units²)"
+    y_title = axis_title("per-sample variance n·Var[ĝₙ] (gradient units²)")
     baseline_order = list(dict.fromkeys(comparison["baseline"]))
     color = category_color("baseline", "baseline", baseline_order)
     line = (
@@ -143,9 +144,6 @@ def baseline_parabola_chart(
     mc_points = point_base.mark_point(filled=True, size=40).encode(
         x=point_x, y=alt.Y("monte_carlo:Q", title=y_title), color=color, tooltip=point_tooltip
     )
-    return (
-        alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)
-        .properties(width=width or _panel_width(len(summary)), height=280)
-        .facet(column=_by_param())
-        .resolve_scale(y="independent", x="independent")
-    )
+    layers = alt.layer(line, optimal_rule, mc_bars, exact_points, mc_points, data=data)
+    width = width or _panel_width(len(summary))
+    return _panels_by_param(layers, len(summary), width, 280, y="independent", x="independent")

@@ -32,21 +32,16 @@ def _titled(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame[columns].assign(estimator_title=frame["estimator"].map(GROUP_ESTIMATOR_TITLES))
 
 
-def _estimator_color(with_truth: bool = False) -> alt.Color:
+def _estimator_color(with_truth: bool = False, legend: bool = True) -> alt.Color:
+    """Colour by estimator from the one palette (ui.charts.palette: RLOO is leave-one-out's
+    colour on every page), the true gradient black; legend below, or none."""
     order = [*ORDER, TRUE_GRADIENT] if with_truth else ORDER
-    scale = (
-        alt.Scale(domain=order, range=[*_PALETTE, "#000000"])
-        if with_truth
-        else alt.Scale(domain=ORDER, range=_PALETTE)
-    )
-    return alt.Color(
-        "estimator_title:N", title="estimator", sort=order, scale=scale,
-        legend=alt.Legend(orient="bottom", columns=3),
+    return series_color(
+        "estimator_title", order, "estimator",
+        alt.Legend(orient="bottom", columns=2, labelLimit=170) if legend else None,
     )  # fmt: skip
 
 
-# tableau10's first five hues, fixed per estimator so every chart colours them alike.
-_PALETTE = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b"]
 _G_AXIS = alt.X(
     "group_size:Q",
     title="group size G (log scale)",
@@ -187,9 +182,7 @@ def learning_curve_chart(curves: pd.DataFrame) -> alt.LayerChart:
     )
     x = alt.X("samples:Q", title="samples drawn (G per step, the same for every estimator)")
     color = _estimator_color()
-    band_color = alt.Color(
-        "estimator_title:N", sort=ORDER, scale=alt.Scale(domain=ORDER, range=_PALETTE), legend=None
-    )
+    band_color = _estimator_color(legend=False)
     tooltip = [
         alt.Tooltip("estimator_title:N", title="estimator"),
         alt.Tooltip("step:Q"),

@@ -7,9 +7,10 @@ import pandas as pd
 
 from ui.charts.base import (
     CREDIT_TITLES,
-    _by_param,
     _panel_width,
+    _panels_by_param,
     _with_error_bars,
+    axis_title,
     category_color,
 )
 
@@ -37,7 +38,7 @@ def horizon_variance_chart(
     order = [CREDIT_TITLES[c] for c in CREDIT_TITLES]
     color = category_color("credit_title", "credit", order)
     x = alt.X("horizon:Q", title="horizon T (steps per episode)", axis=alt.Axis(tickMinStep=1))
-    y_title = "per-sample variance (reward² per unit θ²)"
+    y_title = axis_title("per-sample variance (reward² per unit θ²)")
     y = alt.Y("exact_variance:Q", title=y_title, scale=alt.Scale(type="log"))
     tooltip = [
         alt.Tooltip("credit_title:N", title="credit"),
@@ -62,9 +63,7 @@ def horizon_variance_chart(
     dots = mc.mark_point(filled=True, size=45).encode(
         x=x, y=alt.Y("variance:Q", title=y_title), color=color, tooltip=mc_tooltip
     )
-    return (
-        alt.layer(line, bars, dots, data=data)
-        .properties(width=width or _panel_width(data["param"].nunique()), height=260)
-        .facet(column=_by_param())
-        .resolve_scale(y="independent")
-    )
+    params = data["param"].nunique()
+    layers = alt.layer(line, bars, dots, data=data)
+    width = width or _panel_width(params)
+    return _panels_by_param(layers, params, width, 260, y="independent")

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from ui.charts.base import _with_error_bars, axis_title, downsample, log_thin
-from ui.charts.palette import series_color, series_shape
+from ui.charts.palette import MONTE_CARLO, series_color, series_shape
 
 
 def running_mean_chart(
@@ -30,7 +30,7 @@ def running_mean_chart(
         y=alt.Y("low:Q", title=axis_title(value_title)), y2="high:Q"
     )
     exact = base.mark_line(color="black", strokeDash=[6, 3]).encode(y="exact_gradient:Q")
-    running = base.mark_line(color="#e45756", strokeWidth=2).encode(y="running_mean:Q")
+    running = base.mark_line(color=MONTE_CARLO, strokeWidth=2).encode(y="running_mean:Q")
     return alt.layer(band, exact, running).properties(height=260)
 
 

@@ -2,7 +2,7 @@
 marker on every page, whatever else the chart shows.
 
 A series is recognised by its label as the pages and core write it ("score", "pathwise",
-"measure-valued", "score, b = loo", "leave-one-out", "optimal b*", "whole return", …); its
+"measure-valued", "score, b = loo", "leave-one-out", "optimal b*", "whole return", "naive: r(a)·∇π(a)", …); its
 baseline decides first, so "score, b = loo" is drawn as leave-one-out. Hues are distinct
 (Tableau 10 without a second blue); black stays for exact values and rules.
 """
@@ -32,7 +32,14 @@ STYLES: dict[str, tuple[str, str]] = {
     "standardised": ("#bcbd22", "wedge"),
     "antithetic": ("#7b4173", "stroke"),
     "antithetic + leave-one-out": ("#ad494a", "arrow"),
+    "naive": ("#e7298a", "square"),
+    "ARM": ("#393b79", "triangle-up"),
+    "DisARM": ("#6b6ecf", "diamond"),
+    "Gumbel-softmax": ("#637939", "square"),
+    "straight-through": ("#e6550d", "cross"),
 }
+# A chart's one Monte Carlo line (a running mean, its dots) is the score function's estimate.
+MONTE_CARLO = STYLES["score"][0]
 # Series the table does not name (a new estimator, "arm 1") take these, in the chart's order,
 # skipping colours the chart's named series already use.
 FALLBACK = (
@@ -48,9 +55,11 @@ OTHER = ("#bab0ac", "circle")
 _KEYWORDS = (
     ("reward-to-go − v(s)", "reward-to-go − V(s)"), ("reward-to-go", "reward-to-go"),
     ("whole return", "score"), ("finite difference", "finite difference"),
-    ("monte carlo", "score"), ("exact", "exact"), ("leave-one-out", "leave-one-out"),
+    ("monte carlo", "score"), ("exact", "exact"), ("true ∇j", "exact"), ("naive", "naive"),
+    ("antithetic +", "antithetic + leave-one-out"), ("leave-one-out", "leave-one-out"),
     ("loo", "leave-one-out"), ("optimal", "optimal b*"), ("b*", "optimal b*"),
-    ("antithetic +", "antithetic + leave-one-out"), ("antithetic", "antithetic"),
+    ("antithetic", "antithetic"), ("disarm", "DisARM"), ("straight-through", "straight-through"),
+    ("gumbel", "Gumbel-softmax"),
     ("log-derivative", "score"), ("mean", "batch mean"), ("grpo", "GRPO"),
     ("standardised", "standardised"), ("constant", "constant b"), ("b = ", "constant b"),
     ("no baseline", "score"), ("none", "score"), ("measure", "measure-valued"),
@@ -61,6 +70,8 @@ _KEYWORDS = (
 def series_style(label: str) -> tuple[str, str]:
     """(colour, shape) of the series named `label` (grey circle for a label it does not know)."""
     text = str(label).lower().replace("_", "-")
+    if text == "arm":  # the estimator ARM, not "arm 1"
+        return STYLES["ARM"]
     for word, name in _KEYWORDS:
         if word in text:
             return STYLES[name]

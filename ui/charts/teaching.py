@@ -18,8 +18,9 @@ def routes_running_chart(running: pd.DataFrame, *, value_title: str) -> alt.Laye
     )
     order = list(dict.fromkeys(data["route"]))
     color = series_color(
-        "route", order, None, alt.Legend(orient="bottom", direction="horizontal", labelLimit=320)
-    )
+        "route", order, None,
+        alt.Legend(orient="bottom", columns=1, labelLimit=320, symbolType="stroke", symbolOpacity=1),
+    )  # fmt: skip
     # The y range of the draws from the tenth on: the first few draws' wide bands would
     # flatten the gap between the two routes' means.
     settled = data[data["draw"] >= min(10, int(data["draw"].max()))]

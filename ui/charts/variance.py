@@ -6,7 +6,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import SPEC_MAX_ROWS, _log_band, _panel_width, _with_error_bars, downsample
+from ui.charts.base import (
+    SPEC_MAX_ROWS,
+    _log_band,
+    _panel_width,
+    _panels_by_param,
+    _with_error_bars,
+    axis_title,
+    downsample,
+)
 from ui.charts.palette import series_color
 
 
@@ -26,7 +34,7 @@ def variance_vs_n_chart(
     )
     data = pd.concat([points.assign(layer="points"), fitted.assign(layer="fit")], ignore_index=True)
     x = alt.X("n:Q", title="samples per estimate N (log scale)", scale=alt.Scale(type="log"))
-    y_title = "Var[ĝ_N] (gradient units², log scale)"
+    y_title = axis_title("Var[ĝ_N] (gradient units², log scale)")
     y_scale = alt.Scale(type="log")
     color = series_color(
         "estimator", list(curve["estimator"]), "estimator", alt.Legend(orient="bottom")
@@ -71,12 +79,10 @@ def variance_vs_n_chart(
             ],
         )
     )
-    return (
-        alt.layer(exact, fit, bars, dots, data=data)
-        .properties(width=width, height=300)
-        .facet(column=alt.Column("param:N", title="parameter"))
-        .resolve_scale(y="independent")
-    )
+    layers = alt.layer(exact, fit, bars, dots, data=data)
+    by_param = alt.Column("param:N", title="parameter")
+    params = curve["param"].nunique()
+    return _panels_by_param(layers, params, width, 300, by_param, y="independent")
 
 
 def spread_chart(

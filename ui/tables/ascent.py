@@ -11,7 +11,6 @@ import streamlit as st
 from core.calls import Call
 from core.studies import diverged_at
 from ui import cache
-from ui.charts import ascent_chart
 
 
 def ascent_runs(runs: pd.DataFrame, maximize: bool) -> None:
@@ -21,7 +20,7 @@ def ascent_runs(runs: pd.DataFrame, maximize: bool) -> None:
     for column, (label, row) in zip(st.columns(len(final)), final.iterrows(), strict=True):
         column.metric(f"final J(θ), {label} (exact)", f"{row['expected_value']:.6g}")
     objective_title = "exact J(θ) = E[f] (reward units)" if maximize else "exact E[cost]"
-    st.altair_chart(ascent_chart(runs, objective_title=objective_title), width="stretch")
+    cache.show_chart("ascent_chart", runs, objective_title=objective_title)
 
 
 def ascent_divergences(calls: Mapping[str, Call], learning_rates: Sequence[float]) -> None:

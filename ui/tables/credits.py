@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.charts import CREDIT_TITLES, estimates_vs_exact_chart
+from ui.cache import show_chart
+from ui.charts import CREDIT_TITLES
 from ui.checks import summary_badge, variance_badge
 from ui.format import (
     exact_variance_resolution,
@@ -46,17 +47,15 @@ def credit_gradients(comparison: pd.DataFrame) -> None:
         column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
     )
     summary_badge(checks, "Mean estimate vs exact gradient")
-    st.altair_chart(
-        estimates_vs_exact_chart(
-            comparison.assign(credit=credit_titles),
-            "credit",
-            category_title="credit",
-            value_title="ĝ (reward / unit θ)",
-            estimate="mean",
-            standard_error="mean_standard_error",
-            exact="exact_gradient",
-        ),
-        width="content",
+    show_chart(
+        "estimates_vs_exact_chart",
+        comparison.assign(credit=credit_titles),
+        "credit",
+        category_title="credit",
+        value_title="ĝ (reward / unit θ)",
+        estimate="mean",
+        standard_error="mean_standard_error",
+        exact="exact_gradient",
     )
 
 

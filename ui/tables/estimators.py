@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.charts import ESTIMATOR_TITLES, estimator_comparison_chart
+from ui.cache import show_chart
+from ui.charts import ESTIMATOR_TITLES
 from ui.checks import (
     CHECK_COLUMN,
     check_help,
@@ -93,13 +94,11 @@ def estimator_comparison(
         # A custom cost's reason quotes the visitor's formula: shown literally.
         title = ESTIMATOR_TITLES[estimator].capitalize()
         st.info(f"**{title}:** {markdown_literal(reason)}", icon="ℹ️")
-    st.altair_chart(
-        estimator_comparison_chart(
-            table.assign(estimator=table["estimator"].map(ESTIMATOR_TITLES)),
-            gradient_title=f"gradient ({units} per unit θ)",
-            variance_title=f"per-sample variance ({units}² per unit θ²)",
-        ),
-        width="content",
+    show_chart(
+        "estimator_comparison_chart",
+        table.assign(estimator=table["estimator"].map(ESTIMATOR_TITLES)),
+        gradient_title=f"gradient ({units} per unit θ)",
+        variance_title=f"per-sample variance ({units}² per unit θ²)",
     )
     st.caption(
         f"Dots: Monte Carlo from n = {n:,} samples, bars ± 2 SE; black ticks: exact values. "

@@ -20,6 +20,7 @@ import pytest
 
 import core
 from core.calls import Call
+from tests.e2e.streamlit_helpers import running
 from ui import cache
 from ui.workers import WORKER_NICE, WorkerPool, WorkerStoppedError, run_limited
 
@@ -91,13 +92,13 @@ def test_the_workers_exit_when_the_process_that_started_them_is_killed(tmp_path)
     )
     try:
         workers = [int(pid) for pid in server.stdout.readline().split()]
-        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
         server.kill()
         server.wait(10)
         deadline = time.monotonic() + 10
-        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not any(_alive(pid) for pid in workers)
+        assert not any(running(pid) for pid in workers)
         while _group_alive(server.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not _group_alive(server.pid), "the forkserver or resource tracker lives on"
@@ -126,15 +127,6 @@ SERVER = textwrap.dedent(
     time.sleep(60)
     """
 )
-
-
-def _alive(pid: int) -> bool:
-    """Whether `pid` runs (a zombie, dead but not yet reaped, counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def _group_alive(group: int) -> bool:

@@ -98,23 +98,26 @@ class _QueueNotice:
 
 
 def in_workers() -> bool:
-    """Whether admitted calls run in POOL: under app.py (the server, or an AppTest of the whole
-    app). A worker re-imports its parent's main script, which app.py allows (it is guarded);
-    a page run alone (an AppTest of one page file) or a test calling this module directly
-    runs them in its own thread."""
+    """Whether admitted calls may run in POOL: under app.py (the server, or an AppTest of the
+    whole app). A worker re-imports its parent's main script, which app.py allows (it is
+    guarded); a page run alone (an AppTest of one page file) or a test calling this module
+    directly runs them in its own thread."""
     main = getattr(sys.modules.get("__main__"), "__file__", None)
     return main is not None and Path(main).resolve() == APP_SCRIPT
 
 
 def run(call: Call) -> object:
     """`call.run()` with a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError);
-    a Monte Carlo call first waits for GATE, then runs in a worker process (see in_workers)."""
+    a Monte Carlo call first waits for GATE, then runs in a worker process (see in_workers) once
+    the pool has started."""
     if not is_heavy(call):
         return run_limited(call, CUSTOM_COST_SECONDS)
     notice = _QueueNotice()
     with GATE.admitted(notice):
         notice.clear()
-        if in_workers():
+        # Until the pool has started (seconds after the app's first page run), in this thread:
+        # the first visitor's heavy page does not wait for the forkserver's imports.
+        if POOL.ready and in_workers():
             return POOL.run(call, CUSTOM_COST_SECONDS)
         return run_limited(call, CUSTOM_COST_SECONDS)
 

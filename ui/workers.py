@@ -8,8 +8,9 @@ in one of GATE.slots worker processes:
 - started by multiprocessing's *forkserver*, never forked from the multithreaded server (a
   forked child inherits locks other threads held, and the server's sockets); the forkserver
   imports `PRELOAD` (NumPy, SciPy, pandas, core) once, so a worker starts in milliseconds;
-- created lazily, once per server process, and created afresh when a worker died
-  (BrokenProcessPool): the call is retried once in the new pool, then fails with a message;
+- created lazily, once per server process (`start`, in the background), and created afresh
+  when a worker died (BrokenProcessPool): the call is retried once in the new pool, then fails
+  with a message;
 - niced (`WORKER_NICE`): see the constant;
 - gone when the server goes, even by SIGKILL: each worker watches the server's pidfd and
   exits when it closes (a forkserver's children would otherwise live on: every worker holds
@@ -21,7 +22,6 @@ No Streamlit here, so a worker imports none: the worker runs `run_limited` of th
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import multiprocessing
 import os
 import select
@@ -113,6 +113,7 @@ class WorkerPool:
         self.nice = nice
         self._lock = threading.Lock()
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._started = threading.Event()
 
     def run(self, call: Call, seconds: float) -> object:
         """`run_limited(call, seconds)` in a worker; core's exceptions pass through. A worker
@@ -128,13 +129,22 @@ class WorkerPool:
             "choose fewer samples"
         )
 
+    @property
+    def ready(self) -> bool:
+        """Whether `start` has finished: the forkserver has imported PRELOAD, the workers run."""
+        return self._started.is_set()
+
     def start(self) -> None:
-        """Start every worker now (a call would start them on demand, the first one waiting
-        for the forkserver to import PRELOAD)."""
+        """Start every worker now and then mark the pool ready (a call would start them on
+        demand, the first one waiting seconds for the forkserver to import PRELOAD)."""
         executor = self._current()
-        with contextlib.suppress(BrokenProcessPool):
+        try:
             for future in [executor.submit(os.getpid) for _ in range(self.workers)]:
                 future.result()
+        except BrokenProcessPool:  # workers that cannot start: not ready (callers run in-thread)
+            self._discard(executor)
+            return
+        self._started.set()
 
     def pids(self) -> list[int]:
         """The worker processes now running (for tests and benchmarks)."""

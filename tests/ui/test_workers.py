@@ -7,6 +7,7 @@ workers run niced, and they exit when the process that started them is killed wi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 
 import core
 from core.calls import Call
-from tests.e2e.streamlit_helpers import running
+from tests.e2e.streamlit_helpers import descendants, running
 from ui import cache
 from ui.workers import WORKER_NICE, WorkerPool, WorkerStoppedError, run_limited
 
@@ -70,7 +71,8 @@ def test_a_worker_that_dies_is_replaced_and_its_call_retried_once(pool, tmp_path
 
 
 def test_the_workers_exit_when_the_process_that_started_them_is_killed(tmp_path):
-    """SIGKILL leaves no handler to run: each worker watches its server's pidfd."""
+    """SIGKILL leaves no handler to run: each worker watches its server's pidfd, and then the
+    forkserver and the resource tracker see their pipes close."""
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER],
         cwd=REPO_ROOT,
@@ -80,18 +82,16 @@ def test_the_workers_exit_when_the_process_that_started_them_is_killed(tmp_path)
     )
     try:
         workers = [int(pid) for pid in server.stdout.readline().split()]
-        assert len(workers) == 2 and all(running(pid) for pid in workers)
+        children = descendants(server.pid)  # the workers, the forkserver, the resource tracker
+        assert len(workers) == 2 and set(workers) < set(children)
         server.kill()
         server.wait(10)
         deadline = time.monotonic() + 10
-        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        while any(running(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not any(running(pid) for pid in workers)
-        while _group_alive(server.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _group_alive(server.pid), "the forkserver or resource tracker lives on"
+        assert not [pid for pid in children if running(pid)], "processes outlived the server"
     finally:
-        if _group_alive(server.pid):
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, 9)
 
 
@@ -115,11 +115,3 @@ SERVER = textwrap.dedent(
     time.sleep(60)
     """
 )
-
-
-def _group_alive(group: int) -> bool:
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return False
-    return True

@@ -6,9 +6,11 @@ sessions' threads freed — its free-but-held bytes grew 75 → 135 MiB over ses
 while the bytes in use stayed at 70–72 MiB — and the RSS grew with them. glibc gives threads
 up to 8 arenas per core, each keeping its own free memory; Streamlit runs every session's
 script in a new thread. `limit_malloc_arenas` (at the app's first import of ui) caps them at
-MALLOC_ARENAS, as MALLOC_ARENA_MAX would, which a hosted app cannot set before it starts:
-39–49 MiB less RSS at every sample of a 40-session soak (bench/RESULTS.md). malloc_trim(0)
-after every run was tried first and left the RSS unchanged. Without glibc it does nothing.
+MALLOC_ARENAS, as MALLOC_ARENA_MAX would, which a hosted app cannot set before it starts.
+In one paired 40-session soak the held free bytes fell by ~50 MiB and the RSS by 39–49 MiB;
+a second comparison (the CI soak) did not show it, so it awaits an idle-machine soak
+(bench/RESULTS.md). malloc_trim(0) after every run was tried first and left the RSS unchanged.
+Without glibc it does nothing.
 """
 
 from __future__ import annotations

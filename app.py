@@ -2,11 +2,16 @@
 
 `streamlit run app.py`. The pages are the scripts in pages/, each at its own URL (see
 ui/navigation.py's table); the landing page is pages/0_Home.py, at "/".
+
+Streamlit runs this file as `__main__`; a worker process of ui.workers imports it again as
+`__mp_main__` (multiprocessing re-imports the main script of a process it starts), where it
+must not import Streamlit or draw the app — hence the guard.
 """
 
-import streamlit as st
+if __name__ == "__main__":
+    import streamlit as st
 
-from ui.navigation import navigation, run_page
+    from ui.navigation import navigation, run_page
 
-st.set_page_config(page_title="Score-Function Lab", page_icon="∇", layout="wide")
-run_page(navigation())
+    st.set_page_config(page_title="Score-Function Lab", page_icon="∇", layout="wide")
+    run_page(navigation())

@@ -4,8 +4,10 @@ the server's resident memory sampled every SAMPLE_EVERY sessions.
 Each session is a fresh Chromium context opening one page (in turn) at a link with a random
 valid value for one to three of its controls and a fresh seed, so every session adds cache
 entries: the caches' max_entries must bound the server. Sampled: the server process's RSS and,
-separately, its worker processes' (ui.cache's pool, forked: their RSS counts pages they share
-with the server). Bounded: SESSION_TIMEOUT_S per session; a failure is counted, not fatal.
+separately, its child processes' (ui.workers' pool: the forkserver, multiprocessing's resource
+tracker and the workers; a worker's RSS counts the preloaded libraries it shares copy-on-write
+with the forkserver, so the sum overstates their memory). Bounded: SESSION_TIMEOUT_S per
+session; a failure is counted, not fatal.
 """
 
 from __future__ import annotations

@@ -8,29 +8,34 @@ own copy of the result. Every call runs inside a time limit for a visitor's own 
 cached entry small whatever n is; nothing here does maths.
 
 Fair admission (issue 15): a cache miss of a Monte Carlo call (one that takes a `seed`) runs
-only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, in the session's
-own thread, so at most one computation per core runs at once (not every visitor's at once). A
-visitor whose call waits sees "Queued (position k)" with a progress bar where the
-result will appear. Cache hits and exact (unseeded) calls never wait. Identical misses from
-several sessions compute once: st.cache_data holds a per-key lock while one of them computes.
+only when `GATE` (ui.admission, one slot per CPU, process-wide) admits it, and then in one of
+as many niced worker processes (ui.workers' `POOL`), so at most one computation per core runs
+at once (not every visitor's) and the server's threads — light pages, cache hits, the
+websocket — keep the GIL and win the cores. A visitor whose call waits sees "Queued
+(position k)" with a progress bar where the result will appear. Cache hits and exact
+(unseeded) calls never wait and run in the session's thread. Identical misses from several
+sessions compute once: st.cache_data holds a per-key lock while one of them computes.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from core.calls import Call
-from core.expressions import evaluation_time_limit
 from ui import charts
 from ui.admission import AdmissionGate, cpu_slots
 from ui.budget import CUSTOM_COST_SECONDS
 from ui.charts import downsample, log_thin, log_thin_groups
+from ui.workers import APP_SCRIPT, WorkerPool, run_limited
 
 MAX_ENTRIES = 64
 # Per-size rows of a sweep (and per-horizon points) are small and reused as the range changes.
@@ -47,6 +52,7 @@ HASH_FUNCS = {Call: repr}
 
 
 GATE = AdmissionGate(cpu_slots())
+POOL = WorkerPool(GATE.slots)
 # The page's context (where it draws) as it was outside the outermost cached function, so a
 # queue notice drawn from inside one is not recorded and replayed on later cache hits.
 _PAGE_CONTEXT: contextvars.ContextVar[contextvars.Context | None] = contextvars.ContextVar(
@@ -91,22 +97,33 @@ class _QueueNotice:
             self.page.run(self.slot.empty)
 
 
-def _run_limited(call: Call, seconds: float) -> object:
-    with evaluation_time_limit(seconds):
-        return call.run()
+def in_workers() -> bool:
+    """Whether admitted calls may run in POOL: under app.py (the server, or an AppTest of the
+    whole app). A worker re-imports its parent's main script, which app.py allows (it is
+    guarded); a page run alone (an AppTest of one page file) or a test calling this module
+    directly runs them in its own thread."""
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main is not None and Path(main).resolve() == APP_SCRIPT
 
 
 def run(call: Call) -> object:
     """`call.run()` with a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError);
-    a Monte Carlo call first waits for GATE."""
+    a Monte Carlo call first waits for GATE, then runs in a worker process (see in_workers) once
+    the pool has started."""
     if not is_heavy(call):
-        return _run_limited(call, CUSTOM_COST_SECONDS)
+        return run_limited(call, CUSTOM_COST_SECONDS)
     notice = _QueueNotice()
     with GATE.admitted(notice):
         notice.clear()
-        # In this thread: forking worker processes from the multithreaded server hung pages
-        # (a child can inherit a lock another thread held); NumPy releases the GIL while it samples.
-        return _run_limited(call, CUSTOM_COST_SECONDS)
+        # Until the pool has started (seconds after the app's first page run), in this thread:
+        # the first visitor's heavy page does not wait for the forkserver's imports.
+        if POOL.ready and in_workers():
+            return POOL.run(call, CUSTOM_COST_SECONDS)
+        return run_limited(call, CUSTOM_COST_SECONDS)
+
+
+if in_workers():  # the app's first page run: start the workers while the visitor reads it
+    threading.Thread(target=POOL.start, name="start the worker pool", daemon=True).start()
 
 
 def _cached(**options) -> Callable[[Callable], Callable]:

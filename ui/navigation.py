@@ -22,8 +22,10 @@ from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.query_params import EMBED_QUERY_PARAMS_KEYS
 
 from ui.guard import run_guarded
+from ui.memory import limit_malloc_arenas
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
+limit_malloc_arenas()  # the app's first run imports this module: see ui.memory
 
 
 @dataclass(frozen=True)
@@ -133,25 +135,27 @@ def navigation() -> StreamlitPage:
 
 
 def run_under_entry_point() -> None:
-    """If Streamlit started this page by its pages/ directory mode, draw app.py's navigation.
+    """If Streamlit started this run by its pages/ directory mode, draw app.py's navigation.
 
-    Streamlit 1.67 decides per process, at its first session, whether an app "uses the pages
-    directory" (pages/ beside the entry point): until some run has called `st.navigation`, it
-    runs a deep-linked page's file directly, under an automatic sidebar ("app", file names, no
-    sections), and app.py never runs. So the first visitor of a fresh server who arrives by a
-    link would see that sidebar and get no page isolation. Here the mode is switched off for
-    the process, and the page being run draws the real sidebar (`st.navigation` replaces the
-    automatic one; it resolves to this same page, whose URL path is the same) and takes its
-    state as `run_page` would. Later runs never come here. Called by every page
-    (ui.layout.page_header); a page run alone (AppTest of one file) is left alone.
+    Streamlit 1.67 decides per process, when its first session is created, that an app "uses
+    the pages directory" (pages/ beside the entry point), and every run started while that
+    holds runs a deep-linked page's file directly, under an automatic sidebar ("app", file
+    names, no sections); app.py never runs. It holds until something switches it off — here,
+    the first such page run. Sessions opened at once on a fresh server each start such a run
+    before that, so each is recognised by its own run (its pages include the entry point
+    itself, which app.py's `st.navigation` never lists), not by the process-wide switch: the
+    page being run draws the real sidebar (`st.navigation` replaces the automatic one and
+    resolves to this same page, whose URL path is the same) and takes its state as `run_page`
+    would. Called by every page (ui.layout.page_header); a page run alone (AppTest of one
+    file) has one page and is left alone.
     """
     ctx = get_script_run_ctx()
-    if ctx is None or not PagesManager.uses_pages_directory:
+    if ctx is None:
         return
-    PagesManager.uses_pages_directory = False
     main_script = Path(ctx.main_script_path).resolve()
     pages = ctx.pages_manager.get_pages().values()
     if len(pages) > 1 and any(Path(p["script_path"]).resolve() == main_script for p in pages):
+        PagesManager.uses_pages_directory = False  # later runs start at app.py
         isolate_page_state(navigation())
 
 

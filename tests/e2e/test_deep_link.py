@@ -1,8 +1,10 @@
 """A shared link opens the same view: deep links to non-home pages on a freshly started server.
 
-The first test of this module is the first request the server ever gets (the module has its
+The first test of this module makes the first requests the server ever gets (the module has its
 own `streamlit_server`), which is the case that breaks when multipage navigation is set up
-wrongly: a deep link on a fresh server must still land on its page with its parameters.
+wrongly: deep links on a fresh server, opened at once, must each land on its page under the
+app's own sidebar (sections, no automatic "app" entry: ui.navigation.run_under_entry_point),
+and a deep link must land with its parameters.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import pytest
 from playwright.sync_api import Page
 
 import core
-from tests.e2e.streamlit_helpers import assert_page_healthy, open_app_page, save_screenshot
+from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
+from tests.e2e.streamlit_helpers import (
+    app_url,
+    assert_page_healthy,
+    open_app_page,
+    save_screenshot,
+    wait_for_app_idle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -30,6 +39,32 @@ def metric_value(page: Page, label: str) -> str:
 def url_query(page: Page) -> dict[str, str]:
     query = page.url.partition("?")[2]
     return dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+
+
+FIRST_LINKS = [("Baselines", {"n": 10}), ("Score_checks", {}), ("Trajectories", {}), ("", {})]
+
+
+def test_deep_links_opened_at_once_on_a_fresh_server_get_the_apps_own_sidebar(
+    streamlit_server: str, chromium
+) -> None:
+    """Streamlit runs the first sessions' deep links in its pages/ directory mode (see
+    run_under_entry_point): each must still end under the sectioned sidebar, none with "app"."""
+    contexts = [chromium.new_context(viewport={"width": 1280, "height": 900}) for _ in FIRST_LINKS]
+    try:
+        tabs = [context.new_page() for context in contexts]
+        for tab, (path, query) in zip(tabs, FIRST_LINKS, strict=True):
+            tab.set_default_timeout(DEFAULT_TIMEOUT_MS)
+            tab.goto(app_url(streamlit_server, path, query), wait_until="commit")  # all at once
+        for tab, (path, _) in zip(tabs, FIRST_LINKS, strict=True):
+            wait_for_app_idle(tab)
+            assert_page_healthy(tab)
+            entries = tab.locator('[data-testid="stSidebarNav"]').inner_text().split("\n")
+            entries = [entry.strip() for entry in entries if entry.strip()]
+            assert "app" not in entries and "The estimator" in entries, (path, entries[:8])
+            assert tab.url.split("?")[0].rstrip("/") == f"{streamlit_server}/{path}".rstrip("/")
+    finally:
+        for context in contexts:
+            context.close()
 
 
 def test_a_deep_link_to_the_bandit_page_applies_its_parameters_on_a_fresh_server(

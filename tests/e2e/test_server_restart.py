@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,7 +99,9 @@ def test_a_shared_deep_link_shows_the_same_numbers_after_the_server_is_killed_mi
     restartable_server: dict, browser_page: Page
 ) -> None:
     """Issue 15: kill -9 the server while a heavy page renders, start it again (its caches
-    are gone), and the shared link's numbers — Monte Carlo ones included — come back the same."""
+    are gone), and the shared link's numbers — Monte Carlo ones included — come back the same.
+    The server's worker processes (ui.workers: forkserver, resource tracker, workers) exit with
+    it, though SIGKILL reaches the server alone."""
     server, page = restartable_server, browser_page
     open_app_page(page, server["base_url"], "Bandit_derivation", SHARED_LINK)
     before = shown_metrics(page)
@@ -113,8 +116,17 @@ def test_a_shared_deep_link_shows_the_same_numbers_after_the_server_is_killed_mi
         "() => document.querySelector('[data-testid=\"stApp\"]')"
         "?.getAttribute('data-test-script-state') === 'running'"
     )
-    os.killpg(server["process"].pid, signal.SIGKILL)
+    workers = streamlit_helpers.descendants(server["process"].pid)
+    assert workers, "the heavy render started no worker processes"
+    server["process"].send_signal(signal.SIGKILL)  # the server alone: no handler runs
     server["process"].wait(timeout=10)
+    deadline = time.monotonic() + 15
+    while any(streamlit_helpers.running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    orphans = [pid for pid in workers if streamlit_helpers.running(pid)]
+    if orphans:
+        os.killpg(server["process"].pid, signal.SIGKILL)
+    assert not orphans, "worker processes outlived the killed server"
     killed_log = server["log"].read_text(errors="replace")
     server["process"] = start_streamlit(server["port"], server["log"])
     wait_for_health(server["base_url"], server["process"], server["log"])

@@ -1,0 +1,117 @@
+"""ui.workers: the server's pool of forkserver worker processes (issue 15).
+
+A Call and its result cross to a worker and back unchanged, a visitor's f(x) keeps its time
+limit there, a worker that dies is replaced (the call retried once, then a clear error), the
+workers run niced, and they exit when the process that started them is killed with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import core
+from core.calls import Call
+from tests.e2e.streamlit_helpers import descendants, running
+from ui import cache
+from ui.workers import WORKER_NICE, WorkerPool, WorkerStoppedError, run_limited
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CALLS = "tests.ui.worker_calls"
+
+
+@pytest.fixture(scope="module")
+def pool():
+    workers = WorkerPool(2)
+    assert not workers.ready  # until started, ui.cache runs admitted calls in its own thread
+    workers.start()
+    assert workers.ready and len(workers.pids()) == 2
+    yield workers
+    workers.shutdown()
+
+
+def test_a_custom_cost_call_and_its_table_cross_to_a_worker_and_back_unchanged(pool):
+    problem = core.Gaussian(0.5, 1.5, core.parse_expression("x**2 + 0.5*x"))
+    call = Call.of("variance_curve", problem, ns=(10, 100), reps=20, estimator="score", seed=3)
+    in_worker = pool.run(call, 60.0)
+    assert isinstance(in_worker, pd.DataFrame) and set(in_worker["n"]) == {10, 100}
+    pd.testing.assert_frame_equal(in_worker, run_limited(call, 60.0))
+
+
+def test_a_slow_custom_cost_is_stopped_by_the_time_limit_inside_the_worker(pool):
+    """sin(20x) under N(2, 5²) needs seconds of quadrature; a 0.5 s limit stops it there."""
+    slow = core.Gaussian(2.0, 5.0, core.parse_expression("sin(20*x)"))
+    start = time.perf_counter()
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(core.ExpressionError, match="took longer than the limit of 0.5 s") as error,
+    ):
+        warnings.simplefilter("ignore")
+        pool.run(Call.of("per_sample_variance", slow, "score"), 0.5)
+    assert time.perf_counter() - start < 5.0
+    assert error.value.reason.startswith("computing with f(x) = sin(20*x)")
+
+
+def test_a_worker_that_dies_is_replaced_and_its_call_retried_once(pool, tmp_path):
+    flag = str(tmp_path / "died")
+    pid = pool.run(Call("dies_once", None, (flag,), (), CALLS), 8.0)
+    assert os.path.exists(flag) and pid in pool.pids()
+    with pytest.raises(WorkerStoppedError, match="stopped"):
+        pool.run(Call("always_dies", None, (), (), CALLS), 8.0)
+    assert pool.run(Call("nice_of_worker", None, (), (), CALLS), 8.0) == WORKER_NICE
+
+
+def test_the_workers_exit_when_the_process_that_started_them_is_killed(tmp_path):
+    """SIGKILL leaves no handler to run: each worker watches its server's pidfd, and then the
+    forkserver and the resource tracker see their pipes close."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        workers = [int(pid) for pid in server.stdout.readline().split()]
+        children = descendants(server.pid)  # the workers, the forkserver, the resource tracker
+        assert len(workers) == 2 and set(workers) < set(children)
+        server.kill()
+        server.wait(10)
+        deadline = time.monotonic() + 10
+        while any(running(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in children if running(pid)], "processes outlived the server"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, 9)
+
+
+def test_the_app_sends_admitted_calls_to_the_pool_only_under_its_entry_point(monkeypatch):
+    assert not cache.in_workers()  # here the main module is pytest's
+    fake_main = type(sys)("__main__")
+    fake_main.__file__ = str(REPO_ROOT / "app.py")
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    assert cache.in_workers()
+    fake_main.__file__ = str(REPO_ROOT / "pages" / "0_Home.py")  # a page run alone
+    assert not cache.in_workers()
+
+
+SERVER = textwrap.dedent(
+    """
+    import time
+    from ui.workers import WorkerPool
+    pool = WorkerPool(2)
+    pool.start()
+    print(*pool.pids(), flush=True)
+    time.sleep(60)
+    """
+)

@@ -31,12 +31,17 @@ CALLS = "tests.ui.worker_calls"
 
 @pytest.fixture(scope="module")
 def pool():
-    workers = WorkerPool(2)
-    assert not workers.ready  # until started, ui.cache runs admitted calls in its own thread
-    workers.start()
-    assert workers.ready and len(workers.pids()) == 2
-    yield workers
-    workers.shutdown()
+    # A new worker re-runs the main module's file (multiprocessing's spawn preparation). In the
+    # server that is app.py, guarded; in this test process an earlier AppTest has left its own
+    # temporary script as __main__, so the workers here start from a main module with no file.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "__main__", type(sys)("__main__"))
+        workers = WorkerPool(2)
+        assert not workers.ready  # until started, ui.cache runs admitted calls in its own thread
+        workers.start()
+        assert workers.ready and len(workers.pids()) == 2
+        yield workers
+        workers.shutdown()
 
 
 def test_a_custom_cost_call_and_its_table_cross_to_a_worker_and_back_unchanged(pool):
@@ -96,10 +101,11 @@ def test_the_workers_exit_when_the_process_that_started_them_is_killed(tmp_path)
 
 
 def test_the_app_sends_admitted_calls_to_the_pool_only_under_its_entry_point(monkeypatch):
-    assert not cache.in_workers()  # here the main module is pytest's
     fake_main = type(sys)("__main__")
-    fake_main.__file__ = str(REPO_ROOT / "app.py")
+    fake_main.__file__ = str(REPO_ROOT / "tests" / "conftest.py")  # pytest, or an AppTest's script
     monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    assert not cache.in_workers()
+    fake_main.__file__ = str(REPO_ROOT / "app.py")
     assert cache.in_workers()
     fake_main.__file__ = str(REPO_ROOT / "pages" / "0_Home.py")  # a page run alone
     assert not cache.in_workers()

@@ -37,6 +37,7 @@ work_budget(
     lambda values: work_of([values["n"]]),
     [Setting("n", n, range(2, n), "n = {:,} draws")],
     "lower the draws n.",
+    sidebar_subject="The sidebar's settings (all but the gradient ascent)",
 )
 problem = choice.problem_or_stop("Reset the controls in the sidebar to their defaults.")
 theta, (r0, r1) = float(problem.theta[0]), problem.rewards.tolist()

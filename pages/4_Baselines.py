@@ -74,6 +74,7 @@ work = work_budget(
     baselines_work,
     comparison_settings,
     "lower the repetitions or the samples per estimate n.",
+    sidebar_subject="The sidebar's settings (all but the gradient ascent)",
 )
 
 # -- results ---------------------------------------------------------------------------------------

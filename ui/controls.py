@@ -299,6 +299,7 @@ def work_budget(
     fix: str,
     *,
     section: str | None = None,
+    sidebar_subject: str = "This view",
 ) -> int | None:
     """The samples a view draws, `work({key: value of each setting})`, checked against the cap
     on one request; call in the main area, where the results would be.
@@ -311,7 +312,8 @@ def work_budget(
     sidebar-driven work plus the section's) and whose `settings` may include sidebar controls;
     over the cap only that section says so and None is returned (the section draws nothing
     more; the rest of the page stays), and a fix button reruns the whole page, so a sidebar
-    control it lowers takes effect everywhere.
+    control it lowers takes effect everywhere. On a page with such sections, the page's own
+    call names what its `work` counts: `sidebar_subject`, e.g. "The sidebar's settings".
     """
     if section is not None and st.session_state.pop(_RERUN_APP_KEY, False):
         st.rerun(scope="app")  # a section's fix was clicked: the sidebar may have changed
@@ -319,7 +321,7 @@ def work_budget(
     total = work(values)
     if total <= MAX_SAMPLES_PER_REQUEST:
         if section is None:
-            st.sidebar.caption(work_text(total))
+            st.sidebar.caption(work_text(total, subject=sidebar_subject))
         else:
             text = work_text(total)
             st.caption(f"With this {section}, {text[0].lower()}{text[1:]}")

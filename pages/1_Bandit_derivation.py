@@ -33,9 +33,10 @@ with st.sidebar:
     seed = seed_input()
 
 notice_rejected_link_values(snapshot)
+sidebar_settings = [Setting("n", n, range(2, n), "n = {:,} draws")]
 work_budget(
     lambda values: work_of([values["n"]]),
-    [Setting("n", n, range(2, n), "n = {:,} draws")],
+    sidebar_settings,
     "lower the draws n.",
     sidebar_subject="The sidebar's settings (all but the gradient ascent)",
 )
@@ -141,7 +142,7 @@ def gradient_ascent_section() -> None:
         [
             Setting("batch", batch, range(1, batch), "{:,} draws per step"),
             Setting("steps", steps, range(1, steps), "{:,} steps"),
-            Setting("n", n, range(2, n), "n = {:,} draws"),
+            *sidebar_settings,
         ],
         "lower the steps or the draws per step here, or the draws n in the sidebar.",
         section="gradient ascent",

@@ -239,6 +239,7 @@ def natural_gradient_section() -> None:
         help="A constant b in (r − b) for both rules: J(θ₀), the value where the runs start; "
         "none; or the batch's b in the sidebar.",
     )  # fmt: skip
+    notice_rejected_link_values(snapshot, ("ng_n", "runs", "match", "ng_b"))
     within_cap = work_budget(
         surrogate_work,
         [

@@ -137,6 +137,7 @@ def gradient_ascent_section() -> None:
     steps = steps_col.slider("steps", 1, 200, 40, key="steps", bind=URL)
     batch = batch_col.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
     learning_rate = rate_col.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
+    notice_rejected_link_values(snapshot, ("steps", "batch", "lr"))
     within_cap = work_budget(
         lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
         [

@@ -145,6 +145,7 @@ def gradient_ascent_section() -> None:
     steps, ascent_n, learning_rate, ascent_baseline = ascent_controls(
         constant, choice.ascent_learning_rate, columns=True
     )
+    notice_rejected_link_values(snapshot, ("steps", "step_n", "lr", "ascent_b"))
     within_cap = work_budget(
         lambda values: baselines_work(values) + work_of([values["step_n"]] * 2 * values["steps"]),
         [

@@ -273,6 +273,7 @@ def sample_reuse_section() -> None:
     epochs = epochs_col.slider("updates on the same samples", 1, 20, 4, key="epochs", bind=URL)
     reuse_rate = rate_col.select_slider("update step η", REUSE_RATES, 0.5, key="reuse_lr", bind=URL)
     clip = clip_col.select_slider("clip ε", CLIPS, 0.2, key="clip", bind=URL)
+    notice_rejected_link_values(snapshot, ("reuse", "epochs", "reuse_lr", "clip"))
     reused = batch_groups * group_size if reuse_estimator == "standardised" else group_size
     within_cap = work_budget(
         lambda values: groups_work(values) + work_of([reused], values["reps"]),

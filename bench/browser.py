@@ -80,13 +80,13 @@ def _first_paint(browser, url: str) -> float:
         context.close()
 
 
-def _returning_paint(browser, url: str) -> float:
-    """The same link's first paint in a new tab of a context that has opened it once (the
-    static JavaScript, CSS and fonts in the browser's cache; a new session on the server)."""
+def _returning_paints(browser, url: str, rounds: int) -> list[float]:
+    """The same link's first paint in `rounds` new tabs of a context that has opened it once
+    (the static JavaScript, CSS and fonts in the browser's cache; a new session each time)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         _paint(context, url)
-        return _paint(context, url)
+        return [_paint(context, url) for _ in range(rounds)]
     finally:
         context.close()
 
@@ -140,7 +140,7 @@ def browser_rows(rounds: int = 3) -> list[Row]:
             _first_paint(browser, url)  # the server's caches warm, as after any visit
             paints = [_first_paint(browser, url) for _ in range(rounds)]
             rows.append(_median_row(f"{name}: deep-link first paint", paints, FIRST_PAINT_S))
-            returning = [_returning_paint(browser, url) for _ in range(rounds)]
+            returning = _returning_paints(browser, url, rounds)
             label = f"{name}: first paint, returning visitor (static files cached; not the metric)"
             rows.append(_median_row(label, returning, FIRST_PAINT_S))
             renders = [_rerender(browser, url) for _ in range(rounds)]
@@ -149,8 +149,9 @@ def browser_rows(rounds: int = 3) -> list[Row]:
             else:
                 label = f"{name}: re-render after a sidebar control (whole page)"
                 rows.append(_median_row(label, renders, RERENDER_S))
-            sections = [_rerender(browser, url, section=True) for _ in range(rounds)]
-            if None not in sections:
+            first = _rerender(browser, url, section=True)
+            if first is not None:  # the page has a section with its own controls
+                sections = [first] + [_rerender(browser, url, True) for _ in range(rounds - 1)]
                 label = f"{name}: re-render after a section control (fragment)"
                 rows.append(_median_row(label, sections, RERENDER_S))
     return rows

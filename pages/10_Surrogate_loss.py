@@ -10,6 +10,7 @@ from ui.cache import show_chart
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
 from ui.format import tex_number
+from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -55,50 +56,36 @@ with st.sidebar:
     st.header("Ascent runs")
     batch = st.slider("draws per step", 1, 200, 10, key="step_n", bind=URL)
     steps = st.slider("steps", 5, 200, 50, key="steps", bind=URL)
-    st.header("Natural gradient")
-    natural_n = st.number_input(
-        "draws for the natural-gradient estimate", 10, 200_000, 1_000, 100, key="ng_n", bind=URL
-    )
-    runs = st.select_slider("runs (seeds) per rule", RUNS, 200, key="runs", bind=URL)
-    matching = st.selectbox(
-        "step sizes matched by", tuple(MATCHINGS), key="match", bind=URL,
-        help="Same η: both rules use η. The same first step: the natural rule's η is scaled so "
-        "its exact first step is as long as the plain one's.",
-    )  # fmt: skip
-    natural_baseline = st.selectbox(
-        "baseline of both rules", NATURAL_BASELINES, key="ng_b", bind=URL,
-        help="A constant b in (r − b) for both rules: J(θ₀), the value where the runs start; "
-        "none; or the batch's b above.",
-    )  # fmt: skip
 
 notice_rejected_link_values(snapshot)
 
 
+def page_work(values) -> int:
+    """Samples the sidebar's settings draw: the batch of N three times (sections 1–3) and one
+    ascent run of steps × draws per step (section 4)."""
+    return work_of([values["n"]] * 3 + [values["step_n"]] * values["steps"])
+
+
 def surrogate_work(values) -> int:
-    """Samples drawn: the batch of N three times (sections 1–3), one ascent run of steps ×
-    draws per step, the natural-gradient estimate, and the two rules' runs."""
+    """Samples the view draws: `page_work`, the natural-gradient estimate and the two rules'
+    runs (section 5)."""
     run = [values["step_n"]] * values["steps"]
-    return work_of([values["n"]] * 3 + run + [values["ng_n"]]) + work_of(run, 2 * values["runs"])
+    return page_work(values) + work_of([values["ng_n"]]) + work_of(run, 2 * values["runs"])
 
 
+page_settings = [
+    Setting("steps", steps, range(5, steps), "{:,} steps"),
+    Setting("step_n", batch, range(1, batch), "{:,} draws per step"),
+    Setting("n", n, range(2, n), "N = {:,} draws in the batch"),
+]
 work_budget(
-    surrogate_work,
-    [
-        Setting("runs", runs, RUNS, "{:,} runs per rule"),
-        Setting("steps", steps, range(5, steps), "{:,} steps"),
-        Setting("step_n", batch, range(1, batch), "{:,} draws per step"),
-        Setting(
-            "ng_n", natural_n, range(10, natural_n, 100), "{:,} draws for the natural gradient"
-        ),
-        Setting("n", n, range(2, n), "N = {:,} draws in the batch"),
-    ],
-    "lower the runs, the steps, the draws per step or the draws.",
+    page_work,
+    page_settings,
+    "lower the steps, the draws per step or the draws.",
+    sidebar_subject="The sidebar's settings (all but the natural gradient)",
 )
 problem = choice.problem_or_stop("Reset the bandit's controls to their defaults.")
 rewards = tuple(float(r) for r in problem.rewards)
-natural_b = {NATURAL_BASELINES[0]: "start", NATURAL_BASELINES[1]: 0.0}.get(
-    natural_baseline, baseline
-)
 gradient_call = Call.of(
     "surrogate.surrogate_gradient", problem, n, baseline=baseline, learning_rate=learning_rate,
     seed=seed,
@@ -107,11 +94,6 @@ attached_call = Call.of("surrogate.attached_baseline", problem, n, seed=seed)
 run_call = Call.of(
     "surrogate.loss_value_run", problem, steps, batch, learning_rate, baseline=baseline,
     compare=(0.0, *rewards), seed=seed,
-)  # fmt: skip
-natural_call = Call.of("natural_gradient.natural_gradient_check", problem, natural_n, seed=seed)
-ascent_call = Call.of(
-    "natural_gradient.natural_gradient_ascent", problem, steps, batch, learning_rate, seeds=runs,
-    matching=MATCHINGS[matching], baseline=natural_b, seed=seed,
 )  # fmt: skip
 binary = choice.name == "bandit"
 
@@ -237,74 +219,121 @@ st.markdown(
     "information E[s sᵀ] — steepest ascent when distance is measured between policies rather "
     "than between parameters. The lab already knows F exactly (the Score checks page checks it)."
 )
-with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
-    natural = cache.compute(natural_call)
-    with st.spinner(f"Running {runs} ascent runs of each rule …"):
-        ascent = cache.compute(ascent_call)
-exact_row = natural.table.iloc[0]
-if binary:
-    st.latex(
-        r"\begin{aligned}F &= \sigma(\theta)\sigma(-\theta) = " + tex_number(exact_row["fisher"], 6)
-        + r" \\ \nabla J &= \big(r(1) - r(0)\big)\sigma(\theta)\sigma(-\theta) = "
-        + tex_number(exact_row["exact_gradient"], 6)
-        + r" \\ F^{-1}\nabla J &= r(1) - r(0) = \mathbf{"
-        + tex_number(exact_row["closed_form"], 6) + r"}\end{aligned}"
-    )  # fmt: skip
-    st.markdown(
-        "The same at **every** θ: σ(θ)σ(−θ) cancels. Where the policy is nearly sure, plain ∇J "
-        "vanishes but F⁻¹∇J does not."
-    )
-else:
-    centred = natural.table[natural.table["estimate"] == "exact Fisher"]["closed_form"]
-    st.latex(
-        r"\begin{aligned}F &= \operatorname{diag}(\pi) - \pi\pi^\top,\quad F\,\mathbf{1} = 0 \\"
-        r"\nabla J &= F\,r \\ F^{+}\nabla J &= F^{+}F\,r = r - \bar r\,\mathbf{1} = ("
-        + ", ".join(tex_number(value, 4) for value in centred)
-        + r")\end{aligned}"
-    )
-    st.markdown(
-        "**The softmax Fisher is singular** along the all-ones direction: adding one constant to "
-        "every logit changes no probability. F⁻¹ does not exist; the pseudo-inverse F⁺ inverts F "
-        "on the other directions and gives the least-norm solution, the rewards centred on their "
-        "plain (unweighted) mean — again the same at every θ. Its spectrum:"
-    )
-    tables.fisher_spectrum(natural.spectrum)
-tables.natural_gradient_estimates(natural.table)
-st.caption(
-    "F⁺ĝ with the exact F is unbiased, with exact SE from the sum over arms. "
-    + (
-        "F̂⁻¹ĝ with F̂ estimated from the same draws is a ratio — slightly biased away from θ = 0 — "
-        "and a function of the count of arm 1, so its exact mean and SE are a sum over k ~ "
-        "Binomial(N, σ(θ))."
-        if binary
-        else ""
-    )
-)
-tables.export_part(
-    natural, "table", "natural_gradient_check.csv", natural_call, "natural_gradient_check"
-)
 
-st.subheader("Plain against natural gradient ascent")
-st.markdown(
-    f"{runs} runs of each rule, {steps} steps of {batch} draws, ĝ from the draws with the "
-    f"baseline {natural_baseline}; the natural rule steps along F(θ)⁺ĝ with the exact F. Lines: "
-    "the mean over runs of the exact J(θₜ), shaded ± 2 SE of that mean; dashed: the same rule "
-    "with the exact gradient."
-)
-show_chart("natural_ascent_chart", ascent, runs=runs)
-tables.natural_ascent_metrics(ascent)
-tables.first_step_badge(ascent)
-st.caption(
-    "On the binary bandit a draw of arm a moves θ by η·(r(a) − b)·s(a)/(N·F) = "
-    "±η·(r(a) − b)/(N·π(a)) in the natural step: large for a rare arm, and with b = 0 and "
-    "positive rewards it always favours the arm just drawn, so some runs lock onto the worse "
-    "arm. With b between the rewards every draw pushes towards the better arm. Choose the "
-    "baseline of both rules in the sidebar."
-)
-export(
-    ascent, "natural_gradient_ascent.csv", ascent_call, "natural_gradient_ascent",
-    key="export-ascent",
-)  # fmt: skip
+
+@guarded_fragment
+def natural_gradient_section() -> None:
+    """Section 5 with its own controls: moving one reruns and redraws only this section."""
+    draws_col, runs_col, match_col, baseline_col = st.columns(4)
+    natural_n = draws_col.number_input(
+        "draws for the natural-gradient estimate", 10, 200_000, 1_000, 100, key="ng_n", bind=URL
+    )
+    runs = runs_col.select_slider("runs (seeds) per rule", RUNS, 200, key="runs", bind=URL)
+    matching = match_col.selectbox(
+        "step sizes matched by", tuple(MATCHINGS), key="match", bind=URL,
+        help="Same η: both rules use η. The same first step: the natural rule's η is scaled so "
+        "its exact first step is as long as the plain one's.",
+    )  # fmt: skip
+    natural_baseline = baseline_col.selectbox(
+        "baseline of both rules", NATURAL_BASELINES, key="ng_b", bind=URL,
+        help="A constant b in (r − b) for both rules: J(θ₀), the value where the runs start; "
+        "none; or the batch's b in the sidebar.",
+    )  # fmt: skip
+    notice_rejected_link_values(snapshot, ("ng_n", "runs", "match", "ng_b"))
+    within_cap = work_budget(
+        surrogate_work,
+        [
+            Setting("runs", runs, RUNS, "{:,} runs per rule"),
+            *page_settings[:2],
+            Setting(
+                "ng_n", natural_n, range(10, natural_n, 100), "{:,} draws for the natural gradient"
+            ),
+            page_settings[2],
+        ],
+        "lower the runs or the draws here, or the steps or the draws per step in the sidebar.",
+        section="natural gradient",
+    )
+    if within_cap is None:
+        return
+    natural_b = {NATURAL_BASELINES[0]: "start", NATURAL_BASELINES[1]: 0.0}.get(
+        natural_baseline, baseline
+    )
+    natural_call = Call.of("natural_gradient.natural_gradient_check", problem, natural_n, seed=seed)
+    ascent_call = Call.of(
+        "natural_gradient.natural_gradient_ascent", problem, steps, batch, learning_rate,
+        seeds=runs, matching=MATCHINGS[matching], baseline=natural_b, seed=seed,
+    )  # fmt: skip
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        natural = cache.compute(natural_call)
+        with st.spinner(f"Running {runs} ascent runs of each rule …"):
+            ascent = cache.compute(ascent_call)
+    exact_row = natural.table.iloc[0]
+    if binary:
+        st.latex(
+            r"\begin{aligned}F &= \sigma(\theta)\sigma(-\theta) = " + tex_number(exact_row["fisher"], 6)
+            + r" \\ \nabla J &= \big(r(1) - r(0)\big)\sigma(\theta)\sigma(-\theta) = "
+            + tex_number(exact_row["exact_gradient"], 6)
+            + r" \\ F^{-1}\nabla J &= r(1) - r(0) = \mathbf{"
+            + tex_number(exact_row["closed_form"], 6) + r"}\end{aligned}"
+        )  # fmt: skip
+        st.markdown(
+            "The same at **every** θ: σ(θ)σ(−θ) cancels. Where the policy is nearly sure, plain ∇J "
+            "vanishes but F⁻¹∇J does not."
+        )
+    else:
+        centred = natural.table[natural.table["estimate"] == "exact Fisher"]["closed_form"]
+        st.latex(
+            r"\begin{aligned}F &= \operatorname{diag}(\pi) - \pi\pi^\top,\quad F\,\mathbf{1} = 0 \\"
+            r"\nabla J &= F\,r \\ F^{+}\nabla J &= F^{+}F\,r = r - \bar r\,\mathbf{1} = ("
+            + ", ".join(tex_number(value, 4) for value in centred)
+            + r")\end{aligned}"
+        )
+        st.markdown(
+            "**The softmax Fisher is singular** along the all-ones direction: adding one constant to "
+            "every logit changes no probability. F⁻¹ does not exist; the pseudo-inverse F⁺ inverts F "
+            "on the other directions and gives the least-norm solution, the rewards centred on their "
+            "plain (unweighted) mean — again the same at every θ. Its spectrum:"
+        )
+        tables.fisher_spectrum(natural.spectrum)
+    tables.natural_gradient_estimates(natural.table)
+    st.caption(
+        "F⁺ĝ with the exact F is unbiased, with exact SE from the sum over arms. "
+        + (
+            "F̂⁻¹ĝ with F̂ estimated from the same draws is a ratio — slightly biased away from θ = 0 — "
+            "and a function of the count of arm 1, so its exact mean and SE are a sum over k ~ "
+            "Binomial(N, σ(θ))."
+            if binary
+            else ""
+        )
+    )
+    tables.export_part(
+        natural, "table", "natural_gradient_check.csv", natural_call, "natural_gradient_check"
+    )
+
+    st.subheader("Plain against natural gradient ascent")
+    st.markdown(
+        f"{runs} runs of each rule, {steps} steps of {batch} draws, ĝ from the draws with the "
+        f"baseline {natural_baseline}; the natural rule steps along F(θ)⁺ĝ with the exact F. Lines: "
+        "the mean over runs of the exact J(θₜ), shaded ± 2 SE of that mean; dashed: the same rule "
+        "with the exact gradient."
+    )
+    show_chart("natural_ascent_chart", ascent, runs=runs)
+    tables.natural_ascent_metrics(ascent)
+    tables.first_step_badge(ascent)
+    st.caption(
+        "On the binary bandit a draw of arm a moves θ by η·(r(a) − b)·s(a)/(N·F) = "
+        "±η·(r(a) − b)/(N·π(a)) in the natural step: large for a rare arm, and with b = 0 and "
+        "positive rewards it always favours the arm just drawn, so some runs lock onto the worse "
+        "arm. With b between the rewards every draw pushes towards the better arm. Choose the "
+        "baseline of both rules above."
+    )
+    export(
+        ascent, "natural_gradient_ascent.csv", ascent_call, "natural_gradient_ascent",
+        key="export-ascent",
+    )  # fmt: skip
+
+
+natural_gradient_section()
 
 what_to_notice(
     "−∇L is the score-function estimate term by term: the loss is a device for autodiff, its "

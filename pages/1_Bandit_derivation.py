@@ -9,6 +9,7 @@ from ui.cache import show_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.exports import export
 from ui.format import tex_factor, tex_number
+from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -30,34 +31,24 @@ with st.sidebar:
         help="Actions sampled to estimate ∇J(θ); the same draws fill the table and the chart.",
     )  # fmt: skip
     seed = seed_input()
-    st.header("Gradient ascent")
-    steps = st.slider("steps", 1, 200, 40, key="steps", bind=URL)
-    batch = st.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
-    learning_rate = st.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
 
 notice_rejected_link_values(snapshot)
+sidebar_settings = [Setting("n", n, range(2, n), "n = {:,} draws")]
 work_budget(
-    lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
-    [
-        Setting("n", n, range(2, n), "n = {:,} draws"),
-        Setting("batch", batch, range(1, batch), "{:,} draws per step"),
-        Setting("steps", steps, range(1, steps), "{:,} steps"),
-    ],
-    "lower the draws n, the steps or the draws per step.",
+    lambda values: work_of([values["n"]]),
+    sidebar_settings,
+    "lower the draws n.",
+    sidebar_subject="The sidebar's settings (all but the gradient ascent)",
 )
 problem = choice.problem_or_stop("Reset the controls in the sidebar to their defaults.")
 theta, (r0, r1) = float(problem.theta[0]), problem.rewards.tolist()
 draws_call = Call.of("derivation.running_estimate", problem, n, seed=seed)
 curve_call = Call.of("objective_curve", problem, Grid(-6.0, 6.0, 241))
-ascent_call = Call.of(
-    "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
-)
 with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     d = vars(cache.compute(Call.of("bandit_derivation", problem)))
     draws = cache.trace(draws_call)
     fd = cache.compute(Call.of("derivation.finite_difference_check", problem)).iloc[0]
     curve = cache.compute(curve_call)
-    ascent = cache.compute(ascent_call)
     variance = cache.compute(Call.of("per_sample_variance", problem))[0]
 exact = float(d["gradient"])
 
@@ -137,20 +128,50 @@ export(curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="
 
 # --- 5. gradient ascent -------------------------------------------------------------------------
 st.header("5 · Climb J by sampling")
-st.markdown(
-    f"Each step samples {batch} action(s), averages r(a)·∇θ log π(a) into ĝ, and moves "
-    f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
-)
-start, end = ascent.iloc[0], ascent.iloc[-1]
-show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
-           objective_title="exact J(θ) (reward)")  # fmt: skip
-st.caption(
-    f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
-    f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
-    f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
-)
-export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent", key="export-ascent",
-       name="run")  # fmt: skip
+
+
+@guarded_fragment
+def gradient_ascent_section() -> None:
+    """Section 5 with its own controls: moving one reruns and redraws only this section."""
+    steps_col, batch_col, rate_col = st.columns(3)
+    steps = steps_col.slider("steps", 1, 200, 40, key="steps", bind=URL)
+    batch = batch_col.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
+    learning_rate = rate_col.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
+    notice_rejected_link_values(snapshot, ("steps", "batch", "lr"))
+    within_cap = work_budget(
+        lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
+        [
+            Setting("batch", batch, range(1, batch), "{:,} draws per step"),
+            Setting("steps", steps, range(1, steps), "{:,} steps"),
+            *sidebar_settings,
+        ],
+        "lower the steps or the draws per step here, or the draws n in the sidebar.",
+        section="gradient ascent",
+    )
+    if within_cap is None:
+        return
+    ascent_call = Call.of(
+        "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
+    )
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        ascent = cache.compute(ascent_call)
+    st.markdown(
+        f"Each step samples {batch} action(s), averages r(a)·∇θ log π(a) into ĝ, and moves "
+        f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
+    )
+    start, end = ascent.iloc[0], ascent.iloc[-1]
+    show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
+               objective_title="exact J(θ) (reward)")  # fmt: skip
+    st.caption(
+        f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
+        f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
+        f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
+    )
+    export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent",
+           key="export-ascent", name="run")  # fmt: skip
+
+
+gradient_ascent_section()
 
 # --- 6. what the log buys ------------------------------------------------------------------------
 st.header("6 · What the log buys")

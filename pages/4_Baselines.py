@@ -18,6 +18,7 @@ from ui.controls import (
 )
 from ui.exports import export
 from ui.format import baseline_title
+from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -54,28 +55,25 @@ with st.sidebar:
     n, reps = repetition_controls("Samples per estimate n", "Repetitions (estimates per baseline)")
     seed = seed_input()
 
-    st.header("Gradient ascent")
-    steps, ascent_n, learning_rate, ascent_baseline = ascent_controls(
-        constant, choice.ascent_learning_rate
-    )
-
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
 
 
 def baselines_work(values) -> int:
-    """Samples drawn: n per estimate, reps times, per baseline; then both ascent runs."""
-    comparison = work_of([values["n"]] * BASELINE_COMPARISON_COUNT, values["reps"])
-    return comparison + work_of([ascent_n] * 2 * steps)
+    """Samples drawn by the comparison: n per estimate, reps times, per baseline (the ascent
+    runs' samples are counted by their own section)."""
+    return work_of([values["n"]] * BASELINE_COMPARISON_COUNT, values["reps"])
 
 
+comparison_settings = [
+    Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
+    Setting("n", n, range(1, n), "n = {:,} samples per estimate"),
+]
 work = work_budget(
     baselines_work,
-    [
-        Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
-        Setting("n", n, range(1, n), "n = {:,} samples per estimate"),
-    ],
+    comparison_settings,
     "lower the repetitions or the samples per estimate n.",
+    sidebar_subject="The sidebar's settings (all but the gradient ascent)",
 )
 
 # -- results ---------------------------------------------------------------------------------------
@@ -93,19 +91,12 @@ problem = choice.problem_or_stop(FIX)
 comparison_call = Call.of(
     "comparisons.baseline_study", problem, n=n, reps=reps, constant=constant, seed=seed
 )
-ascent = Call.of("gradient_ascent", problem, steps=steps, n=ascent_n, learning_rate=learning_rate,
-                 baseline=None, maximize=maximize, seed=seed)  # fmt: skip
-# The two runs differ only in their baseline.
-ascent_calls = {
-    baseline_title(b): ascent.with_keywords(baseline=b) for b in (None, ascent_baseline)
-}
 with stop_on_input_error(FIX), st.spinner(f"Drawing {work:,} samples…", show_time=True):
     summary = cache.compute(Call.of("summaries.exact_summary", problem))
     comparison = cache.compute(comparison_call)
     low, high = cache.compute(Call.of("summaries.baseline_range", problem, constant))
     curve_call = Call.of("baseline_variance_curve", problem, Grid(low, high, CURVE_POINTS))
     curve = cache.compute(curve_call)
-    runs = cache.labelled_tables(tuple(ascent_calls.items()))
 
 st.subheader("Exact values")
 tables.gradient_and_optimal_baseline_metrics(summary)
@@ -142,21 +133,54 @@ if choice.name == "bandit":
     tables.optimal_baseline_terms(terms)
 
 st.subheader("Gradient ascent with and without a baseline")
-st.markdown(
-    f"{steps} steps of θ ← θ {'+' if maximize else '−'} η·ĝ with η = {learning_rate:g} and "
-    f"{ascent_n} samples per step, the same seed for both runs, so only the baseline differs. "
-    "The objective plotted is the exact J(θ) at each step."
-)
-tables.ascent_runs(runs, maximize)
-tables.ascent_divergences(ascent_calls, LEARNING_RATES)  # a run that diverged: where, and a fix
+
+
+@guarded_fragment
+def gradient_ascent_section() -> None:
+    """Two ascent runs with their own controls: moving one reruns and redraws only this section."""
+    steps, ascent_n, learning_rate, ascent_baseline = ascent_controls(
+        constant, choice.ascent_learning_rate, columns=True
+    )
+    notice_rejected_link_values(snapshot, ("steps", "step_n", "lr", "ascent_b"))
+    within_cap = work_budget(
+        lambda values: baselines_work(values) + work_of([values["step_n"]] * 2 * values["steps"]),
+        [
+            *comparison_settings,
+            Setting("step_n", ascent_n, range(2, ascent_n), "{:,} samples per step"),
+            Setting("steps", steps, range(5, steps), "{:,} steps"),
+        ],
+        "lower the steps or the samples per step here, or the repetitions or n in the sidebar.",
+        section="gradient ascent",
+    )
+    if within_cap is None:
+        return
+    ascent = Call.of("gradient_ascent", problem, steps=steps, n=ascent_n,
+                     learning_rate=learning_rate, baseline=None, maximize=maximize, seed=seed)  # fmt: skip
+    # The two runs differ only in their baseline.
+    ascent_calls = {
+        baseline_title(b): ascent.with_keywords(baseline=b) for b in (None, ascent_baseline)
+    }
+    with stop_on_input_error(FIX):
+        runs = cache.labelled_tables(tuple(ascent_calls.items()))
+    st.markdown(
+        f"{steps} steps of θ ← θ {'+' if maximize else '−'} η·ĝ with η = {learning_rate:g} and "
+        f"{ascent_n} samples per step, the same seed for both runs, so only the baseline "
+        "differs. The objective plotted is the exact J(θ) at each step."
+    )
+    tables.ascent_runs(runs, maximize)
+    tables.ascent_divergences(ascent_calls, LEARNING_RATES)  # a run that diverged: where, and a fix
+    runs_code = list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))
+    export(runs, "gradient_ascent_runs.csv", runs_code, "gradient_ascent_runs",
+           key="export-ascent")  # fmt: skip
+
+
+gradient_ascent_section()
 
 st.subheader("Export")
 export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
        key="export-baselines")  # fmt: skip
 export(curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
        key="export-curve", name="curve")  # fmt: skip
-runs_code = list(zip(("without", "with_baseline"), ascent_calls.values(), strict=True))
-export(runs, "gradient_ascent_runs.csv", runs_code, "gradient_ascent_runs", key="export-ascent")
 
 what_to_notice(
     "Every constant b leaves the bias at zero (within its SE); only the variance moves, "

@@ -11,6 +11,7 @@ from ui.cache import show_chart
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES
 from ui.controls import LEARNING_RATES, URL, problem_controls, seed_input, work_budget
 from ui.exports import export
+from ui.guard import guarded_fragment
 from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -74,40 +75,31 @@ with st.sidebar:
     steps = st.slider("steps", 10, 200, 50, key="steps", bind=URL)
     runs = st.select_slider("runs (seeds)", RUNS, 20, key="runs", bind=URL)
     learning_rate = st.select_slider("learning rate η", LEARNING_RATES, 0.1, key="lr", bind=URL)
-    st.header("Sample reuse (PPO/GRPO)")
-    reuse_title = st.selectbox(
-        "advantage of the reused group", tuple(ESTIMATOR_BY_TITLE),
-        index=GROUP_ESTIMATORS.index("grpo"), key="reuse", bind=URL,
-    )  # fmt: skip
-    reuse_estimator = ESTIMATOR_BY_TITLE[reuse_title]
-    epochs = st.slider("updates on the same samples", 1, 20, 4, key="epochs", bind=URL)
-    reuse_rate = st.select_slider("update step η", REUSE_RATES, 0.5, key="reuse_lr", bind=URL)
-    clip = st.select_slider("clip ε", CLIPS, 0.2, key="clip", bind=URL)
 
     notice_rejected_link_values(snapshot)
 
 
 def groups_work(values) -> int:
-    """Samples drawn: G per group for the four group estimators and B·G for the standardised
-    batch, reps times; the sweep over G (fixed); steps × 5 estimators × G per run; and the
-    reused groups, reps of them."""
+    """Samples the sidebar's settings draw: G per group for the four group estimators and B·G
+    for the standardised batch, reps times; the sweep over G (fixed); steps × 5 estimators ×
+    G per run (the sample-reuse section counts its own)."""
     batch = values["B"] * group_size
     study = work_of([group_size] * 4 + [batch], values["reps"])
     sweep = work_of([g * (4 + values["B"]) for g in SWEEP_SIZES], SWEEP_REPS)
-    curves = work_of([group_size] * 5 * values["steps"], values["runs"])
-    reused = batch if reuse_estimator == "standardised" else group_size
-    return study + sweep + curves + work_of([reused], values["reps"])
+    return study + sweep + work_of([group_size] * 5 * values["steps"], values["runs"])
 
 
+page_settings = [
+    Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
+    Setting("B", batch_groups, range(1, batch_groups), "B = {:,} groups"),
+    Setting("runs", runs, RUNS, "{:,} runs"),
+    Setting("steps", steps, range(10, steps), "{:,} steps"),
+]
 work_budget(
     groups_work,
-    [
-        Setting("reps", reps, REPETITIONS, "{:,} repetitions"),
-        Setting("B", batch_groups, range(1, batch_groups), "B = {:,} groups"),
-        Setting("runs", runs, RUNS, "{:,} runs"),
-        Setting("steps", steps, range(10, steps), "{:,} steps"),
-    ],
+    page_settings,
     "lower the repetitions, the groups B, the runs or the steps.",
+    sidebar_subject="The sidebar's settings (all but the sample reuse)",
 )
 problem = choice.problem_or_stop(FIX)
 try:
@@ -266,36 +258,63 @@ export(curves, "group_learning_curves.csv", curves_call, "learning_curves", key=
        name="curves")  # fmt: skip
 
 # -- 8. sample reuse -------------------------------------------------------------------------------
-reuse_call = Call.of(
-    "sample_reuse.sample_reuse", problem, group_size, reuse_estimator, epochs=epochs,
-    learning_rate=reuse_rate, clip_epsilon=clip, reps=reps, seed=seed, settings=settings,
-)  # fmt: skip
-with stop_on_input_error(FIX), st.spinner("Reusing the groups…"):
-    reuse = cache.compute(reuse_call)
 st.subheader("Reusing the same samples for several updates (PPO/GRPO)")
-st.latex(
-    r"""\begin{aligned}
+
+
+@guarded_fragment
+def sample_reuse_section() -> None:
+    """Section 8 with its own controls: moving one reruns and redraws only this section."""
+    estimator_col, epochs_col, rate_col, clip_col = st.columns(4)
+    reuse_title = estimator_col.selectbox(
+        "advantage of the reused group", tuple(ESTIMATOR_BY_TITLE),
+        index=GROUP_ESTIMATORS.index("grpo"), key="reuse", bind=URL,
+    )  # fmt: skip
+    reuse_estimator = ESTIMATOR_BY_TITLE[reuse_title]
+    epochs = epochs_col.slider("updates on the same samples", 1, 20, 4, key="epochs", bind=URL)
+    reuse_rate = rate_col.select_slider("update step η", REUSE_RATES, 0.5, key="reuse_lr", bind=URL)
+    clip = clip_col.select_slider("clip ε", CLIPS, 0.2, key="clip", bind=URL)
+    notice_rejected_link_values(snapshot, ("reuse", "epochs", "reuse_lr", "clip"))
+    reused = batch_groups * group_size if reuse_estimator == "standardised" else group_size
+    within_cap = work_budget(
+        lambda values: groups_work(values) + work_of([reused], values["reps"]),
+        page_settings,
+        "lower the repetitions, the groups B, the runs or the steps in the sidebar.",
+        section="sample reuse",
+    )
+    if within_cap is None:
+        return
+    reuse_call = Call.of(
+        "sample_reuse.sample_reuse", problem, group_size, reuse_estimator, epochs=epochs,
+        learning_rate=reuse_rate, clip_epsilon=clip, reps=reps, seed=seed, settings=settings,
+    )  # fmt: skip
+    with stop_on_input_error(FIX), st.spinner("Reusing the groups…"):
+        reuse = cache.compute(reuse_call)
+    st.latex(
+        r"""\begin{aligned}
 \rho_i&=\frac{\pi_\theta(a_i)}{\pi_{\theta_\text{old}}(a_i)},\qquad
 \text{ESS}=\frac{(\sum_i\rho_i)^2}{\sum_i\rho_i^2},\\
 L(\theta)&=\frac1G\sum_i\min\!\big(\rho_iA_i,\
 \operatorname{clip}(\rho_i,1-\epsilon,1+\epsilon)A_i\big)
 \end{aligned}"""
-)
-st.markdown(
-    f"One group of G = {group_size} is drawn at θ_old = {problem.theta[0]:g}, its advantages "
-    f"({GROUP_ESTIMATOR_TITLES[reuse_estimator]}) computed once, and the same draws serve "
-    f"{epochs} updates θ ← θ + η∇L with η = {reuse_rate:g}, ε = {clip:g} (PPO, Schulman et al. "
-    "2017, arXiv:1707.06347; GRPO's clipped objective; TRL's GRPOConfig calls them "
-    "`num_iterations`, default 1, and `epsilon`, default 0.2). The whole run is a function of the arm "
-    "counts, so every number below is exact. Without the clip, ∇L_IS = (1/G)Σρ_iA_i∇log π_θ(a_i) "
-    "would be the importance-sampled gradient; the clip zeroes the terms whose ratio has left "
-    "1 ± ε in the direction of their advantage — the **clipping bias** is E[∇L − ∇L_IS]."
-)
-show_chart("reuse_chart", reuse, clip)
-tables.reuse_exact_table(reuse)
-tables.reuse_checks(reuse)
-export(reuse, "group_sample_reuse.csv", reuse_call, "sample_reuse", key="export-reuse",
-       name="reuse")  # fmt: skip
+    )
+    st.markdown(
+        f"One group of G = {group_size} is drawn at θ_old = {problem.theta[0]:g}, its advantages "
+        f"({GROUP_ESTIMATOR_TITLES[reuse_estimator]}) computed once, and the same draws serve "
+        f"{epochs} updates θ ← θ + η∇L with η = {reuse_rate:g}, ε = {clip:g} (PPO, Schulman et al. "
+        "2017, arXiv:1707.06347; GRPO's clipped objective; TRL's GRPOConfig calls them "
+        "`num_iterations`, default 1, and `epsilon`, default 0.2). The whole run is a function of the arm "
+        "counts, so every number below is exact. Without the clip, ∇L_IS = (1/G)Σρ_iA_i∇log π_θ(a_i) "
+        "would be the importance-sampled gradient; the clip zeroes the terms whose ratio has left "
+        "1 ± ε in the direction of their advantage — the **clipping bias** is E[∇L − ∇L_IS]."
+    )
+    show_chart("reuse_chart", reuse, clip)
+    tables.reuse_exact_table(reuse)
+    tables.reuse_checks(reuse)
+    export(reuse, "group_sample_reuse.csv", reuse_call, "sample_reuse", key="export-reuse",
+           name="reuse")  # fmt: skip
+
+
+sample_reuse_section()
 
 what_to_notice(
     "RLOO and no baseline are unbiased at every G and θ; RLOO has far less variance.",

@@ -93,13 +93,14 @@ def million(samples: int) -> str:
     return f"{samples:,}"
 
 
-def work_text(work: int, cap: int = MAX_SAMPLES_PER_REQUEST) -> str:
-    """What a view costs, in words: 'This view draws 8.07 million random samples (40% of the
-    most one view may use).'"""
+def work_text(work: int, cap: int = MAX_SAMPLES_PER_REQUEST, subject: str = "This view") -> str:
+    """What a view (or a named part of it, `subject`) costs, in words: 'This view draws 8.07
+    million random samples (40% of the most one view may use).'"""
     share = work / cap
     amount = "under 1%" if 0 < share < 0.01 else f"{share:.0%}"
+    verb = "draws" if subject == "This view" else "draw"
     return (
-        f"This view draws {million(work)} random samples ({amount} of the most one view may use)."
+        f"{subject} {verb} {million(work)} random samples ({amount} of the most one view may use)."
     )
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import json
+import re
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -239,15 +241,33 @@ def labelled_tables(calls: tuple[tuple[str, Call], ...], column: str = "run") ->
 # -- charts --------------------------------------------------------------------------------------
 
 
+def _used_columns_only(spec: dict) -> dict:
+    """`spec` with each inline dataset cut to the columns the spec names anywhere outside the
+    datasets (a field, a tooltip, an expression): what a chart never reads is not sent to the
+    browser. A column whose name is not an identifier is always kept."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    named = set(
+        re.findall(r"[A-Za-z_]\w*", json.dumps({k: v for k, v in spec.items() if k != "datasets"}))
+    )
+    cut = {}
+    for name, rows in datasets.items():
+        keep = [c for c in (rows[0] if rows else {}) if c in named or not c.isidentifier()]
+        cut[name] = [{c: row[c] for c in keep} for row in rows]
+    return {**spec, "datasets": cut}
+
+
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def chart_spec(builder: str, *args, **kwargs) -> dict:
-    """The Vega-Lite spec of `ui.charts.<builder>(*args, **kwargs)`, built once per data.
+    """The Vega-Lite spec of `ui.charts.<builder>(*args, **kwargs)`, built once per data, its
+    datasets cut to the columns it uses.
 
     Altair spends most of a page's render building and schema-validating chart objects; the
     builders are validated in tests/ui, so here a spec is built unvalidated, once, and reused
     whenever the same data comes back.
     """
-    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    return _used_columns_only(getattr(charts, builder)(*args, **kwargs).to_dict(validate=False))
 
 
 def show_chart(builder: str, *args, **kwargs) -> None:

@@ -5,6 +5,7 @@ view; bounds keep every value one core accepts.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -273,36 +274,57 @@ LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 
 
 def ascent_controls(
-    constant: float, learning_rate: float = 0.2
+    constant: float, learning_rate: float = 0.2, columns: bool = False
 ) -> tuple[int, int, float, float | str | None]:
     """A gradient-ascent run's steps, samples per step, learning rate η (starting at
     `learning_rate`, the problem's `ascent_learning_rate`) and the baseline of the second run
-    (`constant` for "constant b"); call inside `st.sidebar`."""
-    steps = st.slider("Steps", 5, 200, ASCENT_STEPS, key="steps", bind=URL)
-    n = st.slider("Samples per step", 2, 200, ASCENT_SAMPLES, key="step_n", bind=URL)
-    learning_rate = st.select_slider(
+    (`constant` for "constant b"); call inside `st.sidebar`, or with `columns` side by side in
+    a section of the main area (a row of four; stacked on a phone)."""
+    where = st.columns(4) if columns else (st, st, st, st)
+    steps = where[0].slider("Steps", 5, 200, ASCENT_STEPS, key="steps", bind=URL)
+    n = where[1].slider("Samples per step", 2, 200, ASCENT_SAMPLES, key="step_n", bind=URL)
+    learning_rate = where[2].select_slider(
         "Learning rate η", LEARNING_RATES, value=learning_rate, key="lr", bind=URL
     )
-    baseline = baseline_input(
-        "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
-    )
+    with where[3] if columns else contextlib.nullcontext():
+        baseline = baseline_input(
+            "Baseline of the second run", "ascent_b", ASCENT_BASELINES, constant=constant
+        )
     return steps, n, learning_rate, baseline
 
 
 def work_budget(
-    work: Callable[[Mapping[str, object]], int], settings: Sequence[Setting], fix: str
-) -> int:
+    work: Callable[[Mapping[str, object]], int],
+    settings: Sequence[Setting],
+    fix: str,
+    *,
+    section: str | None = None,
+    sidebar_subject: str = "This view",
+) -> int | None:
     """The samples a view draws, `work({key: value of each setting})`, checked against the cap
     on one request; call in the main area, where the results would be.
 
-    Within the cap: a caption in the sidebar says what the view costs. Over it: the main area
-    says so, with a button per change that fits ("Use 500 repetitions", which sets that control
-    and reruns) and `fix` in words, and the page stops before any work starts.
+    Within the cap: a caption says what the view costs (in the sidebar; under the controls of a
+    `section`). Over it: the main area says so, with a button per change that fits ("Use 500
+    repetitions", which sets that control and reruns) and `fix` in words, and the page stops
+    before any work starts. `section` (its name, e.g. "gradient ascent"): for the controls of one
+    section drawn inside an `st.fragment`, whose `work` counts the whole view (the page's
+    sidebar-driven work plus the section's) and whose `settings` may include sidebar controls;
+    over the cap only that section says so and None is returned (the section draws nothing
+    more; the rest of the page stays), and a fix button reruns the whole page, so a sidebar
+    control it lowers takes effect everywhere. On a page with such sections, the page's own
+    call names what its `work` counts: `sidebar_subject`, e.g. "The sidebar's settings".
     """
+    if section is not None and st.session_state.pop(_RERUN_APP_KEY, False):
+        st.rerun(scope="app")  # a section's fix was clicked: the sidebar may have changed
     values = {setting.key: setting.value for setting in settings}
     total = work(values)
     if total <= MAX_SAMPLES_PER_REQUEST:
-        st.sidebar.caption(work_text(total))
+        if section is None:
+            st.sidebar.caption(work_text(total, subject=sidebar_subject))
+        else:
+            text = work_text(total)
+            st.caption(f"With this {section}, {text[0].lower()}{text[1:]}")
         return total
     fixes = fixes_within_cap(work, settings)
     with st.container(border=True):
@@ -310,21 +332,31 @@ def work_budget(
         if fixes:
             st.markdown("One click brings it within the limit:")
             columns = st.columns(len(fixes))
+            prefix = "fit-work" if section is None else f"fit-work-{section}"
             for index, (column, change) in enumerate(zip(columns, fixes, strict=True)):
                 column.button(
                     change.text,
-                    key=f"fit-work-{index}",
+                    key=f"{prefix}-{index}",
                     type="primary" if index == 0 else "secondary",
                     on_click=_apply_settings,
-                    args=(dict(change.changes),),
+                    args=(dict(change.changes), section is not None),
                     help=f"Then this view draws {million(change.work)} samples.",
                 )
         st.caption(f"Or change it yourself: {fix}")
+    if section is not None:
+        return None
     st.stop()
 
 
-def _apply_settings(changes: Mapping[str, object]) -> None:
-    """A fix button's callback: set the controls (before the rerun draws them)."""
+# Session key set by a section's fix button: the section's next run reruns the whole page.
+_RERUN_APP_KEY = "_sfl_rerun_app"
+
+
+def _apply_settings(changes: Mapping[str, object], rerun_app: bool = False) -> None:
+    """A fix button's callback: set the controls (before the rerun draws them); `rerun_app`:
+    the button is in a fragment, whose rerun must become the whole page's."""
     for key, value in changes.items():
         st.session_state[key] = value
     override_link_values(changes)  # the link's old values are replaced on purpose
+    if rerun_app:
+        st.session_state[_RERUN_APP_KEY] = True

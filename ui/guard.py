@@ -5,17 +5,21 @@
 reopens the page at its defaults (a fresh load of its address without the query string), while
 the traceback goes to the server log, where tests look for it. Streamlit's script-control
 exceptions (st.stop, st.rerun, st.switch_page) derive from BaseException, not Exception, so
-they pass through untouched, as do KeyboardInterrupt and SystemExit.
+they pass through untouched, as do KeyboardInterrupt and SystemExit. `guarded_fragment` does
+the same for a page's section drawn as an `st.fragment` (Streamlit catches a fragment's
+exception itself, so the page's guard never sees it).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import streamlit as st
 from streamlit.logger import get_logger
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 LOGGER = get_logger(__name__)
 FAILURE_TITLE = "This page stopped on an unexpected error"
@@ -56,3 +60,25 @@ def run_guarded(page: Page) -> None:
     """`page.run()` inside `page_guard(page.url_path)`."""
     with page_guard(getattr(page, "url_path", "") or ""):
         page.run()
+
+
+def _current_url_path() -> str:
+    """The URL path of the page being run ("" for home, or outside a server run)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return ""
+    pages = ctx.pages_manager.get_pages()
+    return pages.get(ctx.pages_manager.current_page_script_hash, {}).get("url_pathname", "") or ""
+
+
+def guarded_fragment(function: Callable[..., None]) -> Callable[..., None]:
+    """`st.fragment(function)` run inside `page_guard` of the page defining it: a section whose
+    own controls rerun and redraw only that section, failing as a page does."""
+    url_path = _current_url_path()
+
+    @functools.wraps(function)
+    def guarded(*args, **kwargs) -> None:
+        with page_guard(url_path):
+            function(*args, **kwargs)
+
+    return st.fragment(guarded)

@@ -125,9 +125,15 @@ def rejected_link_values(snapshot: LinkSnapshot) -> list[str]:
     return rejected
 
 
-def notice_rejected_link_values(snapshot: LinkSnapshot) -> None:
+def notice_rejected_link_values(snapshot: LinkSnapshot, keys: Sequence[str] = ()) -> None:
     """Name the link values that could not be used (in the snapshot's slot near the top of the
-    page), and say in the sidebar that the URL carries this view; call after the last widget."""
+    page), and say in the sidebar that the URL carries this view; call after the last widget.
+
+    With `keys`: only those controls', drawn where it is called — for the controls of a section
+    drawn later in an st.fragment (ui.guard.guarded_fragment), after its widgets; each is named
+    once (taken out of the snapshot), not again on the section's own reruns."""
+    if keys:
+        snapshot = LinkSnapshot({key: snapshot.pop(key) for key in keys if key in snapshot})
     rejected = rejected_link_values(snapshot)
     if rejected:
         text = (
@@ -135,6 +141,7 @@ def notice_rejected_link_values(snapshot: LinkSnapshot) -> None:
             + ", ".join(f"**{markdown_literal(item)}**" for item in rejected)
             + " — so those controls show their defaults (or their nearest valid setting)."
         )
-        target = getattr(snapshot, "slot", None) or st
+        target = st if keys else (getattr(snapshot, "slot", None) or st)
         target.info(text, icon=":material/link:")
-    st.sidebar.caption(SHARE_NOTE)
+    if not keys:
+        st.sidebar.caption(SHARE_NOTE)

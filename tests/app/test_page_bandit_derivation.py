@@ -82,6 +82,15 @@ def test_equal_rewards_give_a_zero_gradient_that_every_check_confirms():
     assert metrics["Exact ∇J(θ), closed form"] == "0"
 
 
+def test_a_garbage_link_value_for_a_section_control_is_named_in_that_section():
+    # steps sits in section 5's fragment, drawn after the page's own link check.
+    app = run_page(PAGE, {"steps": "lots", "theta": "x"})
+    assert not app.exception
+    notices = [element.value for element in app.main.info if "link carried" in element.value]
+    assert len(notices) == 2 and "**theta=x**" in notices[0] and "**steps=lots**" in notices[1]
+    assert app.slider(key="steps").value == 40
+
+
 def test_a_link_restores_every_control_and_the_numbers():
     query = {"theta": 1.5, "r0": 2.0, "r1": 7.0, "n": 500, "seed": 3, "steps": 12}
     query |= {"batch": 25, "lr": 0.25}

@@ -136,7 +136,7 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     app = run_page(PAGE, {"G": 64, "B": 4, "reps": 50_000, "runs": 100, "steps": 200})
     assert not app.exception
     message = "\n".join(element.value for element in app.main.warning)
-    assert "would draw 38.7 million random samples, more than the 20 million" in message
+    assert "would draw 35.5 million random samples, more than the 20 million" in message
     assert not app.dataframe
     assert [button.label for button in app.main.button] == ["Use 10,000 repetitions"]
     app.main.button[0].click().run()
@@ -144,6 +144,25 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     assert not app.warning and app.dataframe
     assert app.select_slider(key="reps").value == 10_000
     assert (app.slider(key="G").value, app.select_slider(key="runs").value) == (64, 100)
+
+
+def test_the_sample_reuse_section_refuses_alone_when_it_would_tip_the_view_over_the_cap():
+    # The sidebar's settings draw 16.9 million; reusing standardised batches of B·G = 256
+    # draws, 20,000 times, would add 5.12 million: only that section (a fragment) refuses, and
+    # its fix (a sidebar control) reruns the whole page.
+    query = {"G": 64, "B": 4, "reps": 20_000, "runs": 50, "steps": 200}
+    app = run_page(PAGE, query | {"reuse": "standardised returns"})
+    assert not app.exception
+    message = "\n".join(element.value for element in app.main.warning)
+    assert "would draw 22.1 million random samples, more than the 20 million" in message
+    assert "Reusing the same samples for several updates (PPO/GRPO)" in shown_text(app)
+    assert not [table for table in app.dataframe if "exact mean of" in table.value.columns]
+    assert app.main.button[0].label == "Use 10,000 repetitions"
+    app.main.button[0].click().run()
+    assert_healthy(app)
+    assert not app.warning and app.select_slider(key="reps").value == 10_000
+    assert app.selectbox(key="reuse").value == "standardised returns"
+    assert [table for table in app.dataframe if "exact mean of" in table.value.columns]
 
 
 def test_garbage_link_values_are_named_and_the_defaults_used():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,14 +123,21 @@ async def idle_home_time(browser, base_url: str, renders: int = IDLE_HOME_RENDER
 
 
 async def load_round(
-    browser, base_url: str, sessions: int, first_seed: int, query: dict = HEAVY_QUERY
+    browser,
+    base_url: str,
+    sessions: int,
+    first_seed: int,
+    query: dict = HEAVY_QUERY,
+    heavy=None,
 ) -> Round:
-    """`sessions` heavy renders at once (seeds first_seed, first_seed + 1, …), and home page
-    renders one after another until they are all done."""
+    """`sessions` heavy renders at once (seeds first_seed, first_seed + 1, …; in the browser
+    `heavy`, by default `browser`), and home page renders in `browser`, one after another,
+    until they are all done."""
     result = Round(sessions)
     start = time.perf_counter()
+    heavy_browser = browser if heavy is None else heavy
     heavy = [
-        asyncio.create_task(render(browser, heavy_url(base_url, first_seed + i, query)))
+        asyncio.create_task(render(heavy_browser, heavy_url(base_url, first_seed + i, query)))
         for i in range(sessions)
     ]
     while not all(task.done() for task in heavy):
@@ -166,14 +174,47 @@ async def served_browser(root: Path, port: int, log_path: Path):
         stop_process_group(process)
 
 
+@contextlib.asynccontextmanager
+async def idle_priority_browser():
+    """A second Chromium whose processes run under SCHED_IDLE (`chrt --idle 0` in a wrapper
+    script): the heavy sessions' browsers, which in production are the visitors' own machines,
+    not the server's cores. Not `nice`: Chromium running as root resets its processes' nice
+    values (its renderers ran at 0 and 5, its browser process at −8, under `nice -n 19`), but it
+    leaves their scheduling policy, which its children inherit."""
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        wrapper = Path(folder) / "chromium"
+        wrapper.write_text(f'#!/bin/sh\nexec chrt --idle 0 {CHROMIUM_PATH} "$@"\n')
+        wrapper.chmod(0o755)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(wrapper), args=CHROMIUM_ARGS
+            )
+            try:
+                yield browser
+            finally:
+                await browser.close()
+
+
 async def measure(
-    root: Path, port: int, levels: tuple[int, ...], log_path: Path
+    root: Path,
+    port: int,
+    levels: tuple[int, ...],
+    log_path: Path,
+    idle_heavy_clients: bool = False,
 ) -> tuple[float, list[Round], int]:
-    """(idle home render time, one Round per level, tracebacks in the server log)."""
-    async with served_browser(root, port, log_path) as (_, base_url, browser):
-        await render(browser, heavy_url(base_url, 1))  # warm the heavy page's imports
+    """(idle home render time, one Round per level, tracebacks in the server log). With
+    `idle_heavy_clients`, the heavy sessions run in a second Chromium at idle CPU priority while
+    the home page is timed in the first, at normal priority."""
+    async with contextlib.AsyncExitStack() as stack:
+        _, base_url, browser = await stack.enter_async_context(served_browser(root, port, log_path))
+        heavy = browser
+        if idle_heavy_clients:
+            heavy = await stack.enter_async_context(idle_priority_browser())
+        await render(heavy, heavy_url(base_url, 1))  # warm the heavy page's imports
         idle = await idle_home_time(browser, base_url)
-        rounds = [await load_round(browser, base_url, n, 1000 * n) for n in levels]
+        rounds = [await load_round(browser, base_url, n, 1000 * n, heavy=heavy) for n in levels]
     return idle, rounds, server_tracebacks(log_path)
 
 
@@ -205,12 +246,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--levels", type=int, nargs="+", default=list(LEVELS))
     parser.add_argument("--label", default="this checkout")
+    parser.add_argument(
+        "--idle-heavy-clients", action="store_true",
+        help="run the heavy sessions in a second Chromium at idle CPU priority (SCHED_IDLE; "
+        "their browsers are the visitors' machines in production); the home page is timed at "
+        "normal priority",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     log_path = Path("/tmp") / f"bench-load-{args.port}.log"
     idle, rounds, tracebacks = asyncio.run(
-        measure(args.root.resolve(), args.port, tuple(args.levels), log_path)
-    )
-    print_load(args.label, idle, rounds, tracebacks)
+        measure(args.root.resolve(), args.port, tuple(args.levels), log_path,
+                args.idle_heavy_clients)
+    )  # fmt: skip
+    label = args.label
+    if args.idle_heavy_clients:
+        label += "; heavy sessions' Chromium at idle priority (SCHED_IDLE)"
+    print_load(label, idle, rounds, tracebacks)
 
 
 if __name__ == "__main__":

@@ -5,15 +5,32 @@ A Community Cloud container has ~1 GB and 2 cores; at ~1e8 samples/s per core, 2
 well under a second of sampling, and chunking keeps memory flat however the budget is spent. A
 visitor's own cost f(x) is integrated by quadrature, so its computations stop after
 CUSTOM_COST_SECONDS (ui.cache runs every call in core.expressions.evaluation_time_limit).
+A Monte Carlo call in a worker process that is still running after `wall_clock_limit` of its
+view's work is taken as hung: its worker is killed (ui.workers) and the visitor may try again.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_SAMPLES_PER_REQUEST = 20_000_000
 CUSTOM_COST_SECONDS = 8.0
+# A worker's wall-clock limit, samples / HUNG_BELOW_SAMPLES_PER_SECOND within [floor, ceiling].
+# The slowest sampling measured (variance_curve of a custom f(x) with the score estimator) draws
+# ~5 million samples a second on one core; a worker at nice 10 behind a busy server gets ~10 %
+# of a core, so an honest call keeps above 500,000 a second, and 250,000 leaves twice that.
+HUNG_BELOW_SAMPLES_PER_SECOND = 250_000
+# A call that draws few samples may still integrate a custom f(x) for CUSTOM_COST_SECONDS, and
+# a worker re-imports what its call needs: 20 s is 2.5 times the one and leaves room for the other.
+WALL_CLOCK_FLOOR_SECONDS = 20.0
+# No visitor waits more than a minute on a hung worker: the cap, 20 million samples, takes ~4 s
+# at the slowest rate on an idle core and ~40 s at 10 % of one.
+WALL_CLOCK_CEILING_SECONDS = 60.0
+# The samples the view being drawn asks for (ui.controls.work_budget sets it, before any call);
+# unset, a call is bounded by the cap.
+VIEW_WORK: contextvars.ContextVar[int | None] = contextvars.ContextVar("view work", default=None)
 
 
 def work_of(ns: Iterable[int], reps: int = 1) -> int:
@@ -84,6 +101,15 @@ def fixes_within_cap(
             names = [s.named(changes[s.key]) for s in settings if s.key in changes]
             return [Fix(changes, "Use " + " and ".join(names), work({**values, **changes}))]
     return []
+
+
+def wall_clock_limit(samples: int | None = None) -> float:
+    """Seconds a worker may run one call of a view that draws `samples` (None: the cap) before
+    it counts as hung: samples / HUNG_BELOW_SAMPLES_PER_SECOND, within WALL_CLOCK_FLOOR_SECONDS
+    and WALL_CLOCK_CEILING_SECONDS (each call of a view is bounded by the whole view's work)."""
+    work = MAX_SAMPLES_PER_REQUEST if samples is None else samples
+    seconds = work / HUNG_BELOW_SAMPLES_PER_SECOND
+    return min(WALL_CLOCK_CEILING_SECONDS, max(WALL_CLOCK_FLOOR_SECONDS, seconds))
 
 
 def million(samples: int) -> str:

@@ -35,7 +35,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yiel
 from core.calls import Call
 from ui import charts
 from ui.admission import AdmissionGate, cpu_slots
-from ui.budget import CUSTOM_COST_SECONDS
+from ui.budget import CUSTOM_COST_SECONDS, VIEW_WORK, wall_clock_limit
 from ui.charts import downsample, log_thin, log_thin_groups
 from ui.workers import APP_SCRIPT, WorkerPool, run_limited
 
@@ -111,7 +111,8 @@ def in_workers() -> bool:
 def run(call: Call) -> object:
     """`call.run()` with a custom f(x) stopped after CUSTOM_COST_SECONDS (ExpressionError);
     a Monte Carlo call first waits for GATE, then runs in a worker process (see in_workers) once
-    the pool has started."""
+    the pool has started, killed after ui.budget's wall_clock_limit of the view's work (the
+    visitor then reads WorkerTimeoutError's message and a link to try again, ui.guard)."""
     if not is_heavy(call):
         return run_limited(call, CUSTOM_COST_SECONDS)
     notice = _QueueNotice()
@@ -120,7 +121,8 @@ def run(call: Call) -> object:
         # Until the pool has started (seconds after the app's first page run), in this thread:
         # the first visitor's heavy page does not wait for the forkserver's imports.
         if POOL.ready and in_workers():
-            return POOL.run(call, CUSTOM_COST_SECONDS)
+            limit = wall_clock_limit(VIEW_WORK.get())
+            return POOL.run(call, CUSTOM_COST_SECONDS, limit)
         return run_limited(call, CUSTOM_COST_SECONDS)
 
 

@@ -15,6 +15,7 @@ from core.catalogue import ASCENT_SAMPLES, ASCENT_STEPS, PROBLEMS, Parameter
 from core.problem import Problem
 from ui.budget import (
     MAX_SAMPLES_PER_REQUEST,
+    VIEW_WORK,
     Setting,
     fixes_within_cap,
     million,
@@ -320,6 +321,7 @@ def work_budget(
     values = {setting.key: setting.value for setting in settings}
     total = work(values)
     if total <= MAX_SAMPLES_PER_REQUEST:
+        VIEW_WORK.set(total)  # bounds the wall-clock time of the view's calls (ui.cache.run)
         if section is None:
             st.sidebar.caption(work_text(total, subject=sidebar_subject))
         else:

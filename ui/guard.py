@@ -7,7 +7,10 @@ the traceback goes to the server log, where tests look for it. Streamlit's scrip
 exceptions (st.stop, st.rerun, st.switch_page) derive from BaseException, not Exception, so
 they pass through untouched, as do KeyboardInterrupt and SystemExit. `guarded_fragment` does
 the same for a page's section drawn as an `st.fragment` (Streamlit catches a fragment's
-exception itself, so the page's guard never sees it).
+exception itself, so the page's guard never sees it). A computation the server stopped (a
+worker that hung past its time limit or died twice: ui.workers' WorkerStoppedError) is no
+page error: the visitor reads why, with a link that tries the same settings again, and the log
+gets one line, no traceback.
 """
 
 from __future__ import annotations
@@ -16,16 +19,23 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator
 from typing import Protocol
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.logger import get_logger
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from ui.workers import WorkerStoppedError
 
 LOGGER = get_logger(__name__)
 FAILURE_TITLE = "This page stopped on an unexpected error"
 FAILURE_TEXT = (
     "**{title}** ({kind}). Your settings are still in the address bar, so the link "
     "reproduces it. [Open this page at its defaults]({defaults}) to start again."
+)
+STOPPED_TEXT = (
+    "**The server stopped this computation**: {reason}. [Try again]({retry}) with the same "
+    "settings, or [open this page at its defaults]({defaults})."
 )
 
 
@@ -40,12 +50,29 @@ def defaults_link(url_path: str) -> str:
     return "./" + url_path.strip("/")
 
 
+def retry_link(url_path: str) -> str:
+    """The page's address with its current query string (every value of every key)."""
+    query = urlencode(
+        [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    )
+    return defaults_link(url_path) + (f"?{query}" if query else "")
+
+
 @contextlib.contextmanager
 def page_guard(url_path: str) -> Iterator[None]:
     """Run the block; an Exception in it is logged with its traceback and shown as
-    FAILURE_TEXT with a link to the page at its defaults (script control passes through)."""
+    FAILURE_TEXT with a link to the page at its defaults (script control passes through); a
+    WorkerStoppedError is logged in one line and shown as STOPPED_TEXT, with a link to retry."""
     try:
         yield
+    except WorkerStoppedError as error:
+        LOGGER.warning("page %r: a computation was stopped: %s", url_path or "home", error)
+        st.error(
+            STOPPED_TEXT.format(
+                reason=error, retry=retry_link(url_path), defaults=defaults_link(url_path)
+            ),
+            icon=":material/timer_off:",
+        )
     except Exception as error:  # the page boundary: anything a page did not handle itself
         LOGGER.exception("page %r raised %s", url_path or "home", type(error).__name__)
         st.error(

@@ -11,6 +11,13 @@ in one of GATE.slots worker processes:
 - created lazily, once per server process (`start`, in the background), and created afresh
   when a worker died (BrokenProcessPool): the call is retried once in the new pool, then fails
   with a message;
+- bounded in time: a call still running after its wall-clock `limit` (ui.budget's
+  `wall_clock_limit` of the view's work) is taken as hung — every process of the pool is
+  SIGKILLed (ProcessPoolExecutor cannot stop one task, and a pool that lost one worker is
+  broken for all), the pool is rebuilt and the call fails with WorkerTimeoutError, not retried
+  (it would hang again). A call of another session in flight in the same pool sees the pool
+  break as a death: it runs again in the new pool (once; on its second try it fails with
+  WorkerStoppedError, as a death does);
 - niced (`WORKER_NICE`): see the constant;
 - gone when the server goes, even by SIGKILL: each worker watches the server's pidfd and
   exits when it closes (a forkserver's children would otherwise live on: every worker holds
@@ -22,6 +29,7 @@ No Streamlit here, so a worker imports none: the worker runs `run_limited` of th
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import multiprocessing
 import os
 import select
@@ -33,6 +41,7 @@ from pathlib import Path
 from core.calls import Call
 from core.expressions import evaluation_time_limit
 
+LOGGER = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 APP_SCRIPT = ROOT / "app.py"
 # Workers at a lower CPU priority, so the server thread that draws light pages and cache hits
@@ -64,6 +73,18 @@ PRELOAD = (
 
 class WorkerStoppedError(RuntimeError):
     """A worker process died while running a call, twice (in the pool and in a fresh one)."""
+
+
+class WorkerTimeoutError(WorkerStoppedError):
+    """A call ran past its wall-clock limit: its worker was killed (and the pool rebuilt)."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        super().__init__(
+            f"this computation was still running after {limit:.0f} s, its time limit on this "
+            "server, so it was stopped; try again (the server may have been busy), or choose "
+            "fewer samples"
+        )
 
 
 def run_limited(call: Call, seconds: float) -> object:
@@ -115,15 +136,23 @@ class WorkerPool:
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         self._started = threading.Event()
 
-    def run(self, call: Call, seconds: float) -> object:
+    def run(self, call: Call, seconds: float, limit: float | None = None) -> object:
         """`run_limited(call, seconds)` in a worker; core's exceptions pass through. A worker
-        that dies breaks the pool: it is replaced and the call runs once more."""
+        that dies breaks the pool: it is replaced and the call runs once more. Still running
+        after `limit` seconds (None: no limit): the pool's processes are killed, the pool is
+        replaced and WorkerTimeoutError raised."""
         for _ in range(2):
             executor = self._current()
             try:
-                return executor.submit(run_limited, call, seconds).result()
+                return executor.submit(run_limited, call, seconds).result(timeout=limit)
             except BrokenProcessPool:
                 self._discard(executor)
+            except concurrent.futures.TimeoutError:
+                self._kill(executor)
+                LOGGER.warning(
+                    "%s ran past its limit of %.0f s: workers killed", call.function, limit
+                )
+                raise WorkerTimeoutError(limit) from None
         raise WorkerStoppedError(
             "the worker process running this computation stopped (twice); try again, or "
             "choose fewer samples"
@@ -174,6 +203,20 @@ class WorkerPool:
                     initargs=(os.getpid(), self.nice),
                 )
             return self._executor
+
+    def _kill(self, executor: concurrent.futures.ProcessPoolExecutor) -> None:
+        """SIGKILL every process of `executor` (the server's own process is not one of them)
+        and stop using it; its management thread then fails the calls still in it with
+        BrokenProcessPool and reaps the processes."""
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+            # ProcessPoolExecutor has no public way to stop its workers (Python 3.14 adds
+            # kill_workers); its `_processes` maps each worker's pid to its Process.
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def _discard(self, executor: concurrent.futures.ProcessPoolExecutor) -> None:
         with self._lock:

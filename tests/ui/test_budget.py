@@ -3,6 +3,9 @@ settings that fit, said in plain words."""
 
 from __future__ import annotations
 
+import pytest
+
+from ui import budget
 from ui.budget import (
     MAX_SAMPLES_PER_REQUEST,
     Setting,
@@ -80,3 +83,33 @@ def test_the_sweep_ranges_fit_the_cap_at_the_other_defaults() -> None:
     # Baselines / Trajectories: n up to 1,000 at 1,000 repetitions, 5 baselines.
     assert work_of([1_000] * 5, max(REPETITIONS) // 4) <= MAX_SAMPLES_PER_REQUEST
     assert work_of([10] * 5, max(REPETITIONS)) <= MAX_SAMPLES_PER_REQUEST
+
+
+def test_a_workers_wall_clock_limit_is_the_views_samples_at_the_hung_rate_within_floor_and_ceiling():
+    rate = budget.HUNG_BELOW_SAMPLES_PER_SECOND
+    assert budget.wall_clock_limit(0) == budget.WALL_CLOCK_FLOOR_SECONDS
+    assert budget.wall_clock_limit(12_980_000) == pytest.approx(12_980_000 / rate)  # page 3, heavy
+    assert budget.wall_clock_limit(10**12) == budget.WALL_CLOCK_CEILING_SECONDS
+    assert budget.wall_clock_limit() == budget.wall_clock_limit(budget.MAX_SAMPLES_PER_REQUEST)
+    # a honest call at the slowest measured rate (~5 million samples a second on one core) at
+    # 10 % of a core still finishes within its limit, at every size up to the cap
+    for samples in (1_000, 1_000_000, budget.MAX_SAMPLES_PER_REQUEST):
+        assert samples / 500_000 < budget.wall_clock_limit(samples)
+
+
+def _view_with_work():
+    import streamlit as st
+
+    from ui.budget import VIEW_WORK
+    from ui.controls import work_budget
+
+    work_budget(lambda values: 1_234_000, [], "lower a setting")
+    st.write(f"view work: {VIEW_WORK.get()}")
+
+
+def test_the_work_a_view_states_is_what_bounds_its_calls_wall_clock_time():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_view_with_work).run()
+    assert not app.exception
+    assert [m.value for m in app.markdown] == ["view work: 1234000"]

@@ -76,6 +76,29 @@ def test_an_exception_becomes_a_message_with_a_link_to_the_defaults_and_a_logged
     assert record.exc_info and record.exc_info[0] is OverflowError
 
 
+def _stopped_computation_page():
+    import streamlit as st
+
+    from ui.guard import page_guard
+    from ui.workers import WorkerTimeoutError
+
+    st.query_params.update({"problem": "Gaussian", "nmax": "5000"})
+    with page_guard("Variance_vs_samples"):
+        raise WorkerTimeoutError(52.0)
+
+
+def test_a_stopped_computation_says_why_with_a_link_to_try_the_same_settings_again(guard_log):
+    app = AppTest.from_function(_stopped_computation_page).run()
+    assert not app.exception
+    [message] = [error.value for error in app.error]
+    assert "The server stopped this computation" in message
+    assert "still running after 52 s" in message and "choose fewer samples" in message
+    assert "[Try again](./Variance_vs_samples?problem=Gaussian&nmax=5000)" in message
+    assert "(./Variance_vs_samples)" in message  # and the defaults
+    [record] = guard_log
+    assert record.levelno == logging.WARNING and not record.exc_info  # one line, no traceback
+
+
 def test_st_stop_passes_through_the_guard(guard_log):
     app = AppTest.from_function(_stopping_page).run()
     assert not app.exception and not app.error

@@ -1,12 +1,15 @@
 """ui.workers: the server's pool of forkserver worker processes (issue 15).
 
 A Call and its result cross to a worker and back unchanged, a visitor's f(x) keeps its time
-limit there, a worker that dies is replaced (the call retried once, then a clear error), the
-workers run niced, and they exit when the process that started them is killed with SIGKILL.
+limit there, a worker that dies is replaced (the call retried once, then a clear error), one
+that hangs past its wall-clock limit is killed with the pool (which is rebuilt; a call in
+flight beside it runs again; the gate's slot is freed), the workers run niced, and they exit
+when the process that started them is killed with SIGKILL.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import subprocess
@@ -23,7 +26,13 @@ import core
 from core.calls import Call
 from tests.e2e.streamlit_helpers import descendants, running
 from ui import cache
-from ui.workers import WORKER_NICE, WorkerPool, WorkerStoppedError, run_limited
+from ui.workers import (
+    WORKER_NICE,
+    WorkerPool,
+    WorkerStoppedError,
+    WorkerTimeoutError,
+    run_limited,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CALLS = "tests.ui.worker_calls"
@@ -73,6 +82,54 @@ def test_a_worker_that_dies_is_replaced_and_its_call_retried_once(pool, tmp_path
     with pytest.raises(WorkerStoppedError, match="stopped"):
         pool.run(Call("always_dies", None, (), (), CALLS), 8.0)
     assert pool.run(Call("nice_of_worker", None, (), (), CALLS), 8.0) == WORKER_NICE
+
+
+def _sleeps(seconds: float) -> Call:
+    return Call("sleeps", None, (seconds,), (("seed", 0),), CALLS)
+
+
+def _gone(pids: list[int], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(running(pid) for pid in pids)
+
+
+def test_a_worker_that_hangs_past_its_limit_is_killed_with_the_pool_and_the_pool_recovers(pool):
+    """A call sleeping 60 s under a 1 s limit: both workers are SIGKILLed (gone, not left
+    behind), the call fails at once with WorkerTimeoutError, the neighbour call that was running
+    in the other worker runs again in the new pool, and the next call succeeds there."""
+    pool.start()  # both workers up (a pool rebuilt after a death starts them on demand)
+    before = pool.pids()
+    assert len(before) == 2
+    with concurrent.futures.ThreadPoolExecutor(1) as other_session:
+        neighbour = other_session.submit(pool.run, _sleeps(2.0), 8.0, 30.0)
+        time.sleep(0.3)  # the neighbour is asleep in one worker
+        start = time.perf_counter()
+        with pytest.raises(WorkerTimeoutError, match="still running after 1 s"):
+            pool.run(_sleeps(60.0), 8.0, 1.0)
+        assert time.perf_counter() - start < 5.0
+        assert _gone(before), "a killed worker is still running"
+        assert neighbour.result(timeout=30) not in before  # retried, in the new pool
+    after = pool.pids()
+    assert after and not set(after) & set(before)
+    assert pool.run(Call("nice_of_worker", None, (), (), CALLS), 8.0, 5.0) == WORKER_NICE
+
+
+def test_a_hung_call_through_the_cache_frees_its_gate_slot(pool, monkeypatch):
+    monkeypatch.setattr(cache, "POOL", pool)
+    monkeypatch.setattr(cache, "in_workers", lambda: True)
+    monkeypatch.setattr(cache, "wall_clock_limit", lambda samples: 0.5)
+    before = pool.pids()
+    with pytest.raises(WorkerTimeoutError):
+        cache.run(_sleeps(60.0))
+    assert cache.GATE.running == 0 and cache.GATE.waiting == 0
+    assert _gone(before)
+    assert cache.run(_sleeps(0.0)) in pool.pids()
+
+
+def test_a_call_within_its_limit_is_not_stopped(pool):
+    assert pool.run(_sleeps(0.5), 8.0, 5.0) in pool.pids()
 
 
 def test_the_workers_exit_when_the_process_that_started_them_is_killed(tmp_path):

@@ -4,6 +4,7 @@ heavy, so a fresh worker unpickles them at once (the test module imports Streaml
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 
@@ -21,3 +22,10 @@ def always_dies() -> None:
 
 def nice_of_worker() -> int:
     return os.nice(0)
+
+
+def sleeps(seconds: float, seed: int | None = None) -> int:
+    """Sleep `seconds` (a worker that hangs, when longer than its limit), then return its pid;
+    `seed` makes ui.cache treat it as a Monte Carlo call."""
+    time.sleep(seconds)
+    return os.getpid()

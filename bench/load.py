@@ -6,8 +6,11 @@ N sessions open page 3 at once with a setting near the work cap (HEAVY_QUERY: 65
 per-request cap; each its own seed, so no two share a computation); while they run, one more
 session opens the home page again and again. Reported: each heavy session's time to a full
 render (p50, max), the home page's render time under that load against idle (median, max),
-throughput (heavy renders per minute over the round's wall clock), whether any session saw
-"Queued (position", exceptions shown, and tracebacks in the server log. Bounded: a session
+throughput (heavy renders per minute over the round's wall clock), how many sessions were
+queued — by the server's own record (its log's QUEUED_LOG lines), by the websocket messages
+their browser received, and by what their page painted (a renderer starved of CPU, as at idle
+priority, may never paint a notice the next message replaces) — exceptions shown, and
+tracebacks in the server log. Bounded: a session
 that takes longer than SESSION_TIMEOUT_S counts as a failure, not a hang.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import statistics
 import tempfile
 import time
@@ -39,6 +43,8 @@ HEAVY_PATH = "Variance_vs_samples"
 # SWEEP_REPETITIONS): a link value they do not offer falls back to the default, a light page.
 HEAVY_QUERY = {"problem": "Gaussian", "nmax": 5000, "reps": 1000, "est": "measure-valued"}
 QUEUED_TEXT = "Queued (position"
+# ui.cache's QUEUED_LOG line, and the session it names.
+QUEUED_LOG = re.compile(r"queue notice sent: session (\S+) at position")
 SESSION_TIMEOUT_S = 240.0
 POLL_S = 0.2
 IDLE_HOME_RENDERS = 5
@@ -51,6 +57,7 @@ class Render:
     seconds: float
     queued: bool = False  # the page showed QUEUED_TEXT at some point
     exception: str = ""  # an exception box's text, or "timeout"
+    queue_received: bool = False  # a websocket message to the page carried QUEUED_TEXT
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Round:
     heavy: list[Render] = field(default_factory=list)
     home: list[float] = field(default_factory=list)
     wall: float = 0.0
+    server_queued: int = 0  # sessions the server logged a queue notice for (ui.cache QUEUED_LOG)
 
     @property
     def failures(self) -> list[str]:
@@ -77,6 +85,8 @@ class Round:
             "home_renders": len(self.home),
             "per_minute": 60.0 * len(times) / self.wall,
             "queued_sessions": sum(render.queued for render in self.heavy),
+            "queue_received": sum(render.queue_received for render in self.heavy),
+            "server_queued": self.server_queued,
             "failures": len(self.failures),
         }
 
@@ -95,23 +105,36 @@ WATCH_QUEUE_JS = (
 )
 
 
+def _watch_frames(page, received: list[bool]) -> None:
+    """Append to `received` whether each websocket message to `page` carries QUEUED_TEXT (seen
+    by Playwright as the browser receives it, whether or not its renderer paints it)."""
+
+    def on_frame(payload: str | bytes) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        received.append(QUEUED_TEXT.encode() in data)
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+
+
 async def render(browser, url: str, timeout_s: float = SESSION_TIMEOUT_S) -> Render:
     """Open `url` in a fresh context (a new session) and time it to a full, idle render."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     await context.add_init_script(WATCH_QUEUE_JS)
     page = await context.new_page()
+    received: list[bool] = []
+    _watch_frames(page, received)
     start = time.perf_counter()
     try:
         await page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
         while not await page.evaluate(APP_IDLE_JS):
             if time.perf_counter() - start > timeout_s:
-                return Render(time.perf_counter() - start, False, "timeout")
+                return Render(time.perf_counter() - start, False, "timeout", any(received))
             await asyncio.sleep(POLL_S)
         seconds = time.perf_counter() - start
         queued = bool(await page.evaluate("() => window.sawQueued === true"))
         boxes = page.locator(EXCEPTION)
         shown = await boxes.first.inner_text() if await boxes.count() else ""
-        return Render(seconds, queued, shown)
+        return Render(seconds, queued, shown, any(received))
     finally:
         await context.close()
 
@@ -129,11 +152,13 @@ async def load_round(
     first_seed: int,
     query: dict = HEAVY_QUERY,
     heavy=None,
+    log_path: Path | None = None,
 ) -> Round:
     """`sessions` heavy renders at once (seeds first_seed, first_seed + 1, …; in the browser
     `heavy`, by default `browser`), and home page renders in `browser`, one after another,
-    until they are all done."""
+    until they are all done; the server's log at `log_path` says which sessions it queued."""
     result = Round(sessions)
+    logged = _log_size(log_path)
     start = time.perf_counter()
     heavy_browser = browser if heavy is None else heavy
     heavy = [
@@ -144,7 +169,23 @@ async def load_round(
         result.home.append((await render(browser, base_url + "/")).seconds)
     result.heavy = [task.result() for task in heavy]
     result.wall = time.perf_counter() - start
+    result.server_queued = len(queued_sessions(log_path, logged))
     return result
+
+
+def _log_size(log_path: Path | None) -> int:
+    return log_path.stat().st_size if log_path is not None and log_path.exists() else 0
+
+
+def queued_sessions(log_path: Path | None, offset: int = 0) -> set[str]:
+    """The sessions the server logged a queue notice for (ui.cache's QUEUED_LOG), after byte
+    `offset` of its log."""
+    if log_path is None or not log_path.exists():
+        return set()
+    with log_path.open("rb") as log:
+        log.seek(offset)
+        text = log.read().decode(errors="replace")
+    return set(QUEUED_LOG.findall(text))
 
 
 def server_tracebacks(log_path: Path) -> int:
@@ -214,7 +255,10 @@ async def measure(
             heavy = await stack.enter_async_context(idle_priority_browser())
         await render(heavy, heavy_url(base_url, 1))  # warm the heavy page's imports
         idle = await idle_home_time(browser, base_url)
-        rounds = [await load_round(browser, base_url, n, 1000 * n, heavy=heavy) for n in levels]
+        rounds = [
+            await load_round(browser, base_url, n, 1000 * n, heavy=heavy, log_path=log_path)
+            for n in levels
+        ]
     return idle, rounds, server_tracebacks(log_path)
 
 
@@ -222,14 +266,18 @@ def print_load(label: str, idle: float, rounds: list[Round], tracebacks: int) ->
     print(f"\n## 7. Load ({label}): N heavy sessions at once, home page meanwhile\n")
     print(f"home page idle: {idle:.2f} s (median of {IDLE_HOME_RENDERS}); heavy: /{HEAVY_PATH}?")
     print(f"{urlencode(HEAVY_QUERY)} with a seed per session\n")
-    print("| N | heavy p50 | heavy max | home median (× idle) | home max | renders/min | queued |")
+    print(
+        "| N | heavy p50 | heavy max | home median (× idle) | home max | renders/min "
+        "| queued: server / received / painted |"
+    )
     print("|---|---|---|---|---|---|---|")
     for result in rounds:
         s = result.summary(idle)
         print(
             f"| {s['sessions']} | {s['heavy_p50_s']:.1f} s | {s['heavy_max_s']:.1f} s | "
             f"{s['home_median_s']:.2f} s ({s['home_vs_idle']:.1f}×) | {s['home_max_s']:.2f} s | "
-            f"{s['per_minute']:.1f} | {s['queued_sessions']}/{s['sessions']} |"
+            f"{s['per_minute']:.1f} | {s['server_queued']} / {s['queue_received']} / "
+            f"{s['queued_sessions']} of {s['sessions']} |"
         )
     failures = [f for result in rounds for f in result.failures]
     print(f"\nexceptions or timeouts: {len(failures)} {failures[:3]}; server-log tracebacks: "

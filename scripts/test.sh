@@ -24,6 +24,15 @@ else
 fi
 /usr/bin/chromium --version 2>/dev/null || true
 
+section "chrt for the load test (its heavy sessions' browser runs at idle priority)"
+if ! command -v chrt >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -q </dev/null
+    "${SUDO[@]}" apt-get install -y -q --no-install-recommends util-linux </dev/null
+fi
+command -v chrt
+
 section "ruff check"
 "$PYTHON" -m ruff check .
 

@@ -30,7 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+from streamlit.logger import get_logger
+from streamlit.runtime.scriptrunner_utils.script_run_context import (
+    get_run_yield_check,
+    get_script_run_ctx,
+)
 
 from core.calls import Call
 from ui import charts
@@ -39,6 +43,10 @@ from ui.budget import CUSTOM_COST_SECONDS, VIEW_WORK, wall_clock_limit
 from ui.charts import downsample, log_thin, log_thin_groups
 from ui.workers import APP_SCRIPT, WorkerPool, run_limited
 
+LOGGER = get_logger(__name__)
+# Logged when a queue notice is first drawn in a session's page (the notice is sent to its
+# browser then, whether or not the browser gets to paint it).
+QUEUED_LOG = "queue notice sent: session %s at position %d of %d"
 MAX_ENTRIES = 64
 # Per-size rows of a sweep (and per-horizon points) are small and reused as the range changes.
 MAX_ROW_ENTRIES = 512
@@ -84,7 +92,8 @@ class _QueueNotice:
         yield_check = get_run_yield_check()
         if yield_check is not None:
             yield_check()  # a visitor who changed a control or left gives up the place
-        if self.slot is None:
+        first = self.slot is None
+        if first:
             self.slot = st.empty()
             self.first_position = position
         self.slot.progress(
@@ -93,6 +102,9 @@ class _QueueNotice:
             f"{GATE.slots} Monte Carlo computation{'s' * (GATE.slots > 1)} at once, so the "
             "cores stay shared fairly; yours starts when one ahead of it finishes.",
         )
+        if first:  # the server's own record (bench/load.py counts sessions by it)
+            ctx = get_script_run_ctx()
+            LOGGER.info(QUEUED_LOG, ctx.session_id if ctx else "-", position, waiting)
 
     def clear(self) -> None:
         if self.slot is not None:

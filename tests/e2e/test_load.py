@@ -1,14 +1,19 @@
 """Fair admission under load, small enough for CI (bench/load.py runs N = 1 … 16 in full).
 
-More heavy sessions at once than the server has compute slots: each renders whole (no
-exception, no timeout), the home page keeps rendering meanwhile and faster than the heavy
-pages, and the server logs no traceback; how many were told "Queued (position k)" is printed.
+More heavy sessions at once than the server has compute slots, their pages drawn by a second
+Chromium at idle CPU priority (SCHED_IDLE: in production the visitors' browsers are their own
+machines, not the server's cores; bench.load --idle-heavy-clients) while the home page is timed
+in a Chromium at normal priority: each heavy page renders whole (no exception, no timeout), the
+home page keeps rendering meanwhile and faster than the heavy pages, the server logs no
+traceback, and every session the server queued was sent the "Queued (position k)" notice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import shutil
 import statistics
 from pathlib import Path
 
@@ -17,6 +22,7 @@ import pytest
 from bench.load import (
     HEAVY_QUERY,
     idle_home_time,
+    idle_priority_browser,
     load_round,
     served_browser,
     server_tracebacks,
@@ -26,33 +32,47 @@ from ui.admission import cpu_slots
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
-# Two sizes only, N = 100 and 30,000 with 200 repetitions (12 million samples, 60 % of the work
-# cap): the N = 30,000 row and spread take a second or more each, so a session queued behind
-# them is told so (a wait shorter than the server's next message to the browser passes unseen).
+# Two sizes only, N = 100 and 5,000 with 1,000 repetitions (5.1 million samples, 26 % of the
+# work cap): the N = 5,000 row takes a second or more, so sessions queue behind it.
 CI_QUERY = {**HEAVY_QUERY, "nmin": 100, "points": 2}
 SESSIONS = min(cpu_slots() + 2, 6)
+HOME_BOUND = 2.5  # the home page's median render under load, × its idle time
 
 
 async def _measure(log: Path):
-    async with served_browser(REPO_ROOT, free_port(), log) as (_, base_url, browser):
-        idle = await idle_home_time(browser, base_url, renders=2)
-        return idle, await load_round(browser, base_url, SESSIONS, 500, CI_QUERY)
+    async with contextlib.AsyncExitStack() as stack:
+        _, base_url, browser = await stack.enter_async_context(
+            served_browser(REPO_ROOT, free_port(), log)
+        )
+        heavy = await stack.enter_async_context(idle_priority_browser())
+        idle = await idle_home_time(browser, base_url, renders=3)
+        return idle, await load_round(
+            browser, base_url, SESSIONS, 500, CI_QUERY, heavy=heavy, log_path=log
+        )
 
 
 def test_heavy_sessions_queue_fairly_and_the_home_page_does_not_wait(tmp_path: Path):
+    assert shutil.which("chrt"), "the heavy sessions' browser runs under chrt (util-linux)"
     log = tmp_path / "server.log"
     idle, result = _in_own_thread(_measure(log))
     summary = result.summary(idle)
     print(
-        f"\nload, {SESSIONS} heavy sessions on {cpu_slots()} slots: {summary}, idle home {idle:.2f} s"
+        f"\nload, {SESSIONS} heavy sessions (idle-priority Chromium) on {cpu_slots()} slots: "
+        f"{summary}, idle home {idle:.2f} s"
     )
     assert not result.failures, result.failures
     assert server_tracebacks(log) == 0, log.read_text()[-3000:]
-    # Whether a session is caught waiting depends on timing (on an idle CI machine the slots can
-    # free up before a notice is drawn), so the count is printed, not asserted here; the queue's
-    # order and notice are asserted in tests/ui/test_admission.py.
     assert result.home, "the home page never rendered while the heavy sessions ran"
     assert statistics.median(result.home) < summary["heavy_p50_s"]
+    # The issue's bound is 2× idle at 16 sessions (bench.load: 1.5× on an idle machine, 1.5× at
+    # 4); 2.5× leaves CI room and still fails the 2.9× of the heavy pages drawn at normal
+    # priority on the server's cores.
+    assert summary["home_vs_idle"] <= HOME_BOUND, summary
+    # More sessions than slots, each computing for seconds: some wait, and each that waited
+    # was sent its notice (counted as its browser received it: a renderer at idle priority may
+    # not paint a notice before the next message replaces it, so what it shows is printed only).
+    assert summary["server_queued"] >= 1, log.read_text()[-3000:]
+    assert summary["queue_received"] == summary["server_queued"]
 
 
 def _in_own_thread(coroutine):

@@ -34,7 +34,9 @@ import multiprocessing
 import os
 import select
 import sys
+import tempfile
 import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -50,6 +52,9 @@ APP_SCRIPT = ROOT / "app.py"
 # container of this app alone, where the only competitor is the server itself; on a shared
 # host, workers niced behind other users' normal-priority load run slower (seen on the dev VM).
 WORKER_NICE = 10
+# How long `start` waits for every worker to come up (each starts in milliseconds once the
+# forkserver has imported PRELOAD; on a loaded host, seconds).
+START_SECONDS = 30.0
 # What a worker's calls import, loaded once in the forkserver (core loads the rest lazily).
 PRELOAD = (
     "numpy",
@@ -91,6 +96,17 @@ def run_limited(call: Call, seconds: float) -> object:
     """`call.run()` with a visitor's own f(x) stopped after `seconds` (ExpressionError)."""
     with evaluation_time_limit(seconds):
         return call.run()
+
+
+def _meet(folder: str, count: int, seconds: float) -> int:
+    """Sign in to `folder` and wait (up to `seconds`) until `count` workers have: no worker is
+    idle until all have started, so the executor, which starts a worker only when none is
+    idle, starts all `count` (one job each)."""
+    Path(folder, str(os.getpid())).touch()
+    deadline = time.monotonic() + seconds
+    while len(os.listdir(folder)) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return os.getpid()
 
 
 def _start_worker(server: int, nice: int) -> None:
@@ -168,8 +184,13 @@ class WorkerPool:
         demand, the first one waiting seconds for the forkserver to import PRELOAD)."""
         executor = self._current()
         try:
-            for future in [executor.submit(os.getpid) for _ in range(self.workers)]:
-                future.result()
+            with tempfile.TemporaryDirectory(prefix="workers-start-") as folder:
+                jobs = [
+                    executor.submit(_meet, folder, self.workers, START_SECONDS)
+                    for _ in range(self.workers)
+                ]
+                for future in jobs:
+                    future.result()
         except BrokenProcessPool:  # workers that cannot start: not ready (callers run in-thread)
             self._discard(executor)
             return

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import core
 from core.calls import Call
@@ -126,6 +127,38 @@ def test_a_hung_call_through_the_cache_frees_its_gate_slot(pool, monkeypatch):
     assert cache.GATE.running == 0 and cache.GATE.waiting == 0
     assert _gone(before)
     assert cache.run(_sleeps(0.0)) in pool.pids()
+
+
+def _page_3_in_its_guard():
+    import runpy
+    from pathlib import Path
+
+    import ui
+    from ui.guard import run_guarded
+
+    class Page:  # as ui.navigation.run_page runs it
+        url_path = "Variance_vs_samples"
+
+        def run(self):
+            runpy.run_path(str(Path(ui.__file__).parents[1] / "pages/3_Variance_vs_samples.py"))
+
+    run_guarded(Page())
+
+
+def test_a_page_whose_computation_hangs_says_so_with_a_link_to_try_again(pool, monkeypatch):
+    """Page 3 through the pool with a limit no call meets: the guard shows why, no exception."""
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])  # AppTest replaces it
+    monkeypatch.setattr(cache, "POOL", pool)
+    monkeypatch.setattr(cache, "in_workers", lambda: True)
+    monkeypatch.setattr(cache, "wall_clock_limit", lambda samples: 0.001)
+    app = AppTest.from_function(_page_3_in_its_guard, default_timeout=60)
+    app.query_params.update({"problem": "Gaussian", "seed": "7001"})
+    app.run()
+    assert not app.exception
+    [message] = [error.value for error in app.error]
+    assert "The server stopped this computation" in message and "still running after" in message
+    assert "[Try again](./Variance_vs_samples?problem=Gaussian&seed=7001)" in message
+    assert cache.GATE.running == 0
 
 
 def test_a_call_within_its_limit_is_not_stopped(pool):

@@ -30,7 +30,7 @@ from bench.load import (
 from tests.e2e.streamlit_helpers import REPO_ROOT, free_port
 from ui.admission import cpu_slots
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 # Two sizes only, N = 100 and 5,000 with 1,000 repetitions (5.1 million samples, 26 % of the
 # work cap): the N = 5,000 row takes a second or more, so sessions queue behind it.

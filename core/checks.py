@@ -861,7 +861,7 @@ EXACT_NORMAL = "exact normal law (a mean of Gaussian scores)"
 EXACT_CHI_SQUARE = "exact χ² law (a mean of squared Gaussian scores)"
 EXACT_PRODUCT_LAW = (
     "exact law of a mean of Gaussian score products, computed numerically (moment-matched "
-    "lattice and FFT; p-value within 1% of the truth)"
+    "lattice and FFT; p-value within 0.5% of the truth)"
 )
 
 
@@ -887,7 +887,7 @@ def score_reference_laws(problem, n: int) -> dict[tuple[str, str, str], Referenc
     exactly χ²_n; the products S_μS_σ = (z³ − z)/σ² and S_σ² = (z² − 1)²/σ² (Var = 10/σ⁴ and
     56/σ⁴, by E[z^2k] = (2k − 1)!!) take the exact law of the mean of n i.i.d. z³ − z or
     (z² − 1)², computed numerically (`core.score_product_laws.product_mean_law`: closed form at
-    n = 1, else a moment-matched lattice convolved by FFT, p-values within 1%). Otherwise the
+    n = 1, else a moment-matched lattice convolved by FFT, p-values within 0.5%). Otherwise the
     sample's own SE, named so.
     """
     params, fisher = problem.params, problem.fisher_information()

@@ -130,3 +130,15 @@ def test_p_values_are_vectorised_one_at_the_mean_and_fall_with_the_gap(product):
     assert np.all(np.diff(above) <= 1e-15)
     np.testing.assert_allclose(above, below, rtol=1e-10)  # it depends on |gap| only
     assert law.absolute_error < 1e-10
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_a_four_times_finer_lattice_moves_the_tail_p_values_by_under_a_thousandth(
+    product, monkeypatch
+):
+    n = 3
+    ys = MEANS[product] + math.sqrt(VARIANCES[product] / n) * np.array([1.96, 4.0, 8.0])
+    coarse = product_mean_law.__wrapped__(product, n).p_values(ys)
+    monkeypatch.setattr(laws, "RESOLUTION", 4 * laws.RESOLUTION)
+    fine = product_mean_law.__wrapped__(product, n).p_values(ys)
+    assert coarse == pytest.approx(fine, rel=1e-3)

@@ -22,7 +22,7 @@ variance. Error budget of a p-value P(|T_n − E g| ≥ gap):
 - rounding: FFT noise grows with n; `absolute_error` (≤ 1e-10 for n ≤ 200,000) adds it up;
 - discretisation (h = sd(g)/RESOLUTION): measured, not bounded — against Gil-Pelaez inversion
   (n = 30–1000: ≤ 5·10⁻⁴ relative at 2–5 SE), the Edgeworth tail at n = 10⁵–2·10⁵ (≤ 1.3·10⁻⁴
-  at 4 SE), a 4× finer lattice at n = 2–10 (≤ 4.4·10⁻⁴ out to 8 SE) and 2·10⁶-run Monte Carlo
+  at 4 SE), a 4× finer lattice at n = 2–10 (≤ 4.4·10⁻⁴ out to 8 SE) and 10⁶-run Monte Carlo
   at n ≤ 5 (tests/core/test_score_product_laws.py): within P_VALUE_RELATIVE_ERROR;
 - below MIN_P_VALUE the p-value is reported as 0.
 """

@@ -1,5 +1,5 @@
 """The numerically exact law of a mean of Gaussian score products against independent routes:
-quadrature of the stop-loss transform, exact moments E[z^2k] = (2k − 1)!!, a 2·10⁶-run Monte
+quadrature of the stop-loss transform, exact moments E[z^2k] = (2k − 1)!!, a 10⁶-run Monte
 Carlo of the mean at small n, Gil-Pelaez inversion of a quadrature characteristic function at
 n = 100, and the Edgeworth expansion at n = 200,000."""
 
@@ -15,20 +15,20 @@ from scipy.stats import norm
 from core import score_product_laws as laws
 from core.score_product_laws import MEANS, PRODUCTS, VARIANCES, product_mean_law
 
-G = {"z^3 - z": lambda z: z**3 - z, "(z^2 - 1)^2": lambda z: (z * z - 1.0) ** 2}
+G = {"z^3 - z": lambda z: z * (z * z - 1.0), "(z^2 - 1)^2": lambda z: (z * z - 1.0) ** 2}
 # Standardised third cumulant and excess kurtosis of g, from E[z^2k] = (2k − 1)!!:
 # (z² − 1)²: E[(g − 2)³] = 5696, E[(g − 2)⁴] = 1143744; z³ − z: 0 and E[g⁴] = 7188.
 SHAPES = {"z^3 - z": (0.0, 7188.0 / 100.0 - 3.0), "(z^2 - 1)^2": (5696.0 / 56.0**1.5, 1143744.0 / 56.0**2 - 3.0)}  # fmt: skip
-RUNS = 2_000_000
+RUNS = 1_000_000
 
 
 @pytest.mark.parametrize("product", PRODUCTS)
 def test_the_closed_form_stop_loss_transform_equals_quadrature(product):
     kinks = [-1.0, -1.0 / math.sqrt(3.0), 0.0, 1.0 / math.sqrt(3.0), 1.0]
-    for y in [-3.0, -0.2, 0.0, 0.1, 0.3849, 0.5, 1.0, 2.0, 10.0, 100.0]:
+    for y in [-3.0, -0.2, 0.0, 0.3849, 1.0, 10.0, 100.0]:
         quadrature = integrate.quad(
             lambda z, y=y: max(G[product](z) - y, 0.0) * norm.pdf(z), -12, 12, points=kinks,
-            limit=500, epsabs=1e-13, epsrel=1e-11,
+            limit=200, epsabs=1e-12, epsrel=1e-10,
         )[0]  # fmt: skip
         assert laws.stop_loss(product, np.array(y)) == pytest.approx(
             quadrature, rel=1e-7, abs=1e-12
@@ -56,7 +56,7 @@ def monte_carlo_tail(product: str, n: int, gaps: np.ndarray) -> np.ndarray:
     """The fraction of RUNS means of n draws of g with |T − E g| ≥ each gap."""
     rng = np.random.default_rng([7, n, len(product)])
     hits = np.zeros(gaps.size)
-    chunk = 4_000_000 // n
+    chunk = 2_000_000 // n
     for start in range(0, RUNS, chunk):
         size = min(chunk, RUNS - start)
         means = G[product](rng.standard_normal((size, n))).mean(axis=1)
@@ -64,15 +64,15 @@ def monte_carlo_tail(product: str, n: int, gaps: np.ndarray) -> np.ndarray:
     return hits / RUNS
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 5])
+@pytest.mark.parametrize("n", [1, 2, 5])
 @pytest.mark.parametrize("product", PRODUCTS)
-def test_tail_p_values_match_a_two_million_run_monte_carlo_at_small_n(product, n):
+def test_tail_p_values_match_a_million_run_monte_carlo_at_small_n(product, n):
     law = product_mean_law(product, n)
     se = math.sqrt(VARIANCES[product] / n)
-    # Gaps whose p-values run from ~5% down to ~1e-4, where 2·10⁶ runs see ≥ 200 hits.
+    # Gaps whose p-values run from ~10% down to ~2e-4, where 10⁶ runs see ≥ 200 hits.
     gaps = se * np.array([1.5, 3.0, 5.0, 8.0, 12.0])
     p = law.p_values(MEANS[product] + gaps)
-    gaps, p = gaps[p >= 1e-4], p[p >= 1e-4]
+    gaps, p = gaps[p >= 2e-4], p[p >= 2e-4]
     assert p.size >= 3
     observed = monte_carlo_tail(product, n, gaps)
     binomial_se = np.sqrt(p * (1 - p) / RUNS)

@@ -17,7 +17,7 @@ variance. Error budget of a p-value P(|T_n − E g| ≥ gap):
 - truncation: g's lattice stops at U with n·P(g > U) ≤ TAIL_MASS;
 - wrap-around: the FFT window reaches WINDOW_MARGIN × (U + the sub-Gaussian reach of the sum,
   √(2n E[g²] log(1/TAIL_MASS))) each side — one big term dominates a sum's tail when it decays
-  like exp(−c y^β), β < 1 — and is widened until its outer eighths hold < TAIL_MASS beyond
+  like exp(−c y^β), β < 1 — and is widened until its outer eighths hold < WRAPPED_MASS beyond
   rounding noise (a check on the result, not a proof);
 - rounding: FFT noise grows with n; `absolute_error` (≤ 1e-10 for n ≤ 200,000) adds it up;
 - discretisation (h = sd(g)/RESOLUTION): measured, not bounded — against Gil-Pelaez inversion
@@ -42,6 +42,7 @@ RESOLUTION = 32  # lattice steps per standard deviation of one term
 WINDOW_MARGIN = 1.5
 WIDENINGS = 3  # doublings of the FFT window allowed before the law is refused
 TAIL_MASS = 1e-13
+WRAPPED_MASS = 1e-11  # mass allowed in the FFT window's outer eighths (it is in the error)
 MIN_P_VALUE = 1e-12
 P_VALUE_RELATIVE_ERROR = 0.005  # stated in the check's law; measured ≤ 5·10⁻⁴
 _Y_STAR = 2.0 / (3.0 * math.sqrt(3.0))  # z³ − z has its local extrema ∓_Y_STAR at z = ±1/√3
@@ -219,7 +220,7 @@ def product_mean_law(product: str, draws: int) -> ProductMeanLaw:
         # that it cancels in the tail sums instead of piling up into a false tail.
         total = np.roll(irfft(rfft(term) ** draws, n=size), -(origin % size))
         # Mass beyond one end wraps round to the other: the outer eighth of each reach must
-        # hold less than TAIL_MASS beyond the rounding noise of a sum that long (its size: the
+        # hold less than WRAPPED_MASS beyond the rounding noise of a sum that long (its size: the
         # most negative such sum anywhere, as the law has no negative mass), or the window
         # is widened.
         left, right = int(reach_low / 8) + 1, int(reach_high / 8) + 1
@@ -227,7 +228,7 @@ def product_mean_law(product: str, draws: int) -> ProductMeanLaw:
         blocks = total[: size - size % width].reshape(-1, width).sum(axis=1)
         noise = max(-float(blocks.min()), 0.0)
         wrapped = max(total[:left].sum(), total[-right:].sum())
-        if whole or wrapped <= TAIL_MASS + 3.0 * noise:
+        if whole or wrapped <= WRAPPED_MASS + 3.0 * noise:
             break
         reach_low, reach_high = 2.0 * reach_low, 2.0 * reach_high
     else:
@@ -244,7 +245,7 @@ def product_mean_law(product: str, draws: int) -> ProductMeanLaw:
     keep_high = max(size - int(np.searchsorted(upper[::-1], MIN_P_VALUE * 1e-2)), split + 1)
     # |error| of a tail sum: the lattice's truncation and the window's two ends, plus the
     # noise's random walk over the whole window (3 of its SDs).
-    bound = draws * float(upper_tail(product, np.array(limit))) * 2.0 + 2.0 * TAIL_MASS
+    bound = draws * float(upper_tail(product, np.array(limit))) * 2.0 + 2.0 * max(wrapped, 0.0)
     bound += 3.0 * noise * math.sqrt(size / width)
     return ProductMeanLaw(
         product, draws, mean, float(values[keep_low]), shrink * step / draws, split - 1 - keep_low,

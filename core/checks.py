@@ -10,7 +10,9 @@ p-value is ≥ α (ALPHA = P(|Z| > 4) = 6.3e-5, the old 4-SE rate). The p-value 
   discrete law makes the false-alarm rate ≤ α;
 - otherwise the normal approximation with the exact SE (means), or for a sample variance s² a
   scaled χ² matched on the exact mean and variance of s² (Satterthwaite 1946, Biometrics
-  Bulletin 2(6)); each is named in the check's `law`.
+  Bulletin 2(6)); each is named in the check's `law`;
+- for the Gaussian's score checks (page 2), exact laws: normal, χ²_n, and the law of a mean of
+  Gaussian score products computed numerically (`core.score_product_laws`).
 """
 
 from __future__ import annotations

@@ -242,7 +242,8 @@ def largest_stable_learning_rate(
 def score_check(problem: Problem, n: int, *, seed: int = 0) -> pd.DataFrame:
     """Monte Carlo E[S] and E[S Sᵀ] from n samples beside their exact values 0 and the Fisher,
     each checked (`core.checks.score_reference_laws`: exact laws of the counts over a finite
-    support, exact normal and χ² laws for the Gaussian's mean score and E[S_μ²]).
+    support, exact normal and χ² laws for the Gaussian's mean score and E[S_μ²], and the
+    numerically exact law of a mean of z³ − z or (z² − 1)² for its E[S_μS_σ] and E[S_σ²]).
 
     Columns: quantity ("mean score" or "fisher"), row, col (param names; col is "" for the
     mean), estimate, standard_error (the sample's), exact, and the check's

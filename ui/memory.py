@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
@@ -24,7 +25,10 @@ _M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     """mallopt(M_ARENA_MAX, arenas): threads share at most `arenas` malloc arenas from now
-    on (effective while glibc has not yet sized its arena limit). Whether glibc took it."""
+    on (effective while glibc has not yet sized its arena limit). Whether glibc took it; not
+    called when the environment sets MALLOC_ARENA_MAX, which glibc already obeys."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return False
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         return bool(libc.mallopt(_M_ARENA_MAX, arenas))

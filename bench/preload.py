@@ -23,14 +23,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LINKS_PER_PAGE = 1  # the soak's first links per page, beside the page's defaults
 INTERESTING = ("pandas", "scipy", "core")  # what a preload would hold beyond ui.workers
-# Candidates, lightest last: what ui.workers imports itself (numpy, core.calls, core.expressions)
-# is loaded by every one of them.
-CANDIDATES = {
-    "current": None,  # ui.workers.PRELOAD as it is
-    "no pandas": ("pandas",),
-    "no scipy": ("scipy.integrate", "scipy.special", "scipy.stats"),
-    "no pandas, no scipy": ("pandas", "scipy.integrate", "scipy.special", "scipy.stats"),
-    "ui.workers only": "all",
+# The core modules the pages' heavy calls import beyond the current preload (measured here: the
+# "modules a worker imported" column of the current preload's row).
+LAZY_CORE = (
+    "core.bernoulli_units",
+    "core.discrete_estimators",
+    "core.gae",
+    "core.gaussian",
+    "core.gaussian_costs",
+    "core.log_derivative",
+    "core.logistic_policy",
+    "core.natural_gradient",
+    "core.normal_integrals",
+    "core.policy",
+    "core.relaxations",
+    "core.sample_reuse",
+    "core.score_studies",
+    "core.surrogate",
+    "core.worked_examples",
+)
+# Candidates: modules dropped from or added to ui.workers.PRELOAD ("all": only ui.workers, which
+# imports numpy, core.calls and core.expressions itself, is left).
+CANDIDATES: dict[str, dict[str, object]] = {
+    "current": {},
+    "no pandas": {"drop": ("pandas",)},
+    "no scipy": {"drop": ("scipy.integrate", "scipy.special", "scipy.stats")},
+    "no pandas, no scipy": {"drop": ("pandas", "scipy.integrate", "scipy.special", "scipy.stats")},
+    "ui.workers only": {"drop": "all"},
+    "current + core's lazy modules": {"add": LAZY_CORE},
 }
 
 
@@ -68,10 +88,11 @@ def heavy_calls() -> list[object]:
 def preload_for(name: str) -> list[str]:
     from ui.workers import PRELOAD
 
-    dropped = CANDIDATES[name]
-    if dropped == "all":
+    change = CANDIDATES[name]
+    if change.get("drop") == "all":
         return ["ui.workers"]
-    return [module for module in PRELOAD if module not in (dropped or ())]
+    kept = [module for module in PRELOAD if module not in change.get("drop", ())]
+    return [*kept[:-1], *change.get("add", ()), kept[-1]]  # ui.workers stays last
 
 
 def _measure_pool(preload: list[str], calls_path: str) -> dict[str, object]:
@@ -127,13 +148,14 @@ def _modules() -> list[str]:
 
 
 def _import_cost(preload: list[str], needed: list[str]) -> float:
-    """Seconds to import `needed` after `preload`, in a fresh interpreter."""
+    """CPU seconds to import `needed` after `preload`, in a fresh interpreter (CPU time, not
+    wall clock: on a shared machine the wall clock measures the other load)."""
     code = (
         "import importlib, time\n"
         f"[importlib.import_module(m) for m in {preload!r}]\n"
-        "start = time.perf_counter()\n"
+        "start = time.process_time()\n"
         f"[importlib.import_module(m) for m in {needed!r}]\n"
-        "print(time.perf_counter() - start)\n"
+        "print(time.process_time() - start)\n"
     )
     output = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
@@ -152,7 +174,8 @@ def main() -> None:
         calls_path = Path(folder) / "calls.pickle"
         calls_path.write_bytes(pickle.dumps(calls))
         rows = {}
-        for name in CANDIDATES:
+        names = [a for a in sys.argv[1:] if a in CANDIDATES] or list(CANDIDATES)
+        for name in names:
             code = (
                 "import json, sys\nfrom bench.preload import _measure_pool, preload_for\n"
                 f"print(json.dumps(_measure_pool(preload_for({name!r}), {str(calls_path)!r})))"
@@ -168,7 +191,7 @@ def main() -> None:
     print(
         "\n| preload | forkserver PSS / USS / RSS (MiB) | workers PSS / USS / RSS, idle "
         "| workers after the calls | pool total PSS after | modules a worker imported | "
-        "their import time |"
+        "their import (CPU) |"
     )
     print("|---|---|---|---|---|---|---|")
     for name, row in rows.items():

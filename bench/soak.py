@@ -292,6 +292,11 @@ def print_soak(result: Soak) -> None:
                     if k.startswith(f"cache {name} entries")
                 )
                 + f", {last[f'cache {name} MiB']:.2f} MiB"
+                + (
+                    f", largest {last[f'cache {name} largest MiB']:.3f} MiB"
+                    if f"cache {name} largest MiB" in last
+                    else ""
+                )
                 for name in caches
             )
         )

@@ -4,7 +4,8 @@ Loaded by Python's `site` (this folder is put first on the server's PYTHONPATH),
 unchanged. MiB: glibc's malloc (mallinfo2: bytes in use in the arenas, free but held, mmapped),
 Python's object allocator (sys._debugmallocstats: its arenas and the bytes in allocated blocks;
 its arenas are mmapped apart from malloc's), the live objects gc tracks (count), Streamlit's
-st.cache_data entries (count and pickled bytes per cache, beside its max_entries) and the
+st.cache_data entries (count, pickled bytes and the largest entry per cache, beside its
+max_entries) and the
 sessions it holds. Not for production: a benchmark's instrument.
 """
 
@@ -94,6 +95,9 @@ def _streamlit() -> dict[str, float]:
             name = cache.display_name.rsplit(".", 1)[-1]
             reading[f"cache {name} entries (max {cache.max_entries})"] = len(stats)
             reading[f"cache {name} MiB"] = size
+            reading[f"cache {name} largest MiB"] = (
+                max((s.byte_length for s in stats), default=0) / _MIB
+            )
         reading["caches MiB"] = total
         reading["sessions held"] = len(Runtime.instance()._session_mgr.list_sessions())
     except Exception as error:  # noqa: BLE001 — an instrument: say what failed, do not crash

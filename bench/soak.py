@@ -262,12 +262,13 @@ def print_soak(result: Soak) -> None:
     probed = [s for s in result.samples if s.probe]
     if probed:
         print(
-            "\nInside the server (MiB): glibc's heap in use / free but held / mmapped; Python's "
+            "\nInside the server (MiB): glibc's heap in use / free but held / mmapped (arenas); "
+            "Python's "
             "allocator arenas / bytes in its blocks; st.cache_data entries and pickled size; "
             "objects gc tracks; sessions Streamlit holds\n"
         )
         print(
-            "| sessions | glibc in use / free held / mmapped | pymalloc arenas / in blocks "
+            "| sessions | glibc in use / free held / mmapped (arenas) | pymalloc arenas / in blocks "
             "| cache entries / MiB | gc objects | sessions held |"
         )
         print("|---|---|---|---|---|---|")
@@ -276,7 +277,8 @@ def print_soak(result: Soak) -> None:
             entries = sum(v for k, v in r.items() if k.endswith(")") and "entries" in k)
             print(
                 f"| {s.sessions} | {r['glibc in use']:.0f} / {r['glibc free held']:.0f} / "
-                f"{r['glibc mmapped']:.0f} | {r['pymalloc arenas']:.0f} / "
+                f"{r['glibc mmapped']:.0f} ({r.get('glibc arenas', float('nan')):.0f}) | "
+                f"{r['pymalloc arenas']:.0f} / "
                 f"{r['pymalloc in blocks']:.0f} | {entries:.0f} / {r.get('caches MiB', 0):.1f} | "
                 f"{r['gc objects (k)']:.0f} k | {r.get('sessions held', 0):.0f} |"
             )

@@ -1,7 +1,8 @@
 """bench.soak --probe: on SIGUSR1 the server writes, to $SOAK_PROBE_OUT, where its heap lives.
 
 Loaded by Python's `site` (this folder is put first on the server's PYTHONPATH), so the app runs
-unchanged. MiB: glibc's malloc (mallinfo2: bytes in use in the arenas, free but held, mmapped),
+unchanged. MiB: glibc's malloc (mallinfo2: bytes in use in the arenas, free but held, mmapped; malloc_info: how many
+arenas),
 Python's object allocator (sys._debugmallocstats: its arenas and the bytes in allocated blocks;
 its arenas are mmapped apart from malloc's), the live objects gc tracks (count), Streamlit's
 st.cache_data entries (count, pickled bytes and the largest entry per cache, beside its
@@ -20,6 +21,7 @@ import re
 import signal
 import sys
 import tempfile
+from pathlib import Path
 
 _MIB = 2**20
 
@@ -50,7 +52,23 @@ def _glibc() -> dict[str, float]:
         "glibc in use": info.uordblks / _MIB,
         "glibc free held": info.fordblks / _MIB,
         "glibc mmapped": info.hblkhd / _MIB,
+        "glibc arenas": _arenas(libc),
     }
+
+
+def _arenas(libc) -> float:
+    """How many malloc arenas the process has: the <heap> elements of malloc_info's XML."""
+    libc.fopen.restype = ctypes.c_void_p
+    libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    with tempfile.NamedTemporaryFile(suffix=".xml") as xml:
+        stream = libc.fopen(xml.name.encode(), b"w")
+        if not stream:
+            return float("nan")
+        libc.malloc_info(0, stream)
+        libc.fclose(stream)
+        return float(Path(xml.name).read_text().count("<heap nr="))
 
 
 def _pymalloc() -> dict[str, float]:

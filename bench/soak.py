@@ -9,7 +9,9 @@ forkserver, its workers and multiprocessing's resource tracker (ui.workers' pool
 so PSS sums to the tree's real footprint where RSS counts the forkserver's preloaded pages
 once per worker) and USS (pages no other process maps). The verdict bounds the tree's summed
 PSS against a 1 GB container (TOTAL_PSS_BOUND_MIB). `--malloc-arenas N` starts the server with
-MALLOC_ARENA_MAX=N (ui.memory then leaves glibc's limit alone): the arena cap's paired soak.
+MALLOC_ARENA_MAX=N in its environment (16 is glibc's own limit on 2 cores): the arena cap's
+paired soak (bench/RESULTS.md: 2 arenas kept the server level; mallopt from the app at its
+first page run did not take — the server had glibc's 16 arenas either way).
 `--probe` also reads, inside the server, glibc's heap (mallinfo2), Python's object allocator
 and Streamlit's cache sizes (bench/soak_probe/sitecustomize.py). Bounded: SESSION_TIMEOUT_S
 per session; a failure is counted, not fatal.

@@ -1,4 +1,4 @@
-"""The soak's memory reader (bench.soak.process_tree_memory) and ui.memory's arena cap switch.
+"""The soak's memory reader (bench.soak.process_tree_memory).
 
 The reader is checked where RSS and PSS differ: a forked child that shares, copy-on-write, a
 64 MiB array its parent wrote counts it fully in its RSS, in its PSS only by half, and not at
@@ -13,7 +13,6 @@ import os
 import numpy as np
 
 from bench.soak import process_tree_memory, smaps_rollup_mib
-from ui.memory import limit_malloc_arenas
 
 SHARED_MIB = 64
 
@@ -46,8 +45,3 @@ def test_process_tree_memory_counts_pages_shared_with_a_forked_child_once():
     finally:
         done.set()
         child.join(30)
-
-
-def test_an_operators_malloc_arena_max_is_left_to_glibc(monkeypatch):
-    monkeypatch.setenv("MALLOC_ARENA_MAX", "16")
-    assert limit_malloc_arenas() is False

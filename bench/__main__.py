@@ -5,7 +5,7 @@ fresh interpreter, (3) page renders in AppTest, (6) one sweep in process, on 2 p
 on a 2-worker Dask LocalCluster, with each executor's cost per task, (7) each page in headless
 Chromium: a deep link's first paint and the re-render after one control (bench.browser), (8)
 N = 1, 4, 8, 16 heavy browser sessions at once with the home page meanwhile (bench.load), (9) a
-200-session soak with the server's memory (bench.soak). `--quick` runs fewer rounds; `--only` picks
+200-session soak with the process tree's memory (bench.soak). `--quick` runs fewer rounds; `--only` picks
 sections. Nothing here fails on a time: the verdicts are printed, the exit code is 0.
 """
 

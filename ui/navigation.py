@@ -22,10 +22,8 @@ from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.query_params import EMBED_QUERY_PARAMS_KEYS
 
 from ui.guard import run_guarded
-from ui.memory import limit_malloc_arenas
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
-limit_malloc_arenas()  # the app's first run imports this module: see ui.memory
 
 
 @dataclass(frozen=True)

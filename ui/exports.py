@@ -71,8 +71,27 @@ def export_results(
             )
         if about:
             st.caption(about)
-    with right, st.expander("Reproduce in Python"):
-        st.code(code, language="python")
+    with right:
+        reproduce_code(code, key=f"{CODE_KEY_PREFIX}{key}")
+
+
+# Session-state keys of the "Reproduce in Python" expanders: True while one is open.
+CODE_KEY_PREFIX = "reproduce-"
+
+
+@st.fragment
+def reproduce_code(code: str, *, key: str) -> None:
+    """A "Reproduce in Python" expander that draws `code` only while it is open.
+
+    Streamlit sends and renders an expander's content even when it is closed, and st.code pulls
+    the browser's code highlighter (1.5 MB of JavaScript) into every page that has one. Here the
+    expander tracks its state (st.session_state[key]; it stays open across reruns) and the code
+    is drawn when it is opened. The expander is its own fragment, so opening or closing it
+    reruns only this function (and redraws only this block), not the page or its section.
+    """
+    with st.expander("Reproduce in Python", key=key, on_change="rerun") as box:
+        if box.open:
+            st.code(code, language="python")
 
 
 def export(

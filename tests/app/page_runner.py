@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.exports import CODE_KEY_PREFIX
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60
 
@@ -26,6 +28,24 @@ def run_page(script: str, query: dict[str, object] | None = None) -> AppTest:
     app.run()
     if not _COMPONENTS and getattr(app, "_bidi_component_manager", None) is not None:
         _COMPONENTS.append(app._bidi_component_manager)
+    return app
+
+
+def open_code_blocks(app: AppTest) -> AppTest:
+    """Open every "Reproduce in Python" expander of `app`, as a visitor clicking each one, and
+    re-run: their code is drawn only while they are open (ui.exports.reproduce_code). An
+    expander that appears only after a re-run is opened too."""
+    for _ in range(3):
+        closed = [
+            key
+            for key in app.session_state
+            if str(key).startswith(CODE_KEY_PREFIX) and not app.session_state[key]
+        ]
+        if not closed:
+            break
+        for key in closed:
+            app.session_state[key] = True
+        app.run()
     return app
 
 

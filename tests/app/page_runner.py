@@ -49,6 +49,19 @@ def open_code_blocks(app: AppTest) -> AppTest:
     return app
 
 
+def shown_tables(app: AppTest) -> list:
+    """Every table the page shows, in page order: st.dataframe grids and the static tables
+    (st.table) of ui.tables.static alike; each has `.value`, the DataFrame it holds."""
+
+    def walk(node) -> list:
+        children = getattr(node, "children", None)
+        if children is None:
+            return [node] if node.type in ("arrow_data_frame", "table", "dataframe") else []
+        return [table for index in sorted(children) for table in walk(children[index])]
+
+    return walk(app.main) + walk(app.sidebar)
+
+
 def shown_text(app: AppTest) -> str:
     """Every text the page shows: markdown, LaTeX, metrics, captions, alerts, headers, code."""
     parts: list[str] = []

@@ -85,11 +85,21 @@ def reproduce_code(code: str, *, key: str) -> None:
 
     Streamlit sends and renders an expander's content even when it is closed, and st.code pulls
     the browser's code highlighter (1.5 MB of JavaScript) into every page that has one. Here the
-    expander tracks its state (st.session_state[key]; it stays open across reruns) and the code
-    is drawn when it is opened. The expander is its own fragment, so opening or closing it
-    reruns only this function (and redraws only this block), not the page or its section.
+    expander tracks its state (st.session_state[key]) and the code is drawn when it is opened.
+    The expander is its own fragment, so opening or closing it reruns only this function (and
+    redraws only this block), not the page or its section. Whether it is open is also kept
+    under f"open-{key}", a plain session value: Streamlit forgets a widget's state after a run
+    that stopped before reaching it (a cache miss's first pass), and the expander then reopens
+    from that value instead of closing behind the visitor's back.
     """
-    with st.expander("Reproduce in Python", key=key, on_change="rerun") as box:
+    remembered = f"open-{key}"
+    with st.expander(
+        "Reproduce in Python",
+        expanded=st.session_state.get(remembered, False),
+        key=key,
+        on_change="rerun",
+    ) as box:
+        st.session_state[remembered] = bool(box.open)
         if box.open:
             st.code(code, language="python")
 

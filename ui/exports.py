@@ -75,8 +75,14 @@ def export_results(
         reproduce_code(code, key=f"{CODE_KEY_PREFIX}{key}")
 
 
-# Session-state keys of the "Reproduce in Python" expanders: True while one is open.
+# Session-state keys of the "Reproduce in Python" expanders (the widgets); whether one is open
+# is kept under remembered_key(its key).
 CODE_KEY_PREFIX = "reproduce-"
+
+
+def remembered_key(key: str) -> str:
+    """The plain session value that says whether the expander with widget `key` is open."""
+    return f"open-{key}"
 
 
 @st.fragment
@@ -85,21 +91,21 @@ def reproduce_code(code: str, *, key: str) -> None:
 
     Streamlit sends and renders an expander's content even when it is closed, and st.code pulls
     the browser's code highlighter (1.5 MB of JavaScript) into every page that has one. Here the
-    expander tracks its state (st.session_state[key]) and the code is drawn when it is opened.
-    The expander is its own fragment, so opening or closing it reruns only this function (and
-    redraws only this block), not the page or its section. Whether it is open is also kept
-    under f"open-{key}", a plain session value: Streamlit forgets a widget's state after a run
-    that stopped before reaching it (a cache miss's first pass), and the expander then reopens
-    from that value instead of closing behind the visitor's back.
+    expander tracks its state and the code is drawn when it is opened. The expander is its own
+    fragment, so opening or closing it reruns only this function (and redraws only this block),
+    not the page or its section. Whether it is open is kept as a plain session value
+    (remembered_key(key)), set when the visitor toggles it, and the widget is set from it on
+    every run: a page rerun that redraws the page from scratch (a cache miss) makes the
+    browser forget the widget's state, and the expander would otherwise close behind the
+    visitor's back.
     """
-    remembered = f"open-{key}"
-    with st.expander(
-        "Reproduce in Python",
-        expanded=st.session_state.get(remembered, False),
-        key=key,
-        on_change="rerun",
-    ) as box:
-        st.session_state[remembered] = bool(box.open)
+    remembered = remembered_key(key)
+
+    def remember() -> None:
+        st.session_state[remembered] = bool(st.session_state[key])
+
+    st.session_state[key] = st.session_state.get(remembered, False)
+    with st.expander("Reproduce in Python", key=key, on_change=remember) as box:
         if box.open:
             st.code(code, language="python")
 

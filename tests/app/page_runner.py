@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.exports import CODE_KEY_PREFIX
+from ui.exports import CODE_KEY_PREFIX, remembered_key
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60
@@ -43,8 +43,8 @@ def open_code_blocks(app: AppTest) -> AppTest:
         ]
         if not closed:
             break
-        for key in closed:
-            app.session_state[key] = True
+        for key in closed:  # what the expander's on_change records when the visitor opens it
+            app.session_state[remembered_key(key)] = True
         app.run()
     return app
 

@@ -149,7 +149,7 @@ def test_code_is_drawn_only_while_its_expander_is_open_and_stays_open_across_rer
     assert not app.code, "no code block on the page while every expander is closed"
 
     first = keys[0]
-    app.session_state[first] = True  # the visitor opens one expander
+    app.session_state[ui.exports.remembered_key(first)] = True  # the visitor opens one
     app.run()
     boxes = [box for box in app.expander if box.label == "Reproduce in Python"]
     shown = [box.code[0].value for box in boxes if box.code]
@@ -161,6 +161,6 @@ def test_code_is_drawn_only_while_its_expander_is_open_and_stays_open_across_rer
     opened = [box.code[0].value for box in app.expander if box.code]
     assert len(opened) == 1 and opened[0] != shown[0] and "theta=0.5" in opened[0]
 
-    app.session_state[first] = False  # closed again
+    app.session_state[ui.exports.remembered_key(first)] = False  # closed again
     app.run()
     assert not app.code

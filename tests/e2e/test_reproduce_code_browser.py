@@ -55,3 +55,11 @@ def test_code_is_drawn_only_when_its_expander_opens_and_nothing_else_redraws(
     settle(page)
     assert "theta=0.1" in page.url
     assert "core.Bandit(theta=0.1" in page.locator(EXPANDER).first.locator(CODE).inner_text()
+
+    box = page.locator(EXPANDER).first
+    box.locator("summary").click()  # closed: the code goes
+    settle(page)
+    assert box.locator(CODE).count() == 0
+    box.locator("summary").click()  # and opened again
+    box.locator(CODE).wait_for()
+    assert "core.Bandit(theta=0.1" in box.locator(CODE).inner_text()

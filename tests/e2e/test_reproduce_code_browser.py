@@ -7,6 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from tests.e2e import streamlit_helpers as browser_app
+from tests.e2e.test_fragments import settle
 
 EXPANDER = '[data-testid="stExpander"]:has(summary:has-text("Reproduce in Python"))'
 CODE = '[data-testid="stCode"]'
@@ -14,11 +15,6 @@ CODE = '[data-testid="stCode"]'
 OUTSIDE = '[data-testid="stVegaLiteChart"], [data-testid="stTable"], [data-testid="stMarkdown"]'
 HIGHLIGHTER_LOADED = """() => performance.getEntriesByType('resource')
     .some((entry) => entry.name.includes('SyntaxHighlighter'))"""
-
-
-def settle(page: Page) -> None:
-    page.wait_for_timeout(400)
-    browser_app.wait_for_app_idle(page)
 
 
 def test_code_is_drawn_only_when_its_expander_opens_and_nothing_else_redraws(

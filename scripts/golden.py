@@ -2,9 +2,11 @@
 
 Each page of the app is rendered in AppTest at its defaults and after one control change (set by
 the widget's key, then re-run, as a visitor would), and every element is recorded in order:
-titles, headers, markdown, captions, LaTeX, alerts, metrics (label, value, delta), code blocks,
-expander labels, page links, download buttons (label and the exact CSV they serve), and the
-contents of every dataframe or table as CSV with floats written by `repr` (every digit).
+titles, headers, markdown, captions, LaTeX, alerts, metrics (label, value, delta), code blocks
+(every "Reproduce in Python" expander is opened first, as a visitor would, since its code is
+drawn only while open), expander labels, page links, download buttons (label and the exact CSV
+they serve), and the contents of every dataframe or table as CSV with floats written by `repr`
+(every digit).
 Charts are recorded only as a marker ({"type": "chart"}): their specs are layout, and the
 numbers behind them are in the page's CSV downloads. Widgets themselves are not recorded.
 The CLI part runs `python -m core` (in a fresh interpreter) and records stdout, stderr and the exit
@@ -47,7 +49,7 @@ from streamlit.runtime.media_file_storage import MediaFileStorageError  # noqa: 
 from streamlit.testing.v1 import app_test  # noqa: E402
 from streamlit.testing.v1.app_test import AppTest  # noqa: E402
 
-from tests.app.page_runner import run_page  # noqa: E402
+from tests.app.page_runner import open_code_blocks, run_page  # noqa: E402
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden"
 CLI_FILE = "cli.json"
@@ -321,6 +323,7 @@ def render_page(script: str) -> dict[str, dict[str, Any]]:
         for state in states:
             if state.control is not None:
                 set_control(app, state.control)
+            open_code_blocks(app)
             records[state.name] = page_record(app, state)
     return records
 

@@ -71,8 +71,43 @@ def export_results(
             )
         if about:
             st.caption(about)
-    with right, st.expander("Reproduce in Python"):
-        st.code(code, language="python")
+    with right:
+        reproduce_code(code, key=f"{CODE_KEY_PREFIX}{key}")
+
+
+# Session-state keys of the "Reproduce in Python" expanders (the widgets); whether one is open
+# is kept under remembered_key(its key).
+CODE_KEY_PREFIX = "reproduce-"
+
+
+def remembered_key(key: str) -> str:
+    """The plain session value that says whether the expander with widget `key` is open."""
+    return f"open-{key}"
+
+
+@st.fragment
+def reproduce_code(code: str, *, key: str) -> None:
+    """A "Reproduce in Python" expander that draws `code` only while it is open.
+
+    Streamlit sends and renders an expander's content even when it is closed, and st.code pulls
+    the browser's code highlighter (1.5 MB of JavaScript) into every page that has one. Here the
+    expander tracks its state and the code is drawn when it is opened. The expander is its own
+    fragment, so opening or closing it reruns only this function (and redraws only this block),
+    not the page or its section. Whether it is open is kept as a plain session value
+    (remembered_key(key)), set when the visitor toggles it, and the widget is set from it on
+    every run: a page rerun that redraws the page from scratch (a cache miss) makes the
+    browser forget the widget's state, and the expander would otherwise close behind the
+    visitor's back.
+    """
+    remembered = remembered_key(key)
+
+    def remember() -> None:
+        st.session_state[remembered] = bool(st.session_state[key])
+
+    st.session_state[key] = st.session_state.get(remembered, False)
+    with st.expander("Reproduce in Python", key=key, on_change=remember) as box:
+        if box.open:
+            st.code(code, language="python")
 
 
 def export(

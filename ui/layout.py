@@ -124,7 +124,8 @@ SCROLL_HINT_STYLE = """<style>
   if (window.__sflScrollHints) return;  // once per tab
   window.__sflScrollHints = true;
   const SCROLLERS = '.katex-display, [data-testid="stCode"] pre, [data-testid="stVegaLiteChart"],'
-    + ' [data-testid="stDataFrame"] .dvn-scroller, [data-testid="stTabs"] [role="tablist"],'
+    + ' [data-testid="stDataFrame"] .dvn-scroller, [data-testid="stTable"] div:has(> table),'
+    + ' [data-testid="stTabs"] [role="tablist"],'
     + ' [data-testid="stTabs"] div:has(> [role="tablist"])';
   const SLACK = 4;  // px
   const hostOf = (el) => el.matches('.dvn-scroller')

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.exports import CODE_KEY_PREFIX, remembered_key
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60
 
@@ -27,6 +29,37 @@ def run_page(script: str, query: dict[str, object] | None = None) -> AppTest:
     if not _COMPONENTS and getattr(app, "_bidi_component_manager", None) is not None:
         _COMPONENTS.append(app._bidi_component_manager)
     return app
+
+
+def open_code_blocks(app: AppTest) -> AppTest:
+    """Open every "Reproduce in Python" expander of `app`, as a visitor clicking each one, and
+    re-run: their code is drawn only while they are open (ui.exports.reproduce_code). An
+    expander that appears only after a re-run is opened too."""
+    for _ in range(3):
+        closed = [
+            key
+            for key in app.session_state
+            if str(key).startswith(CODE_KEY_PREFIX) and not app.session_state[key]
+        ]
+        if not closed:
+            break
+        for key in closed:  # what the expander's on_change records when the visitor opens it
+            app.session_state[remembered_key(key)] = True
+        app.run()
+    return app
+
+
+def shown_tables(app: AppTest) -> list:
+    """Every table the page shows, in page order: st.dataframe grids and the static tables
+    (st.table) of ui.tables.static alike; each has `.value`, the DataFrame it holds."""
+
+    def walk(node) -> list:
+        children = getattr(node, "children", None)
+        if children is None:
+            return [node] if node.type in ("arrow_data_frame", "table", "dataframe") else []
+        return [table for index in sorted(children) for table in walk(children[index])]
+
+    return walk(app.main) + walk(app.sidebar)
 
 
 def shown_text(app: AppTest) -> str:

@@ -6,7 +6,7 @@ import math
 import pytest
 from scipy import special
 
-from tests.app.page_runner import as_read, run_page, shown_text
+from tests.app.page_runner import as_read, open_code_blocks, run_page, shown_tables, shown_text
 
 PAGE = "pages/5_Continuous_and_nondifferentiable.py"
 
@@ -21,7 +21,7 @@ def test_a_typed_cost_gets_exact_values_and_the_reason_pathwise_is_unavailable()
     mu, sigma = 0.5, 1.5
     expected = math.sin(3 * mu) * math.exp(-4.5 * sigma**2) + special.ndtr((mu - 1) / sigma)
     assert float(metrics(app)["E[f(x)] (exact)"]) == pytest.approx(expected, rel=1e-5)
-    text = as_read(shown_text(app))
+    text = as_read(shown_text(open_code_blocks(app)))
     assert "The cost f(x) = sin(3*x) + (x > 1) under N(μ, σ²)" in text
     assert "split at x = 1" in text
     assert "f jumps where 'x > 1' (column 13)" in text
@@ -32,7 +32,7 @@ def test_a_smooth_typed_cost_runs_all_three_estimators():
     app = run_page(PAGE, {"f": "abs(x - 2)**1.5"})
     assert not app.exception
     assert "central differences, h = 1e-05·max(1, |x|)" in shown_text(app)
-    gradients, variances = app.dataframe[0].value, app.dataframe[1].value
+    gradients, variances = shown_tables(app)[0].value, shown_tables(app)[1].value
     for table in (gradients, variances):
         assert set(table["estimator"]) == {"score function", "pathwise", "measure-valued"}
         estimates = table[[c for c in table.columns if "MC ± SE" in c][0]]
@@ -88,7 +88,7 @@ def test_a_formula_error_shows_the_formula_literally_and_the_budget_is_stated():
 def test_a_continuous_formula_with_a_kink_keeps_the_pathwise_gradient(formula):
     app = run_page(PAGE, {"f": formula})
     assert not app.exception and not app.error
-    gradients = app.dataframe[0].value
+    gradients = shown_tables(app)[0].value
     pathwise = gradients[gradients["estimator"] == "pathwise"]
     assert "not available" not in set(pathwise["gradient (MC ± SE)"])
     assert all(label.startswith("✓") for label in gradients.iloc[:, -1])

@@ -5,7 +5,13 @@ import math
 import pytest
 
 import core
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 
 PAGE = "pages/1_Bandit_derivation.py"
 
@@ -28,7 +34,7 @@ def test_defaults_show_the_exact_gradient_one_and_a_quarter_and_every_check_pass
 
 
 def test_defaults_show_the_first_ten_draws_with_their_running_mean(default_page):
-    table = default_page.dataframe[0].value
+    table = shown_tables(default_page)[0].value
     assert len(table) == 10
     assert list(table.columns) == [
         "draw",
@@ -42,7 +48,7 @@ def test_defaults_show_the_first_ten_draws_with_their_running_mean(default_page)
 
 
 def test_defaults_offer_every_result_for_download_with_its_core_call(default_page):
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "= running_estimate(problem, 1000, seed=0)" in code
     assert "core.objective_curve(problem" in code
     assert "core.gradient_ascent(problem, steps=40, n=10, learning_rate=0.5, seed=0)" in code
@@ -143,7 +149,7 @@ def test_what_the_log_buys_shows_three_routes_with_the_issues_numbers(default_pa
     assert any(
         text.startswith("vs exact ∇J = 1.25: agrees with the exact value") for text in badges
     )
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "routes = log_derivative_routes(problem, 1000, seed=0)" in code
 
 

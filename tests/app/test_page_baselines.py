@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 
 PAGE = "pages/4_Baselines.py"
 
@@ -26,7 +32,7 @@ def test_defaults_show_the_bandit_gradient_and_its_optimal_baseline(default_page
 
 
 def test_defaults_tabulate_every_baseline_with_its_exact_bias_and_variance(default_page):
-    bias, variance, terms = (frame.value for frame in default_page.dataframe)
+    bias, variance, terms = (frame.value for frame in shown_tables(default_page))
     baselines = ["none", "constant b = 5", "batch mean", "leave-one-out", "optimal b*"]
     assert list(bias["baseline"]) == baselines
     assert list(variance["baseline"]) == baselines
@@ -51,7 +57,7 @@ def test_defaults_tabulate_every_baseline_with_its_exact_bias_and_variance(defau
 
 
 def test_defaults_call_out_the_zero_variance_optimal_baseline(default_page):
-    terms = default_page.dataframe[2].value
+    terms = shown_tables(default_page)[2].value
     assert list(terms["term (r(a) − b*)·score"]) == pytest.approx([1.25, 1.25])
     assert list(terms["exact gradient"]) == pytest.approx([1.25, 1.25])
     text = shown_text(default_page)
@@ -60,7 +66,7 @@ def test_defaults_call_out_the_zero_variance_optimal_baseline(default_page):
 
 
 def test_defaults_export_each_result_with_its_core_call(default_page):
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "problem = core.Bandit(theta=0.0, rewards=(5.0, 10.0))" in code
     assert "baseline_study(problem, n=10, reps=1000, constant=5.0, seed=0)" in code
     assert "core.baseline_variance_curve(" in code
@@ -95,7 +101,7 @@ def test_each_control_reruns_without_error(kind, key, value):
     app = run_page(PAGE)
     getattr(app, kind)(key=key).set_value(value).run()
     assert_healthy(app)
-    assert app.dataframe, "the bias and variance tables are missing"
+    assert shown_tables(app), "the bias and variance tables are missing"
 
 
 @pytest.mark.parametrize("cost", ["linear", "square", "cos", "bump", "step", "abs"])
@@ -149,7 +155,7 @@ def test_query_params_restore_the_view():
     assert app.number_input(key="seed").value == 7
     assert app.select_slider(key="lr").value == 0.05
     assert app.selectbox(key="ascent_b").value == "optimal b*"
-    code = "\n".join(element.value for element in app.code)
+    code = "\n".join(element.value for element in open_code_blocks(app).code)
     assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=0.0)" in code
     assert "n=20, reps=200, constant=2.5, seed=7" in code
 
@@ -171,16 +177,16 @@ def test_garbage_query_values_fall_back_to_the_defaults():
 
 def test_the_same_settings_and_seed_give_the_same_numbers():
     first, second = run_page(PAGE, {"seed": 3}), run_page(PAGE, {"seed": 3})
-    assert first.dataframe[1].value.equals(second.dataframe[1].value)
+    assert shown_tables(first)[1].value.equals(shown_tables(second)[1].value)
 
 
 def test_the_reproduce_code_gives_the_numbers_on_the_page():
     app = run_page(PAGE, {"seed": 5, "n": 12})
     namespace = {}
-    (block,) = [code.value for code in app.code if "baseline_study" in code.value]
+    (block,) = [code.value for code in open_code_blocks(app).code if "baseline_study" in code.value]
     exec(block, namespace)  # the baseline_comparison block
     table = namespace["table"]
-    variance = app.dataframe[1].value
+    variance = shown_tables(app)[1].value
     assert list(variance["Var[ĝₙ] (exact)"]) == pytest.approx(list(table["exact_variance"]))
     for text, value in zip(variance["Var[ĝₙ] (MC ± SE)"], table["variance"], strict=True):
         if " ± " in text:
@@ -225,4 +231,4 @@ def test_a_diverging_run_is_shown_with_where_it_diverged_and_a_step_that_converg
     headings = [s.value for s in app.subheader]
     for heading in ("Exact values", "Gradient ascent with and without a baseline", "Export"):
         assert heading in headings
-    assert len(app.metric) >= 2 and app.dataframe
+    assert len(app.metric) >= 2 and shown_tables(app)

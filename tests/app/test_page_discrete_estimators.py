@@ -3,7 +3,13 @@ the exact SE, the trap, the toy, the closing note, a changed link and the export
 
 import pytest
 
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 
 PAGE = "pages/9_Discrete_estimators.py"
 # A smaller vector and fewer estimates keep the changed run quick.
@@ -21,7 +27,7 @@ def changed_page():
 
 
 def first_table(app):
-    return app.dataframe[0].value.set_index("estimator")
+    return shown_tables(app)[0].value.set_index("estimator")
 
 
 def test_defaults_price_every_estimator_by_its_reward_evaluations(default_page):
@@ -46,7 +52,7 @@ def test_defaults_price_every_estimator_by_its_reward_evaluations(default_page):
 
 
 def test_defaults_check_every_monte_carlo_number_with_the_exact_se(default_page):
-    for frame in default_page.dataframe:
+    for frame in shown_tables(default_page):
         for column in frame.value.columns:
             if "check" in column:
                 assert all(cell[0] in "✓—" for cell in frame.value[column]), column
@@ -64,7 +70,7 @@ def test_defaults_show_the_trap_the_toy_and_which_to_use(default_page):
 
 
 def test_defaults_export_each_table_with_its_core_call(default_page):
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "from core.discrete_estimators import discrete_comparison" in code
     assert "problem = core.BernoulliUnits(theta=(0.0,), reward='linear'" in code
     assert "discrete_theta_sweep(" in code and "relaxation_temperature_sweep(" in code
@@ -77,14 +83,14 @@ def test_a_link_changes_every_section(changed_page):
     assert table.loc["score function", "E[ĝ] (exact)"] == pytest.approx(
         5 * 0.8175744761936437 * 0.18242552380635635
     )
-    assert len(changed_page.dataframe[1].value) == 9  # one unit shown: all are alike
+    assert len(shown_tables(changed_page)[1].value) == 9  # one unit shown: all are alike
     text = shown_text(changed_page)
     assert (
         "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 agree with their exact values"
         in text
     )
     assert "K = 4 arms" in text and "τ = 0.2" in text
-    categorical = changed_page.dataframe[-1].value
+    categorical = shown_tables(changed_page)[-1].value
     assert {"unordered set (k w/o replacement)", "unordered set + built-in baseline"} <= set(
         categorical["estimator"]
     )
@@ -92,7 +98,7 @@ def test_a_link_changes_every_section(changed_page):
 
 
 def test_defaults_add_the_biased_gumbel_softmax_of_three_arms_with_its_accuracy(default_page):
-    categorical = default_page.dataframe[-1].value.set_index(["estimator", "parameter"])
+    categorical = shown_tables(default_page)[-1].value.set_index(["estimator", "parameter"])
     row = categorical.loc[("Gumbel-softmax (τ) — biased", "logit_0")]
     assert row["bias (exact)"] == pytest.approx(0.0403493, abs=1e-6)
     assert row["Var[ĝ] (exact)"] == pytest.approx(0.0779941, abs=1e-6)
@@ -112,7 +118,7 @@ def test_a_bad_link_value_is_named_and_replaced_by_the_default():
 
 def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_work():
     app = run_page(PAGE, {"n": 100_000, "units": 10, "k": 16})
-    assert not app.exception and not app.dataframe  # stopped before any work
+    assert not app.exception and not shown_tables(app)  # stopped before any work
     (warning,) = app.main.warning
     assert "would draw 32.4 million random samples, more than the 20 million" in warning.value
     assert [button.label for button in app.main.button] == [
@@ -121,7 +127,7 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     fewer_estimates = app.main.button[0]
     fewer_estimates.click().run()
     assert_healthy(app)
-    assert not app.warning and app.dataframe  # the work ran, 17 million samples
+    assert not app.warning and shown_tables(app)  # the work ran, 17 million samples
     controls = (app.select_slider(key="n"), app.slider(key="units"), app.slider(key="k"))
     assert [control.value for control in controls] == [50_000, 10, 16]
 
@@ -129,5 +135,5 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
 def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
     app = run_page(PAGE, {"arms": 5, "n": 2000})
     assert_healthy(app)
-    assert "Gumbel-softmax (τ) — biased" not in set(app.dataframe[-1].value["estimator"])
+    assert "Gumbel-softmax (τ) — biased" not in set(shown_tables(app)[-1].value["estimator"])
     assert "With K = 5 the Gumbel-softmax row is omitted." in shown_text(app)

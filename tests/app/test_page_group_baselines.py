@@ -6,7 +6,13 @@ import math
 
 import pytest
 
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 from ui.checks import CHECK_HELP
 
 PAGE = "pages/8_Group_baselines.py"
@@ -18,7 +24,7 @@ def default_page():
 
 
 def _estimator_table(app):
-    table = app.dataframe[0].value
+    table = shown_tables(app)[0].value
     return table.set_index("estimator")
 
 
@@ -69,7 +75,7 @@ def test_group_checks_name_their_law_and_explain_the_check_column(default_page):
     """The table's checks come from core's stored columns (the exact law of the counts where
     enumerable, else the normal approximation with the exact SE, named in the tooltip), and
     each check column carries CHECK_HELP."""
-    config = json.loads(default_page.dataframe[0].proto.columns)
+    config = json.loads(shown_tables(default_page)[0].proto.columns)
     for column in ("E[ĝ] check", "Var[ĝ] check"):
         assert config[column]["help"] == CHECK_HELP
     tooltips = " ".join(caption.proto.help for caption in default_page.caption)
@@ -89,13 +95,13 @@ def test_defaults_answer_the_three_questions_with_numbers(default_page):
     assert "E[ĝ] = **0.9375** = 3/4 × 1.25" in text  # the (G − 1)/G shrink
     assert "E[ĝ] = **1.25** = ∇J" in text  # RLOO removes it
     assert "4/3·(r_i − r̄)" in text
-    gap = next(frame.value for frame in default_page.dataframe if "r(1)" in frame.value.columns)
+    gap = next(frame.value for frame in shown_tables(default_page) if "r(1)" in frame.value.columns)
     assert list(gap["r(1)"]) == pytest.approx([5.5, 6.25, 7.5, 10.0, 15.0, 25.0, 45.0])
     assert list(gap["true ∇J"]) == pytest.approx([0.125, 0.3125, 0.625, 1.25, 2.5, 5.0, 10.0])
     grpo = gap["E[ĝ] GRPO (÷ std)"]
     # stays put while ∇J grows 80-fold: ε = 1e-4 moves it by ≤ ε/(Δ std(a)) = 1e-4/(0.5 · ½)
     assert grpo.max() - grpo.min() < 4e-4 * grpo.max()
-    shrink = next(frame.value for frame in default_page.dataframe if "(G − 1)/G" in frame.value)
+    shrink = next(frame.value for frame in shown_tables(default_page) if "(G − 1)/G" in frame.value)
     assert list(shrink["batch mean: E[ĝ]/∇J (exact)"]) == pytest.approx(
         [(g - 1) / g for g in shrink["G"]], rel=1e-10
     )
@@ -104,14 +110,16 @@ def test_defaults_answer_the_three_questions_with_numbers(default_page):
 
 def test_defaults_show_the_reuse_ratio_clip_and_effective_sample_size(default_page):
     reuse = next(
-        frame.value for frame in default_page.dataframe if "exact mean of" in frame.value.columns
+        frame.value
+        for frame in shown_tables(default_page)
+        if "exact mean of" in frame.value.columns
     ).set_index("exact mean of")
     assert reuse.loc["Kish ESS (Σρ)²/Σρ²", "k = 0"] == pytest.approx(4.0)
     assert reuse.loc["ρ = π_θ/π_θold (arm 1)", "k = 0"] == pytest.approx(1.0)
     assert reuse.loc["Kish ESS (Σρ)²/Σρ²", "k = 4"] < 4.0
     assert reuse.loc["clip(ρ, 1 − ε, 1 + ε) (arm 1)", "k = 4"] <= 1.2 + 1e-12
     assert reuse.loc["clipping bias ∇L − ∇L_IS (param 0)", "k = 4"] < 0
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "from core.sample_reuse import sample_reuse" in code
     assert "clip_epsilon=0.2" in code
 
@@ -137,11 +145,11 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     assert not app.exception
     message = "\n".join(element.value for element in app.main.warning)
     assert "would draw 35.5 million random samples, more than the 20 million" in message
-    assert not app.dataframe
+    assert not shown_tables(app)
     assert [button.label for button in app.main.button] == ["Use 10,000 repetitions"]
     app.main.button[0].click().run()
     assert_healthy(app)
-    assert not app.warning and app.dataframe
+    assert not app.warning and shown_tables(app)
     assert app.select_slider(key="reps").value == 10_000
     assert (app.slider(key="G").value, app.select_slider(key="runs").value) == (64, 100)
 
@@ -156,13 +164,13 @@ def test_the_sample_reuse_section_refuses_alone_when_it_would_tip_the_view_over_
     message = "\n".join(element.value for element in app.main.warning)
     assert "would draw 22.1 million random samples, more than the 20 million" in message
     assert "Reusing the same samples for several updates (PPO/GRPO)" in shown_text(app)
-    assert not [table for table in app.dataframe if "exact mean of" in table.value.columns]
+    assert not [table for table in shown_tables(app) if "exact mean of" in table.value.columns]
     assert app.main.button[0].label == "Use 10,000 repetitions"
     app.main.button[0].click().run()
     assert_healthy(app)
     assert not app.warning and app.select_slider(key="reps").value == 10_000
     assert app.selectbox(key="reuse").value == "standardised returns"
-    assert [table for table in app.dataframe if "exact mean of" in table.value.columns]
+    assert [table for table in shown_tables(app) if "exact mean of" in table.value.columns]
 
 
 def test_garbage_link_values_are_named_and_the_defaults_used():

@@ -3,7 +3,13 @@
 import pytest
 
 import core
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 from ui.format import interval_text
 
 PAGE = "pages/2_Score_checks.py"
@@ -16,7 +22,7 @@ def default_page():
 
 def test_defaults_check_mean_zero_and_fisher_for_the_bandit(default_page):
     assert_healthy(default_page)
-    tables = [element.value for element in default_page.dataframe]
+    tables = [element.value for element in shown_tables(default_page)]
     means, fisher = tables[0], tables[1]
     assert list(means["exact E[s]"]) == [0.0]
     # I(0) = σ(0)(1 − σ(0)) = 0.25 for the Bernoulli-logit default.
@@ -28,7 +34,7 @@ def test_defaults_check_mean_zero_and_fisher_for_the_bandit(default_page):
 
 def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page):
     assert len(default_page.get("vega_lite_chart")) == 3
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "core.score_check(problem, 5000, seed=0)" in code
     assert "= score_trace(problem, 5000, seed=0)" in code
     assert (
@@ -48,12 +54,12 @@ def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page)
 def test_vector_parameters_show_exact_and_estimated_fisher_side_by_side(query, exact_fisher):
     app = run_page(PAGE, query)
     assert_healthy(app)
-    exact = app.dataframe[1].value
+    exact = shown_tables(app)[1].value
     for (row, col), value in exact_fisher.items():
         assert exact.loc[row, col] == pytest.approx(value, rel=1e-12)
-    estimated = app.dataframe[2].value
+    estimated = shown_tables(app)[2].value
     assert list(estimated.index) == list(exact.index)
-    checks = app.dataframe[3].value
+    checks = shown_tables(app)[3].value
     assert checks.map(lambda text: text.startswith("[") and "✓" in text).all().all()
 
 
@@ -98,7 +104,7 @@ def test_a_link_restores_every_control_and_the_numbers():
     check = core.score_check(core.Gaussian(0.5, 1.5, "cos"), 2000, seed=7)
     mu_mean = check[(check["quantity"] == "mean score") & (check["row"] == "mu")]
     expected = interval_text(mu_mean["estimate"].iloc[0], mu_mean["standard_error"].iloc[0])
-    assert app.dataframe[0].value.iloc[0, 1] == expected
+    assert shown_tables(app)[0].value.iloc[0, 1] == expected
 
 
 def test_the_bandit_score_check_has_no_reward_controls_because_the_score_ignores_rewards():

@@ -7,7 +7,13 @@ import pytest
 
 import core
 from core.surrogate import surrogate_gradient
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 from ui.checks import CHECK_COLUMN
 
 PAGE = "pages/10_Surrogate_loss.py"
@@ -19,8 +25,8 @@ def default_page():
 
 
 def _table_with(app, column):
-    """The first dataframe shown with `column`."""
-    return next(element.value for element in app.dataframe if column in element.value.columns)
+    """The first table shown with `column`."""
+    return next(element.value for element in shown_tables(app) if column in element.value.columns)
 
 
 def test_defaults_show_the_loss_gradient_equal_to_the_estimator_per_sample(default_page):
@@ -69,7 +75,7 @@ def test_defaults_show_the_natural_gradient_five_and_both_ascent_rules(default_p
 
 
 def test_code_blocks_show_what_people_write_and_the_calls_that_made_the_numbers(default_page):
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert "loss.backward()" in code and "value.detach()" in code
     assert (
         "result = surrogate_gradient(problem, 10, baseline=0.0, learning_rate=0.5, seed=0)" in code
@@ -146,8 +152,8 @@ def test_a_request_over_the_work_cap_is_refused_with_one_click_fixes_before_any_
     assert not app.exception
     message = "\n".join(element.value for element in app.main.warning)
     assert "would draw 80 million random samples, more than the 20 million" in message
-    assert app.dataframe and not [
-        f for f in app.dataframe if "F⁺∇J (pseudo-inverse)" in f.value.columns
+    assert shown_tables(app) and not [
+        f for f in shown_tables(app) if "F⁺∇J (pseudo-inverse)" in f.value.columns
     ]
     assert [button.label for button in app.main.button] == [
         "Use 200 runs per rule",
@@ -156,5 +162,5 @@ def test_a_request_over_the_work_cap_is_refused_with_one_click_fixes_before_any_
     ]
     app.main.button[1].click().run()
     assert_healthy(app)
-    assert not app.warning and app.dataframe
+    assert not app.warning and shown_tables(app)
     assert (app.slider(key="steps").value, app.slider(key="step_n").value) == (49, 200)

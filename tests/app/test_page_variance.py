@@ -5,7 +5,13 @@ import json
 import pytest
 
 import core
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 from ui.charts import ESTIMATOR_TITLES
 from ui.checks import CHECK_COLUMN, CHECK_HELP
 
@@ -20,7 +26,7 @@ def default_page():
 
 def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(default_page):
     assert_healthy(default_page)
-    slopes = default_page.dataframe[0].value
+    slopes = shown_tables(default_page)[0].value
     assert list(slopes["exact slope (same fit through exact variances)"]) == [pytest.approx(-1.0)]
     assert "✓" in slopes[CHECK_COLUMN].iloc[0]
     badges = "\n".join(element.value for element in default_page.success)
@@ -29,7 +35,7 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
         "measured Var[ĝ_N] vs exact at all 7 points — 7 of 7 agree with their exact values"
         in badges
     )
-    points = default_page.dataframe[1].value
+    points = shown_tables(default_page)[1].value
     assert tuple(points["N"]) == DEFAULT_NS
     expected = core.variance_curve(core.Bandit(), DEFAULT_NS, 1000, seed=0)
     shown = [
@@ -42,7 +48,7 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
 def test_every_point_is_shown_in_honest_digits_with_the_check_explained(default_page):
     """Page 3's "Every point" expander: formatted text (no raw float columns, no reps or law
     columns), and the check columns carry CHECK_HELP as their tooltip."""
-    points = default_page.dataframe[1]
+    points = shown_tables(default_page)[1]
     assert list(points.value.columns) == [
         "N", "estimator", "baseline", "parameter", "Var[ĝ_N] (MC ± SE)", "Var[ĝ_N] (exact)",
         "variance check", "E[ĝ_N] (MC ± SE)", "E[ĝ_N] (exact)", "mean check",
@@ -55,7 +61,7 @@ def test_every_point_is_shown_in_honest_digits_with_the_check_explained(default_
 
 
 def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
-    needed = default_page.dataframe[2].value
+    needed = shown_tables(default_page)[2].value
     # σ² = 14.0625 and ∇J = 1.25 at θ = 0: N = 14.0625 / (0.1 · 1.25)² = 900.
     assert needed.iloc[0, 3] == "900"
     assert "= 900" in "\n".join(element.value for element in default_page.latex)
@@ -63,7 +69,7 @@ def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
 
 def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(default_page):
     assert len(default_page.get("vega_lite_chart")) == 2
-    code = "\n".join(element.value for element in default_page.code)
+    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
     assert (
         "core.variance_curve(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
         "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
@@ -124,14 +130,14 @@ def test_work_over_the_cap_shows_where_the_results_would_be_with_one_click_fixes
     assert not app.exception
     message = "\n".join(element.value for element in app.main.warning)
     assert "would draw 64.9 million random samples, more than the 20 million" in message
-    assert "factor" not in message and not app.sidebar.warning and not app.dataframe
+    assert "factor" not in message and not app.sidebar.warning and not shown_tables(app)
     buttons = [button.label for button in app.main.button]
     assert buttons == ["Use 1,000 repetitions per N", "Use largest N = 1,000"]
     app.main.button[0].click().run()
     assert not app.exception and not app.warning
     assert app.select_slider(key="reps").value == 1_000
     assert app.select_slider(key="nmax").value == 5_000
-    assert app.dataframe  # the results are back
+    assert shown_tables(app)  # the results are back
     assert "This link carried" not in shown_text(app)  # the fix replaced reps=5000 on purpose
 
 
@@ -150,7 +156,7 @@ def test_a_link_restores_every_control_and_the_numbers():
     problem = core.Gaussian(0.5, 1.0, "cos")
     ns = core.variance_studies.log_spaced_sizes(5, 300, 4)
     expected = core.variance_curve(problem, ns, 200, estimator="pathwise", seed=3)
-    shown = app.dataframe[1].value
+    shown = shown_tables(app)[1].value
     shown = shown[shown["estimator"] == ESTIMATOR_TITLES["pathwise"]]
     assert shown["Var[ĝ_N] (MC ± SE)"].tolist() == [
         f"{v:.5g} ± {se:.2g}"

@@ -1,11 +1,13 @@
 """Every "Reproduce in Python" block on every page runs and gives the numbers the page shows.
 
 Each block is printed from the same `core.calls.Call` values the page's cache ran. The test
-records what each export hands out (the table behind a chart or a table, and its code), runs
-the code in a fresh namespace, and checks that every exported row is among the rows the code
-computes — exactly, column by column, as CSV text with full precision. The same run reads every
-CSV download as a visitor would, with a bare pandas.read_csv: it is the exported table, and its
-data dictionary names every column.
+records what each export hands out (the table behind a chart or a table, and its code), checks
+that no code is drawn while its expander is closed, opens every "Reproduce in Python" expander
+as a visitor would, and then reads the code the page shows: it runs it in a fresh namespace and
+checks that every exported row is among the rows the code computes — exactly, column by
+column, as CSV text with full precision. The same run reads every CSV download as a visitor
+would, with a bare pandas.read_csv: it is the exported table, and its data dictionary names
+every column.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 import streamlit
 
 import ui.exports
-from tests.app.page_runner import assert_healthy, run_page
+from tests.app.page_runner import assert_healthy, open_code_blocks, run_page
 
 CASES = [
     ("pages/1_Bandit_derivation.py", {}),
@@ -96,12 +98,13 @@ def assert_downloads_load_as_is(downloads: dict[str, str], tables: dict[str, pd.
 def test_every_code_block_runs_and_gives_the_page_s_numbers(
     monkeypatch: pytest.MonkeyPatch, script: str, query: dict[str, str]
 ) -> None:
-    exports: list[tuple[pd.DataFrame, str]] = []
+    # By filename: the page runs again when its expanders are opened, and exports the same.
+    exports: dict[str, tuple[pd.DataFrame, str]] = {}
     tables: dict[str, pd.DataFrame] = {}
     shown = ui.exports.export_results
 
     def recording(table, filename, code, *args, **kwargs):
-        exports.append((table.copy(), code))
+        exports[filename] = (table.copy(), code)
         tables[filename] = table.copy()
         shown(table, filename, code, *args, **kwargs)
 
@@ -116,13 +119,17 @@ def test_every_code_block_runs_and_gives_the_page_s_numbers(
     monkeypatch.setattr(streamlit, "download_button", recording_download)
     app = run_page(script, query)
     assert_healthy(app)
+    codes = [code for _, code in exports.values()]
+    assert codes and not [e for e in app.code if e.value in codes], "code drawn while closed"
+    open_code_blocks(app)
+    assert_healthy(app)
     assert_downloads_load_as_is(downloads, tables)
     blocks = [element.value for element in app.code]
-    codes = [code for _, code in exports]
+    codes = [code for _, code in exports.values()]
     assert blocks and [b for b in blocks if b in codes] == codes, "every export shows its code"
     # Other blocks are labelled snippets of what people write (e.g. PyTorch), never core code.
     assert all("core" not in b for b in blocks if b not in codes), "a typed block uses core"
-    for table, code in exports:
+    for table, code in exports.values():
         namespace: dict[str, object] = {}
         exec(compile(code, "<reproduce in Python>", "exec"), namespace)
         columns, rows = computed_rows(namespace, table)
@@ -130,3 +137,30 @@ def test_every_code_block_runs_and_gives_the_page_s_numbers(
         assert exported <= rows, (
             f"{len(exported - rows)} exported rows differ from the code's:\n{code}"
         )
+
+
+def test_code_is_drawn_only_while_its_expander_is_open_and_stays_open_across_reruns():
+    app = run_page("pages/1_Bandit_derivation.py")
+    assert_healthy(app)
+    boxes = [box for box in app.expander if box.label == "Reproduce in Python"]
+    keys = [key for key in app.session_state if key.startswith(ui.exports.CODE_KEY_PREFIX)]
+    assert len(boxes) >= 2 and len(keys) == len(boxes)
+    assert not any(box.code for box in boxes), "code drawn inside a closed expander"
+    assert not app.code, "no code block on the page while every expander is closed"
+
+    first = keys[0]
+    app.session_state[ui.exports.remembered_key(first)] = True  # the visitor opens one
+    app.run()
+    boxes = [box for box in app.expander if box.label == "Reproduce in Python"]
+    shown = [box.code[0].value for box in boxes if box.code]
+    assert len(shown) == 1 and "import core" in shown[0], "the opened expander shows its code"
+    assert app.code[0].language == "python"
+
+    app.slider(key="theta").set_value(0.5).run()  # another control: the page reruns
+    assert app.session_state[first] is True, "the expander stays open"
+    opened = [box.code[0].value for box in app.expander if box.code]
+    assert len(opened) == 1 and opened[0] != shown[0] and "theta=0.5" in opened[0]
+
+    app.session_state[ui.exports.remembered_key(first)] = False  # closed again
+    app.run()
+    assert not app.code

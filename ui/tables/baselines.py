@@ -23,6 +23,7 @@ from ui.format import (
     variance_resolution,
 )
 from ui.tables.checked import checked_columns
+from ui.tables.static import static_table
 
 
 def gradient_and_optimal_baseline_metrics(summary: pd.DataFrame) -> None:
@@ -57,9 +58,7 @@ def baseline_bias_and_variance(
     )  # fmt: skip
     number = st.column_config.NumberColumn(format="%.5g")
     st.markdown("**Bias** = mean estimate − exact gradient")
-    st.dataframe(
-        pd.DataFrame(bias_columns), hide_index=True, column_config={"bias (exact)": number}
-    )
+    static_table(pd.DataFrame(bias_columns), {"bias (exact)": "%.5g"})
     st.markdown(f"**Variance** of the n = {n} estimate, and its reduction against no baseline")
     reductions = zip(
         comparison["variance_reduction"], comparison["exact_variance"], exact_floor, strict=True

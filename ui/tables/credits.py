@@ -17,6 +17,7 @@ from ui.format import (
     variance_resolution,
 )
 from ui.tables.checked import checked_columns
+from ui.tables.static import static_table
 
 
 def _floors(comparison: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -41,11 +42,7 @@ def credit_gradients(comparison: pd.DataFrame) -> None:
         comparison, ("credit", credit_titles), "mean", "exact_gradient", "mean_standard_error",
         ("mean estimate (MC ± SE)", "exact gradient"), resolution=mean_floor,
     )  # fmt: skip
-    st.dataframe(
-        pd.DataFrame(columns),
-        hide_index=True,
-        column_config={"exact gradient": st.column_config.NumberColumn(format="%.5g")},
-    )
+    static_table(pd.DataFrame(columns), {"exact gradient": "%.5g"})
     summary_badge(checks, "Mean estimate vs exact gradient")
     show_chart(
         "estimates_vs_exact_chart",

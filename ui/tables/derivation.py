@@ -9,6 +9,7 @@ import streamlit as st
 import core
 from ui.cache import show_chart
 from ui.checks import agreement, check_badge, exact_check_badge
+from ui.tables.static import static_table
 
 # Draws shown in the bandit's first-draws table.
 FIRST_DRAWS = 10
@@ -17,7 +18,7 @@ FIRST_DRAWS = 10
 def first_draws(draws: pd.DataFrame, rows: int = FIRST_DRAWS) -> None:
     """The first `rows` draws of core.derivation.running_estimate: action, reward, score, term, mean."""
     first = draws[draws["draw"] <= rows]
-    st.dataframe(
+    static_table(
         pd.DataFrame(
             {
                 "draw": first["draw"],
@@ -28,11 +29,7 @@ def first_draws(draws: pd.DataFrame, rows: int = FIRST_DRAWS) -> None:
                 "running mean": first["running_mean"],
             }
         ),
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.3f")
-            for name in ("r(a)", "∇θ log π(a)", "r(a)·∇θ log π(a)", "running mean")
-        },
+        dict.fromkeys(("r(a)", "∇θ log π(a)", "r(a)·∇θ log π(a)", "running mean"), "%.3f"),
     )
 
 

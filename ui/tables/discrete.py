@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.checks import check_help, check_rows, labels, summary_badge
 from ui.format import number_text, plus_minus
+from ui.tables.static import static_table
 
 
 def _checks(table: pd.DataFrame, estimate: str, exact: str, standard_error: str) -> list:
@@ -101,16 +102,7 @@ def signal_to_noise_table(table: pd.DataFrame, budget: int) -> None:
             "MSE × evaluations": first["mse_x_evaluations"],
         }
     )
-    number = st.column_config.NumberColumn(format="%.4g")
-    st.dataframe(
-        shown,
-        hide_index=True,
-        column_config={
-            "∇J (exact)": number,
-            "E[ĝ] (exact)": number,
-            "MSE × evaluations": number,
-        },
-    )
+    static_table(shown, dict.fromkeys(("∇J (exact)", "E[ĝ] (exact)", "MSE × evaluations"), "%.4g"))
 
 
 def ranking(table: pd.DataFrame) -> pd.DataFrame:

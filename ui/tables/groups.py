@@ -12,8 +12,10 @@ import streamlit as st
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES, REUSE_TITLES
 from ui.checks import CHECK_COLUMN, check_help, check_rows, labels, summary_badge
 from ui.format import number_text, plus_minus_column
+from ui.tables.static import static_table
 
-NUMBER = st.column_config.NumberColumn(format="%.6g")
+SIX_DIGITS = "%.6g"
+NUMBER = st.column_config.NumberColumn(format=SIX_DIGITS)
 
 
 def _full_height(rows: int) -> int:
@@ -87,7 +89,7 @@ def shrink_table(sweep: pd.DataFrame) -> None:
     """Per G: (G − 1)/G beside the exact E[ĝ]/∇J of the batch mean and of RLOO."""
     by_estimator = sweep.set_index(["estimator", "group_size"])["mean_over_gradient"]
     sizes = sorted(sweep["group_size"].unique())
-    st.dataframe(
+    static_table(
         pd.DataFrame(
             {
                 "G": sizes,
@@ -96,12 +98,7 @@ def shrink_table(sweep: pd.DataFrame) -> None:
                 "RLOO: E[ĝ]/∇J (exact)": [by_estimator["loo", g] for g in sizes],
             }
         ),
-        hide_index=True,
-        height=_full_height(len(sizes)),
-        column_config={
-            "batch mean: E[ĝ]/∇J (exact)": NUMBER,
-            "RLOO: E[ĝ]/∇J (exact)": NUMBER,
-        },
+        dict.fromkeys(("batch mean: E[ĝ]/∇J (exact)", "RLOO: E[ĝ]/∇J (exact)"), SIX_DIGITS),
     )
 
 
@@ -129,7 +126,7 @@ def reward_gap_table(sweep: pd.DataFrame) -> None:
     for estimator in GROUP_ESTIMATOR_TITLES:
         if estimator in wide:
             table[f"E[ĝ] {GROUP_ESTIMATOR_TITLES[estimator]}"] = wide[estimator]
-    st.dataframe(table, hide_index=True, column_config=dict.fromkeys(table.columns[1:], NUMBER))
+    static_table(table, dict.fromkeys(table.columns[1:], SIX_DIGITS))
 
 
 def cosine_table(sweep: pd.DataFrame) -> None:
@@ -146,14 +143,14 @@ def cosine_table(sweep: pd.DataFrame) -> None:
     )
     for param in wide.columns:
         table[f"E[ĝ_{param}]/∇J_{param}"] = wide[param].map(number_text)  # — where ∇J_j = 0
-    st.dataframe(table, hide_index=True, column_config={"cos∠(E[ĝ], ∇J) (exact)": NUMBER})
+    static_table(table, {"cos∠(E[ĝ], ∇J) (exact)": SIX_DIGITS})
 
 
 def learning_summary(curves: pd.DataFrame) -> None:
     """The last step of core.group_baselines.learning_curves per estimator: the mean exact J
     over runs ± its SE, the spread across runs and the worst and best run."""
     last = curves[curves["step"] == curves["step"].max()]
-    st.dataframe(
+    static_table(
         pd.DataFrame(
             {
                 "estimator": _titles(last["estimator"]),
@@ -166,8 +163,7 @@ def learning_summary(curves: pd.DataFrame) -> None:
                 "best run": last["high"],
             }
         ),
-        hide_index=True,
-        column_config={"sd across runs": NUMBER, "worst run": NUMBER, "best run": NUMBER},
+        dict.fromkeys(("sd across runs", "worst run", "best run"), SIX_DIGITS),
     )
 
 
@@ -216,11 +212,9 @@ def reuse_exact_table(reuse: pd.DataFrame) -> None:
         index="quantity_title", columns="epoch", values="exact", sort=False
     )
     table.columns = [f"k = {epoch}" for epoch in table.columns]
-    st.dataframe(
+    static_table(
         table.reset_index().rename(columns={"quantity_title": "exact mean of"}),
-        hide_index=True,
-        height=_full_height(len(table)),
-        column_config=dict.fromkeys(table.columns, NUMBER),
+        dict.fromkeys(table.columns, SIX_DIGITS),
     )
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.checks import CHECK_COLUMN, check_help, labels
 from ui.format import interval_column
+from ui.tables.static import static_table
 
 
 def score_means(means: pd.DataFrame, checks: list, n: int) -> None:
@@ -41,7 +42,7 @@ def fisher_matrix(fisher: pd.DataFrame, checks: list, params: tuple[str, ...], n
         return table.loc[list(params), list(params)]
 
     if len(params) == 1:
-        st.dataframe(
+        static_table(
             pd.DataFrame(
                 {
                     "parameter": fisher["row"],
@@ -49,17 +50,15 @@ def fisher_matrix(fisher: pd.DataFrame, checks: list, params: tuple[str, ...], n
                     "exact I(θ)": fisher["exact"],
                     "check (4 SE)": fisher["check"],
                 }
-            ),
-            hide_index=True,
-            width="stretch",
+            )
         )
         return
     exact_col, estimate_col = st.columns(2)
     with exact_col:
         st.markdown("**Exact Fisher information I(θ)**")
-        st.dataframe(matrix("exact").style.format("{:.4g}"), width="stretch")
+        static_table(matrix("exact"), dict.fromkeys(params, "%.4g"), index=True)
     with estimate_col:
         st.markdown(f"**Monte Carlo mean of s sᵀ, n = {n:,}**")
-        st.dataframe(matrix("estimate").style.format("{:.4g}"), width="stretch")
+        static_table(matrix("estimate"), dict.fromkeys(params, "%.4g"), index=True)
     st.markdown("**Each Monte Carlo entry: its 95% CI, and |MC − exact| in standard errors**")
-    st.dataframe(matrix("interval_check"), width="stretch")
+    static_table(matrix("interval_check"), index=True)

@@ -19,6 +19,7 @@ from ui.checks import (
 )
 from ui.exports import export
 from ui.format import plus_minus_column
+from ui.tables.static import static_table
 
 # Draws shown in the per-sample tables.
 FIRST_DRAWS = 10
@@ -27,7 +28,11 @@ THREE, SIX, EIGHT, TINY = "%.4f", "%.6f", "%.8f", "%.1e"
 
 def _show(columns: dict[str, object], formats: dict[str, str]) -> None:
     """A full-width table of `columns`, each column named in `formats` shown in that printf
-    format; the check column, if any, carries CHECK_HELP as its tooltip."""
+    format; the check column, if any, carries CHECK_HELP as its tooltip (a grid: a static
+    table has no column tooltips)."""
+    if CHECK_COLUMN not in columns:
+        static_table(pd.DataFrame(columns), formats)
+        return
     st.dataframe(
         pd.DataFrame(columns),
         hide_index=True,

@@ -19,6 +19,7 @@ from ui.checks import (
     summary_badge,
 )
 from ui.format import plus_minus, plus_minus_column, tex_factor, tex_number
+from ui.tables.static import static_table
 
 FIRST_ROWS = 10
 # A sum done by hand equals the vectorised one to rounding.
@@ -248,7 +249,7 @@ def step_autodiff(result: pd.DataFrame, draws: pd.DataFrame) -> None:
             row["score_exact_standard_error"],
             "vs exact (± exact SE)",
         )
-    st.dataframe(
+    static_table(
         draws.rename(
             columns={
                 "f": "f(x) = 1[x > k]",
@@ -257,11 +258,7 @@ def step_autodiff(result: pd.DataFrame, draws: pd.DataFrame) -> None:
                 "score_term": "score term f(x)·z/σ",
             }
         ),
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format="%.3f")
-            for name in ("x", "z", "score term f(x)·z/σ")
-        },
+        dict.fromkeys(("x", "z", "score term f(x)·z/σ"), "%.3f"),
     )
 
 
@@ -298,8 +295,7 @@ def episode_estimates(estimates: pd.DataFrame) -> None:
     wide = wide.reindex([CREDIT_TITLES[name] for name in dict.fromkeys(estimates["credit"])])
     gradient = estimates.drop_duplicates("param").set_index("param")["exact_gradient"]
     wide.loc["exact ∇E[R] (all episodes)"] = gradient
-    st.dataframe(wide.reset_index().rename(columns={"credit": "this episode's estimate"}),
-                 hide_index=True)  # fmt: skip
+    static_table(wide.reset_index().rename(columns={"credit": "this episode's estimate"}))
     gap = float((estimates["by_hand"] - estimates["credited_score"]).abs().max())
     passed = gap <= HAND_TOLERANCE
     text = (
@@ -383,12 +379,4 @@ def _beside_the_exact(label: str, value: str, caption: str):
 
 def _numbers(table: pd.DataFrame, number_format: str, unformatted: set[str]) -> None:
     """`table` without its index, every column but `unformatted` shown in `number_format`."""
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            name: st.column_config.NumberColumn(format=number_format)
-            for name in table.columns
-            if name not in unformatted
-        },
-    )
+    static_table(table, {name: number_format for name in table.columns if name not in unformatted})

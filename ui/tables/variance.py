@@ -29,6 +29,7 @@ from ui.format import (
     variance_resolution,
     variance_text,
 )
+from ui.tables.static import static_table
 
 
 def slope_fits(fits: pd.DataFrame) -> None:
@@ -138,7 +139,7 @@ def samples_needed(
     """core.samples_needed per estimator and parameter: the exact N for the target error, then
     N = ⌈σ²/(ε ∇J)²⌉ with the first row's numbers when its per-sample `variance` σ² is given
     (None for the n-dependent baselines, whose N has no such closed form)."""
-    st.dataframe(
+    static_table(
         pd.DataFrame(
             {
                 "estimator": needed["estimator"],
@@ -154,9 +155,7 @@ def samples_needed(
                     "—" if math.isnan(e) else f"{e:.4g}" for e in needed["achieved_relative_error"]
                 ],
             }
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
     first = needed.iloc[0]
     if variance is None or not math.isfinite(first["n_needed"]) or first["exact_gradient"] == 0:

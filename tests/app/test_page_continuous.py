@@ -4,7 +4,7 @@ the step cost without a pathwise gradient, the linear-Gaussian policy, links."""
 import pytest
 
 import core
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import assert_healthy, rerun_section, run_page, shown_text
 
 PAGE = "pages/5_Continuous_and_nondifferentiable.py"
 # Issue 13's sections: policy draws + check, logistic draws + check, step-cost draws.
@@ -177,8 +177,12 @@ def test_garbage_query_values_fall_back_to_the_defaults():
 def test_the_reproduce_code_gives_the_numbers_on_the_page():
     app = run_page(PAGE, {"cost": "cos", "seed": 8})
     namespace = {}
-    block = next(code.value for code in app.code if "estimator_comparison(" in code.value)
-    exec(block, namespace)  # the Gaussian comparison block (the first of the two)
+    block = next(
+        code.value
+        for code in app.code
+        if "estimator_comparison(" in code.value and "Gaussian(" in code.value
+    )
+    exec(block, namespace)  # the Gaussian comparison block (not the policy's)
     table = namespace["table"]
     gradient = tables(app)[0]
     shown = gradient[gradient["gradient (MC ± SE)"] != "not available"]
@@ -235,3 +239,20 @@ def test_the_logistic_weights_and_the_step_threshold_follow_the_controls():
     step = core.Gaussian(0.2, 1.0, "step", 0.5)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Exact ∂μ E[1[x > k]] = φ(t)/σ"] == f"{step.exact_gradient()[0]:.4f}"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "heading"),
+    [
+        ("w0", 1.0, "The linear-Gaussian policy, draw by draw"),
+        ("lw0", 1.0, None),
+    ],
+)
+def test_a_policy_control_reruns_only_its_section(key, value, heading):
+    app = run_page(PAGE)
+    rerun_section(app, "slider", key, value)
+    assert_healthy(app)
+    # The Gaussian's sections (its metrics, its cost chart, the step cost) were not sent again.
+    assert [element.value for element in app.subheader] == ([heading] if heading else [])
+    assert not app.latex and "E[f(x)] (exact)" not in shown_text(app)
+    assert app.query_params[key] == [str(value)]

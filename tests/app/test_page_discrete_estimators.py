@@ -3,7 +3,7 @@ the exact SE, the trap, the toy, the closing note, a changed link and the export
 
 import pytest
 
-from tests.app.page_runner import assert_healthy, run_page, shown_text
+from tests.app.page_runner import assert_healthy, rerun_section, run_page, shown_text
 
 PAGE = "pages/9_Discrete_estimators.py"
 # A smaller vector and fewer estimates keep the changed run quick.
@@ -131,3 +131,16 @@ def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
     assert_healthy(app)
     assert "Gumbel-softmax (τ) — biased" not in set(app.dataframe[-1].value["estimator"])
     assert "With K = 5 the Gumbel-softmax row is omitted." in shown_text(app)
+
+
+def test_the_vector_and_categorical_controls_rerun_only_their_section():
+    app = run_page(PAGE, {"n": 2_000})
+    rerun_section(app, "slider", "arms", 4)
+    assert_healthy(app)
+    subheaders = [element.value for element in app.subheader]
+    assert subheaders[0] == "A vector of D = 6 binary units, f = (mean(b) − t)²"
+    assert "Categorical choice: K = 4 arms" in subheaders
+    # The binary choice, the θ and τ sweeps and the trap (outside the section) were not sent.
+    assert "The fair comparison: variance × evaluations at one θ" not in subheaders
+    assert not app.latex
+    assert app.query_params["arms"] == ["4"]

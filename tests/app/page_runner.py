@@ -56,7 +56,9 @@ def rerun_section(app: AppTest, kind: str, key: str, value: object) -> AppTest:
     """Set the widget `kind`(key=`key`) to `value` and rerun as a browser does for a widget in an
     st.fragment: only the fragment that drew it (found from the deltas of a fresh run: each
     carries the id of the fragment it was drawn in). Afterwards `app` holds only what that
-    rerun drew; an element drawn outside the fragment is absent (it was not sent again)."""
+    rerun drew; an element drawn outside the fragment is absent (it was not sent again). AppTest
+    does not record the URL of a fragment's rerun (its query_params stay empty): the browser
+    tests check a section control's link (tests/e2e/test_fragments.py)."""
     import functools
     from unittest import mock
 

@@ -123,4 +123,4 @@ def test_the_swept_parameter_reruns_only_the_fisher_curve_section():
     # Only section 4 was drawn again: the page's other sections were not sent.
     assert [header.value for header in app.header] == ["4 · Fisher information as sigma varies"]
     assert not app.latex and "Monte Carlo I(sigma) at 9 values" in shown_text(app)
-    assert app.query_params["sweep"] == ["sigma"]
+    assert app.selectbox(key="sweep").value == "sigma"

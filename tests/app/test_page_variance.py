@@ -181,7 +181,7 @@ def test_the_spread_parameter_reruns_only_the_spread_section():
     assert_healthy(app)
     assert not app.header and not app.dataframe  # sections 1, 2 and 4 were not sent again
     assert "ĝ_N of ∂J/∂sigma" in shown_text(app)
-    assert app.query_params["param"] == ["sigma"]
+    assert app.selectbox(key="param").value == "sigma"
 
 
 def test_the_target_error_reruns_only_the_samples_needed_section():
@@ -191,4 +191,4 @@ def test_the_target_error_reruns_only_the_samples_needed_section():
     assert [header.value for header in app.header] == [
         "4 · How many samples for a 5.0% relative error?"
     ]
-    assert app.query_params["target"] == ["0.05"]
+    assert app.select_slider(key="target").value == 0.05

@@ -107,6 +107,8 @@ def _rerender(browser, url: str, section: bool = False) -> float | None:
             page.keyboard.press("ArrowRight")
         elif section and page.locator(SECTION_SELECTBOX).count():
             page.locator(SECTION_SELECTBOX).first.locator('button[aria-label="Open"]').click()
+            if page.locator('[role="option"]').count() < 2:  # one choice: nothing to change
+                return None
             start = page.evaluate("performance.now()")
             page.locator('[role="option"]').nth(1).click()
         elif section:

@@ -10,9 +10,9 @@ opened it once, so the frontend's static JavaScript and fonts come from the brow
 the fresh-context figure stays the first-paint metric. Re-render, two kinds: after a sidebar
 control (the page's first sidebar slider moved one step, or another option of its first select
 box: the whole page reruns) and after a section control (the first slider in the main area,
-inside the st.fragment of the section it drives: only that section reruns), each from the key
-press to the page drawn again. Medians over `rounds` runs; wall clock, so a busy machine
-inflates them (the load average is printed with the section).
+inside the st.fragment of the section it drives, or its first select box: only that section
+reruns), each from the key press to the page drawn again. Medians over `rounds` runs; wall
+clock, so a busy machine inflates them (the load average is printed with the section).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type=range]'
 SELECTBOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 # A section's own controls sit in the main area, inside its st.fragment.
 SECTION_SLIDER = '[data-testid="stMain"] [data-testid="stSlider"] input[type=range]'
+SECTION_SELECTBOX = '[data-testid="stMain"] [data-testid="stSelectbox"]'
 
 
 def _paint(context, url: str) -> float:
@@ -100,12 +101,18 @@ def _rerender(browser, url: str, section: bool = False) -> float | None:
         page.goto(url)
         page.wait_for_function(_DRAWN, timeout=120_000, polling=20)
         page.evaluate(_NEXT_RUN)
-        if section:
-            if not page.locator(SECTION_SLIDER).count():
-                return None
+        if section and page.locator(SECTION_SLIDER).count():
             page.locator(SECTION_SLIDER).first.focus()
             start = page.evaluate("performance.now()")
             page.keyboard.press("ArrowRight")
+        elif section and page.locator(SECTION_SELECTBOX).count():
+            page.locator(SECTION_SELECTBOX).first.locator('button[aria-label="Open"]').click()
+            if page.locator('[role="option"]').count() < 2:  # one choice: nothing to change
+                return None
+            start = page.evaluate("performance.now()")
+            page.locator('[role="option"]').nth(1).click()
+        elif section:
+            return None
         elif page.locator(SLIDER).count():
             page.locator(SLIDER).first.focus()
             start = page.evaluate("performance.now()")

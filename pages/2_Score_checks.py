@@ -9,6 +9,7 @@ from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
 from ui.exports import export
+from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -43,38 +44,21 @@ with st.sidebar:
         help="Samples x ~ p(x|θ) behind the mean, covariance, histogram and running mean.",
     )  # fmt: skip
     seed = seed_input()
-    problem = choice.problem_or_stop("Reset the distribution's controls to their defaults.")
-    sweep = st.selectbox(
-        "Fisher curve over", problem.params, key="sweep", bind=URL,
-        help="The parameter swept for the Fisher-information curve; the others stay fixed.",
-    )  # fmt: skip
 
 notice_rejected_link_values(snapshot)
+problem = choice.problem_or_stop("Reset the distribution's controls to their defaults.")
 work_budget(
     lambda values: work_of([values["n"]] * (2 + FISHER_POINTS)),
     [Setting("n", n, range(100, n, 500), "n = {:,} draws")],
     "lower the draws n.",
 )
 params = problem.params
-parameter = params.index(sweep)
-low, high = SWEEP_RANGES.get((choice.name, sweep), DEFAULT_RANGE.get(choice.name, (-2.0, 2.0)))
 check_call = Call.of("score_check", problem, n, seed=seed)
 trace_call = Call.of("score_studies.score_trace", problem, n, seed=seed)
-points_call = Call.of(
-    "score_studies.fisher_curve",
-    problem,
-    Grid(low, high, FISHER_POINTS),
-    n,
-    parameter=parameter,
-    seed=seed,
-)
-exact_call = Call.of("objective_curve", problem, Grid(low, high, CURVE_POINTS), parameter=parameter)
 with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
     check = cache.compute(check_call)
     trace = cache.trace(trace_call, group="param")
     sample = cache.sample(trace_call, ("draw", "param", "score"), "param")
-    fisher_exact = cache.compute(exact_call)
-    fisher_points = cache.compute(points_call)
 
 # --- 1. mean zero ---------------------------------------------------------------------------------
 st.header("1 · The score averages to zero")
@@ -125,25 +109,56 @@ export(
     rows=cache.TRACE_ROWS,
 )  # fmt: skip
 
+
 # --- 4. Fisher information across the parameter ---------------------------------------------------
-st.header(f"4 · Fisher information as {sweep} varies")
-point_checks = check_rows(fisher_points, "estimate", "exact", "standard_error")
-show_chart(
-    "fisher_curve_chart",
-    fisher_exact,
-    fisher_points,
-    parameter_title=f"{sweep} (other parameters fixed)" if len(params) > 1 else sweep,
-)
-summary_badge(point_checks, f"Monte Carlo I({sweep}) at {FISHER_POINTS} values")
-st.caption(
-    f"Line: the exact Fisher information of {sweep}, I({sweep}). Points: the mean of the "
-    f"squared score over n = {n:,} fresh draws at each value, ± 2 SE. High Fisher information means the score swings widely — and so "
-    "does every score-function gradient term."
-)
-export(
-    fisher_points, "fisher_curve_points.csv", [("points", points_call), ("exact", exact_call)],
-    "fisher_curve", key="export-fisher",
-)  # fmt: skip
+@guarded_fragment
+def fisher_curve_section() -> None:
+    """Section 4 with its own control, the parameter swept: changing it reruns only this section."""
+    heading = st.empty()
+    sweep = st.columns([1, 2])[0].selectbox(
+        "Fisher curve over", params, key="sweep", bind=URL,
+        help="The parameter swept for the Fisher-information curve; the others stay fixed.",
+    )  # fmt: skip
+    notice_rejected_link_values(snapshot, ("sweep",))
+    heading.header(f"4 · Fisher information as {sweep} varies")
+    parameter = params.index(sweep)
+    default_range = DEFAULT_RANGE.get(choice.name, (-2.0, 2.0))
+    low, high = SWEEP_RANGES.get((choice.name, sweep), default_range)
+    points_call = Call.of(
+        "score_studies.fisher_curve",
+        problem,
+        Grid(low, high, FISHER_POINTS),
+        n,
+        parameter=parameter,
+        seed=seed,
+    )
+    exact_call = Call.of(
+        "objective_curve", problem, Grid(low, high, CURVE_POINTS), parameter=parameter
+    )
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        fisher_exact = cache.compute(exact_call)
+        fisher_points = cache.compute(points_call)
+    point_checks = check_rows(fisher_points, "estimate", "exact", "standard_error")
+    show_chart(
+        "fisher_curve_chart",
+        fisher_exact,
+        fisher_points,
+        parameter_title=f"{sweep} (other parameters fixed)" if len(params) > 1 else sweep,
+    )
+    summary_badge(point_checks, f"Monte Carlo I({sweep}) at {FISHER_POINTS} values")
+    st.caption(
+        f"Line: the exact Fisher information of {sweep}, I({sweep}). Points: the mean of the "
+        f"squared score over n = {n:,} fresh draws at each value, ± 2 SE. High Fisher "
+        "information means the score swings widely — and so does every score-function "
+        "gradient term."
+    )
+    export(
+        fisher_points, "fisher_curve_points.csv", [("points", points_call), ("exact", exact_call)],
+        "fisher_curve", key="export-fisher",
+    )  # fmt: skip
+
+
+fisher_curve_section()
 
 what_to_notice(
     "E[s] = 0 for every distribution: that is why subtracting a constant baseline b from the "

@@ -20,6 +20,7 @@ from ui.controls import (
     work_budget,
 )
 from ui.exports import export
+from ui.guard import guarded_fragment
 from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -42,12 +43,6 @@ with st.sidebar:
     st.header("Sample sizes")
     smallest, largest, points, reps = sample_size_controls()
     seed = seed_input()
-    st.header("Target")
-    target = target_error_input()
-    spread_param = parameter_input(
-        choice.problem, "Spread", "parameter in the spread chart", "param",
-        help="Whose individual estimates section 3 shows.",
-    )  # fmt: skip
 
 # Every bound widget exists now: name the link values that could not be used, before any stop.
 notice_rejected_link_values(snapshot)
@@ -134,27 +129,55 @@ st.header("3 · The spread of the estimates at a few N")
 spreads = [
     sweeps[e].with_keywords(ns=(n,), return_estimates=True) for e in shown for n in spread_ns
 ]
-estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
-show_chart("spread_chart", estimates[estimates["param"] == spread_param],
-           value_title=f"ĝ_N of ∂J/∂{spread_param}")  # fmt: skip
-st.caption(
-    f"Each dot: one of the {reps:,} N-sample estimates ĝ_N of ∂J/∂{spread_param} "
-    "(gradient units) at that N — the draws behind that N's point above, jittered sideways. "
-    "Black tick: the exact gradient; black bar: exact ±2 SE. A 100-fold increase in N "
-    "narrows the spread 10-fold."
-)
+
+
+@guarded_fragment
+def spread_section() -> None:
+    """Section 3 with its own control, whose parameter it shows: changing it reruns only this
+    section (the estimates are the sweep's, already drawn)."""
+    with st.columns([1, 2])[0]:
+        spread_param = parameter_input(
+            problem, None, "parameter in the spread chart", "param",
+            help="Whose individual estimates this section shows.",
+        )  # fmt: skip
+    notice_rejected_link_values(snapshot, ("param",))
+    estimates = pd.concat([cache.compute(call)[1] for call in spreads], ignore_index=True)
+    show_chart("spread_chart", estimates[estimates["param"] == spread_param],
+               value_title=f"ĝ_N of ∂J/∂{spread_param}")  # fmt: skip
+    st.caption(
+        f"Each dot: one of the {reps:,} N-sample estimates ĝ_N of ∂J/∂{spread_param} "
+        "(gradient units) at that N — the draws behind that N's point above, jittered sideways. "
+        "Black tick: the exact gradient; black bar: exact ±2 SE. A 100-fold increase in N "
+        "narrows the spread 10-fold."
+    )
+
+
+spread_section()
+
 
 # --- 4. how many samples for a target -----------------------------------------------------------
-st.header(f"4 · How many samples for a {target:.1%} relative error?")
-needs = {
-    e: Call.of("samples_needed", problem, target, estimator=e, baseline=estimators[e])
-    for e in shown
-}
-needed = cache.labelled_tables(tuple(needs.items()), column="estimator")
-first, baseline_first = shown[0], estimators[shown[0]]
-variance = cache.compute(Call.of("exact.iid_term_variance", problem, first, baseline_first))
-tables.samples_needed(needed, target, None if variance is None else variance[0], first)
-export(needed, "samples_needed.csv", list(needs.items()), "samples_needed", key="export-needed")
+@guarded_fragment
+def samples_needed_section() -> None:
+    """Section 4 with its own control, the target error: changing it reruns only this section
+    (exact values: no sampling)."""
+    heading = st.empty()
+    with st.columns([1, 2])[0]:
+        target = target_error_input()
+    notice_rejected_link_values(snapshot, ("target",))
+    heading.header(f"4 · How many samples for a {target:.1%} relative error?")
+    needs = {
+        e: Call.of("samples_needed", problem, target, estimator=e, baseline=estimators[e])
+        for e in shown
+    }
+    needed = cache.labelled_tables(tuple(needs.items()), column="estimator")
+    first, baseline_first = shown[0], estimators[shown[0]]
+    variance = cache.compute(Call.of("exact.iid_term_variance", problem, first, baseline_first))
+    tables.samples_needed(needed, target, None if variance is None else variance[0], first)
+    export(needed, "samples_needed.csv", list(needs.items()), "samples_needed",
+           key="export-needed")  # fmt: skip
+
+
+samples_needed_section()
 
 what_to_notice(
     "Slope −1: ten times the samples buys √10 ≈ 3.2 times less spread. Halving the error "

@@ -8,11 +8,11 @@ from core.catalogue import SUBSCRIPTS
 from core.logistic_policy import LogisticPolicy
 from ui import cache, tables
 from ui.budget import Setting, work_of
-from ui.charts import cost_density_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
 from ui.format import markdown_literal
+from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -41,19 +41,6 @@ with st.sidebar:
     st.header("Monte Carlo")
     n = st.select_slider("Samples n", SAMPLE_SIZES, value=2_000, key="n", bind=URL)
     seed = seed_input()
-
-    st.header("Linear-Gaussian policy")
-    policy_choice = problem_controls("policy", "continuous")
-
-    st.header("Logistic policy")
-    st.caption("π(a = 1 | s) = σ(wᵀs) over two states s₁ = (1, 2), s₂ = (1, −1).")
-    logistic_columns = st.columns(2)
-    logistic_weights = tuple(
-        column.slider(
-            f"w{SUBSCRIPTS[j]} (logistic)", -3.0, 3.0, default, 0.1, key=f"lw{j}", bind=URL
-        )  # fmt: skip
-        for j, (column, default) in enumerate(zip(logistic_columns, (0.0, 0.5), strict=True))
-    )
 
     # After the last bound widget, before any stop: names link values that could not be used.
     notice_rejected_link_values(snapshot)
@@ -99,7 +86,7 @@ with (
 st.subheader(f"The cost {markdown_literal(formula)} under N(μ, σ²)")  # may be the visitor's
 left, right = st.columns([3, 2])
 with left:
-    st.altair_chart(cost_density_chart(grid, cost_title="cost f(x)"), width="stretch")
+    cache.show_chart("cost_density_chart", grid, cost_title="cost f(x)")
 with right:
     st.metric("E[f(x)] (exact)", f"{summary['expected_value'].iloc[0]:.6g}")
     for row in summary.itertuples():
@@ -119,29 +106,48 @@ r(s, a) = -\big(a - w^{*\top} s\big)^2 \\
 J(w) = -\big(\sigma^2 + \lVert w - w^* \rVert^2\big),\qquad \nabla_w J = -2\,(w - w^*)
 \end{aligned}"""
 )
-policy = policy_choice.problem_or_stop("pick values inside the controls' ranges.")
-policy_call = Call.of("estimator_comparison", policy, n, seed=seed)
-with stop_on_input_error("pick values inside the controls' ranges."):
-    policy_summary = cache.compute(Call.of("summaries.exact_summary", policy))
-    policy_comparison = cache.compute(policy_call)
-tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
-tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
+POLICY_FIX = "pick values inside the controls' ranges."
 
-# -- linear-activation policies, sample by sample ---------------------------------------------------
-st.subheader("The linear-Gaussian policy, draw by draw")
-st.markdown(
-    "Each draw samples a state s, then an action a ~ N(wᵀs, σ²); its term for w_j is the reward "
-    "times the score (a − wᵀs) s_j/σ². The running mean of the terms estimates ∂J/∂w_j."
-)
-policy_draws_call = Call.of("worked_examples.policy_draws", policy, n, seed=seed)
-with stop_on_input_error("pick values inside the controls' ranges."):
-    policy_draws = cache.trace(policy_draws_call, "param")
-tables.policy_draws(policy_draws, "wᵀs")
-tables.policy_draws_check(policy_draws, f"Running means after {n:,} draws vs exact ∇J = −2(w − w*)")
-export(
-    tables.shown_draws(policy_draws), "policy_draws.csv", policy_draws_call, "policy_draws",
-    key="export-policy-draws", name="draws",
-)  # fmt: skip
+
+@guarded_fragment
+def linear_gaussian_section() -> None:
+    """The linear-Gaussian policy with its own controls (w, w*, σ) beside it: moving one reruns
+    only this section (its samples, n per estimator, are counted with the sidebar's)."""
+    with st.container(border=True):
+        policy_choice = problem_controls("policy", "continuous")
+    notice_rejected_link_values(snapshot, ("w0", "w1", "target0", "target1", "noise"))
+    policy = policy_choice.problem_or_stop(POLICY_FIX)
+    policy_call = Call.of("estimator_comparison", policy, n, seed=seed)
+    with stop_on_input_error(POLICY_FIX):
+        policy_summary = cache.compute(Call.of("summaries.exact_summary", policy))
+        policy_comparison = cache.compute(policy_call)
+    tables.exact_metrics(policy_summary, "J(w) (exact)", "∂J/∂{param} (exact)")
+    tables.estimator_comparison(policy_comparison, "Policy", "reward", n)
+
+    st.subheader("The linear-Gaussian policy, draw by draw")
+    st.markdown(
+        "Each draw samples a state s, then an action a ~ N(wᵀs, σ²); its term for w_j is the "
+        "reward times the score (a − wᵀs) s_j/σ². The running mean of the terms estimates "
+        "∂J/∂w_j."
+    )
+    policy_draws_call = Call.of("worked_examples.policy_draws", policy, n, seed=seed)
+    with stop_on_input_error(POLICY_FIX):
+        policy_draws = cache.trace(policy_draws_call, "param")
+    tables.policy_draws(policy_draws, "wᵀs")
+    tables.policy_draws_check(
+        policy_draws, f"Running means after {n:,} draws vs exact ∇J = −2(w − w*)"
+    )
+    export(
+        tables.shown_draws(policy_draws), "policy_draws.csv", policy_draws_call, "policy_draws",
+        key="export-policy-draws", name="draws",
+    )  # fmt: skip
+    export(
+        policy_comparison, "policy_estimators.csv", policy_call, "estimator_comparison",
+        key="export-policy",
+    )  # fmt: skip
+
+
+linear_gaussian_section()
 
 st.subheader("A discrete action from a linear activation: the logistic policy")
 st.latex(
@@ -153,28 +159,49 @@ st.latex(
  \big(a - \sigma(w^\top s)\big)\, s && \text{by enumeration of states and actions}
 \end{aligned}"""
 )
-with stop_on_input_error("pick logistic weights inside the sliders' ranges."):
-    logistic = LogisticPolicy(weights=logistic_weights)
-    logistic_lines_call = Call.of("logistic_policy.logistic_derivation", logistic)
-    logistic_lines = cache.compute(logistic_lines_call)
-    logistic_summary = cache.compute(Call.of("summaries.exact_summary", logistic))
-    logistic_fd = cache.compute(Call.of("derivation.finite_difference_check", logistic))
-    logistic_draws_call = Call.of("worked_examples.policy_draws", logistic, n, seed=seed)
-    logistic_draws = cache.trace(logistic_draws_call, "param")
-st.caption(
-    "Rewards r(s, a): in s₁ action 1 pays 1 and action 0 pays 0; in s₂ action 0 pays 2 and "
-    "action 1 pays 0. Each state has probability ½."
-)
-tables.logistic_derivation(logistic_lines, logistic_summary["exact_gradient"].tolist())
-tables.finite_difference_badge(logistic_fd)
-tables.policy_draws(logistic_draws, "π(1|s)")
-tables.policy_draws_check(logistic_draws, f"Running means after {n:,} draws vs the enumerated ∇J")
-export(
-    tables.shown_draws(logistic_draws), "logistic_policy_draws.csv", logistic_draws_call,
-    "policy_draws", key="export-logistic-draws", name="draws",
-)  # fmt: skip
-export(logistic_lines, "logistic_policy_derivation.csv", logistic_lines_call,
-       "logistic_derivation", key="export-logistic-lines", name="lines")  # fmt: skip
+
+
+@guarded_fragment
+def logistic_section() -> None:
+    """The logistic policy with its own controls (its weights) beside it: moving one reruns only
+    this section."""
+    with st.container(border=True):
+        st.caption("π(a = 1 | s) = σ(wᵀs) over two states s₁ = (1, 2), s₂ = (1, −1).")
+        logistic_columns = st.columns(2)
+        logistic_weights = tuple(
+            column.slider(
+                f"w{SUBSCRIPTS[j]} (logistic)", -3.0, 3.0, default, 0.1, key=f"lw{j}", bind=URL
+            )  # fmt: skip
+            for j, (column, default) in enumerate(zip(logistic_columns, (0.0, 0.5), strict=True))
+        )
+    notice_rejected_link_values(snapshot, ("lw0", "lw1"))
+    with stop_on_input_error("pick logistic weights inside the sliders' ranges."):
+        logistic = LogisticPolicy(weights=logistic_weights)
+        logistic_lines_call = Call.of("logistic_policy.logistic_derivation", logistic)
+        logistic_lines = cache.compute(logistic_lines_call)
+        logistic_summary = cache.compute(Call.of("summaries.exact_summary", logistic))
+        logistic_fd = cache.compute(Call.of("derivation.finite_difference_check", logistic))
+        logistic_draws_call = Call.of("worked_examples.policy_draws", logistic, n, seed=seed)
+        logistic_draws = cache.trace(logistic_draws_call, "param")
+    st.caption(
+        "Rewards r(s, a): in s₁ action 1 pays 1 and action 0 pays 0; in s₂ action 0 pays 2 and "
+        "action 1 pays 0. Each state has probability ½."
+    )
+    tables.logistic_derivation(logistic_lines, logistic_summary["exact_gradient"].tolist())
+    tables.finite_difference_badge(logistic_fd)
+    tables.policy_draws(logistic_draws, "π(1|s)")
+    tables.policy_draws_check(
+        logistic_draws, f"Running means after {n:,} draws vs the enumerated ∇J"
+    )
+    export(
+        tables.shown_draws(logistic_draws), "logistic_policy_draws.csv", logistic_draws_call,
+        "policy_draws", key="export-logistic-draws", name="draws",
+    )  # fmt: skip
+    export(logistic_lines, "logistic_policy_derivation.csv", logistic_lines_call,
+           "logistic_derivation", key="export-logistic-lines", name="lines")  # fmt: skip
+
+
+logistic_section()
 
 # -- the step cost: autodiff's pathwise gradient, shown ------------------------------------------------
 with stop_on_input_error(FIX):
@@ -200,10 +227,6 @@ st.subheader("Export")
 export(
     comparison, "gaussian_estimators.csv", comparison_call, "estimator_comparison",
     key="export-gaussian",
-)  # fmt: skip
-export(
-    policy_comparison, "policy_estimators.csv", policy_call, "estimator_comparison",
-    key="export-policy",
 )  # fmt: skip
 export(
     grid, "cost_and_density.csv", grid_call, "cost_and_density", key="export-grid", name="grid",

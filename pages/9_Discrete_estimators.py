@@ -12,6 +12,7 @@ from ui import cache, tables
 from ui.budget import Setting, work_of
 from ui.controls import URL, seed_input, work_budget
 from ui.exports import export
+from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
@@ -47,11 +48,6 @@ with st.sidebar:
         "temperature τ of the relaxations", TEMPERATURE_CHOICES, 0.5, key="tau", bind=URL,
         help="Gumbel-softmax / Concrete: z = σ((θ + L)/τ). Small τ: less bias, more variance.",
     )  # fmt: skip
-    st.header("Vector and toy problems")
-    units = st.slider("D: binary units in the vector", 1, 10, 6, key="units", bind=URL)
-    target_label = st.selectbox("target t in (b − t)²", list(TARGETS), key="t", bind=URL)
-    st.header("Categorical choice")
-    arms = st.slider("K arms (logits θ, 0, …, 0; rewards 1…K)", 2, 6, 3, key="arms", bind=URL)
     st.header("Monte Carlo")
     n = st.select_slider(
         "estimates per estimator", ESTIMATES, 20_000, key="n", bind=URL,
@@ -60,24 +56,24 @@ with st.sidebar:
     seed = seed_input()
     notice_rejected_link_values(snapshot)
 
-target = TARGETS[target_label]
 with stop_on_input_error(FIX):
     binary = core.BernoulliUnits((theta,), "linear", (r0, r1))
-    vector = core.BernoulliUnits((theta,) * units, "squared_error", target=target)
-    toy = core.BernoulliUnits((theta,), "squared_error", target=target)
-    categorical = core.SoftmaxBandit((theta,) + (0.0,) * (arms - 1), tuple(range(1, arms + 1)))
 
 
 def discrete_work(values) -> int:
     """Random numbers drawn: per binary estimate, D uniforms per draw (score, b*, the two
     relaxations: 1 draw; RLOO: k; the four pair estimators: one u each); per categorical
     estimate, 1 per draw and K Gumbels per Gumbel-top-k set or relaxed draw; n estimates each,
-    plus the θ sweep (one unit) and the τ sweep (two relaxations)."""
-    k, d = values["k"], values["units"]
+    plus the θ sweep (one unit) and the τ sweep (two relaxations). Without "units" and "arms"
+    (the sidebar's check): the binary choice, the sweeps and the toy only."""
+    k = values["k"]
     binary_draws = 8 + k  # score, b*, RLOO-k, 4 pairs, 2 relaxations
-    relaxed = arms if arms <= MAX_EXACT_ARMS else 0  # the Gumbel-softmax row, K ≤ 4
-    categorical_draws = 2 + k + relaxed + (2 * arms if k <= arms else 0)
-    per_estimate = binary_draws * (2 + d) + categorical_draws  # binary, toy, vector
+    per_estimate = binary_draws * 2  # binary, toy
+    if "units" in values:
+        arms = values["arms"]
+        relaxed = arms if arms <= MAX_EXACT_ARMS else 0  # the Gumbel-softmax row, K ≤ 4
+        categorical_draws = 2 + k + relaxed + (2 * arms if k <= arms else 0)
+        per_estimate += binary_draws * values["units"] + categorical_draws  # vector, categorical
     sweeps = work_of([binary_draws] * len(THETAS.values()), THETA_ESTIMATES)
     return (
         work_of([per_estimate], values["n"])
@@ -86,14 +82,15 @@ def discrete_work(values) -> int:
     )
 
 
+sidebar_settings = [
+    Setting("n", n, ESTIMATES, "{:,} estimates per estimator"),
+    Setting("k", k, range(2, k), "k = {:,} draws"),
+]
 work_budget(
     discrete_work,
-    [
-        Setting("n", n, ESTIMATES, "{:,} estimates per estimator"),
-        Setting("units", units, range(1, units), "D = {:,} units"),
-        Setting("k", k, range(2, k), "k = {:,} draws"),
-    ],
-    "lower the estimates per estimator, the units D or the draws k.",
+    sidebar_settings,
+    "lower the estimates per estimator or the draws k.",
+    sidebar_subject="The sidebar's settings (all but the vector, toy and categorical problems)",
 )
 comparison = "discrete_estimators.discrete_comparison"
 keywords = {"k": k, "temperature": tau, "n": n, "seed": seed}
@@ -103,9 +100,6 @@ calls = {
                      temperature=tau, n=THETA_ESTIMATES, seed=seed),
     "tau": Call.of("discrete_estimators.relaxation_temperature_sweep", binary, TEMPERATURES,
                    n=TAU_ESTIMATES, seed=seed),
-    "vector": Call.of(comparison, vector, **keywords),
-    "toy": Call.of(comparison, toy, **keywords),
-    "categorical": Call.of(comparison, categorical, **keywords),
 }  # fmt: skip
 with stop_on_input_error(FIX), st.spinner("Computing exact values and Monte Carlo…"):
     results = {name: cache.compute(call) for name, call in calls.items()}
@@ -179,74 +173,125 @@ st.markdown(
 )
 cache.show_chart("trap_chart", results["theta"], theta)
 
-# -- vector and toy ---------------------------------------------------------------------------
-st.subheader(f"A vector of D = {units} binary units, f = (mean(b) − t)²")
-st.markdown(
-    f"Every unit at θ = {theta:g}, t = {target:g}. The reward couples the units, so each "
-    "unit's score-function term carries the noise of all the others; the pair estimators "
-    "cancel most of it. Exact values: sums over the 3^D cells of u (RLOO: over its pairs of draws); "
-    "the relaxations by products of one-unit quadratures (no variance check there: their "
-    "fourth moment is not computed). Every unit is alike, so the table shows unit theta_0; "
-    "the badges check all D units."
-)
-tables.comparison_table(results["vector"], "Vector", shown="theta_0")
-st.markdown(f"**Signal-to-noise** (unit theta_0; every unit is alike), and at {BUDGET} evaluations")
-tables.signal_to_noise_table(results["vector"], BUDGET)
+# -- vector, toy and categorical: a section with its own controls ------------------------------
+st.subheader("More problems: a vector of units, the REBAR / RELAX toy, K arms")
 
-st.subheader("The REBAR / RELAX toy: E[(b − t)²]")
-st.markdown(
-    f"One unit, f(b) = (b − t)² with t = {target:g} — the toy problem of REBAR (Tucker et al. "
-    "2017, arXiv:1703.07370, t = 0.45) and RELAX (Grathwohl et al. 2018, arXiv:1711.00123, "
-    "§6.1, t = 0.499). The gradient (1 − 2t)σ(θ)σ(−θ) is tiny beside f itself, so plain "
-    "REINFORCE has a signal-to-noise ratio far below one."
-)
-tables.comparison_table(results["toy"], "Toy")
-tables.signal_to_noise_table(results["toy"], BUDGET)
 
-st.subheader(f"Categorical choice: K = {arms} arms")
-relaxed_rows = results["categorical"].query("estimator == 'gumbel_softmax'")
-relaxed_route = relaxed_rows["exact_route"].iloc[0] if len(relaxed_rows) else ""
-st.markdown(
-    f"Logits (θ, 0, …, 0), rewards 1…{arms}. RLOO-k draws k arms with replacement; the "
-    "unordered-set estimator (Kool, van Hoof & Welling, ICLR 2020) draws k distinct arms "
-    "(Gumbel-top-k) and weights each by p(s)·p^{D∖s}(S∖s)/p(S); its built-in baseline "
-    "subtracts, for each s, an estimate of E[f] from the rest of the set (unbiased, because "
-    "the rest is a sample without replacement from the other arms). Both exact by "
-    "enumerating the k-subsets. The Gumbel-softmax of K arms, z = softmax((θ + g)/τ) with "
-    "g i.i.d. Gumbel(0, 1), differentiates the relaxed reward Σ r_k z_k: ĝ = z ⊙ (r − r·z)/τ, "
-    f"one evaluation, **biased** (τ = {tau:g} here). Its exact moments are a (K − 1)-dimensional "
-    "Gauss–Legendre quadrature (the Gumbel differences g_k − g_0 have the multivariate "
-    "logistic law), certified by the largest change of any moment between two rule sizes"
-    + (f": {relaxed_route}." if relaxed_route else ".")
-    + f" For K > {MAX_EXACT_ARMS} there is no exact value, so the row is left out."
-    + ("" if k <= arms else f" With k = {k} > K = {arms} the unordered set is unavailable.")
-    + ("" if arms <= MAX_EXACT_ARMS else f" With K = {arms} the Gumbel-softmax row is omitted.")
-)
-tables.comparison_table(results["categorical"], "Categorical", params=True)
-
-# -- which to use -----------------------------------------------------------------------------
-st.subheader("Which should I use?")
-tables.which_to_use(
-    {
-        "Binary choice": results["binary"],
-        f"Vector, D = {units}": results["vector"],
-        "REBAR/RELAX toy": results["toy"],
-        f"Categorical, K = {arms}": results["categorical"],
+@guarded_fragment
+def more_problems_section() -> None:
+    """The vector, toy and categorical problems (and the advice and downloads that use them),
+    with their own controls beside them: moving one reruns only this section."""
+    units_col, target_col, arms_col = st.columns(3)
+    units = units_col.slider("D: binary units in the vector", 1, 10, 6, key="units", bind=URL)
+    target_label = target_col.selectbox("target t in (b − t)²", list(TARGETS), key="t", bind=URL)
+    arms = arms_col.slider("K arms (logits θ, 0, …, 0; rewards 1…K)", 2, 6, 3, key="arms", bind=URL)
+    notice_rejected_link_values(snapshot, ("units", "t", "arms"))
+    within_cap = work_budget(
+        discrete_work,
+        [
+            Setting("units", units, range(1, units), "D = {:,} units"),
+            Setting("arms", arms, range(2, arms), "K = {:,} arms"),
+            *sidebar_settings,
+        ],
+        "lower the units D or the arms K here, or the estimates per estimator or the draws k "
+        "in the sidebar.",
+        section="vector, toy and categorical problems",
+    )
+    if within_cap is None:
+        return
+    target = TARGETS[target_label]
+    with stop_on_input_error(FIX):
+        vector = core.BernoulliUnits((theta,) * units, "squared_error", target=target)
+        toy = core.BernoulliUnits((theta,), "squared_error", target=target)
+        categorical = core.SoftmaxBandit((theta,) + (0.0,) * (arms - 1), tuple(range(1, arms + 1)))
+    section_calls = {
+        "vector": Call.of(comparison, vector, **keywords),
+        "toy": Call.of(comparison, toy, **keywords),
+        "categorical": Call.of(comparison, categorical, **keywords),
     }
-)
+    with stop_on_input_error(FIX), st.spinner("Computing exact values and Monte Carlo…"):
+        all_results = results | {name: cache.compute(c) for name, c in section_calls.items()}
+    all_calls = calls | section_calls
 
-st.subheader("Export")
-exports = {
-    "comparison": ("binary", "discrete_comparison.csv"),
-    "θ sweep": ("theta", "discrete_theta_sweep.csv"),
-    "τ sweep": ("tau", "relaxation_temperature_sweep.csv"),
-    "vector": ("vector", "discrete_vector.csv"),
-    "toy": ("toy", "discrete_toy.csv"),
-    "categorical": ("categorical", "discrete_categorical.csv"),
-}
-for tab, (name, filename) in zip(st.tabs(list(exports)), exports.values(), strict=True):
-    with tab:
-        export(results[name], filename, calls[name], "discrete_comparison", key=f"export-{name}")
+    # vector and toy ---------------------------------------------------------------------------
+    st.subheader(f"A vector of D = {units} binary units, f = (mean(b) − t)²")
+    st.markdown(
+        f"Every unit at θ = {theta:g}, t = {target:g}. The reward couples the units, so each "
+        "unit's score-function term carries the noise of all the others; the pair estimators "
+        "cancel most of it. Exact values: sums over the 3^D cells of u (RLOO: over its pairs of draws); "
+        "the relaxations by products of one-unit quadratures (no variance check there: their "
+        "fourth moment is not computed). Every unit is alike, so the table shows unit theta_0; "
+        "the badges check all D units."
+    )
+    tables.comparison_table(all_results["vector"], "Vector", shown="theta_0")
+    st.markdown(
+        f"**Signal-to-noise** (unit theta_0; every unit is alike), and at {BUDGET} evaluations"
+    )
+    tables.signal_to_noise_table(all_results["vector"], BUDGET)
+
+    st.subheader("The REBAR / RELAX toy: E[(b − t)²]")
+    st.markdown(
+        f"One unit, f(b) = (b − t)² with t = {target:g} — the toy problem of REBAR (Tucker et al. "
+        "2017, arXiv:1703.07370, t = 0.45) and RELAX (Grathwohl et al. 2018, arXiv:1711.00123, "
+        "§6.1, t = 0.499). The gradient (1 − 2t)σ(θ)σ(−θ) is tiny beside f itself, so plain "
+        "REINFORCE has a signal-to-noise ratio far below one."
+    )
+    tables.comparison_table(all_results["toy"], "Toy")
+    tables.signal_to_noise_table(all_results["toy"], BUDGET)
+
+    st.subheader(f"Categorical choice: K = {arms} arms")
+    relaxed_rows = all_results["categorical"].query("estimator == 'gumbel_softmax'")
+    relaxed_route = relaxed_rows["exact_route"].iloc[0] if len(relaxed_rows) else ""
+    st.markdown(
+        f"Logits (θ, 0, …, 0), rewards 1…{arms}. RLOO-k draws k arms with replacement; the "
+        "unordered-set estimator (Kool, van Hoof & Welling, ICLR 2020) draws k distinct arms "
+        "(Gumbel-top-k) and weights each by p(s)·p^{D∖s}(S∖s)/p(S); its built-in baseline "
+        "subtracts, for each s, an estimate of E[f] from the rest of the set (unbiased, because "
+        "the rest is a sample without replacement from the other arms). Both exact by "
+        "enumerating the k-subsets. The Gumbel-softmax of K arms, z = softmax((θ + g)/τ) with "
+        "g i.i.d. Gumbel(0, 1), differentiates the relaxed reward Σ r_k z_k: ĝ = z ⊙ (r − r·z)/τ, "
+        f"one evaluation, **biased** (τ = {tau:g} here). Its exact moments are a (K − 1)-dimensional "
+        "Gauss–Legendre quadrature (the Gumbel differences g_k − g_0 have the multivariate "
+        "logistic law), certified by the largest change of any moment between two rule sizes"
+        + (f": {relaxed_route}." if relaxed_route else ".")
+        + f" For K > {MAX_EXACT_ARMS} there is no exact value, so the row is left out."
+        + ("" if k <= arms else f" With k = {k} > K = {arms} the unordered set is unavailable.")
+        + ("" if arms <= MAX_EXACT_ARMS else f" With K = {arms} the Gumbel-softmax row is omitted.")
+    )
+    tables.comparison_table(all_results["categorical"], "Categorical", params=True)
+
+    # -- which to use -----------------------------------------------------------------------------
+    st.subheader("Which should I use?")
+    tables.which_to_use(
+        {
+            "Binary choice": all_results["binary"],
+            f"Vector, D = {units}": all_results["vector"],
+            "REBAR/RELAX toy": all_results["toy"],
+            f"Categorical, K = {arms}": all_results["categorical"],
+        }
+    )
+
+    st.subheader("Export")
+    exports = {
+        "comparison": ("binary", "discrete_comparison.csv"),
+        "θ sweep": ("theta", "discrete_theta_sweep.csv"),
+        "τ sweep": ("tau", "relaxation_temperature_sweep.csv"),
+        "vector": ("vector", "discrete_vector.csv"),
+        "toy": ("toy", "discrete_toy.csv"),
+        "categorical": ("categorical", "discrete_categorical.csv"),
+    }
+    for tab, (name, filename) in zip(st.tabs(list(exports)), exports.values(), strict=True):
+        with tab:
+            export(
+                all_results[name],
+                filename,
+                all_calls[name],
+                "discrete_comparison",
+                key=f"export-{name}",
+            )
+
+
+more_problems_section()
 
 what_to_notice(
     "At the same number of reward evaluations the antithetic pair and DisARM beat the plain "

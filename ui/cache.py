@@ -272,23 +272,39 @@ def _used_columns_only(spec: dict) -> dict:
     return {**spec, "datasets": cut}
 
 
+def _stable_dataset_names(spec: dict) -> dict:
+    """`spec` with its inline datasets named by their order ("dataset-0", …) instead of by a hash
+    of their rows (Altair's "data-<md5>"): when only the numbers change, the spec text stays the
+    same, so the browser's chart swaps its data in place instead of being built anew (Streamlit
+    sends the datasets apart from the spec and re-embeds a chart only when the spec changes)."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    names = {old: f"dataset-{index}" for index, old in enumerate(datasets)}
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    for old, new in names.items():
+        text = text.replace(json.dumps(old), json.dumps(new))
+    return {**json.loads(text), "datasets": {names[k]: rows for k, rows in datasets.items()}}
+
+
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
-def chart_spec(builder: str, *args, **kwargs) -> dict:
+def chart_spec(builder: str, *args, narrow: bool = False, **kwargs) -> dict:
     """The Vega-Lite spec of `ui.charts.<builder>(*args, **kwargs)`, built once per data, its
-    datasets cut to the columns it uses.
+    datasets cut to the columns it uses and named by their order; with `narrow`, laid out for a
+    phone's column (ui.charts.narrow_spec), cached as a form of its own.
 
     Altair spends most of a page's render building and schema-validating chart objects; the
     builders are validated in tests/ui, so here a spec is built unvalidated, once, and reused
     whenever the same data comes back.
     """
-    return _used_columns_only(getattr(charts, builder)(*args, **kwargs).to_dict(validate=False))
+    chart = getattr(charts, builder)(*args, **kwargs)
+    spec = _stable_dataset_names(_used_columns_only(chart.to_dict(validate=False)))
+    return charts.narrow_spec(spec) if narrow else spec
 
 
 def show_chart(builder: str, *args, **kwargs) -> None:
     """Draw `ui.charts.<builder>(*args, **kwargs)` at the container's width, via chart_spec; on
     a phone (a "Mobi" browser, as MDN advises detecting one) its panels stack to fit the column
-    (ui.charts.narrow_spec)."""
-    spec = chart_spec(builder, *args, **kwargs)
-    if "Mobi" in (st.context.headers.get("User-Agent") or ""):
-        spec = charts.narrow_spec(spec)
-    st.vega_lite_chart(spec, width="stretch")
+    (the narrow form, cached beside the wide one)."""
+    narrow = "Mobi" in (st.context.headers.get("User-Agent") or "")
+    st.vega_lite_chart(chart_spec(builder, *args, narrow=narrow, **kwargs), width="stretch")

@@ -142,15 +142,17 @@ def sample_size_controls() -> tuple[int, int, int, int]:
 
 
 def parameter_input(
-    problem: Problem | None, header: str, label: str, key: str, help: str | None = None
+    problem: Problem | None, header: str | None, label: str, key: str, help: str | None = None
 ) -> str:
-    """Which parameter of `problem` a view shows: under `header`, a select box of its params
-    when it has several; its only param otherwise ("" when core refused the problem)."""
+    """Which parameter of `problem` a view shows: a select box of its params (under `header`,
+    unless None: beside a section) when it has several; its only param otherwise ("" when
+    core refused the problem)."""
     if problem is None:
         return ""
     if len(problem.params) == 1:
         return problem.params[0]
-    st.header(header)
+    if header is not None:
+        st.header(header)
     extra = {} if help is None else {"help": help}
     return st.selectbox(label, problem.params, key=key, bind=URL, **extra)
 
@@ -161,7 +163,7 @@ TARGETS = (0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001)
 
 def target_error_input() -> float:
     """The target relative error ε = RMSE / |∇J| (URL key "target"), with a caption giving the
-    signal-to-noise ratio it asks for; call inside `st.sidebar`."""
+    signal-to-noise ratio it asks for."""
     target = st.select_slider(
         "relative error ε = RMSE / |∇J|", TARGETS, 0.1, key="target", bind=URL,
         help="RMSE of the estimate divided by |∇J|; its inverse is the signal-to-noise ratio.",

@@ -83,3 +83,46 @@ def assert_healthy(app: AppTest) -> None:
     """No exception box and no error alert (a failed check or an input error)."""
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
+
+
+def rerun_section(app: AppTest, kind: str, key: str, value: object) -> AppTest:
+    """Set the widget `kind`(key=`key`) to `value` and rerun as a browser does for a widget in an
+    st.fragment: only the fragment that drew it (found from the deltas of a fresh run: each
+    carries the id of the fragment it was drawn in). Afterwards `app` holds only what that
+    rerun drew; an element drawn outside the fragment is absent (it was not sent again). AppTest
+    does not record the URL of a fragment's rerun (its query_params stay empty): the browser
+    tests check a section control's link (tests/e2e/test_fragments.py)."""
+    import functools
+    from unittest import mock
+
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    widget_id = getattr(app, kind)(key=key).id
+    messages: list = []
+    parse = local_script_runner.parse_tree_from_messages
+
+    def recorded(forward_msgs):
+        messages[:] = forward_msgs
+        return parse(forward_msgs)
+
+    with mock.patch.object(local_script_runner, "parse_tree_from_messages", recorded):
+        app.run()
+    fragment_ids = {
+        message.delta.fragment_id
+        for message in messages
+        if message.HasField("delta")
+        and message.delta.WhichOneof("type") == "new_element"
+        and getattr(
+            getattr(message.delta.new_element, message.delta.new_element.WhichOneof("type")),
+            "id",
+            None,
+        )
+        == widget_id
+    }
+    assert len(fragment_ids) == 1 and "" not in fragment_ids, f"{key} is not in one fragment"
+    getattr(app, kind)(key=key).set_value(value)
+    scoped = functools.partial(RerunData, fragment_id_queue=list(fragment_ids))
+    with mock.patch.object(local_script_runner, "RerunData", scoped):
+        app.run()
+    return app

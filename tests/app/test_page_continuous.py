@@ -7,6 +7,7 @@ import core
 from tests.app.page_runner import (
     assert_healthy,
     open_code_blocks,
+    rerun_section,
     run_page,
     shown_tables,
     shown_text,
@@ -184,9 +185,11 @@ def test_the_reproduce_code_gives_the_numbers_on_the_page():
     app = run_page(PAGE, {"cost": "cos", "seed": 8})
     namespace = {}
     block = next(
-        code.value for code in open_code_blocks(app).code if "estimator_comparison(" in code.value
+        code.value
+        for code in open_code_blocks(app).code
+        if "estimator_comparison(" in code.value and "Gaussian(" in code.value
     )
-    exec(block, namespace)  # the Gaussian comparison block (the first of the two)
+    exec(block, namespace)  # the Gaussian comparison block (not the policy's)
     table = namespace["table"]
     gradient = tables(app)[0]
     shown = gradient[gradient["gradient (MC ± SE)"] != "not available"]
@@ -243,3 +246,21 @@ def test_the_logistic_weights_and_the_step_threshold_follow_the_controls():
     step = core.Gaussian(0.2, 1.0, "step", 0.5)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Exact ∂μ E[1[x > k]] = φ(t)/σ"] == f"{step.exact_gradient()[0]:.4f}"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "heading"),
+    [
+        ("w0", 1.0, "The linear-Gaussian policy, draw by draw"),
+        ("lw0", 1.0, None),
+    ],
+)
+def test_a_policy_control_reruns_only_its_section(key, value, heading):
+    app = run_page(PAGE)
+    rerun_section(app, "slider", key, value)
+    assert_healthy(app)
+    # The Gaussian's sections (its metrics, its cost chart, the step cost) were not sent again.
+    assert [element.value for element in app.subheader] == ([heading] if heading else [])
+    assert "E[f(x)] (exact)" not in shown_text(app)
+    assert not any("measure-valued" in element.value for element in app.latex)
+    assert app.slider(key=key).value == value

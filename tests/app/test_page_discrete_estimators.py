@@ -6,6 +6,7 @@ import pytest
 from tests.app.page_runner import (
     assert_healthy,
     open_code_blocks,
+    rerun_section,
     run_page,
     shown_tables,
     shown_text,
@@ -117,19 +118,23 @@ def test_a_bad_link_value_is_named_and_replaced_by_the_default():
 
 
 def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_work():
+    # The sidebar's part (binary choice, θ and τ sweeps, toy) fits the cap and is drawn; the
+    # vector of D = 10 units and the categorical problem, a section with its own controls (a
+    # fragment), would take the whole view over it: only that section refuses, with fixes that
+    # include the sidebar's controls.
     app = run_page(PAGE, {"n": 100_000, "units": 10, "k": 16})
-    assert not app.exception and not shown_tables(app)  # stopped before any work
+    assert not app.exception and len(shown_tables(app)) == 1  # the binary comparison only
     (warning,) = app.main.warning
     assert "would draw 32.4 million random samples, more than the 20 million" in warning.value
     assert [button.label for button in app.main.button] == [
-        "Use 50,000 estimates per estimator", "Use D = 4 units", "Use k = 6 draws",
+        "Use D = 4 units", "Use 50,000 estimates per estimator", "Use k = 6 draws",
     ]  # fmt: skip
-    fewer_estimates = app.main.button[0]
-    fewer_estimates.click().run()
+    fewer_units = app.main.button[0]
+    fewer_units.click().run()
     assert_healthy(app)
-    assert not app.warning and shown_tables(app)  # the work ran, 17 million samples
+    assert not app.warning and len(shown_tables(app)) == 6  # the work ran
     controls = (app.select_slider(key="n"), app.slider(key="units"), app.slider(key="k"))
-    assert [control.value for control in controls] == [50_000, 10, 16]
+    assert [control.value for control in controls] == [100_000, 4, 16]
 
 
 def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
@@ -137,3 +142,16 @@ def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
     assert_healthy(app)
     assert "Gumbel-softmax (τ) — biased" not in set(shown_tables(app)[-1].value["estimator"])
     assert "With K = 5 the Gumbel-softmax row is omitted." in shown_text(app)
+
+
+def test_the_vector_and_categorical_controls_rerun_only_their_section():
+    app = run_page(PAGE, {"n": 2_000})
+    rerun_section(app, "slider", "arms", 4)
+    assert_healthy(app)
+    subheaders = [element.value for element in app.subheader]
+    assert subheaders[0] == "A vector of D = 6 binary units, f = (mean(b) − t)²"
+    assert "Categorical choice: K = 4 arms" in subheaders
+    # The binary choice, the θ and τ sweeps and the trap (outside the section) were not sent.
+    assert "The fair comparison: variance × evaluations at one θ" not in subheaders
+    assert not app.latex
+    assert app.slider(key="arms").value == 4

@@ -6,6 +6,7 @@ import core
 from tests.app.page_runner import (
     assert_healthy,
     open_code_blocks,
+    rerun_section,
     run_page,
     shown_tables,
     shown_text,
@@ -120,3 +121,13 @@ def test_garbage_link_values_fall_back_to_defaults_with_a_notice():
     assert app.selectbox(key="sweep").value == "theta"
     notice = "\n".join(element.value for element in app.info)
     assert "problem=Cauchy" in notice and "n=lots" in notice
+
+
+def test_the_swept_parameter_reruns_only_the_fisher_curve_section():
+    app = run_page(PAGE, {"problem": "Gaussian"})
+    rerun_section(app, "selectbox", "sweep", "sigma")
+    assert_healthy(app)
+    # Only section 4 was drawn again: the page's other sections were not sent.
+    assert [header.value for header in app.header] == ["4 · Fisher information as sigma varies"]
+    assert not app.latex and "Monte Carlo I(sigma) at 9 values" in shown_text(app)
+    assert app.selectbox(key="sweep").value == "sigma"

@@ -4,7 +4,14 @@ the horizon grows, every control, links."""
 import pytest
 
 import core
-from tests.app.page_runner import assert_healthy, open_code_blocks, run_page, shown_tables
+from tests.app.page_runner import (
+    assert_healthy,
+    open_code_blocks,
+    rerun_section,
+    run_page,
+    shown_tables,
+    shown_text,
+)
 
 PAGE = "pages/6_Trajectories.py"
 # Issue 13's sections: one episode's steps and sums, GAE at one λ.
@@ -222,3 +229,38 @@ def test_the_gae_reproduce_code_gives_the_table_on_the_page():
     assert [text.split(" ± ")[0] for text in shown["mean ĝ (MC ± exact SE)"]] == [
         f"{value:.5g}" for value in at["mean"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "heading"),
+    [
+        ("select_slider", "per_T", 2_000, None),
+        ("number_input", "episode", 2, "One episode by hand (episode 2 of seed 0)"),
+        ("slider", "gamma", 0.9, None),
+    ],
+)
+def test_a_section_control_reruns_only_its_section(kind, key, value, heading):
+    app = run_page(PAGE, {"reps": 100})
+    rerun_section(app, kind, key, value)
+    assert_healthy(app)
+    # The page's exact values and credit tables (drawn outside every section) were not sent.
+    assert not app.latex and not any(m.label.startswith("E[R]") for m in app.metric)
+    assert [element.value for element in app.subheader] == ([heading] if heading else [])
+    assert getattr(app, kind)(key=key).value == value
+    if key == "gamma":
+        assert "**At γ = 0.9, λ = 0.9:**" in shown_text(app)
+
+
+def test_a_section_over_the_work_cap_refuses_with_a_fix_and_the_page_stays():
+    # 4,000 repetitions of n = 130 twelve-step episodes per credit: 18.7 million samples, within
+    # the cap for the sidebar's check; 20,000 episodes per horizon point add 2.76 million, so the
+    # whole view is over it: the two sections that sample refuse, with their fixes, and the rest
+    # of the page (the credits, one episode by hand) is drawn.
+    app = run_page(PAGE, {"T": 12, "n": 130, "reps": 4_000, "per_T": 20_000})
+    assert not app.exception
+    warnings = [element.value for element in app.warning]
+    assert len(warnings) == 2 and all("Nothing has been computed yet" in w for w in warnings)
+    buttons = [button.label for button in app.button]
+    assert "Use 5,000 episodes per horizon point" in buttons, buttons
+    assert any(s.value.startswith("One episode by hand") for s in app.subheader)
+    assert app.metric

@@ -8,6 +8,7 @@ import core
 from tests.app.page_runner import (
     assert_healthy,
     open_code_blocks,
+    rerun_section,
     run_page,
     shown_tables,
     shown_text,
@@ -179,3 +180,22 @@ def test_the_notice_names_bad_link_values_even_when_the_page_stops_early():
     app = run_page(PAGE, {"problem": "Gaussian", "param": "nope", "nmax": 1_000_000})
     assert not app.exception
     assert "param=nope" in "\n".join(element.value for element in app.info)
+
+
+def test_the_spread_parameter_reruns_only_the_spread_section():
+    app = run_page(PAGE, {"problem": "Gaussian", "nmax": 100, "reps": 100})
+    rerun_section(app, "selectbox", "param", "sigma")
+    assert_healthy(app)
+    assert not app.header and not app.dataframe  # sections 1, 2 and 4 were not sent again
+    assert "ĝ_N of ∂J/∂sigma" in shown_text(app)
+    assert app.selectbox(key="param").value == "sigma"
+
+
+def test_the_target_error_reruns_only_the_samples_needed_section():
+    app = run_page(PAGE, {"nmax": 100, "reps": 100})
+    rerun_section(app, "select_slider", "target", 0.05)
+    assert_healthy(app)
+    assert [header.value for header in app.header] == [
+        "4 · How many samples for a 5.0% relative error?"
+    ]
+    assert app.select_slider(key="target").value == 0.05

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from playwright.sync_api import Page
 
 from tests.e2e import streamlit_helpers as browser_app
@@ -50,3 +51,28 @@ def test_a_section_control_reruns_only_its_section_and_keeps_its_link(
     settle(page)
     assert urlparse(page.url).path.strip("/") == "Baselines" and not urlparse(page.url).query
     assert slider_value(page, "Steps") == "50"
+
+
+@pytest.mark.parametrize(
+    ("url_path", "key"),
+    [
+        ("Variance_vs_samples", "target"),
+        ("Trajectories", "per_T"),
+        ("Continuous_and_nondifferentiable", "w0"),
+        ("Discrete_estimators", "units"),
+    ],
+)
+def test_each_pages_first_section_control_reruns_only_its_section_and_enters_the_link(
+    streamlit_server: str, browser_page: Page, url_path: str, key: str
+) -> None:
+    page = browser_page
+    query = {"reps": 100} if url_path == "Trajectories" else {}
+    browser_app.open_app_page(page, streamlit_server, url_path, query)
+    page.evaluate("document.querySelector('[data-testid=stHeading]').dataset.kept = 'yes'")
+    page.locator(SECTION_SLIDER).first.locator("input[type=range]").focus()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    browser_app.assert_no_exception(page)
+    assert key in parse_qs(urlparse(page.url).query), page.url
+    kept = page.evaluate("document.querySelector('[data-testid=stHeading]').dataset.kept")
+    assert kept == "yes", "moving a section control redrew the whole page"

@@ -70,3 +70,45 @@ def test_a_slow_custom_cost_is_stopped_by_the_time_limit(monkeypatch) -> None:
         cache.compute(Call.of("per_sample_variance", core.Gaussian(2.0, 5.0, "cos"), "score"))[0]
         > 0
     )
+
+
+def _running_mean(theta: float):
+    return cache.trace(Call.of("derivation.running_estimate", core.Bandit(theta), 5_000, seed=1))
+
+
+def test_a_chart_whose_numbers_change_keeps_its_spec_text_so_the_browser_swaps_the_data():
+    import json
+
+    first, second = (
+        cache.chart_spec("running_mean_chart", _running_mean(theta), value_title="mean")
+        for theta in (0.0, 1.0)
+    )
+    assert first["datasets"] != second["datasets"]
+    assert list(first["datasets"]) == ["dataset-0"]  # named by order, not by a hash of the rows
+    without_data = [
+        json.dumps({k: v for k, v in s.items() if k != "datasets"}) for s in (first, second)
+    ]
+    assert without_data[0] == without_data[1]
+
+
+def test_the_phone_layout_is_cached_beside_the_wide_one_and_only_changes_the_layout():
+    from ui import charts
+
+    trace = _running_mean(0.0)
+    wide = cache.chart_spec("running_mean_chart", trace, value_title="mean")
+    narrow = cache.chart_spec("running_mean_chart", trace, value_title="mean", narrow=True)
+    assert narrow == charts.narrow_spec(
+        cache.chart_spec("running_mean_chart", trace, value_title="mean")
+    )
+    assert narrow["datasets"] == wide["datasets"] and narrow != wide
+
+
+def test_a_trace_chart_draws_at_most_trace_points_log_spaced_draws_while_the_table_keeps_its_rows():
+    from ui import charts
+
+    trace = _running_mean(0.0)
+    assert len(trace) > charts.TRACE_POINTS  # the table (and its download) keeps TRACE_ROWS
+    [rows] = cache.chart_spec("running_mean_chart", trace, value_title="mean")["datasets"].values()
+    assert len(rows) <= charts.TRACE_POINTS
+    draws = sorted(row["draw"] for row in rows)
+    assert draws[0] == 1 and draws[-1] == 5_000

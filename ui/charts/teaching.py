@@ -14,7 +14,7 @@ def routes_running_chart(running: pd.DataFrame, *, value_title: str) -> alt.Laye
     """core.log_derivative.log_derivative_running: each route's running mean (log x) inside the
     exact ±2 SE band about its own exact mean (thin dashed), and the exact ∇J (black dashed)."""
     data = _with_error_bars(
-        log_thin_groups(running, "route", "draw", 2_000), "exact_mean", "exact_standard_error"
+        log_thin_groups(running, "route", "draw"), "exact_mean", "exact_standard_error"
     )
     order = list(dict.fromkeys(data["route"]))
     color = series_color(

@@ -149,8 +149,10 @@ def _check_meanings() -> dict[str, str]:
             "(the check passes when it is at least core.checks.ALPHA)"
         )
         meanings[f"{prefix}law"] = (
-            f"how that chance was computed for {what} (exact Binomial / Multinomial law, exact "
-            "normal, scaled chi-square or the normal approximation), with any caveat"
+            f"how that chance was computed for {what} (the exact Binomial / Multinomial law of "
+            "the counts; for Gaussian scores the exact normal or chi-square law, or the exact "
+            "law of a mean of score products computed numerically; a scaled chi-square; or the "
+            "normal approximation), with any caveat"
         )
     return meanings
 

@@ -4,14 +4,8 @@ the step cost without a pathwise gradient, the linear-Gaussian policy, links."""
 import pytest
 
 import core
-from tests.app.page_runner import (
-    assert_healthy,
-    open_code_blocks,
-    rerun_section,
-    run_page,
-    shown_tables,
-    shown_text,
-)
+from tests.app import page_runner
+from tests.app.page_runner import assert_healthy, run_page, shown_text
 
 PAGE = "pages/5_Continuous_and_nondifferentiable.py"
 # Issue 13's sections: policy draws + check, logistic draws + check, step-cost draws.
@@ -29,7 +23,7 @@ def metrics(app) -> dict[str, str]:
 
 def tables(app):
     """Gaussian gradient, Gaussian variance, policy gradient, policy variance."""
-    return [frame.value for frame in shown_tables(app)]
+    return [frame.value for frame in page_runner.shown_tables(app)]
 
 
 def test_defaults_show_the_exact_values_of_the_square_cost_and_the_policy(default_page):
@@ -125,7 +119,7 @@ def test_each_control_reruns_without_error(kind, key, value):
     app = run_page(PAGE)
     getattr(app, kind)(key=key).set_value(value).run()
     assert_healthy(app)
-    assert len(shown_tables(app)) == 4 + TEACHING_TABLES
+    assert len(page_runner.shown_tables(app)) == 4 + TEACHING_TABLES
 
 
 def test_a_cost_core_rejects_is_explained_not_raised():
@@ -164,7 +158,7 @@ def test_query_params_restore_the_view():
     assert app.slider(key="w0").value == 1.0
     assert app.slider(key="target1").value == 1.5
     assert app.slider(key="noise").value == 0.5
-    code = "\n".join(element.value for element in open_code_blocks(app).code)
+    code = "\n".join(element.value for element in page_runner.open_code_blocks(app).code)
     assert "core.Gaussian(mu=0.5, sigma=2.0, cost='abs', k=1.0)" in code
     assert "core.LinearGaussianPolicy(weights=(1.0, 0.0), target=(1.0, 1.5), sigma=0.5)" in code
     assert "estimator_comparison(problem, 5000, seed=4)" in code
@@ -186,7 +180,7 @@ def test_the_reproduce_code_gives_the_numbers_on_the_page():
     namespace = {}
     block = next(
         code.value
-        for code in open_code_blocks(app).code
+        for code in page_runner.open_code_blocks(app).code
         if "estimator_comparison(" in code.value and "Gaussian(" in code.value
     )
     exec(block, namespace)  # the Gaussian comparison block (not the policy's)
@@ -217,12 +211,12 @@ def test_defaults_show_autodiffs_zero_beside_the_exact_step_gradient(default_pag
     assert any(
         text.startswith("vs exact (± exact SE): agrees with the exact value") for text in badges
     )
-    draws = [frame.value for frame in shown_tables(default_page)][-1]
+    draws = [frame.value for frame in page_runner.shown_tables(default_page)][-1]
     assert (draws["f′(x) (autodiff)"] == 0).all()
 
 
 def test_defaults_show_the_policies_draw_by_draw_and_the_logistic_derivation(default_page):
-    frames = [frame.value for frame in shown_tables(default_page)]
+    frames = [frame.value for frame in page_runner.shown_tables(default_page)]
     gaussian_draws, gaussian_check, logistic_draws, logistic_check = frames[4:8]
     assert len(gaussian_draws) == 10 and "wᵀs" in gaussian_draws.columns
     assert {"s₀", "s₁", "score w_0", "term w_1", "running mean w_1"} <= set(gaussian_draws.columns)
@@ -232,7 +226,7 @@ def test_defaults_show_the_policies_draw_by_draw_and_the_logistic_derivation(def
     gradient = core.LogisticPolicy().exact_gradient()
     latex = "\n".join(element.value for element in default_page.latex)
     assert f"\\mathbf{{{gradient[1]:.6g}}}" in latex and "\\sigma(z) = 0.7311" in latex
-    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
+    code = "\n".join(element.value for element in page_runner.open_code_blocks(default_page).code)
     assert "core.LogisticPolicy(weights=(0.0, 0.5)" in code
     assert "autodiff = step_cost_autodiff(problem, 2000, seed=0)" in code
 
@@ -257,7 +251,7 @@ def test_the_logistic_weights_and_the_step_threshold_follow_the_controls():
 )
 def test_a_policy_control_reruns_only_its_section(key, value, heading):
     app = run_page(PAGE)
-    rerun_section(app, "slider", key, value)
+    page_runner.rerun_section(app, "slider", key, value)
     assert_healthy(app)
     # The Gaussian's sections (its metrics, its cost chart, the step cost) were not sent again.
     assert [element.value for element in app.subheader] == ([heading] if heading else [])

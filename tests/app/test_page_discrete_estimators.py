@@ -3,14 +3,8 @@ the exact SE, the trap, the toy, the closing note, a changed link and the export
 
 import pytest
 
-from tests.app.page_runner import (
-    assert_healthy,
-    open_code_blocks,
-    rerun_section,
-    run_page,
-    shown_tables,
-    shown_text,
-)
+from tests.app import page_runner
+from tests.app.page_runner import assert_healthy, run_page, shown_text
 
 PAGE = "pages/9_Discrete_estimators.py"
 # A smaller vector and fewer estimates keep the changed run quick.
@@ -28,7 +22,7 @@ def changed_page():
 
 
 def first_table(app):
-    return shown_tables(app)[0].value.set_index("estimator")
+    return page_runner.shown_tables(app)[0].value.set_index("estimator")
 
 
 def test_defaults_price_every_estimator_by_its_reward_evaluations(default_page):
@@ -53,7 +47,7 @@ def test_defaults_price_every_estimator_by_its_reward_evaluations(default_page):
 
 
 def test_defaults_check_every_monte_carlo_number_with_the_exact_se(default_page):
-    for frame in shown_tables(default_page):
+    for frame in page_runner.shown_tables(default_page):
         for column in frame.value.columns:
             if "check" in column:
                 assert all(cell[0] in "✓—" for cell in frame.value[column]), column
@@ -71,7 +65,7 @@ def test_defaults_show_the_trap_the_toy_and_which_to_use(default_page):
 
 
 def test_defaults_export_each_table_with_its_core_call(default_page):
-    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
+    code = "\n".join(element.value for element in page_runner.open_code_blocks(default_page).code)
     assert "from core.discrete_estimators import discrete_comparison" in code
     assert "problem = core.BernoulliUnits(theta=(0.0,), reward='linear'" in code
     assert "discrete_theta_sweep(" in code and "relaxation_temperature_sweep(" in code
@@ -84,14 +78,16 @@ def test_a_link_changes_every_section(changed_page):
     assert table.loc["score function", "E[ĝ] (exact)"] == pytest.approx(
         5 * 0.8175744761936437 * 0.18242552380635635
     )
-    assert len(shown_tables(changed_page)[1].value) == 9  # one unit shown: all are alike
+    assert (
+        len(page_runner.shown_tables(changed_page)[1].value) == 9
+    )  # one unit shown: all are alike
     text = shown_text(changed_page)
     assert (
         "Vector: mean, Monte Carlo vs exact (exact SE) — 27 of 27 agree with their exact values"
         in text
     )
     assert "K = 4 arms" in text and "τ = 0.2" in text
-    categorical = shown_tables(changed_page)[-1].value
+    categorical = page_runner.shown_tables(changed_page)[-1].value
     assert {"unordered set (k w/o replacement)", "unordered set + built-in baseline"} <= set(
         categorical["estimator"]
     )
@@ -99,7 +95,9 @@ def test_a_link_changes_every_section(changed_page):
 
 
 def test_defaults_add_the_biased_gumbel_softmax_of_three_arms_with_its_accuracy(default_page):
-    categorical = shown_tables(default_page)[-1].value.set_index(["estimator", "parameter"])
+    categorical = page_runner.shown_tables(default_page)[-1].value.set_index(
+        ["estimator", "parameter"]
+    )
     row = categorical.loc[("Gumbel-softmax (τ) — biased", "logit_0")]
     assert row["bias (exact)"] == pytest.approx(0.0403493, abs=1e-6)
     assert row["Var[ĝ] (exact)"] == pytest.approx(0.0779941, abs=1e-6)
@@ -123,7 +121,9 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     # fragment), would take the whole view over it: only that section refuses, with fixes that
     # include the sidebar's controls.
     app = run_page(PAGE, {"n": 100_000, "units": 10, "k": 16})
-    assert not app.exception and len(shown_tables(app)) == 1  # the binary comparison only
+    assert (
+        not app.exception and len(page_runner.shown_tables(app)) == 1
+    )  # the binary comparison only
     (warning,) = app.main.warning
     assert "would draw 32.4 million random samples, more than the 20 million" in warning.value
     assert [button.label for button in app.main.button] == [
@@ -132,7 +132,7 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
     fewer_units = app.main.button[0]
     fewer_units.click().run()
     assert_healthy(app)
-    assert not app.warning and len(shown_tables(app)) == 6  # the work ran
+    assert not app.warning and len(page_runner.shown_tables(app)) == 6  # the work ran
     controls = (app.select_slider(key="n"), app.slider(key="units"), app.slider(key="k"))
     assert [control.value for control in controls] == [100_000, 4, 16]
 
@@ -140,13 +140,15 @@ def test_a_request_over_the_work_cap_is_refused_with_a_one_click_fix_before_any_
 def test_five_arms_leave_out_the_gumbel_softmax_and_say_why():
     app = run_page(PAGE, {"arms": 5, "n": 2000})
     assert_healthy(app)
-    assert "Gumbel-softmax (τ) — biased" not in set(shown_tables(app)[-1].value["estimator"])
+    assert "Gumbel-softmax (τ) — biased" not in set(
+        page_runner.shown_tables(app)[-1].value["estimator"]
+    )
     assert "With K = 5 the Gumbel-softmax row is omitted." in shown_text(app)
 
 
 def test_the_vector_and_categorical_controls_rerun_only_their_section():
     app = run_page(PAGE, {"n": 2_000})
-    rerun_section(app, "slider", "arms", 4)
+    page_runner.rerun_section(app, "slider", "arms", 4)
     assert_healthy(app)
     subheaders = [element.value for element in app.subheader]
     assert subheaders[0] == "A vector of D = 6 binary units, f = (mean(b) − t)²"

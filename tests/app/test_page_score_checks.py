@@ -3,14 +3,8 @@
 import pytest
 
 import core
-from tests.app.page_runner import (
-    assert_healthy,
-    open_code_blocks,
-    rerun_section,
-    run_page,
-    shown_tables,
-    shown_text,
-)
+from tests.app import page_runner
+from tests.app.page_runner import assert_healthy, run_page, shown_text
 from ui.format import interval_text
 
 PAGE = "pages/2_Score_checks.py"
@@ -23,7 +17,7 @@ def default_page():
 
 def test_defaults_check_mean_zero_and_fisher_for_the_bandit(default_page):
     assert_healthy(default_page)
-    tables = [element.value for element in shown_tables(default_page)]
+    tables = [element.value for element in page_runner.shown_tables(default_page)]
     means, fisher = tables[0], tables[1]
     assert list(means["exact E[s]"]) == [0.0]
     # I(0) = σ(0)(1 − σ(0)) = 0.25 for the Bernoulli-logit default.
@@ -35,7 +29,7 @@ def test_defaults_check_mean_zero_and_fisher_for_the_bandit(default_page):
 
 def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page):
     assert len(default_page.get("vega_lite_chart")) == 3
-    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
+    code = "\n".join(element.value for element in page_runner.open_code_blocks(default_page).code)
     assert "core.score_check(problem, 5000, seed=0)" in code
     assert "= score_trace(problem, 5000, seed=0)" in code
     assert (
@@ -55,12 +49,12 @@ def test_defaults_draw_the_histogram_running_mean_and_fisher_curve(default_page)
 def test_vector_parameters_show_exact_and_estimated_fisher_side_by_side(query, exact_fisher):
     app = run_page(PAGE, query)
     assert_healthy(app)
-    exact = shown_tables(app)[1].value
+    exact = page_runner.shown_tables(app)[1].value
     for (row, col), value in exact_fisher.items():
         assert exact.loc[row, col] == pytest.approx(value, rel=1e-12)
-    estimated = shown_tables(app)[2].value
+    estimated = page_runner.shown_tables(app)[2].value
     assert list(estimated.index) == list(exact.index)
-    checks = shown_tables(app)[3].value
+    checks = page_runner.shown_tables(app)[3].value
     assert checks.map(lambda text: text.startswith("[") and "✓" in text).all().all()
 
 
@@ -105,7 +99,7 @@ def test_a_link_restores_every_control_and_the_numbers():
     check = core.score_check(core.Gaussian(0.5, 1.5, "cos"), 2000, seed=7)
     mu_mean = check[(check["quantity"] == "mean score") & (check["row"] == "mu")]
     expected = interval_text(mu_mean["estimate"].iloc[0], mu_mean["standard_error"].iloc[0])
-    assert shown_tables(app)[0].value.iloc[0, 1] == expected
+    assert page_runner.shown_tables(app)[0].value.iloc[0, 1] == expected
 
 
 def test_the_bandit_score_check_has_no_reward_controls_because_the_score_ignores_rewards():
@@ -125,7 +119,7 @@ def test_garbage_link_values_fall_back_to_defaults_with_a_notice():
 
 def test_the_swept_parameter_reruns_only_the_fisher_curve_section():
     app = run_page(PAGE, {"problem": "Gaussian"})
-    rerun_section(app, "selectbox", "sweep", "sigma")
+    page_runner.rerun_section(app, "selectbox", "sweep", "sigma")
     assert_healthy(app)
     # Only section 4 was drawn again: the page's other sections were not sent.
     assert [header.value for header in app.header] == ["4 · Fisher information as sigma varies"]

@@ -4,14 +4,8 @@ the horizon grows, every control, links."""
 import pytest
 
 import core
-from tests.app.page_runner import (
-    assert_healthy,
-    open_code_blocks,
-    rerun_section,
-    run_page,
-    shown_tables,
-    shown_text,
-)
+from tests.app import page_runner
+from tests.app.page_runner import assert_healthy, run_page, shown_text
 
 PAGE = "pages/6_Trajectories.py"
 # Issue 13's sections: one episode's steps and sums, GAE at one λ.
@@ -38,7 +32,7 @@ def test_defaults_show_the_exact_return_and_gradient_of_five_step_episodes(defau
 
 
 def test_defaults_check_every_credit_against_the_same_exact_gradient(default_page):
-    gradients, variances = (frame.value for frame in shown_tables(default_page)[:2])
+    gradients, variances = (frame.value for frame in page_runner.shown_tables(default_page)[:2])
     assert list(gradients["credit"].unique()) == [
         "whole return",
         "reward-to-go",
@@ -96,14 +90,14 @@ def test_each_control_reruns_without_error(kind, key, value):
     app = run_page(PAGE)
     getattr(app, kind)(key=key).set_value(value).run()
     assert not app.exception
-    assert len(shown_tables(app)) == 2 + TEACHING_TABLES
+    assert len(page_runner.shown_tables(app)) == 2 + TEACHING_TABLES
 
 
 def test_at_one_step_the_value_baseline_leaves_no_variance():
     # T = 1 from position 0: the terms (r(a) − V)·(a − ½) are ¼·½ = 0.125 for both actions.
     app = run_page(PAGE, {"T": 1})
     assert_healthy(app)
-    variances = shown_tables(app)[1].value
+    variances = page_runner.shown_tables(app)[1].value
     advantage = variances[variances["credit"] == "reward-to-go − V(s)"]
     assert list(advantage["Var[ĝₙ] (exact)"]) == [0.0, 0.0, 0.0]
 
@@ -131,7 +125,7 @@ def test_query_params_restore_the_view():
     assert app.number_input(key="seed").value == 11
     episodes = core.Episodes(8, (1.5, 0.0, -0.5), (0.0, 2.0, 1.0))
     assert metrics(app)["E[R], T = 8 (exact)"] == f"{episodes.expected_value():.6g}"
-    code = "\n".join(element.value for element in open_code_blocks(app).code)
+    code = "\n".join(element.value for element in page_runner.open_code_blocks(app).code)
     assert "theta=(1.5, 0.0, -0.5),\n    state_rewards=(0.0, 2.0, 1.0)," in code
     assert "table = credit_comparison(\n    horizon=8,\n" in code
     assert "    n=20,\n    reps=500,\n    seed=11,\n)" in code
@@ -152,11 +146,13 @@ def test_the_reproduce_code_gives_the_numbers_on_the_page():
     app = run_page(PAGE, {"T": 3, "seed": 6, "reps": 200})
     namespace = {}
     block = next(
-        code.value for code in open_code_blocks(app).code if "credit_comparison(" in code.value
+        code.value
+        for code in page_runner.open_code_blocks(app).code
+        if "credit_comparison(" in code.value
     )
     exec(block, namespace)  # the credit comparison block
     table = namespace["table"]
-    gradients = shown_tables(app)[0].value
+    gradients = page_runner.shown_tables(app)[0].value
     assert [text.split(" ± ")[0] for text in gradients["mean estimate (MC ± SE)"]] == [
         f"{value:.5g}" for value in table["mean"]
     ]
@@ -164,7 +160,7 @@ def test_the_reproduce_code_gives_the_numbers_on_the_page():
 
 def test_defaults_work_one_episode_by_hand_and_sum_it_per_credit(default_page):
     assert_healthy(default_page)
-    steps, sums = (frame.value for frame in shown_tables(default_page)[2:4])
+    steps, sums = (frame.value for frame in page_runner.shown_tables(default_page)[2:4])
     assert len(steps) == 5 and list(steps["t"]) == [0, 1, 2, 3, 4]
     episodes = core.Episodes()
     by_hand = core.worked_examples.episode_estimates(episodes, seed=0, episode=1)
@@ -176,7 +172,7 @@ def test_defaults_work_one_episode_by_hand_and_sum_it_per_credit(default_page):
 
 
 def test_defaults_show_gae_bias_and_variance_checked_at_the_chosen_lambda(default_page):
-    gae = shown_tables(default_page)[4].value
+    gae = page_runner.shown_tables(default_page)[4].value
     assert len(gae) == 6 and set(gae["critic"]) == {"exact V", "c·V, c = 0.5"}
     study = core.gae.gae_study(
         core.Episodes(), gamma=0.95, lambdas=(0.9,), critic_scale=0.5, n=2_000, seed=0
@@ -204,13 +200,13 @@ def test_each_teaching_control_reruns_without_error(key):
     app = run_page(PAGE, {"reps": 100, "per_T": 500})
     getattr(app, kind)(key=key).set_value(value).run()
     assert_healthy(app)
-    assert len(shown_tables(app)) == 2 + TEACHING_TABLES
+    assert len(page_runner.shown_tables(app)) == 2 + TEACHING_TABLES
 
 
 def test_at_gamma_one_the_exact_critic_is_unbiased_at_every_lambda():
     app = run_page(PAGE, {"gamma": 1.0, "lam": 0.35, "reps": 100, "per_T": 500})
     assert_healthy(app)
-    gae = shown_tables(app)[4].value
+    gae = page_runner.shown_tables(app)[4].value
     exact = gae[gae["critic"] == "exact V"]
     assert exact["bias (exact)"].abs().max() < 1e-12
 
@@ -219,11 +215,15 @@ def test_the_gae_reproduce_code_gives_the_table_on_the_page():
     app = run_page(PAGE, {"T": 3, "seed": 6, "lam": 0.25, "gae_n": 500, "reps": 100, "per_T": 500})
     namespace = {}
     exec(
-        next(code.value for code in open_code_blocks(app).code if "gae_study(" in code.value),
+        next(
+            code.value
+            for code in page_runner.open_code_blocks(app).code
+            if "gae_study(" in code.value
+        ),
         namespace,
     )
     gae = namespace["gae"]
-    shown = shown_tables(app)[4].value
+    shown = page_runner.shown_tables(app)[4].value
     at = gae[gae["lam"] == 0.25]
     assert shown["bias (exact)"].tolist() == pytest.approx(at["exact_bias"].tolist())
     assert [text.split(" ± ")[0] for text in shown["mean ĝ (MC ± exact SE)"]] == [
@@ -241,7 +241,7 @@ def test_the_gae_reproduce_code_gives_the_table_on_the_page():
 )
 def test_a_section_control_reruns_only_its_section(kind, key, value, heading):
     app = run_page(PAGE, {"reps": 100})
-    rerun_section(app, kind, key, value)
+    page_runner.rerun_section(app, kind, key, value)
     assert_healthy(app)
     # The page's exact values and credit tables (drawn outside every section) were not sent.
     assert not app.latex and not any(m.label.startswith("E[R]") for m in app.metric)

@@ -5,14 +5,8 @@ import json
 import pytest
 
 import core
-from tests.app.page_runner import (
-    assert_healthy,
-    open_code_blocks,
-    rerun_section,
-    run_page,
-    shown_tables,
-    shown_text,
-)
+from tests.app import page_runner
+from tests.app.page_runner import assert_healthy, run_page, shown_text
 from ui.charts import ESTIMATOR_TITLES
 from ui.checks import CHECK_COLUMN, CHECK_HELP
 
@@ -27,7 +21,7 @@ def default_page():
 
 def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(default_page):
     assert_healthy(default_page)
-    slopes = shown_tables(default_page)[0].value
+    slopes = page_runner.shown_tables(default_page)[0].value
     assert list(slopes["exact slope (same fit through exact variances)"]) == [pytest.approx(-1.0)]
     assert "✓" in slopes[CHECK_COLUMN].iloc[0]
     badges = "\n".join(element.value for element in default_page.success)
@@ -36,7 +30,7 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
         "measured Var[ĝ_N] vs exact at all 7 points — 7 of 7 agree with their exact values"
         in badges
     )
-    points = shown_tables(default_page)[1].value
+    points = page_runner.shown_tables(default_page)[1].value
     assert tuple(points["N"]) == DEFAULT_NS
     expected = core.variance_curve(core.Bandit(), DEFAULT_NS, 1000, seed=0)
     shown = [
@@ -49,7 +43,7 @@ def test_defaults_measure_the_bandit_variance_at_each_n_and_fit_slope_minus_one(
 def test_every_point_is_shown_in_honest_digits_with_the_check_explained(default_page):
     """Page 3's "Every point" expander: formatted text (no raw float columns, no reps or law
     columns), and the check columns carry CHECK_HELP as their tooltip."""
-    points = shown_tables(default_page)[1]
+    points = page_runner.shown_tables(default_page)[1]
     assert list(points.value.columns) == [
         "N", "estimator", "baseline", "parameter", "Var[ĝ_N] (MC ± SE)", "Var[ĝ_N] (exact)",
         "variance check", "E[ĝ_N] (MC ± SE)", "E[ĝ_N] (exact)", "mean check",
@@ -62,7 +56,7 @@ def test_every_point_is_shown_in_honest_digits_with_the_check_explained(default_
 
 
 def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
-    needed = shown_tables(default_page)[2].value
+    needed = page_runner.shown_tables(default_page)[2].value
     # σ² = 14.0625 and ∇J = 1.25 at θ = 0: N = 14.0625 / (0.1 · 1.25)² = 900.
     assert needed.iloc[0, 3] == "900"
     assert "= 900" in "\n".join(element.value for element in default_page.latex)
@@ -70,7 +64,7 @@ def test_defaults_show_the_exact_n_for_ten_percent_relative_error(default_page):
 
 def test_defaults_draw_the_log_log_chart_and_the_spread_and_offer_the_csv(default_page):
     assert len(default_page.get("vega_lite_chart")) == 2
-    code = "\n".join(element.value for element in open_code_blocks(default_page).code)
+    code = "\n".join(element.value for element in page_runner.open_code_blocks(default_page).code)
     assert (
         "core.variance_curve(\n    problem,\n    ns=(10, 22, 46, 100, 215, 464, 1000),\n"
         "    reps=1000,\n    estimator='score',\n    baseline=None,\n    seed=0,\n)"
@@ -131,14 +125,14 @@ def test_work_over_the_cap_shows_where_the_results_would_be_with_one_click_fixes
     assert not app.exception
     message = "\n".join(element.value for element in app.main.warning)
     assert "would draw 64.9 million random samples, more than the 20 million" in message
-    assert "factor" not in message and not app.sidebar.warning and not shown_tables(app)
+    assert "factor" not in message and not app.sidebar.warning and not page_runner.shown_tables(app)
     buttons = [button.label for button in app.main.button]
     assert buttons == ["Use 1,000 repetitions per N", "Use largest N = 1,000"]
     app.main.button[0].click().run()
     assert not app.exception and not app.warning
     assert app.select_slider(key="reps").value == 1_000
     assert app.select_slider(key="nmax").value == 5_000
-    assert shown_tables(app)  # the results are back
+    assert page_runner.shown_tables(app)  # the results are back
     assert "This link carried" not in shown_text(app)  # the fix replaced reps=5000 on purpose
 
 
@@ -157,7 +151,7 @@ def test_a_link_restores_every_control_and_the_numbers():
     problem = core.Gaussian(0.5, 1.0, "cos")
     ns = core.variance_studies.log_spaced_sizes(5, 300, 4)
     expected = core.variance_curve(problem, ns, 200, estimator="pathwise", seed=3)
-    shown = shown_tables(app)[1].value
+    shown = page_runner.shown_tables(app)[1].value
     shown = shown[shown["estimator"] == ESTIMATOR_TITLES["pathwise"]]
     assert shown["Var[ĝ_N] (MC ± SE)"].tolist() == [
         f"{v:.5g} ± {se:.2g}"
@@ -184,7 +178,7 @@ def test_the_notice_names_bad_link_values_even_when_the_page_stops_early():
 
 def test_the_spread_parameter_reruns_only_the_spread_section():
     app = run_page(PAGE, {"problem": "Gaussian", "nmax": 100, "reps": 100})
-    rerun_section(app, "selectbox", "param", "sigma")
+    page_runner.rerun_section(app, "selectbox", "param", "sigma")
     assert_healthy(app)
     assert not app.header and not app.dataframe  # sections 1, 2 and 4 were not sent again
     assert "ĝ_N of ∂J/∂sigma" in shown_text(app)
@@ -193,7 +187,7 @@ def test_the_spread_parameter_reruns_only_the_spread_section():
 
 def test_the_target_error_reruns_only_the_samples_needed_section():
     app = run_page(PAGE, {"nmax": 100, "reps": 100})
-    rerun_section(app, "select_slider", "target", 0.05)
+    page_runner.rerun_section(app, "select_slider", "target", 0.05)
     assert_healthy(app)
     assert [header.value for header in app.header] == [
         "4 · How many samples for a 5.0% relative error?"

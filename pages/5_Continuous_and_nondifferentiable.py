@@ -13,7 +13,7 @@ from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
 from ui.format import markdown_literal
 from ui.guard import guarded_fragment
-from ui.layout import page_header, stop_on_input_error, what_to_notice
+from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
@@ -70,31 +70,43 @@ st.caption(
     "double-sided Maxwell against a Gaussian; Mohamed et al., JMLR 2020, §6)."
 )
 
-problem = gaussian.problem_or_stop(FIX)
-comparison_call = Call.of("estimator_comparison", problem, n, seed=seed)
-grid_call = Call.of("summaries.cost_and_density", problem)
-with (
-    stop_on_input_error(custom_cost_fix(problem) or FIX),
-    st.spinner(f"Drawing {work:,} samples…", show_time=True),
-):
-    formula = cache.compute(Call.of("summaries.cost_formula", problem))
-    summary = cache.compute(Call.of("summaries.exact_summary", problem))
-    grid = cache.compute(grid_call)
-    comparison = cache.compute(comparison_call)
-    caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
 
-st.subheader(f"The cost {markdown_literal(formula)} under N(μ, σ²)")  # may be the visitor's
-left, right = st.columns([3, 2])
-with left:
-    cache.show_chart("cost_density_chart", grid, cost_title="cost f(x)")
-with right:
-    st.metric("E[f(x)] (exact)", f"{summary['expected_value'].iloc[0]:.6g}")
-    for row in summary.itertuples():
-        st.metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+def gaussian_section() -> tuple[Call, Call] | None:
+    """The cost under N(μ, σ²) and the three estimators on it; None when its values are refused
+    (the reason is shown here and the policy sections below still run). Returns the calls
+    behind the section's two downloads."""
+    if gaussian.problem is None:
+        show_input_error(gaussian.error, FIX)
+        return None
+    problem = gaussian.problem
+    comparison_call = Call.of("estimator_comparison", problem, n, seed=seed)
+    grid_call = Call.of("summaries.cost_and_density", problem)
+    try:
+        with st.spinner(f"Drawing {work:,} samples…", show_time=True):
+            formula = cache.compute(Call.of("summaries.cost_formula", problem))
+            summary = cache.compute(Call.of("summaries.exact_summary", problem))
+            grid = cache.compute(grid_call)
+            comparison = cache.compute(comparison_call)
+            caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
+    except ValueError as error:
+        show_input_error(error, custom_cost_fix(problem) or FIX)
+        return None
+
+    st.subheader(f"The cost {markdown_literal(formula)} under N(μ, σ²)")  # may be the visitor's
+    left, right = st.columns([3, 2])
+    with left:
+        cache.show_chart("cost_density_chart", grid, cost_title="cost f(x)")
+    with right:
+        st.metric("E[f(x)] (exact)", f"{summary['expected_value'].iloc[0]:.6g}")
+        for row in summary.itertuples():
+            st.metric(f"∂E[f]/∂{row.param} (exact)", f"{row.exact_gradient:.6g}")
+
+    st.subheader("Three estimators side by side")
+    tables.estimator_comparison(comparison, "Gaussian", "cost", n, caveat)
+    return comparison_call, grid_call
 
 
-st.subheader("Three estimators side by side")
-tables.estimator_comparison(comparison, "Gaussian", "cost", n, caveat)
+gaussian_calls = gaussian_section()
 
 # -- results: linear-Gaussian policy ----------------------------------------------------------------
 st.subheader("A continuous action: the linear-Gaussian policy")
@@ -203,34 +215,42 @@ def logistic_section() -> None:
 
 logistic_section()
 
-# -- the step cost: autodiff's pathwise gradient, shown ------------------------------------------------
-with stop_on_input_error(FIX):
-    step = cache.compute(Call.of("worked_examples.step_cost_at", problem))
-    step_call = Call.of("worked_examples.step_cost_autodiff", step, n, seed=seed)
-    step_result = cache.compute(step_call)
-    step_draws = cache.compute(Call.of("worked_examples.step_cost_draws", step, seed=seed))
-st.subheader(f"The step cost 1[x > {step.cost.k:g}]: what autodiff returns")
-st.markdown(
-    "Autodiff differentiates the program it runs. For x = μ + σz the program is the comparison "
-    "x > k, whose derivative is 0 at every x ≠ k — and x = k has probability 0. So every "
-    "pathwise term f′(x)·∂x/∂μ is 0, and so is their mean, at any n. Yet moving μ moves "
-    "probability mass across the jump: ∂μ E[1[x > k]] = ∂μ Φ((μ − k)/σ) = φ((k − μ)/σ)/σ. "
-    "The jump's derivative is a Dirac spike δ(x − k), which carries all of the gradient and "
-    "which no sample ever lands on. The score function never differentiates f, so it still "
-    "works."
-)
-tables.step_autodiff(step_result, step_draws)
-export(step_result, "step_cost_autodiff.csv", step_call, "step_cost_autodiff",
-       key="export-step-autodiff", name="autodiff")  # fmt: skip
 
-st.subheader("Export")
-export(
-    comparison, "gaussian_estimators.csv", comparison_call, "estimator_comparison",
-    key="export-gaussian",
-)  # fmt: skip
-export(
-    grid, "cost_and_density.csv", grid_call, "cost_and_density", key="export-grid", name="grid",
-)  # fmt: skip
+# -- the step cost: autodiff's pathwise gradient, shown ------------------------------------------------
+def step_cost_and_exports(problem, comparison_call: Call, grid_call: Call) -> None:
+    """The step cost at the Gaussian's μ, σ (what autodiff returns) and the Gaussian's exports."""
+    with stop_on_input_error(FIX):
+        step = cache.compute(Call.of("worked_examples.step_cost_at", problem))
+        step_call = Call.of("worked_examples.step_cost_autodiff", step, n, seed=seed)
+        step_result = cache.compute(step_call)
+        step_draws = cache.compute(Call.of("worked_examples.step_cost_draws", step, seed=seed))
+    st.subheader(f"The step cost 1[x > {step.cost.k:g}]: what autodiff returns")
+    st.markdown(
+        "Autodiff differentiates the program it runs. For x = μ + σz the program is the "
+        "comparison x > k, whose derivative is 0 at every x ≠ k — and x = k has probability 0. "
+        "So every pathwise term f′(x)·∂x/∂μ is 0, and so is their mean, at any n. Yet moving μ "
+        "moves probability mass across the jump: ∂μ E[1[x > k]] = ∂μ Φ((μ − k)/σ) = "
+        "φ((k − μ)/σ)/σ. The jump's derivative is a Dirac spike δ(x − k), which carries all of "
+        "the gradient and which no sample ever lands on. The score function never "
+        "differentiates f, so it still works."
+    )
+    tables.step_autodiff(step_result, step_draws)
+    export(step_result, "step_cost_autodiff.csv", step_call, "step_cost_autodiff",
+           key="export-step-autodiff", name="autodiff")  # fmt: skip
+
+    st.subheader("Export")
+    export(
+        cache.compute(comparison_call), "gaussian_estimators.csv", comparison_call,
+        "estimator_comparison", key="export-gaussian",
+    )  # fmt: skip
+    export(
+        cache.compute(grid_call), "cost_and_density.csv", grid_call, "cost_and_density",
+        key="export-grid", name="grid",
+    )  # fmt: skip
+
+
+if gaussian_calls is not None:
+    step_cost_and_exports(gaussian.problem, *gaussian_calls)
 
 what_to_notice(
     "All available estimators agree with the exact gradient within their error bars; they "

@@ -21,7 +21,7 @@ from ui.controls import (
 from ui.exports import export
 from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
-from ui.links import link_snapshot, notice_rejected_link_values
+from ui.links import link_snapshot, linked_option, notice_rejected_link_values
 
 FIX = "pick values inside the controls' ranges."
 EPISODES_PER_HORIZON = (500, 1_000, 2_000, 5_000, 10_000, 20_000)
@@ -81,9 +81,12 @@ work = work_budget(
 
 def section_work(own: str, value: int) -> Callable[[Mapping[str, object]], int]:
     """The whole view's work for a section whose control `own` is `value`: the other section's
-    control at its current value (its default before it is first drawn)."""
+    control at the value it takes on this run (the link's, before it is first drawn)."""
     others = {"per_T": PER_HORIZON_DEFAULT, "gae_n": GAE_EPISODES_DEFAULT}
-    current = {key: st.session_state.get(key, default) for key, default in others.items()}
+    current = {
+        key: linked_option(snapshot, key, EPISODES_PER_HORIZON, default)
+        for key, default in others.items()
+    }
     return lambda values: episodes_work({**current, own: value, **values})
 
 

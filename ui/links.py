@@ -52,6 +52,16 @@ def link_snapshot() -> LinkSnapshot:
     return snapshot
 
 
+def linked_option(snapshot: LinkSnapshot, key: str, options, default):
+    """The value the bound select slider `key` takes on this run before it is drawn: its value
+    in the session once it exists, else the link's value when that names one of `options`,
+    else `default` — for a count that must agree with the widget drawn further down."""
+    if key in st.session_state:
+        return st.session_state[key]
+    linked = snapshot.get(key) or []
+    return next((option for option in options if linked and str(option) == linked[-1]), default)
+
+
 def override_link_values(keys) -> None:
     """Mark controls the page sets itself (e.g. a work-cap fix, in a widget callback): on the
     next run their values in the URL are the old ones by design, not values to report."""

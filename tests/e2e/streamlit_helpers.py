@@ -346,6 +346,12 @@ HORIZONTAL_OVERFLOWS_JS = """() => {
     const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
     const hinted = (el) => el.matches('.sfl-scroll-hint');
     const reported = new Set();
+    // Screen-reader-only boxes (react-aria's VisuallyHidden: clipped to nothing) are never seen:
+    // a slider's native range input sits in one, a thumb wide, at the thumb.
+    const unseen = (el) => {
+        const style = getComputedStyle(el);
+        return style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)';
+    };
     for (const el of main.querySelectorAll('*')) {
         const style = getComputedStyle(el);
         if (style.display === 'none' || style.visibility === 'hidden') continue;
@@ -357,9 +363,12 @@ HORIZONTAL_OVERFLOWS_JS = """() => {
         }
         const box = el.getBoundingClientRect();
         if (box.width === 0 || box.height === 0 || box.right <= right + 1) continue;
-        let ancestor = el.parentElement, inside = false;
-        while (ancestor && ancestor !== main) {
-            if (scrolls(ancestor) || reported.has(ancestor)) { inside = true; break; }
+        let ancestor = el.parentElement, inside = unseen(el);
+        while (!inside && ancestor && ancestor !== main) {
+            if (scrolls(ancestor) || reported.has(ancestor) || unseen(ancestor)) {
+                inside = true;
+                break;
+            }
             ancestor = ancestor.parentElement;
         }
         if (inside) continue;

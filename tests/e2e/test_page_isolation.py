@@ -7,10 +7,12 @@ there (`/Baselines?theta=0.1&n=1000&steps=40&lr=0.5` before the fix).
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 import core
 from tests.e2e import streamlit_helpers as browser_app
@@ -56,7 +58,11 @@ def move_a_control(page: Page) -> None:
 
 
 def open_from_sidebar(page: Page, url_path: str) -> None:
+    """Click the sidebar's link and wait for the address to change (on a busy machine the
+    previous run can still be idle 400 ms after the click), then for the new page's run."""
     page.locator(f'{SIDEBAR_NAV} a[href$="/{url_path}"]').click()
+    with contextlib.suppress(PlaywrightTimeoutError):  # the assertion below names where it landed
+        page.wait_for_url(lambda url: urlparse(url).path.strip("/") == url_path, timeout=30_000)
     settle(page)
     assert path(page) == url_path, f"the sidebar link to /{url_path} landed on {page.url}"
 

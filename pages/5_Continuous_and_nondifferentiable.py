@@ -1,6 +1,7 @@
 """Continuous and non-differentiable rewards: score function, pathwise and measure-valued gradients
 of a Gaussian side by side, and a linear-Gaussian policy, each checked against exact values."""
 
+import pandas as pd
 import streamlit as st
 
 from core.calls import Call
@@ -71,10 +72,10 @@ st.caption(
 )
 
 
-def gaussian_section() -> tuple[Call, Call] | None:
+def gaussian_section() -> tuple[pd.DataFrame, Call, pd.DataFrame, Call] | None:
     """The cost under N(μ, σ²) and the three estimators on it; None when its values are refused
-    (the reason is shown here and the policy sections below still run). Returns the calls
-    behind the section's two downloads."""
+    (the reason is shown here and the policy sections below still run). Returns the section's
+    two downloads, each table with the call that made it."""
     if gaussian.problem is None:
         show_input_error(gaussian.error, FIX)
         return None
@@ -103,10 +104,10 @@ def gaussian_section() -> tuple[Call, Call] | None:
 
     st.subheader("Three estimators side by side")
     tables.estimator_comparison(comparison, "Gaussian", "cost", n, caveat)
-    return comparison_call, grid_call
+    return comparison, comparison_call, grid, grid_call
 
 
-gaussian_calls = gaussian_section()
+gaussian_downloads = gaussian_section()
 
 # -- results: linear-Gaussian policy ----------------------------------------------------------------
 st.subheader("A continuous action: the linear-Gaussian policy")
@@ -217,7 +218,9 @@ logistic_section()
 
 
 # -- the step cost: autodiff's pathwise gradient, shown ------------------------------------------------
-def step_cost_and_exports(problem, comparison_call: Call, grid_call: Call) -> None:
+def step_cost_and_exports(
+    problem, comparison: pd.DataFrame, comparison_call: Call, grid: pd.DataFrame, grid_call: Call
+) -> None:
     """The step cost at the Gaussian's μ, σ (what autodiff returns) and the Gaussian's exports."""
     with stop_on_input_error(FIX):
         step = cache.compute(Call.of("worked_examples.step_cost_at", problem))
@@ -240,17 +243,17 @@ def step_cost_and_exports(problem, comparison_call: Call, grid_call: Call) -> No
 
     st.subheader("Export")
     export(
-        cache.compute(comparison_call), "gaussian_estimators.csv", comparison_call,
-        "estimator_comparison", key="export-gaussian",
+        comparison, "gaussian_estimators.csv", comparison_call, "estimator_comparison",
+        key="export-gaussian",
     )  # fmt: skip
     export(
-        cache.compute(grid_call), "cost_and_density.csv", grid_call, "cost_and_density",
-        key="export-grid", name="grid",
+        grid, "cost_and_density.csv", grid_call, "cost_and_density", key="export-grid",
+        name="grid",
     )  # fmt: skip
 
 
-if gaussian_calls is not None:
-    step_cost_and_exports(gaussian.problem, *gaussian_calls)
+if gaussian_downloads is not None:
+    step_cost_and_exports(gaussian.problem, *gaussian_downloads)
 
 what_to_notice(
     "All available estimators agree with the exact gradient within their error bars; they "

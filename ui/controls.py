@@ -22,6 +22,7 @@ from ui.budget import (
     over_cap_text,
     work_text,
 )
+from ui.guard import stop_page
 from ui.layout import show_input_error
 from ui.links import override_link_values
 
@@ -87,10 +88,11 @@ class ProblemChoice:
         return PROBLEMS[self.name].ascent_learning_rate
 
     def problem_or_stop(self, fix: str) -> Problem:
-        """The problem; if core refused the values, show its reason with `fix` and stop the page."""
+        """The problem; if core refused the values, show its reason with `fix` and stop the page
+        (in a fragment section, the section: ui.guard.stop_page)."""
         if self.problem is None:
             show_input_error(self.error, fix)
-            st.stop()
+            stop_page()
         return self.problem
 
 

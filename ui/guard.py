@@ -7,7 +7,9 @@ the traceback goes to the server log, where tests look for it. Streamlit's scrip
 exceptions (st.stop, st.rerun, st.switch_page) derive from BaseException, not Exception, so
 they pass through untouched, as do KeyboardInterrupt and SystemExit. `guarded_fragment` does
 the same for a page's section drawn as an `st.fragment` (Streamlit catches a fragment's
-exception itself, so the page's guard never sees it). A computation the server stopped (a
+exception itself, so the page's guard never sees it). `stop_page` is st.stop for the page and,
+inside such a section, ends only the section: a refused value shown there does not take the
+sections below it off the page. A computation the server stopped (a
 worker that hung past its time limit or died twice: ui.workers' WorkerStoppedError) is no
 page error: the visitor reads why, with a link that tries the same settings again, and the log
 gets one line, no traceback.
@@ -16,9 +18,10 @@ gets one line, no traceback.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 from collections.abc import Callable, Iterator
-from typing import Protocol
+from typing import NoReturn, Protocol
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -37,6 +40,14 @@ STOPPED_TEXT = (
     "**The server stopped this computation**: {reason}. [Try again]({retry}) with the same "
     "settings, or [open this page at its defaults]({defaults})."
 )
+
+
+_IN_SECTION: contextvars.ContextVar[bool] = contextvars.ContextVar("in a section", default=False)
+
+
+class _SectionStopped(BaseException):
+    """Ends a guarded_fragment's run (a BaseException, as st.stop's, so no guard takes it for a
+    page error)."""
 
 
 class Page(Protocol):
@@ -98,14 +109,30 @@ def _current_url_path() -> str:
     return pages.get(ctx.pages_manager.current_page_script_hash, {}).get("url_pathname", "") or ""
 
 
+def stop_page() -> NoReturn:
+    """Stop here, the reason already shown: the page (st.stop), or, inside a guarded_fragment,
+    only that section, so the page's later sections are still drawn. (Inside a fragment,
+    st.stop on the page's full run would end the whole page.)"""
+    if _IN_SECTION.get():
+        raise _SectionStopped
+    st.stop()
+
+
 def guarded_fragment(function: Callable[..., None]) -> Callable[..., None]:
     """`st.fragment(function)` run inside `page_guard` of the page defining it: a section whose
-    own controls rerun and redraw only that section, failing as a page does."""
+    own controls rerun and redraw only that section, failing as a page does; `stop_page` within
+    it ends the section, not the page."""
     url_path = _current_url_path()
 
     @functools.wraps(function)
     def guarded(*args, **kwargs) -> None:
-        with page_guard(url_path):
-            function(*args, **kwargs)
+        token = _IN_SECTION.set(True)
+        try:
+            with page_guard(url_path):
+                function(*args, **kwargs)
+        except _SectionStopped:
+            pass
+        finally:
+            _IN_SECTION.reset(token)
 
     return st.fragment(guarded)

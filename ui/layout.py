@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from ui.format import markdown_literal
+from ui.guard import stop_page
 from ui.navigation import HISTORY_SCRIPT, run_under_entry_point
 
 # After a server restart an open tab can fail to fetch a piece of Streamlit's own frontend code
@@ -188,12 +189,13 @@ def show_input_error(error: ValueError, fix: str) -> None:
 @contextlib.contextmanager
 def stop_on_input_error(fix: str) -> Iterator[None]:
     """Within the block, a core ValueError is shown with `fix` (show_input_error) and the page
-    stops there: what a page does around the core calls its visitor's values may upset."""
+    stops there (in a section drawn as a fragment, only the section: ui.guard.stop_page): what a
+    page does around the core calls its visitor's values may upset."""
     try:
         yield
     except ValueError as error:
         show_input_error(error, fix)
-        st.stop()
+        stop_page()
 
 
 def what_to_notice(*points: str) -> None:

@@ -140,3 +140,36 @@ def test_every_page_runs_inside_the_guard_through_the_navigation():
     [message] = [error.value for error in app.error]
     assert "KeyError" in message and "(./Baselines)" in message
     assert [m.value for m in app.markdown] == ["the sidebar and the rest of the app still draw"]
+
+
+def _page_with_a_refusing_section():
+    import streamlit as st
+
+    from ui.guard import guarded_fragment
+    from ui.layout import stop_on_input_error
+
+    @guarded_fragment
+    def section() -> None:
+        st.write("section before the refusal")
+        with stop_on_input_error("Lower k."):
+            raise ValueError("k must be positive")
+        st.write("never drawn")
+
+    st.write("page before the section")
+    section()
+    st.write("page after the section")
+    with stop_on_input_error("Lower n."):
+        raise ValueError("n must be positive")
+    st.write("never drawn either")
+
+
+def test_a_refusal_inside_a_section_ends_the_section_and_one_outside_ends_the_page(guard_log):
+    app = AppTest.from_function(_page_with_a_refusing_section).run()
+    assert not app.exception
+    texts = [m.value for m in app.markdown]
+    assert "page before the section" in texts and "section before the refusal" in texts
+    assert "page after the section" in texts  # the section's refusal left the page running
+    assert not any("never drawn" in text for text in texts)
+    assert len(app.error) == 2 and "Lower k." in app.error[0].value
+    assert "Lower n." in app.error[1].value
+    assert not guard_log  # a refusal is no page error

@@ -7,7 +7,12 @@ moment; a fresh browser context per run, so nothing is cached in the browser; th
 caches are warm after the first run, as for a visitor following a shared link). A second,
 labelled figure is a returning visitor's: the same link in a new tab of a context that has
 opened it once, so the frontend's static JavaScript and fonts come from the browser's cache;
-the fresh-context figure stays the first-paint metric. Re-render, two kinds: after a sidebar
+the fresh-context figure stays the first-paint metric. Two more labelled figures of the same
+fresh-context loads say when the visitor first sees the page, not when all of it is drawn: the
+browser's largest contentful paint (LCP, the W3C Largest Contentful Paint API: the paint of the
+largest text or image in the viewport) and the first screen drawn (the last node added to
+the document, or text changed, inside the first 1400×900 screen, read when the whole page is
+drawn; the page keeps drawing below it). Re-render, two kinds: after a sidebar
 control (the page's first sidebar slider moved one step, or another option of its first select
 box: the whole page reruns) and after a section control (the first slider in the main area,
 inside the st.fragment of the section it drives, or its first select box: only that section
@@ -20,6 +25,7 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.measure import Timing
@@ -61,18 +67,62 @@ SECTION_SLIDER = '[data-testid="stMain"] [data-testid="stSlider"] input[type=ran
 SECTION_SELECTBOX = '[data-testid="stMain"] [data-testid="stSelectbox"]'
 
 
-def _paint(context, url: str) -> float:
-    """Seconds from navigation start to the page drawn, in a new tab of `context`."""
+# Records when each node was added or its text changed (no layout while the page loads: a
+# container's own box, which spans the screen, is not looked at) and the largest contentful
+# paint; `_FIRST_SCREEN` reads them once the page is drawn.
+_PAINT_WATCH = """
+    window.__changes = [];
+    window.__lcp = 0;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__lcp = entry.startTime;
+    }).observe({type: 'largest-contentful-paint', buffered: true});
+    new MutationObserver((records) => {
+        const now = performance.now();
+        for (const record of records) {
+            if (record.type === 'characterData') window.__changes.push([now, record.target]);
+            for (const node of record.addedNodes) window.__changes.push([now, node]);
+        }
+    }).observe(document, {childList: true, subtree: true, characterData: true});
+"""
+# The last node added or changed that lies (now) inside the first screen, and the LCP, in ms.
+_FIRST_SCREEN = """() => {
+    let last = 0;
+    for (const [time, node] of window.__changes) {
+        const element = node.nodeType === 1 ? node : node.parentElement;
+        if (!element || !element.isConnected || time <= last) continue;
+        const box = element.getBoundingClientRect();
+        if (box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth
+            && box.width * box.height > 0) last = time;
+    }
+    return [last, window.__lcp];
+}"""
+
+
+@dataclass(frozen=True)
+class Paint:
+    """One load's times from navigation start, in seconds: the whole page drawn (the metric),
+    the first screen drawn and the largest contentful paint."""
+
+    drawn: float
+    first_screen: float
+    largest_contentful: float
+
+
+def _paint(context, url: str) -> Paint:
+    """A load of `url` in a new tab of `context`, timed."""
     page = context.new_page()
     try:
+        page.add_init_script(_PAINT_WATCH)
         page.goto(url, wait_until="commit")
         page.wait_for_function(_DRAWN, timeout=120_000, polling=20)
-        return page.evaluate("performance.now()") / 1000
+        drawn = page.evaluate("performance.now()")
+        first_screen, largest = page.evaluate(_FIRST_SCREEN)
+        return Paint(drawn / 1000, first_screen / 1000, largest / 1000)
     finally:
         page.close()
 
 
-def _first_paint(browser, url: str) -> float:
+def _first_paint(browser, url: str) -> Paint:
     """A deep link's first paint in a fresh browser context (nothing cached in the browser)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
@@ -81,7 +131,7 @@ def _first_paint(browser, url: str) -> float:
         context.close()
 
 
-def _returning_paints(browser, url: str, rounds: int) -> list[float]:
+def _returning_paints(browser, url: str, rounds: int) -> list[Paint]:
     """The same link's first paint in `rounds` new tabs of a context that has opened it once
     (the static JavaScript, CSS and fonts in the browser's cache; a new session each time)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -146,8 +196,13 @@ def browser_rows(rounds: int = 3) -> list[Row]:
             url, name = f"{base}/{app_page.url_path}", f"/{app_page.url_path}"
             _first_paint(browser, url)  # the server's caches warm, as after any visit
             paints = [_first_paint(browser, url) for _ in range(rounds)]
-            rows.append(_median_row(f"{name}: deep-link first paint", paints, FIRST_PAINT_S))
-            returning = _returning_paints(browser, url, rounds)
+            drawn = [paint.drawn for paint in paints]
+            rows.append(_median_row(f"{name}: deep-link first paint", drawn, FIRST_PAINT_S))
+            label = f"{name}: first screen drawn, same loads (not the metric)"
+            rows.append(_median_row(label, [p.first_screen for p in paints], FIRST_PAINT_S))
+            label = f"{name}: largest contentful paint, same loads (not the metric)"
+            rows.append(_median_row(label, [p.largest_contentful for p in paints], FIRST_PAINT_S))
+            returning = [paint.drawn for paint in _returning_paints(browser, url, rounds)]
             label = f"{name}: first paint, returning visitor (static files cached; not the metric)"
             rows.append(_median_row(label, returning, FIRST_PAINT_S))
             renders = [_rerender(browser, url) for _ in range(rounds)]

@@ -1,13 +1,10 @@
 """Results leave the app: the table behind a chart as a plain CSV (one header row, then data —
 it loads as-is with pandas.read_csv or a spreadsheet), its data dictionary as a second CSV
 (column, meaning), and the core calls that made it (printed from the same `core.calls.Call`
-values the page ran, never typed a second time). A CSV is written when its button is clicked,
-not on every run: the page's run neither formats it nor stores it for the session, and the click
-reruns nothing."""
+values the page ran, never typed a second time). A download's click reruns nothing."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -51,25 +48,23 @@ def export_results(
 ) -> None:
     """A plain CSV download of `table` (tidy, one row per observation), its data dictionary as
     a second download when `meanings` ({column: meaning and units}) is given, `about` (what a
-    row is) beside them, and a 'reproduce in Python' block. Each file is written on its click
-    (st.download_button's deferred data); the dictionary's meanings are looked up now, so a
-    column without one fails the page's run (and its tests), not a visitor's click."""
+    row is) beside them, and a 'reproduce in Python' block. Clicking a download only downloads
+    (on_click="ignore"): the page is not run and drawn again."""
     key = key or f"download-{filename}"
-    dictionary = None if meanings is None else data_dictionary(table, meanings)
     left, right = st.columns([1, 2])
     with left:
         st.download_button(
             f"Download {filename}",
-            functools.partial(table_csv, table),
+            table_csv(table),
             file_name=filename,
             mime="text/csv",
             key=key,
             on_click="ignore",
         )
-        if dictionary is not None:
+        if meanings is not None:
             st.download_button(
                 "Data dictionary (CSV)",
-                functools.partial(table_csv, dictionary),
+                table_csv(data_dictionary(table, meanings)),
                 file_name=dictionary_filename(filename),
                 mime="text/csv",
                 key=f"{key}-dictionary",

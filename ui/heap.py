@@ -25,7 +25,6 @@ from streamlit import runtime
 
 PACKAGES = ("core", "ui")
 _LOCK = threading.Lock()
-_frozen = False
 
 
 def page_modules() -> list[str]:
@@ -40,16 +39,15 @@ def page_modules() -> list[str]:
 
 
 def freeze_imported_heap(*, server_only: bool = True) -> None:
-    """Once per process: import page_modules(), collect, and gc.freeze() what is left. With
-    `server_only`, only in a Streamlit server (not a test's AppTest, which shares its process)."""
-    global _frozen
+    """Once per process (a heap already frozen is left as it is): import page_modules(), collect,
+    and gc.freeze() what is left. With `server_only`, only in a Streamlit server (not a test's
+    AppTest, which shares its process)."""
     if server_only and not runtime.exists():
         return
     with _LOCK:
-        if _frozen:
+        if gc.get_freeze_count():
             return
         for name in page_modules():
             importlib.import_module(name)
         gc.collect()
         gc.freeze()
-        _frozen = True

@@ -1,6 +1,5 @@
-"""Downloads in a real browser: a CSV is written on its click (deferred data, nothing stored per
-run), arrives as a plain CSV pandas reads as-is, with its data dictionary beside it, and the
-click reruns nothing (issue 10: downloads; speed)."""
+"""Downloads in a real browser: a CSV arrives as a plain CSV pandas reads as-is, with its data
+dictionary beside it, and the click reruns nothing (issue 10: downloads; speed)."""
 
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ COUNT_RUNS = """() => {
 }"""
 
 
-def test_a_csv_is_written_on_its_click_loads_as_is_and_reruns_nothing(
+def test_a_downloaded_csv_loads_as_is_and_its_click_reruns_nothing(
     streamlit_server: str, browser_page: Page
 ) -> None:
     page = browser_page

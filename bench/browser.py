@@ -48,18 +48,6 @@ _DRAWN = """() => {
     return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
         .every((chart) => chart.querySelector('canvas, svg'));
 }"""
-# Resolves when the next script run has started and finished (set up before the key press).
-_NEXT_RUN = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__benchRun = new Promise((resolve) => {
-        let started = false;
-        new MutationObserver((changes, observer) => {
-            const state = app.getAttribute('data-test-script-state');
-            if (state === 'running' || state === 'rerunRequested') started = true;
-            if (started && state === 'notRunning') { observer.disconnect(); resolve(); }
-        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    });
-}"""
 SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type=range]'
 SELECTBOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 # A section's own controls sit in the main area, inside its st.fragment.
@@ -144,13 +132,18 @@ def _returning_paints(browser, url: str, rounds: int) -> list[Paint]:
 
 def _rerender(browser, url: str, section: bool = False) -> float | None:
     """Seconds from one control change to the page drawn again (None: no control to move): a
-    sidebar control, or with `section` the first slider of a section's fragment."""
+    sidebar control, or with `section` the first slider of a section's fragment. The run's end
+    is the server's script_finished message (tests/e2e ScriptRuns): a fast run may never show
+    as running in the page."""
+    from tests.e2e.streamlit_helpers import ScriptRuns
+
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
+        runs = ScriptRuns(page)
         page.goto(url)
         page.wait_for_function(_DRAWN, timeout=120_000, polling=20)
-        page.evaluate(_NEXT_RUN)
+        before = runs.finished
         if section and page.locator(SECTION_SLIDER).count():
             page.locator(SECTION_SLIDER).first.focus()
             start = page.evaluate("performance.now()")
@@ -173,7 +166,7 @@ def _rerender(browser, url: str, section: bool = False) -> float | None:
             page.locator('[role="option"]').nth(1).click()
         else:
             return None
-        page.evaluate("window.__benchRun")
+        runs.wait_past(before, timeout_s=120)
         page.wait_for_function(_DRAWN, timeout=120_000, polling=20)
         return (page.evaluate("performance.now()") - start) / 1000
     finally:

@@ -165,6 +165,10 @@ def run_under_entry_point() -> None:
 # pushes (once per run; the server's corrections in that run replace), a page change pushes the
 # new page without the old page's parameters, and the old page's tidying in between is dropped.
 # While a page's first run or a Back/Forward run settles, URL changes are corrections: replaced.
+# A new view starts with the visitor's own input on a control (a key, a pointer, a changed
+# value), not only when stApp's script state shows the last run over: React draws that state
+# only if it lasts a frame, and a fast rerun (a section's fragment on a cached value: tens of ms)
+# goes running → notRunning unseen, which left the next change replacing the view before it.
 HISTORY_SCRIPT = """<script>
 (() => {
   if (window.__sflHistory) return;  // once per tab: page_header runs on every rerun
@@ -212,6 +216,18 @@ HISTORY_SCRIPT = """<script>
       leaving = true;
     }
   }, true);
+  // The visitor's input on a control begins a new view, whether or not the last run was seen
+  // to end (a change on the page pushes once; a link to another page sets `leaving` above).
+  const CONTROL = 'input, textarea, button, select, [role="slider"], [role="option"],'
+    + ' [role="combobox"], [role="checkbox"], [role="switch"], [role="radio"], [role="tab"]';
+  const startView = (event) => {
+    if (event.isTrusted && event.target.closest && event.target.closest(CONTROL)) {
+      settling = pushedThisRun = false;
+    }
+  };
+  for (const type of ["pointerdown", "keydown", "input", "change"]) {
+    document.addEventListener(type, startView, true);
+  }
   window.addEventListener("popstate", () => { settling = true; leaving = false; });
   if (app) {
     new MutationObserver(() => {

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from ui.navigation import PAGE_TABLE
 
@@ -245,6 +246,35 @@ def wait_for_app_idle(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
     ``stSkeleton`` placeholder and mount a moment later, so also wait for no skeleton.
     """
     page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
+
+
+class ScriptRuns:
+    """The script runs the server reports finished to one page: each run ends with a ForwardMsg
+    `script_finished` on the page's websocket. stApp's script-state attribute cannot count runs:
+    React draws a state only if it lasts a frame, so a fast rerun (a fragment on a cached value)
+    goes running → notRunning unseen. Made before the page opens its websocket (before goto)."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.finished = 0
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket: WebSocket) -> None:
+        socket.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        if not isinstance(payload, bytes):
+            return
+        if ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
+            self.finished += 1
+
+    def wait_past(self, count: int, timeout_s: float = APP_RUN_TIMEOUT_MS / 1000) -> None:
+        """Wait until more than `count` runs have finished (TimeoutError after `timeout_s`)."""
+        deadline = time.monotonic() + timeout_s
+        while self.finished <= count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished within {timeout_s:g} s")
+            self.page.wait_for_timeout(5)
 
 
 def open_app_page(

@@ -9,22 +9,15 @@ from playwright.sync_api import Page
 from tests.e2e import streamlit_helpers as browser_app
 from tests.e2e.test_fragments import settle
 
-# Counts every script run the page starts from now on (the state attribute goes to "running").
-COUNT_RUNS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__runs = 0;
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-
 
 def test_a_downloaded_csv_loads_as_is_and_its_click_reruns_nothing(
     streamlit_server: str, browser_page: Page
 ) -> None:
     page = browser_page
+    runs = browser_app.ScriptRuns(page)  # every run the server finishes, however fast
     browser_app.open_app_page(page, streamlit_server, "Bandit_derivation", {"n": 300})
-    page.evaluate(COUNT_RUNS)
+    settle(page)
+    runs_before = runs.finished
     with page.expect_download() as download:
         page.get_by_role("button", name="Download bandit_draws.csv").click()
     table = pd.read_csv(download.value.path())
@@ -40,4 +33,4 @@ def test_a_downloaded_csv_loads_as_is_and_its_click_reruns_nothing(
     assert dictionary["column"].tolist() == list(table.columns)
     assert dictionary["meaning"].notna().all()
     settle(page)
-    assert page.evaluate("window.__runs") == 0, "a download click reran the page"
+    assert runs.finished == runs_before, "a download click reran the page"

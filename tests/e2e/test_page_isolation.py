@@ -142,3 +142,29 @@ def test_back_after_changing_controls_on_a_linked_page_stays_in_the_app(
     settle(page)
     assert page.url == moved_url
     assert first_slider_value(page) == "1.10"
+
+
+def test_back_walks_every_view_of_a_section_control_even_when_its_reruns_are_cached(
+    streamlit_server: str, browser_page: Page
+) -> None:
+    """Steps 41, 42, then back to 41 and 40, each a fragment rerun: Back walks the four views.
+    The last two are cache hits, which a faster machine reruns quicker than a frame and the page
+    never draws as running; that case is played out exactly in tests/e2e/test_history_script.py."""
+    page = browser_page
+    runs = browser_app.ScriptRuns(page)
+    browser_app.open_app_page(page, streamlit_server, "Bandit_derivation")
+    section_sliders = page.locator('[data-testid="stMain"] [data-testid="stSlider"]')
+    steps = section_sliders.filter(has_text="steps")
+    views = []
+    for key in ("ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft"):
+        finished = runs.finished
+        steps.first.locator("input[type=range]").focus()
+        page.keyboard.press(key)
+        runs.wait_past(finished)
+        settle(page)
+        views.append(query(page).get("steps"))
+    assert views == [["41"], ["42"], ["41"], None]
+    for expected in (["41"], ["42"], ["41"], None):
+        page.go_back()
+        settle(page)
+        assert path(page) == "Bandit_derivation" and query(page).get("steps") == expected

@@ -13,8 +13,8 @@ from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
 from ui.exports import export
 from ui.format import markdown_literal
-from ui.guard import guarded_fragment
-from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
+from ui.guard import guarded_fragment, guarded_section
+from ui.layout import page_header, stop_on_input_error, what_to_notice
 from ui.links import link_snapshot, notice_rejected_link_values
 
 SAMPLE_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
@@ -72,26 +72,23 @@ st.caption(
 )
 
 
-def gaussian_section() -> tuple[pd.DataFrame, Call, pd.DataFrame, Call] | None:
-    """The cost under N(μ, σ²) and the three estimators on it; None when its values are refused
-    (the reason is shown here and the policy sections below still run). Returns the section's
-    two downloads, each table with the call that made it."""
-    if gaussian.problem is None:
-        show_input_error(gaussian.error, FIX)
-        return None
-    problem = gaussian.problem
+@guarded_section
+def gaussian_section() -> tuple[pd.DataFrame, Call, pd.DataFrame, Call]:
+    """The cost under N(μ, σ²) and the three estimators on it; when its values are refused, the
+    reason is shown here, the section returns None and the policy sections below still run.
+    Returns the section's two downloads, each table with the call that made it."""
+    problem = gaussian.problem_or_stop(FIX)
     comparison_call = Call.of("estimator_comparison", problem, n, seed=seed)
     grid_call = Call.of("summaries.cost_and_density", problem)
-    try:
-        with st.spinner(f"Drawing {work:,} samples…", show_time=True):
-            formula = cache.compute(Call.of("summaries.cost_formula", problem))
-            summary = cache.compute(Call.of("summaries.exact_summary", problem))
-            grid = cache.compute(grid_call)
-            comparison = cache.compute(comparison_call)
-            caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
-    except ValueError as error:
-        show_input_error(error, custom_cost_fix(problem) or FIX)
-        return None
+    with (
+        stop_on_input_error(custom_cost_fix(problem) or FIX),
+        st.spinner(f"Drawing {work:,} samples…", show_time=True),
+    ):
+        formula = cache.compute(Call.of("summaries.cost_formula", problem))
+        summary = cache.compute(Call.of("summaries.exact_summary", problem))
+        grid = cache.compute(grid_call)
+        comparison = cache.compute(comparison_call)
+        caveat = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n))
 
     st.subheader(f"The cost {markdown_literal(formula)} under N(μ, σ²)")  # may be the visitor's
     left, right = st.columns([3, 2])

@@ -8,8 +8,8 @@ exceptions (st.stop, st.rerun, st.switch_page) derive from BaseException, not Ex
 they pass through untouched, as do KeyboardInterrupt and SystemExit. `guarded_fragment` does
 the same for a page's section drawn as an `st.fragment` (Streamlit catches a fragment's
 exception itself, so the page's guard never sees it). `stop_page` is st.stop for the page and,
-inside such a section, ends only the section: a refused value shown there does not take the
-sections below it off the page. A computation the server stopped (a
+inside such a section or a `guarded_section` (a section drawn on the page's own run), ends only
+the section: a refused value shown there does not take the sections below it off the page. A computation the server stopped (a
 worker that hung past its time limit or died twice: ui.workers' WorkerStoppedError) is no
 page error: the visitor reads why, with a link that tries the same settings again, and the log
 gets one line, no traceback.
@@ -21,7 +21,7 @@ import contextlib
 import contextvars
 import functools
 from collections.abc import Callable, Iterator
-from typing import NoReturn, Protocol
+from typing import NoReturn, ParamSpec, Protocol, TypeVar
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -42,11 +42,13 @@ STOPPED_TEXT = (
 )
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
 _IN_SECTION: contextvars.ContextVar[bool] = contextvars.ContextVar("in a section", default=False)
 
 
 class _SectionStopped(BaseException):
-    """Ends a guarded_fragment's run (a BaseException, as st.stop's, so no guard takes it for a
+    """Ends a guarded_section's run (a BaseException, as st.stop's, so no guard takes it for a
     page error)."""
 
 
@@ -110,29 +112,41 @@ def _current_url_path() -> str:
 
 
 def stop_page() -> NoReturn:
-    """Stop here, the reason already shown: the page (st.stop), or, inside a guarded_fragment,
-    only that section, so the page's later sections are still drawn. (Inside a fragment,
-    st.stop on the page's full run would end the whole page.)"""
+    """Stop here, the reason already shown: the page (st.stop), or, inside a guarded_section or
+    a guarded_fragment, only that section, so the page's later sections are still drawn.
+    (Inside a fragment, st.stop on the page's full run would end the whole page.)"""
     if _IN_SECTION.get():
         raise _SectionStopped
     st.stop()
 
 
+def guarded_section(function: Callable[P, T]) -> Callable[P, T | None]:
+    """`function` as one section of its page: `stop_page` within it ends the section, which
+    then returns None, and the page goes on to the sections below it."""
+
+    @functools.wraps(function)
+    def section(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        token = _IN_SECTION.set(True)
+        try:
+            return function(*args, **kwargs)
+        except _SectionStopped:
+            return None
+        finally:
+            _IN_SECTION.reset(token)
+
+    return section
+
+
 def guarded_fragment(function: Callable[..., None]) -> Callable[..., None]:
     """`st.fragment(function)` run inside `page_guard` of the page defining it: a section whose
     own controls rerun and redraw only that section, failing as a page does; `stop_page` within
-    it ends the section, not the page."""
+    it ends the section, not the page (guarded_section)."""
     url_path = _current_url_path()
+    section = guarded_section(function)
 
     @functools.wraps(function)
     def guarded(*args, **kwargs) -> None:
-        token = _IN_SECTION.set(True)
-        try:
-            with page_guard(url_path):
-                function(*args, **kwargs)
-        except _SectionStopped:
-            pass
-        finally:
-            _IN_SECTION.reset(token)
+        with page_guard(url_path):
+            section(*args, **kwargs)
 
     return st.fragment(guarded)

@@ -173,3 +173,36 @@ def test_a_refusal_inside_a_section_ends_the_section_and_one_outside_ends_the_pa
     assert len(app.error) == 2 and "Lower k." in app.error[0].value
     assert "Lower n." in app.error[1].value
     assert not guard_log  # a refusal is no page error
+
+
+def _page_with_plain_sections():
+    import streamlit as st
+
+    from ui.guard import guarded_section
+    from ui.layout import stop_on_input_error
+
+    @guarded_section
+    def section(k: int) -> int:
+        with stop_on_input_error("Pick k > 0."):
+            if k <= 0:
+                raise ValueError(f"k = {k} is not positive")
+        st.write(f"section drawn for k = {k}")
+        return 2 * k
+
+    st.write(f"returned {section(-1)}")
+    st.write(f"returned {section(3)}")
+    with stop_on_input_error("Lower n."):
+        raise ValueError("n must be positive")  # outside any section: the page ends here
+    st.write("never drawn")
+
+
+def test_a_refusal_in_a_plain_section_ends_it_with_none_and_the_page_goes_on(guard_log):
+    app = AppTest.from_function(_page_with_plain_sections).run()
+    assert not app.exception
+    texts = [m.value for m in app.markdown]
+    assert texts == ["returned None", "section drawn for k = 3", "returned 6"]
+    assert [e.value.split("**")[1] for e in app.error] == [
+        "k = -1 is not positive",
+        "n must be positive",
+    ]
+    assert not guard_log

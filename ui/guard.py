@@ -9,10 +9,10 @@ they pass through untouched, as do KeyboardInterrupt and SystemExit. `guarded_fr
 the same for a page's section drawn as an `st.fragment` (Streamlit catches a fragment's
 exception itself, so the page's guard never sees it). `stop_page` is st.stop for the page and,
 inside such a section or a `guarded_section` (a section drawn on the page's own run), ends only
-the section: a refused value shown there does not take the sections below it off the page. A computation the server stopped (a
-worker that hung past its time limit or died twice: ui.workers' WorkerStoppedError) is no
-page error: the visitor reads why, with a link that tries the same settings again, and the log
-gets one line, no traceback.
+the section: a refused value shown there does not take the sections below it off the page. A
+computation the server stopped (a worker that hung past its time limit or died twice:
+ui.workers' WorkerStoppedError) is no page error: the visitor reads why, with a link that tries
+the same settings again, and the log gets one line, no traceback.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from ui import cache, tables
 from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.controls import URL, problem_controls, seed_input, work_budget
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.format import tex_factor, tex_number
 from ui.guard import guarded_fragment
@@ -97,108 +98,111 @@ tables.gradient_three_ways(
     exact_note="(r(1) − r(0)) · σ(θ)(1 − σ(θ)), the last line above.", check=check,
 )  # fmt: skip
 
-# --- 3. with numbers ----------------------------------------------------------------------------
-st.header("3 · With numbers: the first draws")
-table_col, chart_col = st.columns([3, 2])
-with table_col:
-    tables.first_draws(draws)
+
+def lower_sections() -> None:
+    """Sections 3–6, drawn after the first screen (ui.deferred)."""
+    # --- 3. with numbers ----------------------------------------------------------------------------
+    st.header("3 · With numbers: the first draws")
+    table_col, chart_col = st.columns([3, 2])
+    with table_col:
+        tables.first_draws(draws)
+        st.caption(
+            f"Each draw's term r(a)·∇θ log π(a) is an unbiased one-sample estimate of ∇J = "
+            f"{exact:.6g}; their running mean settles on it as draws accumulate."
+        )
+    with chart_col:
+        show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
+        st.caption(
+            f"Solid line: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
+            f"with σ² = {variance:.4g}, the per-draw variance."
+        )
+    export(draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
+           tail="table.head(10)", rows=cache.TRACE_ROWS)  # fmt: skip
+
+    # --- 4. the whole curve -------------------------------------------------------------------------
+    st.header("4 · J(θ) and ∇J(θ) across θ")
+    checks = tables.gradient_checks(exact, estimate, standard_error, fd["finite_difference"])
+    tables.objective_and_gradient(curve, checks, theta)
     st.caption(
-        f"Each draw's term r(a)·∇θ log π(a) is an unbiased one-sample estimate of ∇J = "
-        f"{exact:.6g}; their running mean settles on it as draws accumulate."
+        "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
+        "flattens as the policy becomes certain."
     )
-with chart_col:
-    show_chart("running_mean_chart", draws, value_title="running mean of r(a)·∇θ log π(a)")
-    st.caption(
-        f"Solid line: running mean over all {n:,} draws. Dashed: exact ∇J. Shaded: exact ± 2σ/√N "
-        f"with σ² = {variance:.4g}, the per-draw variance."
-    )
-export(draws, "bandit_draws.csv", draws_call, "running_estimate", key="export-draws",
-       tail="table.head(10)", rows=cache.TRACE_ROWS)  # fmt: skip
+    export(curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
+           name="curve")  # fmt: skip
 
-# --- 4. the whole curve -------------------------------------------------------------------------
-st.header("4 · J(θ) and ∇J(θ) across θ")
-checks = tables.gradient_checks(exact, estimate, standard_error, fd["finite_difference"])
-tables.objective_and_gradient(curve, checks, theta)
-st.caption(
-    "Dashed vertical line: your θ. J rises fastest where σ(θ)(1 − σ(θ)) peaks, at θ = 0, and "
-    "flattens as the policy becomes certain."
-)
-export(curve, "bandit_objective_curve.csv", curve_call, "objective_curve", key="export-curve",
-       name="curve")  # fmt: skip
+    # --- 5. gradient ascent -------------------------------------------------------------------------
+    st.header("5 · Climb J by sampling")
 
-# --- 5. gradient ascent -------------------------------------------------------------------------
-st.header("5 · Climb J by sampling")
+    @guarded_fragment
+    def gradient_ascent_section() -> None:
+        """Section 5 with its own controls: moving one reruns and redraws only this section."""
+        steps_col, batch_col, rate_col = st.columns(3)
+        steps = steps_col.slider("steps", 1, 200, 40, key="steps", bind=URL)
+        batch = batch_col.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
+        learning_rate = rate_col.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
+        notice_rejected_link_values(snapshot, ("steps", "batch", "lr"))
+        within_cap = work_budget(
+            lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
+            [
+                Setting("batch", batch, range(1, batch), "{:,} draws per step"),
+                Setting("steps", steps, range(1, steps), "{:,} steps"),
+                *sidebar_settings,
+            ],
+            "lower the steps or the draws per step here, or the draws n in the sidebar.",
+            section="gradient ascent",
+        )
+        if within_cap is None:
+            return
+        ascent_call = Call.of(
+            "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
+        )
+        with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+            ascent = cache.compute(ascent_call)
+        st.markdown(
+            f"Each step samples {batch} action(s), averages r(a)·∇θ log π(a) into ĝ, and moves "
+            f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
+        )
+        start, end = ascent.iloc[0], ascent.iloc[-1]
+        show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
+                   objective_title="exact J(θ) (reward)")  # fmt: skip
+        st.caption(
+            f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
+            f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
+            f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
+        )
+        export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent",
+               key="export-ascent", name="run")  # fmt: skip
 
+    gradient_ascent_section()
 
-@guarded_fragment
-def gradient_ascent_section() -> None:
-    """Section 5 with its own controls: moving one reruns and redraws only this section."""
-    steps_col, batch_col, rate_col = st.columns(3)
-    steps = steps_col.slider("steps", 1, 200, 40, key="steps", bind=URL)
-    batch = batch_col.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
-    learning_rate = rate_col.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
-    notice_rejected_link_values(snapshot, ("steps", "batch", "lr"))
-    within_cap = work_budget(
-        lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
-        [
-            Setting("batch", batch, range(1, batch), "{:,} draws per step"),
-            Setting("steps", steps, range(1, steps), "{:,} steps"),
-            *sidebar_settings,
-        ],
-        "lower the steps or the draws per step here, or the draws n in the sidebar.",
-        section="gradient ascent",
-    )
-    if within_cap is None:
-        return
-    ascent_call = Call.of(
-        "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
-    )
-    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
-        ascent = cache.compute(ascent_call)
+    # --- 6. what the log buys ------------------------------------------------------------------------
+    st.header("6 · What the log buys")
     st.markdown(
-        f"Each step samples {batch} action(s), averages r(a)·∇θ log π(a) into ĝ, and moves "
-        f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
+        "Three routes to the same ∇J. The exact sum needs every action; a sample a ~ π sees each "
+        "action only in proportion π(a), so averaging r(a)∇π(a) over samples weights each term by "
+        "π(a) once too often. Writing ∇π = π ∇log π puts that weight p in front, where sampling "
+        "supplies it, and leaves r(a)∇log π(a) to average: **the log divides out the weight that "
+        "sampling adds.**"
     )
-    start, end = ascent.iloc[0], ascent.iloc[-1]
-    show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
-               objective_title="exact J(θ) (reward)")  # fmt: skip
+    routes_call = Call.of("log_derivative.log_derivative_routes", problem, n, seed=seed)
+    routes_running_call = Call.of("log_derivative.log_derivative_running", problem, n, seed=seed)
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        actions = cache.compute(Call.of("log_derivative.action_table", problem))
+        routes = cache.compute(routes_call)
+        routes_running = cache.trace(routes_running_call, "route")
+    tables.log_derivative_lines(actions)
+    tables.log_derivative_routes(routes)
+    show_chart("routes_running_chart", routes_running, value_title="running mean of the term")
     st.caption(
-        f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
-        f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
-        f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
+        f"The same {n:,} draws, averaged two ways. Each route's running mean settles inside the "
+        "exact ± 2 SE band about its own exact mean (thin dashed); only the log-derivative one is "
+        "∇J (black dashed)."
     )
-    export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent",
-           key="export-ascent", name="run")  # fmt: skip
+    export(routes, "bandit_three_routes.csv", routes_call, "log_derivative_routes",
+           key="export-routes", name="routes")  # fmt: skip
 
 
-gradient_ascent_section()
-
-# --- 6. what the log buys ------------------------------------------------------------------------
-st.header("6 · What the log buys")
-st.markdown(
-    "Three routes to the same ∇J. The exact sum needs every action; a sample a ~ π sees each "
-    "action only in proportion π(a), so averaging r(a)∇π(a) over samples weights each term by "
-    "π(a) once too often. Writing ∇π = π ∇log π puts that weight p in front, where sampling "
-    "supplies it, and leaves r(a)∇log π(a) to average: **the log divides out the weight that "
-    "sampling adds.**"
-)
-routes_call = Call.of("log_derivative.log_derivative_routes", problem, n, seed=seed)
-routes_running_call = Call.of("log_derivative.log_derivative_running", problem, n, seed=seed)
-with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
-    actions = cache.compute(Call.of("log_derivative.action_table", problem))
-    routes = cache.compute(routes_call)
-    routes_running = cache.trace(routes_running_call, "route")
-tables.log_derivative_lines(actions)
-tables.log_derivative_routes(routes)
-show_chart("routes_running_chart", routes_running, value_title="running mean of the term")
-st.caption(
-    f"The same {n:,} draws, averaged two ways. Each route's running mean settles inside the "
-    "exact ± 2 SE band about its own exact mean (thin dashed); only the log-derivative one is "
-    "∇J (black dashed)."
-)
-export(routes, "bandit_three_routes.csv", routes_call, "log_derivative_routes",
-       key="export-routes", name="routes")  # fmt: skip
-
+below_first_screen(lower_sections)
 what_to_notice(
     "The score is 1 − σ(θ) for arm 1 and −σ(θ) for arm 0: positive for the arm the policy "
     "picked, negative for the other, and zero on average.",

@@ -102,7 +102,7 @@ def run_guarded(page: Page) -> None:
         page.run()
 
 
-def _current_url_path() -> str:
+def page_url_path() -> str:
     """The URL path of the page being run ("" for home, or outside a server run)."""
     ctx = get_script_run_ctx()
     if ctx is None:
@@ -141,7 +141,7 @@ def guarded_fragment(function: Callable[..., None]) -> Callable[..., None]:
     """`st.fragment(function)` run inside `page_guard` of the page defining it: a section whose
     own controls rerun and redraw only that section, failing as a page does; `stop_page` within
     it ends the section, not the page (guarded_section)."""
-    url_path = _current_url_path()
+    url_path = page_url_path()
     section = guarded_section(function)
 
     @functools.wraps(function)

@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from streamlit.runtime.state import get_session_state
 from streamlit.runtime.state.query_params import EMBED_QUERY_PARAMS_KEYS
 
+from ui.deferred import OPENING_RUN
 from ui.guard import run_guarded
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -154,7 +155,7 @@ def run_under_entry_point() -> None:
     pages = ctx.pages_manager.get_pages().values()
     if len(pages) > 1 and any(Path(p["script_path"]).resolve() == main_script for p in pages):
         PagesManager.uses_pages_directory = False  # later runs start at app.py
-        isolate_page_state(navigation())
+        OPENING_RUN.set(isolate_page_state(navigation()))
 
 
 # Browser history as the visitor saw it. Streamlit 1.67's frontend writes a control change into
@@ -245,7 +246,7 @@ def _url_query(query_string: str) -> dict[str, list[str]]:
     return parse_qs(query_string, keep_blank_values=True)
 
 
-def isolate_page_state(page: StreamlitPage) -> None:
+def isolate_page_state(page: StreamlitPage) -> bool:
     """Give the page only its own state: on a page change, forget every control value and
     keep only what the page's own URL says.
 
@@ -257,17 +258,20 @@ def isolate_page_state(page: StreamlitPage) -> None:
     by Back/Forward, it shows exactly the URL it had (Streamlit would drop a parameter another
     page's widget was last bound to). A page's first load in a session (a shared link) and its
     own reruns are left as they are.
+
+    Returns whether this run opens the page (its first run in the session, or arrived at from
+    another page or by Back/Forward) rather than rerunning it.
     """
     ctx = get_script_run_ctx()
     if ctx is None:
-        return
+        return False
     last_page = st.session_state.get(LAST_PAGE_KEY)
     st.session_state[LAST_PAGE_KEY] = page.url_path
     history = bool(getattr(ctx, "is_history_navigation", False))
     if last_page == page.url_path and not history:
-        return
+        return False
     if last_page is None:
-        return
+        return True
     for key in list(st.session_state):
         if key != LAST_PAGE_KEY:
             del st.session_state[key]
@@ -287,9 +291,10 @@ def isolate_page_state(page: StreamlitPage) -> None:
         query_params._initial_query_params = kept
         # Streamlit may already have told the browser a filtered URL: say the kept one.
         query_params._send_query_param_msg()
+    return True
 
 
 def run_page(page: StreamlitPage) -> None:
     """Run the chosen page: the one place every page run goes through."""
-    isolate_page_state(page)
+    OPENING_RUN.set(isolate_page_state(page))
     run_guarded(page)

@@ -2,7 +2,7 @@
 control change (headless Chromium driving `streamlit run app.py`).
 
 First paint: from the start of navigation to the page being drawn — the script run finished,
-no loading skeleton left and every chart drawn (the browser's `performance.now()` at that
+no loading skeleton left, the lower sections drawn (ui.deferred: a second run) and every chart drawn (the browser's `performance.now()` at that
 moment; a fresh browser context per run, so nothing is cached in the browser; the server's
 caches are warm after the first run, as for a visitor following a shared link). A second,
 labelled figure is a returning visitor's: the same link in a new tab of a context that has
@@ -37,7 +37,8 @@ RERENDER_S = 0.3
 # BENCH_BROWSER_PORT: another port, when several checkouts measure on one machine.
 PORT = int(os.environ.get("BENCH_BROWSER_PORT", "8627"))
 
-# The page is drawn: the run is over, nothing is loading, and each chart has a canvas or svg.
+# The page is drawn: the run is over, nothing is loading, the lower sections are in (ui.deferred)
+# and each chart has a canvas or svg.
 _DRAWN = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -45,6 +46,7 @@ _DRAWN = """() => {
     if (!document.querySelector('[data-testid="stMainBlockContainer"]')) return false;
     if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]'))
         return false;
+    if (document.querySelector('[class*="st-key-deferred-pending"]')) return false;
     return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
         .every((chart) => chart.querySelector('canvas, svg'));
 }"""

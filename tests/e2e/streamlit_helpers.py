@@ -234,7 +234,8 @@ APP_IDLE_JS = """() => {
         && app.getAttribute('data-test-connection-state') === 'CONNECTED'
         && document.querySelector('[data-testid="stMainBlockContainer"]') !== null
         && document.querySelector('[data-testid="stStatusWidget"]') === null
-        && document.querySelector('[data-testid="stSkeleton"]') === null;
+        && document.querySelector('[data-testid="stSkeleton"]') === null
+        && document.querySelector('[class*="st-key-deferred-pending"]') === null;
 }"""
 
 
@@ -243,7 +244,9 @@ def wait_for_app_idle(page: Page, timeout_ms: int = APP_RUN_TIMEOUT_MS) -> None:
 
     The script is done when stApp's script state is ``notRunning`` (or ``compilationError``)
     and the status widget is gone. Charts and other lazily loaded elements first show a
-    ``stSkeleton`` placeholder and mount a moment later, so also wait for no skeleton.
+    ``stSkeleton`` placeholder and mount a moment later, so also wait for no skeleton; and a
+    page's lower sections, on the run that opens it, come in a second run (ui.deferred), so
+    also wait for no placeholder of theirs.
     """
     page.wait_for_function(APP_IDLE_JS, timeout=timeout_ms)
 

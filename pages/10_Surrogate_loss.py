@@ -8,6 +8,7 @@ from ui import cache, tables
 from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.format import tex_number
 from ui.guard import guarded_fragment
@@ -333,7 +334,7 @@ def natural_gradient_section() -> None:
     )  # fmt: skip
 
 
-natural_gradient_section()
+below_first_screen(natural_gradient_section)
 
 what_to_notice(
     "−∇L is the score-function estimate term by term: the loss is a device for autodiff, its "

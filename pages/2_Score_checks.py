@@ -8,6 +8,7 @@ from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.checks import check_rows, summary_badge
 from ui.controls import URL, problem_help, problem_selector, seed_input, work_budget
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
@@ -158,7 +159,7 @@ def fisher_curve_section() -> None:
     )  # fmt: skip
 
 
-fisher_curve_section()
+below_first_screen(fisher_curve_section)
 
 what_to_notice(
     "E[s] = 0 for every distribution: that is why subtracting a constant baseline b from the "

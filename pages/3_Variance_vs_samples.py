@@ -19,6 +19,7 @@ from ui.controls import (
     target_error_input,
     work_budget,
 )
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.guard import guarded_fragment
 from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
@@ -152,9 +153,6 @@ def spread_section() -> None:
     )
 
 
-spread_section()
-
-
 # --- 4. how many samples for a target -----------------------------------------------------------
 @guarded_fragment
 def samples_needed_section() -> None:
@@ -177,7 +175,7 @@ def samples_needed_section() -> None:
            key="export-needed")  # fmt: skip
 
 
-samples_needed_section()
+below_first_screen(spread_section, samples_needed_section)
 
 what_to_notice(
     "Slope −1: ten times the samples buys √10 ≈ 3.2 times less spread. Halving the error "

@@ -16,6 +16,7 @@ from ui.controls import (
     seed_input,
     work_budget,
 )
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.format import baseline_title
 from ui.guard import guarded_fragment
@@ -174,7 +175,7 @@ def gradient_ascent_section() -> None:
            key="export-ascent")  # fmt: skip
 
 
-gradient_ascent_section()
+below_first_screen(gradient_ascent_section)
 
 st.subheader("Export")
 export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",

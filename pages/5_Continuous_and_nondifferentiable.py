@@ -1,6 +1,8 @@
 """Continuous and non-differentiable rewards: score function, pathwise and measure-valued gradients
 of a Gaussian side by side, and a linear-Gaussian policy, each checked against exact values."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from ui import cache, tables
 from ui.budget import Setting, work_of
 from ui.controls import URL, problem_controls, seed_input, work_budget
 from ui.custom_cost import custom_cost_fix, custom_cost_input
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.format import markdown_literal
 from ui.guard import guarded_fragment, guarded_section
@@ -105,24 +108,23 @@ def gaussian_section() -> tuple[pd.DataFrame, Call, pd.DataFrame, Call]:
 
 
 gaussian_downloads = gaussian_section()
+POLICY_FIX = "pick values inside the controls' ranges."
+
 
 # -- results: linear-Gaussian policy ----------------------------------------------------------------
-st.subheader("A continuous action: the linear-Gaussian policy")
-st.latex(
-    r"""\begin{aligned}
+@guarded_fragment
+def linear_gaussian_section() -> None:
+    """The linear-Gaussian policy with its own controls (w, w*, σ) beside it: moving one reruns
+    only this section (its samples, n per estimator, are counted with the sidebar's)."""
+    st.subheader("A continuous action: the linear-Gaussian policy")
+    st.latex(
+        r"""\begin{aligned}
 & s \sim \mathcal{N}(0, I),\quad a \mid s \sim \mathcal{N}(w^\top s, \sigma^2),\quad
 r(s, a) = -\big(a - w^{*\top} s\big)^2 \\
 & \nabla_w \log \pi(a \mid s) = \frac{(a - w^\top s)\, s}{\sigma^2},\qquad
 J(w) = -\big(\sigma^2 + \lVert w - w^* \rVert^2\big),\qquad \nabla_w J = -2\,(w - w^*)
 \end{aligned}"""
-)
-POLICY_FIX = "pick values inside the controls' ranges."
-
-
-@guarded_fragment
-def linear_gaussian_section() -> None:
-    """The linear-Gaussian policy with its own controls (w, w*, σ) beside it: moving one reruns
-    only this section (its samples, n per estimator, are counted with the sidebar's)."""
+    )
     with st.container(border=True):
         policy_choice = problem_controls("policy", "continuous")
     notice_rejected_link_values(snapshot, ("w0", "w1", "target0", "target1", "noise"))
@@ -157,24 +159,20 @@ def linear_gaussian_section() -> None:
     )  # fmt: skip
 
 
-linear_gaussian_section()
-
-st.subheader("A discrete action from a linear activation: the logistic policy")
-st.latex(
-    r"""\begin{aligned}
+@guarded_fragment
+def logistic_section() -> None:
+    """The logistic policy with its own controls (its weights) beside it: moving one reruns only
+    this section."""
+    st.subheader("A discrete action from a linear activation: the logistic policy")
+    st.latex(
+        r"""\begin{aligned}
 & \pi(a = 1 \mid s) = \sigma(w^\top s),\qquad
 \nabla_w \log \pi(a \mid s) = \big(a - \sigma(w^\top s)\big)\, s
  && \text{as } \sigma' = \sigma(1 - \sigma) \\
 & \nabla_w J = \textstyle\sum_{s} p(s) \sum_{a \in \{0, 1\}} \pi(a \mid s)\, r(s, a)\,
  \big(a - \sigma(w^\top s)\big)\, s && \text{by enumeration of states and actions}
 \end{aligned}"""
-)
-
-
-@guarded_fragment
-def logistic_section() -> None:
-    """The logistic policy with its own controls (its weights) beside it: moving one reruns only
-    this section."""
+    )
     with st.container(border=True):
         st.caption("π(a = 1 | s) = σ(wᵀs) over two states s₁ = (1, 2), s₂ = (1, −1).")
         logistic_columns = st.columns(2)
@@ -209,9 +207,6 @@ def logistic_section() -> None:
     )  # fmt: skip
     export(logistic_lines, "logistic_policy_derivation.csv", logistic_lines_call,
            "logistic_derivation", key="export-logistic-lines", name="lines")  # fmt: skip
-
-
-logistic_section()
 
 
 # -- the step cost: autodiff's pathwise gradient, shown ------------------------------------------------
@@ -249,8 +244,12 @@ def step_cost_and_exports(
     )  # fmt: skip
 
 
+lower_sections = [linear_gaussian_section, logistic_section]
 if gaussian_downloads is not None:
-    step_cost_and_exports(gaussian.problem, *gaussian_downloads)
+    lower_sections.append(
+        functools.partial(step_cost_and_exports, gaussian.problem, *gaussian_downloads)
+    )
+below_first_screen(*lower_sections)
 
 what_to_notice(
     "All available estimators agree with the exact gradient within their error bars; they "

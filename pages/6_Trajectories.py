@@ -18,6 +18,7 @@ from ui.controls import (
     seed_input,
     work_budget,
 )
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
@@ -192,9 +193,6 @@ def horizon_section() -> None:
            key="export-horizon-mc", name="points")  # fmt: skip
 
 
-horizon_section()
-
-
 # -- one episode by hand ---------------------------------------------------------------------------
 @guarded_fragment
 def one_episode_section() -> None:
@@ -232,23 +230,19 @@ def one_episode_section() -> None:
            name="steps")  # fmt: skip
 
 
-one_episode_section()
-
 # -- discounting and GAE(λ) --------------------------------------------------------------------------
-st.subheader("Discounting and GAE(λ)")
-st.latex(
-    r"""\begin{aligned}
-\delta_t &= r_t + \gamma\, \hat V_{t+1}(s_{t+1}) - \hat V_t(s_t), \qquad
-\hat A_t = \sum_{l \ge 0} (\gamma\lambda)^l\, \delta_{t+l}, \qquad
-\hat g = \sum_t \hat A_t\, \nabla_\theta \log \pi(a_t \mid s_t)
-\end{aligned}"""
-)
-
-
 @guarded_fragment
 def gae_section() -> None:
     """GAE(λ) with its own controls (γ, λ, the wrong critic, the episodes): moving one reruns
     only this section."""
+    st.subheader("Discounting and GAE(λ)")
+    st.latex(
+        r"""\begin{aligned}
+\delta_t &= r_t + \gamma\, \hat V_{t+1}(s_{t+1}) - \hat V_t(s_t), \qquad
+\hat A_t = \sum_{l \ge 0} (\gamma\lambda)^l\, \delta_{t+l}, \qquad
+\hat g = \sum_t \hat A_t\, \nabla_\theta \log \pi(a_t \mid s_t)
+\end{aligned}"""
+    )
     gamma_col, lam_col, critic_col, episodes_col = st.columns(4)
     gamma = gamma_col.slider("Discount γ", 0.0, 1.0, 0.95, 0.01, key="gamma", bind=URL)
     lam = lam_col.slider("GAE λ", 0.0, 1.0, 0.9, 0.05, key="lam", bind=URL)
@@ -300,7 +294,7 @@ def gae_section() -> None:
     export(gae, "gae_study.csv", gae_call, "gae_study", key="export-gae", name="gae")
 
 
-gae_section()
+below_first_screen(horizon_section, one_episode_section, gae_section)
 
 st.subheader("Export")
 export(comparison, "credit_comparison.csv", comparison_call, "credit_comparison",

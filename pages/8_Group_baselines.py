@@ -10,6 +10,7 @@ from ui.budget import Setting, work_of
 from ui.cache import show_chart
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES
 from ui.controls import LEARNING_RATES, URL, problem_controls, seed_input, work_budget
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.guard import guarded_fragment
 from ui.layout import page_header, show_input_error, stop_on_input_error, what_to_notice
@@ -314,7 +315,7 @@ L(\theta)&=\frac1G\sum_i\min\!\big(\rho_iA_i,\
            name="reuse")  # fmt: skip
 
 
-sample_reuse_section()
+below_first_screen(sample_reuse_section)
 
 what_to_notice(
     "RLOO and no baseline are unbiased at every G and θ; RLOO has far less variance.",

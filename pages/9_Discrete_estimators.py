@@ -11,6 +11,7 @@ from core.relaxations import MAX_EXACT_ARMS
 from ui import cache, tables
 from ui.budget import Setting, work_of
 from ui.controls import URL, seed_input, work_budget
+from ui.deferred import below_first_screen
 from ui.exports import export
 from ui.guard import guarded_fragment
 from ui.layout import page_header, stop_on_input_error, what_to_notice
@@ -291,7 +292,7 @@ def more_problems_section() -> None:
             )
 
 
-more_problems_section()
+below_first_screen(more_problems_section)
 
 what_to_notice(
     "At the same number of reward evaluations the antithetic pair and DisARM beat the plain "

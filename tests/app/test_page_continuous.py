@@ -243,18 +243,25 @@ def test_the_logistic_weights_and_the_step_threshold_follow_the_controls():
 
 
 @pytest.mark.parametrize(
-    ("key", "value", "heading"),
+    ("key", "value", "headings"),
     [
-        ("w0", 1.0, "The linear-Gaussian policy, draw by draw"),
-        ("lw0", 1.0, None),
+        (
+            "w0",
+            1.0,
+            [
+                "A continuous action: the linear-Gaussian policy",
+                "The linear-Gaussian policy, draw by draw",
+            ],
+        ),
+        ("lw0", 1.0, ["A discrete action from a linear activation: the logistic policy"]),
     ],
 )
-def test_a_policy_control_reruns_only_its_section(key, value, heading):
+def test_a_policy_control_reruns_only_its_section(key, value, headings):
     app = run_page(PAGE)
     page_runner.rerun_section(app, "slider", key, value)
     assert_healthy(app)
     # The Gaussian's sections (its metrics, its cost chart, the step cost) were not sent again.
-    assert [element.value for element in app.subheader] == ([heading] if heading else [])
+    assert [element.value for element in app.subheader] == headings
     assert "E[f(x)] (exact)" not in shown_text(app)
     assert not any("measure-valued" in element.value for element in app.latex)
     assert app.slider(key=key).value == value

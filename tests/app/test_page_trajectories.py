@@ -236,15 +236,18 @@ def test_the_gae_reproduce_code_gives_the_table_on_the_page():
     [
         ("select_slider", "per_T", 2_000, None),
         ("number_input", "episode", 2, "One episode by hand (episode 2 of seed 0)"),
-        ("slider", "gamma", 0.9, None),
+        ("slider", "gamma", 0.9, "Discounting and GAE(λ)"),
     ],
 )
 def test_a_section_control_reruns_only_its_section(kind, key, value, heading):
     app = run_page(PAGE, {"reps": 100})
     page_runner.rerun_section(app, kind, key, value)
     assert_healthy(app)
-    # The page's exact values and credit tables (drawn outside every section) were not sent.
-    assert not app.latex and not any(m.label.startswith("E[R]") for m in app.metric)
+    # The page's exact values and credit tables (drawn outside every section) were not sent; the
+    # GAE section's own formula heads that section.
+    section_latex = [r"\delta_t" in element.value for element in app.latex]
+    assert section_latex == ([True] if key == "gamma" else [])
+    assert not any(m.label.startswith("E[R]") for m in app.metric)
     assert [element.value for element in app.subheader] == ([heading] if heading else [])
     assert getattr(app, kind)(key=key).value == value
     if key == "gamma":

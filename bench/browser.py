@@ -2,9 +2,10 @@
 control change (headless Chromium driving `streamlit run app.py`).
 
 First paint: from the start of navigation to the page being drawn — the script run finished,
-no loading skeleton left, the lower sections drawn (ui.deferred: a second run) and every chart drawn (the browser's `performance.now()` at that
-moment; a fresh browser context per run, so nothing is cached in the browser; the server's
-caches are warm after the first run, as for a visitor following a shared link). A second,
+no loading skeleton left, the lower sections drawn (ui.deferred: a second run) and every chart
+drawn (the browser's `performance.now()` at that moment; a fresh browser context per run, so
+nothing is cached in the browser; the server's caches are warm after the first run, as for a
+visitor following a shared link). A second,
 labelled figure is a returning visitor's: the same link in a new tab of a context that has
 opened it once, so the frontend's static JavaScript and fonts come from the browser's cache;
 the fresh-context figure stays the first-paint metric. Two more labelled figures of the same

@@ -155,7 +155,10 @@ def run_under_entry_point() -> None:
     pages = ctx.pages_manager.get_pages().values()
     if len(pages) > 1 and any(Path(p["script_path"]).resolve() == main_script for p in pages):
         PagesManager.uses_pages_directory = False  # later runs start at app.py
-        OPENING_RUN.set(isolate_page_state(navigation()))
+        # Not an opening run for ui.deferred (its sections are drawn inline): with a fragment
+        # rerun right after such a run, the first sessions on a fresh server once drew a blank
+        # page (no stApp) in tests/e2e/test_concurrent_sessions.py.
+        isolate_page_state(navigation())
 
 
 # Browser history as the visitor saw it. Streamlit 1.67's frontend writes a control change into

@@ -4,7 +4,7 @@ page's own reruns draw every section in one run."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.e2e import streamlit_helpers as browser_app
 
@@ -26,8 +26,15 @@ def main_text(page: Page) -> str:
 
 
 def test_lower_sections_come_once_after_the_first_screen(
-    streamlit_server: str, browser_page: Page
+    streamlit_server: str, chromium: Browser, browser_page: Page
 ) -> None:
+    # A fresh server's first session runs the page under Streamlit's pages/ directory mode
+    # (ui.navigation.run_under_entry_point), which draws every section inline: open one first.
+    first = chromium.new_context()
+    try:
+        browser_app.open_app_page(first.new_page(), streamlit_server, "")
+    finally:
+        first.close()
     page = browser_page
     runs = browser_app.ScriptRuns(page)
     page.add_init_script(WATCH_PLACEHOLDER)

@@ -99,6 +99,47 @@ tables.gradient_three_ways(
 )  # fmt: skip
 
 
+@guarded_fragment
+def gradient_ascent_section() -> None:
+    """Section 5 with its own controls: moving one reruns and redraws only this section."""
+    steps_col, batch_col, rate_col = st.columns(3)
+    steps = steps_col.slider("steps", 1, 200, 40, key="steps", bind=URL)
+    batch = batch_col.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
+    learning_rate = rate_col.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
+    notice_rejected_link_values(snapshot, ("steps", "batch", "lr"))
+    within_cap = work_budget(
+        lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
+        [
+            Setting("batch", batch, range(1, batch), "{:,} draws per step"),
+            Setting("steps", steps, range(1, steps), "{:,} steps"),
+            *sidebar_settings,
+        ],
+        "lower the steps or the draws per step here, or the draws n in the sidebar.",
+        section="gradient ascent",
+    )
+    if within_cap is None:
+        return
+    ascent_call = Call.of(
+        "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
+    )
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        ascent = cache.compute(ascent_call)
+    st.markdown(
+        f"Each step samples {batch} action(s), averages r(a)·∇θ log π(a) into ĝ, and moves "
+        f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
+    )
+    start, end = ascent.iloc[0], ascent.iloc[-1]
+    show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
+               objective_title="exact J(θ) (reward)")  # fmt: skip
+    st.caption(
+        f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
+        f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
+        f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
+    )
+    export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent",
+           key="export-ascent", name="run")  # fmt: skip
+
+
 def lower_sections() -> None:
     """Sections 3–6, drawn after the first screen (ui.deferred)."""
     # --- 3. with numbers ----------------------------------------------------------------------------
@@ -132,47 +173,6 @@ def lower_sections() -> None:
 
     # --- 5. gradient ascent -------------------------------------------------------------------------
     st.header("5 · Climb J by sampling")
-
-    @guarded_fragment
-    def gradient_ascent_section() -> None:
-        """Section 5 with its own controls: moving one reruns and redraws only this section."""
-        steps_col, batch_col, rate_col = st.columns(3)
-        steps = steps_col.slider("steps", 1, 200, 40, key="steps", bind=URL)
-        batch = batch_col.slider("draws per step", 1, 1_000, 10, key="batch", bind=URL)
-        learning_rate = rate_col.slider("learning rate η", 0.01, 5.0, 0.5, 0.01, key="lr", bind=URL)
-        notice_rejected_link_values(snapshot, ("steps", "batch", "lr"))
-        within_cap = work_budget(
-            lambda values: work_of([values["n"]] + [values["batch"]] * values["steps"]),
-            [
-                Setting("batch", batch, range(1, batch), "{:,} draws per step"),
-                Setting("steps", steps, range(1, steps), "{:,} steps"),
-                *sidebar_settings,
-            ],
-            "lower the steps or the draws per step here, or the draws n in the sidebar.",
-            section="gradient ascent",
-        )
-        if within_cap is None:
-            return
-        ascent_call = Call.of(
-            "gradient_ascent", problem, steps=steps, n=batch, learning_rate=learning_rate, seed=seed
-        )
-        with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
-            ascent = cache.compute(ascent_call)
-        st.markdown(
-            f"Each step samples {batch} action(s), averages r(a)·∇θ log π(a) into ĝ, and moves "
-            f"θ ← θ + {learning_rate:g} · ĝ. No step ever sees the exact gradient."
-        )
-        start, end = ascent.iloc[0], ascent.iloc[-1]
-        show_chart("ascent_chart", ascent.assign(run="score function, no baseline"),
-                   objective_title="exact J(θ) (reward)")  # fmt: skip
-        st.caption(
-            f"θ went from {start['value']:.3g} to {end['value']:.3g} and J from "
-            f"{start['expected_value']:.4g} to {end['expected_value']:.4g} in {steps} steps "
-            f"(the best possible J is max(r(0), r(1)) = {max(r0, r1):g})."
-        )
-        export(ascent, "bandit_gradient_ascent.csv", ascent_call, "gradient_ascent",
-               key="export-ascent", name="run")  # fmt: skip
-
     gradient_ascent_section()
 
     # --- 6. what the log buys ------------------------------------------------------------------------
@@ -203,6 +203,7 @@ def lower_sections() -> None:
 
 
 below_first_screen(lower_sections)
+
 what_to_notice(
     "The score is 1 − σ(θ) for arm 1 and −σ(θ) for arm 0: positive for the arm the policy "
     "picked, negative for the other, and zero on average.",

@@ -40,6 +40,7 @@ section "ruff format --check"
 "$PYTHON" -m ruff format --check .
 
 section "pytest"
-"$PYTHON" -m pytest -q </dev/null
+# The slowest tests are listed, so a run creeping towards the 30-minute limit shows where.
+"$PYTHON" -m pytest -q --durations=25 </dev/null
 
 section "all checks passed in $(( $(date +%s) - start )) s"

@@ -7,9 +7,10 @@ that opens the page in a browser (a link, the sidebar, Back/Forward) the fragmen
 one-line placeholder and asks the browser (a one-shot `run_every`) to rerun it
 `DEFER_S` seconds later; that rerun draws the sections and cancels the timer. Every other run
 draws them inline: the page's own reruns (a sidebar control), and a run with no browser behind
-it (AppTest, a script), which has nobody to rerun it. Measured on the bandit page (idle 2-core
-machine, medians of 4 fresh-context loads): the first 1400×900 screen drawn at 1.83–2.00 s
-instead of 2.66 s, the whole page at 3.28–3.30 s against 3.40 s (bench/RESULTS.md).
+it (AppTest, a script), which has nobody to rerun it. Measured on the bandit page (2-core
+machine, alternating fresh-context loads against the page drawn at once, medians of 3): the
+first 1400×900 screen drawn at 2.26 s instead of 2.83 s, the whole page at 3.50 s against
+3.63 s (bench/RESULTS.md, session 8).
 
 The placeholder is the container keyed `deferred-pending-…`: the browser tests and the bench
 count a page as drawn only once none is left (tests/e2e/streamlit_helpers.APP_IDLE_JS).

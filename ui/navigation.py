@@ -159,6 +159,7 @@ def run_under_entry_point() -> None:
         # rerun right after such a run, the first sessions on a fresh server once drew a blank
         # page (no stApp) in tests/e2e/test_concurrent_sessions.py.
         isolate_page_state(navigation())
+        OPENING_RUN.set(False)
 
 
 # Browser history as the visitor saw it. Streamlit 1.67's frontend writes a control change into

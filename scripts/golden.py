@@ -18,7 +18,8 @@ status of each invocation.
 Numbers are compared exactly (every Monte Carlo number is seeded): there is no tolerance. An
 intended change of digits (a precision fix) is recorded by regenerating with --write and listing
 the change in tests/golden/CHANGES.md. tests/app/test_golden_outputs.py runs the same comparison
-under pytest, one test per page state and one for the CLI.
+under pytest, one test per page state and one for the CLI. Both run on one floating-point code
+path, whatever the CPU (scripts/reproducible_floats.py), so the files hold the same bits anywhere.
 """
 
 from __future__ import annotations
@@ -37,13 +38,16 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import numpy as np
-import pandas as pd
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from scripts.reproducible_floats import pin_floating_point  # noqa: E402
+
+pin_floating_point()  # before numpy: the files hold the bits of one code path
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from streamlit import config  # noqa: E402
 from streamlit.runtime.media_file_storage import MediaFileStorageError  # noqa: E402
 from streamlit.testing.v1 import app_test  # noqa: E402

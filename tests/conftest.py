@@ -7,14 +7,21 @@
 `two_processes` is a 2-process pool; `dask_client` starts a real `distributed.LocalCluster` — two worker processes bound to
 127.0.0.1, no dashboard — the first time a test asks for it, and closes it when the session
 ends. `distributed` is in requirements-dev.txt only; without it those tests skip.
+
+The floating-point environment is pinned first, before anything imports numpy
+(scripts/reproducible_floats.py): the exact comparisons mean the same on every x86-64 machine.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from scripts.reproducible_floats import pin_floating_point
 
-import pytest
-from streamlit import config
+pin_floating_point()
+
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+
+import pytest  # noqa: E402
+from streamlit import config  # noqa: E402
 
 config.set_option("client.showErrorDetails", "full")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -104,6 +105,14 @@ def check_help(*names: str) -> dict[str, object]:
     return {name: st.column_config.TextColumn(help=CHECK_HELP) for name in names or (CHECK_COLUMN,)}
 
 
+def rounding_spread(estimate, exact):
+    """The largest standard error that is floating-point rounding of an estimate and its exact
+    value, core.checks.ROUNDING · max(1, |exact|, |estimate|), elementwise (numbers or Series):
+    what `short_label` calls no spread, and what a "± SE" column shows without ±
+    (ui.format.plus_minus)."""
+    return core.checks.ROUNDING * np.maximum(1.0, np.maximum(np.abs(exact), np.abs(estimate)))
+
+
 def short_label(agreement: core.Agreement | None) -> str:
     """A table cell: '✓ 37%', '✗ 1 in 40,000', '✓ equal (no spread)', '✓ equal to rounding',
     '— not checked', '—'.
@@ -115,8 +124,7 @@ def short_label(agreement: core.Agreement | None) -> str:
     if not agreement.checked:
         return "— not checked"
     mark = "✓" if agreement.passed else "✗"
-    size = max(1.0, abs(agreement.exact), abs(agreement.estimate))
-    no_spread = agreement.standard_error <= core.checks.ROUNDING * size
+    no_spread = agreement.standard_error <= rounding_spread(agreement.estimate, agreement.exact)
     if no_spread or agreement.law == core.checks.DETERMINISTIC:
         return f"{mark} {'equal (no spread)' if agreement.passed else 'differs, no spread'}"
     if agreement.gap == 0:

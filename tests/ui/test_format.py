@@ -76,6 +76,33 @@ def test_rounding_noise_of_a_deterministic_estimate_shows_no_plus_minus():
     assert plus_minus(float("nan"), 0.1) == "—"
 
 
+def test_a_plus_minus_column_and_its_check_label_agree_on_what_is_no_spread():
+    """Group baselines' sample-reuse table showed J(θ_0) as '7.5 ± 6.3e-18' beside the label
+    '✓ equal (no spread)': an exact SE √(Var/reps) of rounding noise (on another CPU: 1.3e-17).
+    The column now uses the label's own rule, so both say no spread, and a real SE stays."""
+    import pandas as pd
+
+    import core
+    from ui.checks import rounding_spread, short_label
+    from ui.format import plus_minus_column
+
+    table = pd.DataFrame(
+        {
+            "mc": [7.5, 1.0, 0.31],
+            "exact": [7.499999999999999, 1.0, 0.3],
+            "se": [6.3e-18, 1.3e-17, 0.02],
+        }
+    )
+    shown = plus_minus_column(table, "mc", "se", rounding_spread(table["mc"], table["exact"]))
+    assert shown == ["7.5 (no spread)", "1 (no spread)", "0.31 ± 0.02"]
+    labels = [
+        short_label(core.check_agreement(row.mc, row.exact, row.se)) for row in table.itertuples()
+    ]
+    assert [label.endswith("(no spread)") for label in labels] == [True, True, False]
+    assert rounding_spread(7.5, 7.5) == core.checks.ROUNDING * 7.5
+    assert rounding_spread(1e-3, 0.0) == core.checks.ROUNDING  # never below ROUNDING · 1
+
+
 def test_a_variance_below_its_resolution_is_zero_and_exactly_zero_says_exact():
     from ui.format import exact_variance_resolution, variance_resolution, variance_text
 

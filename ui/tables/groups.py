@@ -10,7 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from ui.charts.groups import GROUP_ESTIMATOR_TITLES, REUSE_TITLES
-from ui.checks import CHECK_COLUMN, check_help, check_rows, labels, summary_badge
+from ui.checks import (
+    CHECK_COLUMN,
+    check_help,
+    check_rows,
+    labels,
+    rounding_spread,
+    summary_badge,
+)
 from ui.format import number_text, plus_minus_column
 from ui.tables.static import static_table
 
@@ -231,7 +238,12 @@ def reuse_checks(reuse: pd.DataFrame) -> None:
                     "k": reuse["epoch"],
                     "quantity": _reuse_names(reuse),
                     "exact mean": reuse["exact"],
-                    "MC ± exact SE": plus_minus_column(reuse, "monte_carlo", "standard_error"),
+                    "MC ± exact SE": plus_minus_column(
+                        reuse,
+                        "monte_carlo",
+                        "standard_error",
+                        rounding_spread(reuse["monte_carlo"], reuse["exact"]),
+                    ),
                     CHECK_COLUMN: labels(checks),
                 }
             ),

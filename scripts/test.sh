@@ -39,8 +39,18 @@ section "ruff check"
 section "ruff format --check"
 "$PYTHON" -m ruff format --check .
 
-section "pytest"
 # The slowest tests are listed, so a run creeping towards the 30-minute limit shows where.
-"$PYTHON" -m pytest -q --durations=25 </dev/null
+# Everything but the browser tests runs on two processes (pytest-xdist; the machines have two
+# cores); the browser tests (tests/e2e, marked by its conftest) time pages, so they run alone
+# after. Both parts always run; the command fails if either did.
+status=0
+section "pytest: all but the browser tests, on two processes"
+"$PYTHON" -m pytest -q --durations=15 -n 2 -m "not browser" </dev/null || status=$?
+section "pytest: the browser tests, one at a time"
+"$PYTHON" -m pytest -q --durations=15 -m browser </dev/null || status=$?
+if [ "$status" -ne 0 ]; then
+    section "pytest failed (exit status $status) after $(( $(date +%s) - start )) s"
+    exit "$status"
+fi
 
 section "all checks passed in $(( $(date +%s) - start )) s"

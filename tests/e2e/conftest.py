@@ -3,6 +3,11 @@
 ``streamlit_server`` is the server's base URL (module scope: one server per test module,
 always stopped at teardown). ``browser_page`` is a new Playwright page in its own context.
 Open a page, optionally as a deep link, with ``open_app_page(page, base_url, path, query)``.
+
+Every test in this folder is a `browser` test (marked here, so a new file cannot forget it):
+scripts/test.sh runs them on their own, one at a time, after the rest ran on two processes —
+they time a page in a browser, and a second pytest process on the same two cores would be in
+their figures.
 """
 
 from __future__ import annotations
@@ -24,6 +29,14 @@ from tests.e2e.streamlit_helpers import (
 )
 
 DEFAULT_TIMEOUT_MS = 30_000
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test collected from this folder as a `browser` test."""
+    for item in items:
+        if E2E_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module")

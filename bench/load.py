@@ -17,6 +17,7 @@ that takes longer than SESSION_TIMEOUT_S counts as a failure, not a hang.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import re
 import statistics
@@ -43,8 +44,12 @@ HEAVY_PATH = "Variance_vs_samples"
 # SWEEP_REPETITIONS): a link value they do not offer falls back to the default, a light page.
 HEAVY_QUERY = {"problem": "Gaussian", "nmax": 5000, "reps": 1000, "est": "measure-valued"}
 QUEUED_TEXT = "Queued (position"
-# ui.cache's QUEUED_LOG line, and the session it names.
+# ui.cache's QUEUED_LOG line, and the session it names; its QUEUE_OVER_LOG line, with the wait.
 QUEUED_LOG = re.compile(r"queue notice sent: session (\S+) at position")
+QUEUE_OVER_LOG = re.compile(r"queue wait over: session (\S+) after ([0-9.]+) s")
+# A wait at least this long is one a visitor sees, so its notice must reach the browser; a
+# shorter one may end before Streamlit sends the notice (ui.cache.QUEUE_OVER_LOG).
+VISIBLE_WAIT_S = 0.5
 SESSION_TIMEOUT_S = 240.0
 POLL_S = 0.2
 IDLE_HOME_RENDERS = 5
@@ -67,6 +72,7 @@ class Round:
     home: list[float] = field(default_factory=list)
     wall: float = 0.0
     server_queued: int = 0  # sessions the server logged a queue notice for (ui.cache QUEUED_LOG)
+    server_queued_visibly: int = 0  # of those, sessions with a wait ≥ VISIBLE_WAIT_S or unended
 
     @property
     def failures(self) -> list[str]:
@@ -87,6 +93,7 @@ class Round:
             "queued_sessions": sum(render.queued for render in self.heavy),
             "queue_received": sum(render.queue_received for render in self.heavy),
             "server_queued": self.server_queued,
+            "server_queued_visibly": self.server_queued_visibly,
             "failures": len(self.failures),
         }
 
@@ -170,6 +177,7 @@ async def load_round(
     result.heavy = [task.result() for task in heavy]
     result.wall = time.perf_counter() - start
     result.server_queued = len(queued_sessions(log_path, logged))
+    result.server_queued_visibly = len(visibly_queued_sessions(log_path, logged))
     return result
 
 
@@ -177,15 +185,33 @@ def _log_size(log_path: Path | None) -> int:
     return log_path.stat().st_size if log_path is not None and log_path.exists() else 0
 
 
+def _log_text(log_path: Path | None, offset: int) -> str:
+    if log_path is None or not log_path.exists():
+        return ""
+    with log_path.open("rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace")
+
+
 def queued_sessions(log_path: Path | None, offset: int = 0) -> set[str]:
     """The sessions the server logged a queue notice for (ui.cache's QUEUED_LOG), after byte
     `offset` of its log."""
-    if log_path is None or not log_path.exists():
-        return set()
-    with log_path.open("rb") as log:
-        log.seek(offset)
-        text = log.read().decode(errors="replace")
-    return set(QUEUED_LOG.findall(text))
+    return set(QUEUED_LOG.findall(_log_text(log_path, offset)))
+
+
+def visibly_queued_sessions(log_path: Path | None, offset: int = 0) -> set[str]:
+    """Of `queued_sessions`, those with a wait a visitor sees: one of VISIBLE_WAIT_S or more
+    (ui.cache's QUEUE_OVER_LOG), or one the log never saw end."""
+    text = _log_text(log_path, offset)
+    starts = collections.Counter(QUEUED_LOG.findall(text))
+    ends: dict[str, list[float]] = collections.defaultdict(list)
+    for session, seconds in QUEUE_OVER_LOG.findall(text):
+        ends[session].append(float(seconds))
+    return {
+        session
+        for session, waits in starts.items()
+        if len(ends[session]) < waits or max(ends[session]) >= VISIBLE_WAIT_S
+    }
 
 
 def server_tracebacks(log_path: Path) -> int:

@@ -25,6 +25,7 @@ import json
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -47,6 +48,10 @@ LOGGER = get_logger(__name__)
 # Logged when a queue notice is first drawn in a session's page (the notice is sent to its
 # browser then, whether or not the browser gets to paint it).
 QUEUED_LOG = "queue notice sent: session %s at position %d of %d"
+# Logged when that wait is over (the notice is cleared): how long the notice stood. A notice
+# cleared within a few ms may never leave the server: Streamlit sends a session's queued
+# messages every 10 ms or so, and a newer delta at the same place replaces one not yet sent.
+QUEUE_OVER_LOG = "queue wait over: session %s after %.3f s"
 MAX_ENTRIES = 64
 # Per-size rows of a sweep (and per-horizon points) are small and reused as the range changes.
 MAX_ROW_ENTRIES = 512
@@ -82,6 +87,7 @@ class _QueueNotice:
         self.page = _PAGE_CONTEXT.get()
         self.slot = None
         self.first_position = 0
+        self.since = 0.0
 
     def __call__(self, position: int, waiting: int) -> None:
         if self.page is None:  # not called from a page (a test, a script): nothing to draw
@@ -103,12 +109,19 @@ class _QueueNotice:
             "cores stay shared fairly; yours starts when one ahead of it finishes.",
         )
         if first:  # the server's own record (bench/load.py counts sessions by it)
+            self.since = time.monotonic()
             ctx = get_script_run_ctx()
             LOGGER.info(QUEUED_LOG, ctx.session_id if ctx else "-", position, waiting)
 
     def clear(self) -> None:
         if self.slot is not None:
-            self.page.run(self.slot.empty)
+            self.page.run(self._clear)
+
+    def _clear(self) -> None:
+        self.slot.empty()
+        ctx = get_script_run_ctx()
+        waited = time.monotonic() - self.since
+        LOGGER.info(QUEUE_OVER_LOG, ctx.session_id if ctx else "-", waited)
 
 
 def in_workers() -> bool:

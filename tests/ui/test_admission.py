@@ -175,3 +175,23 @@ def test_identical_misses_from_concurrent_sessions_compute_once():
     for thread in sessions:
         thread.join(10)
     assert results == [3, 3, 3, 3] and runs() == [3]
+
+
+def test_the_load_bench_holds_only_a_visible_wait_to_its_notice(tmp_path):
+    """bench.load reads ui.cache's two log lines: a session whose wait lasted VISIBLE_WAIT_S or
+    more, or never ended, must have had its notice; a wait of a few ms need not."""
+    from bench.load import VISIBLE_WAIT_S, queued_sessions, visibly_queued_sessions
+
+    lines = [
+        cache.QUEUED_LOG % ("short", 1, 1),
+        cache.QUEUE_OVER_LOG % ("short", 0.004),
+        cache.QUEUED_LOG % ("long", 2, 2),
+        cache.QUEUE_OVER_LOG % ("long", 0.02),
+        cache.QUEUED_LOG % ("long", 1, 1),
+        cache.QUEUE_OVER_LOG % ("long", VISIBLE_WAIT_S + 1.0),
+        cache.QUEUED_LOG % ("unended", 1, 3),
+    ]
+    log = tmp_path / "server.log"
+    log.write_text("".join(f"2026-12-02 14:54:57.233 {line}\n" for line in lines))
+    assert queued_sessions(log) == {"short", "long", "unended"}
+    assert visibly_queued_sessions(log) == {"long", "unended"}

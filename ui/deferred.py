@@ -4,13 +4,15 @@ A deep link's browser spends its first seconds drawing every element the script 
 batch: the sections below the first screen compete with the first screen for the one main
 thread. `below_first_screen(section, …)` draws them in one st.fragment instead: on the run
 that opens the page in a browser (a link, the sidebar, Back/Forward) the fragment first shows a
-one-line placeholder and asks the browser (a one-shot `run_every`) to rerun it
-`DEFER_S` seconds later; that rerun draws the sections and cancels the timer. Every other run
-draws them inline: the page's own reruns (a sidebar control), and a run with no browser behind
-it (AppTest, a script), which has nobody to rerun it. Measured on the bandit page (2-core
-machine, alternating fresh-context loads against the page drawn at once, medians of 3): the
-first 1400×900 screen drawn at 2.26 s instead of 2.83 s, the whole page at 3.50 s against
-3.63 s (bench/RESULTS.md, session 8).
+one-line placeholder with a hidden "draw the rest" button, and the page's script
+(`DRAW_WHEN_READY_SCRIPT`, placed by ui.layout.page_header) presses it once the first screen is
+drawn: the run is over and every chart on the screen has its canvas. That rerun of the fragment
+draws the sections and cancels the fallback, a one-shot browser timer (`run_every`,
+`FALLBACK_S`) that reruns it anyway. Every other run draws them inline: the page's own reruns
+(a sidebar control), and a run with no browser behind it (AppTest, a script), which has nobody
+to rerun it. With a fixed timer in place of the script (0.6 s; session 8), the bandit page's
+first 1400×900 screen was drawn at 2.26 s instead of 2.83 s, the whole page at 3.50 s against
+3.63 s (2-core machine, alternating fresh-context loads, medians of 3; bench/RESULTS.md).
 
 The placeholder is the container keyed `deferred-pending-…`: the browser tests and the bench
 count a page as drawn only once none is left (tests/e2e/streamlit_helpers.APP_IDLE_JS).
@@ -27,12 +29,55 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.guard import guarded_section, page_guard, page_url_path
 
-# Seconds from the opening run's timer message to the browser's rerun of the lower sections:
-# long enough for the first screen to be drawn alone (0.4 s: first screen 2.00 s; 0.8 s:
-# 1.83 s on the bandit page), short enough that the whole page is not drawn later.
-DEFER_S = 0.6
+# Seconds from the opening run's timer message to the browser's rerun of the lower sections
+# when the page's script has not asked for them first: on the bandit page the script asks at
+# ~1.5–2 s from navigation, about 1 s after the timer starts.
+FALLBACK_S = 3.0
 PENDING_KEY_PREFIX = "deferred-pending"
+GO_KEY_PREFIX = "deferred-go"
 PLACEHOLDER = "Drawing the rest of the page…"
+GO_LABEL = "Draw the rest of the page now"
+
+# Presses each pending "draw the rest" button (hidden) once the first screen is drawn: the run
+# is over, nothing is a skeleton, every chart that reaches into the screen has its canvas or
+# svg, and two frames have been painted since. Counts its presses in window.__sflDeferredPresses
+# (the browser test reads it). Once per tab: page_header places it on every run.
+DRAW_WHEN_READY_SCRIPT = """<style>/* the button is the script's, not the visitor's */
+[class*="st-key-__GO__-"] { display: none; }</style>
+<script>
+(() => {
+  if (window.__sflDeferredWatcher) return;
+  window.__sflDeferredWatcher = true;
+  window.__sflDeferredPresses = 0;
+  const GO = '[class*="st-key-__GO__-"] button';
+  const drawn = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+      .filter((chart) => chart.getBoundingClientRect().top < innerHeight)
+      .every((chart) => chart.querySelector("canvas, svg"));
+  };
+  let waiting = false;
+  const press = () => {
+    waiting = false;
+    for (const button of document.querySelectorAll(GO)) {
+      if (button.dataset.sflPressed) continue;
+      button.dataset.sflPressed = "1";
+      window.__sflDeferredPresses += 1;
+      button.click();
+    }
+  };
+  const wait = () => {
+    if (!document.querySelector(GO)) { waiting = false; return; }
+    if (!drawn()) { setTimeout(wait, 40); return; }
+    requestAnimationFrame(() => requestAnimationFrame(press));
+  };
+  new MutationObserver(() => {
+    if (!waiting && document.querySelector(GO)) { waiting = true; wait(); }
+  }).observe(document.body, {childList: true, subtree: true});
+})();
+</script>""".replace("__GO__", GO_KEY_PREFIX)
 
 # True during the full run that opens a page (set by ui.navigation.run_page).
 OPENING_RUN: contextvars.ContextVar[bool] = contextvars.ContextVar("sfl_opening_run", default=False)
@@ -59,7 +104,7 @@ def _cancel_own_timer() -> None:
 
 def below_first_screen(*sections: Callable[[], object], name: str = "lower") -> None:
     """Draw `sections` in order, in one fragment that the opening run of a page in a browser
-    fills only `DEFER_S` seconds later (the module's docstring says why). Each section is a
+    fills only once its first screen is drawn (the module's docstring says why). Each section is a
     guarded_section: `stop_page` inside one ends that section and the next is drawn.
     `name` tells two such calls on one page apart."""
     ctx = get_script_run_ctx()
@@ -78,6 +123,7 @@ def below_first_screen(*sections: Callable[[], object], name: str = "lower") -> 
             if not get_script_run_ctx().fragment_ids_this_run:
                 with st.container(key=f"{PENDING_KEY_PREFIX}-{name}"):
                     st.caption(PLACEHOLDER)
+                    st.button(GO_LABEL, key=f"{GO_KEY_PREFIX}-{name}", type="tertiary")
                 return
             state["pending"] = False
             _cancel_own_timer()
@@ -86,4 +132,4 @@ def below_first_screen(*sections: Callable[[], object], name: str = "lower") -> 
                 section()
 
     lower_sections.__qualname__ = f"below_first_screen.{name}"
-    st.fragment(lower_sections, run_every=DEFER_S if defer else None)()
+    st.fragment(lower_sections, run_every=FALLBACK_S if defer else None)()

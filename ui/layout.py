@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from ui.deferred import DRAW_WHEN_READY_SCRIPT
 from ui.format import markdown_literal
 from ui.guard import stop_page
 from ui.navigation import HISTORY_SCRIPT, run_under_entry_point
@@ -166,14 +167,18 @@ SCROLL_HINT_STYLE = """<style>
 def page_header(title: str, intro: str, icon: str = "∇") -> None:
     """Wide layout, the page title and the two or three sentences that say what it shows.
 
-    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), the scroll hints (`SCROLL_HINT_STYLE`) and the
-    browser-history script (ui.navigation.HISTORY_SCRIPT), which show nothing."""
+    Also places the restart watcher (`_CHUNK_ERROR_WATCHER`), the scroll hints (`SCROLL_HINT_STYLE`), the
+    browser-history script (ui.navigation.HISTORY_SCRIPT) and the one that asks for the lower
+    sections once the first screen is drawn (ui.deferred.DRAW_WHEN_READY_SCRIPT), which show nothing."""
     run_under_entry_point()
     st.set_page_config(page_title=f"{title} · Score-Function Lab", page_icon=icon, layout="wide")
     st.title(title)
     st.markdown(intro)
     st.html(
-        _CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE) + SCROLL_HINT_STYLE + HISTORY_SCRIPT,
+        _CHUNK_ERROR_WATCHER % json.dumps(RESTART_NOTICE)
+        + SCROLL_HINT_STYLE
+        + HISTORY_SCRIPT
+        + DRAW_WHEN_READY_SCRIPT,
         unsafe_allow_javascript=True,
     )
 

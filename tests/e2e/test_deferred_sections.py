@@ -1,12 +1,14 @@
 """A page's lower sections come in one second run on the run that opens the page, and only
-then (ui.deferred): the placeholder is shown and replaced, the one-shot timer stops, and the
-page's own reruns draw every section in one run."""
+then (ui.deferred): the placeholder is shown and replaced, at the page script's press once the
+first screen is drawn (not at the fallback timer), the timer stops, and the page's own reruns
+draw every section in one run."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
 from tests.e2e import streamlit_helpers as browser_app
+from ui.deferred import FALLBACK_S
 
 MAIN = '[data-testid="stMain"]'
 SIDEBAR_SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type=range]'
@@ -38,14 +40,19 @@ def test_lower_sections_come_once_after_the_first_screen(
     page = browser_page
     runs = browser_app.ScriptRuns(page)
     page.add_init_script(WATCH_PLACEHOLDER)
+    start = page.evaluate("Date.now()")
     browser_app.open_app_page(page, streamlit_server, "Bandit_derivation")
+    seconds = (page.evaluate("Date.now()") - start) / 1000
     browser_app.assert_page_healthy(page)
     assert page.evaluate("window.__placeholderSeen"), "the opening run drew every section"
     text = main_text(page)
     assert all(heading in text for heading in LOWER_HEADINGS)
     assert "Drawing the rest of the page" not in text
     assert runs.finished == 2, f"{runs.finished} runs to open the page, not the page and its rest"
-    page.wait_for_timeout(2_000)  # several timer periods: a timer left running reruns
+    presses = page.evaluate("window.__sflDeferredPresses")
+    assert presses == 1, f"the page's script pressed {presses} times (the fallback timer drew it)"
+    assert seconds < FALLBACK_S + 1.5, f"drawn after {seconds:.1f} s: the press came late"
+    page.wait_for_timeout(FALLBACK_S * 1_000 + 1_000)  # past the timer: one left running reruns
     assert runs.finished == 2, "the lower sections kept rerunning after they were drawn"
 
     # A rerun of the page itself draws everything in one run: no placeholder, no second run.

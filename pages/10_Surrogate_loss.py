@@ -133,93 +133,103 @@ tables.export_part(
     surrogate, "samples", "surrogate_gradient.csv", gradient_call, "surrogate_gradient"
 )
 
-# --- 2. the minus sign -----------------------------------------------------------------------------
-st.header("2 · The minus sign: optimisers minimise")
-st.markdown(
-    "An optimiser steps **down** its loss, θ ← θ − η∇L. With the minus sign, −∇L = ĝ points up "
-    "J, so minimising L climbs J. Drop the sign and the same optimiser walks down J. One step "
-    f"from this batch with η = {learning_rate:g}, scored by the exact J:"
-)
-tables.optimiser_step(surrogate.step)
-tables.loss_value_metric(surrogate.summary)
-st.caption(
-    "The loss of a batch estimates E[L] = −Σₐ π(a) log π(a)·(r(a) − b), which is not J — "
-    "section 4 follows it along a run."
-)
-
-# --- 3. detach the baseline ------------------------------------------------------------------------
-st.header("3 · Detach the baseline")
-st.markdown(
-    "A baseline is only harmless when it does not depend on θ. A common slip: compute it from "
-    "the policy itself — here the exact value b = J(θ) = Σₐ π_θ(a) r(a) — and forget "
-    "`.detach()`. Autodiff then differentiates through b as well:"
-)
-st.code(
-    """probs = torch.softmax(logits, -1)
+# What the detach section shows people write (a constant: the sections below are functions).
+DETACH_CODE = """probs = torch.softmax(logits, -1)
 value = (probs * r).sum()                                  # J(θ): a function of θ
 loss = -(dist.log_prob(actions) * (rewards - value)).mean()            # attached: biased
-loss = -(dist.log_prob(actions) * (rewards - value.detach())).mean()   # detached: unbiased""",
-    language="python",
-)
-st.latex(
-    r"\begin{aligned}"
-    r"-\nabla_\theta \ell_i &= (r_i - J)\,\nabla_\theta\log\pi_\theta(a_i)"
-    r" \;-\; \log\pi_\theta(a_i)\,\nabla_\theta J \\"
-    r"\mathbb{E}[-\nabla_\theta L] &= \nabla_\theta J\,\big(1 + H(\pi_\theta)\big),"
-    r"\qquad H = -\textstyle\sum_a \pi(a)\log\pi(a)"
-    r"\end{aligned}"
-)
-with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
-    attached = cache.compute(attached_call)
-entropy = float(attached.summary["entropy"].iloc[0])
-bias = attached.summary[attached.summary["baseline"] == "attached"]
-st.markdown(
-    f"Here H(π_θ) = {entropy:.6g} nats, so the attached gradient's expectation is "
-    f"(1 + {entropy:.4g}) times ∇J: an exact bias of "
-    + ", ".join(f"**{value:.6g}**" for value in bias["exact_bias"])
-    + ". Each draw's term by its formula and by finite differences of its own loss:"
-)
-tables.attached_samples(attached.samples)
-tables.attached_summary(attached.summary)
-st.caption(
-    "On one state the bias is along ∇J — a step size that changes as π sharpens (H shrinks). "
-    "With many states sharing θ each state's factor 1 + H(π(·|s)) differs, so in general the "
-    "direction is wrong too. "
-    "Where the terms have zero spread (the table says 'equal') every draw gives the exact value."
-)
-tables.export_part(attached, "samples", "attached_baseline.csv", attached_call, "attached_baseline")
+loss = -(dist.log_prob(actions) * (rewards - value.detach())).mean()   # detached: unbiased"""
+
+
+# --- 2. the minus sign -----------------------------------------------------------------------------
+def minus_sign_section() -> None:
+    st.header("2 · The minus sign: optimisers minimise")
+    st.markdown(
+        "An optimiser steps **down** its loss, θ ← θ − η∇L. With the minus sign, −∇L = ĝ points up "
+        "J, so minimising L climbs J. Drop the sign and the same optimiser walks down J. One step "
+        f"from this batch with η = {learning_rate:g}, scored by the exact J:"
+    )
+    tables.optimiser_step(surrogate.step)
+    tables.loss_value_metric(surrogate.summary)
+    st.caption(
+        "The loss of a batch estimates E[L] = −Σₐ π(a) log π(a)·(r(a) − b), which is not J — "
+        "section 4 follows it along a run."
+    )
+
+
+# --- 3. detach the baseline ------------------------------------------------------------------------
+def detach_baseline_section() -> None:
+    st.header("3 · Detach the baseline")
+    st.markdown(
+        "A baseline is only harmless when it does not depend on θ. A common slip: compute it from "
+        "the policy itself — here the exact value b = J(θ) = Σₐ π_θ(a) r(a) — and forget "
+        "`.detach()`. Autodiff then differentiates through b as well:"
+    )
+    st.code(DETACH_CODE, language="python")
+    st.latex(
+        r"\begin{aligned}"
+        r"-\nabla_\theta \ell_i &= (r_i - J)\,\nabla_\theta\log\pi_\theta(a_i)"
+        r" \;-\; \log\pi_\theta(a_i)\,\nabla_\theta J \\"
+        r"\mathbb{E}[-\nabla_\theta L] &= \nabla_\theta J\,\big(1 + H(\pi_\theta)\big),"
+        r"\qquad H = -\textstyle\sum_a \pi(a)\log\pi(a)"
+        r"\end{aligned}"
+    )
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        attached = cache.compute(attached_call)
+    entropy = float(attached.summary["entropy"].iloc[0])
+    bias = attached.summary[attached.summary["baseline"] == "attached"]
+    st.markdown(
+        f"Here H(π_θ) = {entropy:.6g} nats, so the attached gradient's expectation is "
+        f"(1 + {entropy:.4g}) times ∇J: an exact bias of "
+        + ", ".join(f"**{value:.6g}**" for value in bias["exact_bias"])
+        + ". Each draw's term by its formula and by finite differences of its own loss:"
+    )
+    tables.attached_samples(attached.samples)
+    tables.attached_summary(attached.summary)
+    st.caption(
+        "On one state the bias is along ∇J — a step size that changes as π sharpens (H shrinks). "
+        "With many states sharing θ each state's factor 1 + H(π(·|s)) differs, so in general the "
+        "direction is wrong too. "
+        "Where the terms have zero spread (the table says 'equal') every draw gives the exact value."
+    )
+    tables.export_part(
+        attached, "samples", "attached_baseline.csv", attached_call, "attached_baseline"
+    )
+
 
 # --- 4. the loss value means nothing ---------------------------------------------------------------
-st.header("4 · The loss value means nothing")
-st.markdown(
-    f"An ascent run, {steps} steps of {batch} draws with b = {baseline:g}: the exact J(θₜ) on top; "
-    "below, the loss each step reports (points, ± 2 exact SE) and the exact expected loss "
-    "E[L_b(θₜ)] = E[L₀] − b·H(π) of several constant baselines along **the same path**. J "
-    "climbs; the losses fall, stay or rise depending only on b."
-)
-with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
-    loss_run = cache.compute(run_call)
-show_chart("loss_objective_chart", loss_run.run)
-show_chart("loss_value_chart", loss_run.run, loss_run.curves)
-tables.loss_run_badge(loss_run.run)
-st.markdown(
-    "**At θ₀: every b gives the same expected gradient (∇J) and a different loss value** — b "
-    "changes only the gradient's variance:"
-)
-tables.baselines_at_start(loss_run.at_start)
-st.caption(
-    "A loss curve going down is no evidence of learning, nor one going up of failure: watch the "
-    "reward (here the exact J) instead. The loss is a device whose gradient is right."
-)
-tables.export_part(loss_run, "run", "surrogate_loss_run.csv", run_call, "loss_value_run")
+def loss_value_section() -> None:
+    st.header("4 · The loss value means nothing")
+    st.markdown(
+        f"An ascent run, {steps} steps of {batch} draws with b = {baseline:g}: the exact J(θₜ) on top; "
+        "below, the loss each step reports (points, ± 2 exact SE) and the exact expected loss "
+        "E[L_b(θₜ)] = E[L₀] − b·H(π) of several constant baselines along **the same path**. J "
+        "climbs; the losses fall, stay or rise depending only on b."
+    )
+    with stop_on_input_error("Reset the controls in the sidebar to their defaults."):
+        loss_run = cache.compute(run_call)
+    show_chart("loss_objective_chart", loss_run.run)
+    show_chart("loss_value_chart", loss_run.run, loss_run.curves)
+    tables.loss_run_badge(loss_run.run)
+    st.markdown(
+        "**At θ₀: every b gives the same expected gradient (∇J) and a different loss value** — b "
+        "changes only the gradient's variance:"
+    )
+    tables.baselines_at_start(loss_run.at_start)
+    st.caption(
+        "A loss curve going down is no evidence of learning, nor one going up of failure: watch the "
+        "reward (here the exact J) instead. The loss is a device whose gradient is right."
+    )
+    tables.export_part(loss_run, "run", "surrogate_loss_run.csv", run_call, "loss_value_run")
+
 
 # --- 5. natural gradient ---------------------------------------------------------------------------
-st.header("5 · Natural gradient: F⁻¹∇J")
-st.markdown(
-    "Kakade (2001, *A Natural Policy Gradient*, NIPS 14) steps along F(θ)⁻¹∇J, F the Fisher "
-    "information E[s sᵀ] — steepest ascent when distance is measured between policies rather "
-    "than between parameters. The lab already knows F exactly (the Score checks page checks it)."
-)
+def natural_gradient_heading() -> None:
+    st.header("5 · Natural gradient: F⁻¹∇J")
+    st.markdown(
+        "Kakade (2001, *A Natural Policy Gradient*, NIPS 14) steps along F(θ)⁻¹∇J, F the Fisher "
+        "information E[s sᵀ] — steepest ascent when distance is measured between policies rather "
+        "than between parameters. The lab already knows F exactly (the Score checks page checks it)."
+    )
 
 
 @guarded_fragment
@@ -334,7 +344,15 @@ def natural_gradient_section() -> None:
     )  # fmt: skip
 
 
-below_first_screen(natural_gradient_section)
+def natural_gradient() -> None:
+    natural_gradient_heading()
+    natural_gradient_section()
+
+
+# The first screen is section 1; sections 2–5 come just after it (ui.deferred).
+below_first_screen(
+    minus_sign_section, detach_baseline_section, loss_value_section, natural_gradient
+)
 
 what_to_notice(
     "−∇L is the score-function estimate term by term: the loss is a device for autodiff, its "

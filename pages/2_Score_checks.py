@@ -98,17 +98,20 @@ st.caption(
     "Positive and negative scores balance exactly: the mean is zero (dashed). A discrete "
     "distribution's score takes only a few values, one per outcome."
 )
-st.markdown("**Running mean of s converging to 0**")
-show_chart("score_running_mean_chart", trace)
-st.caption(
-    "Shaded: the exact band of ± 2 standard errors, 2·√(I/N), with I the parameter's Fisher "
-    "information — the score's variance is the Fisher information, so the running mean "
-    "leaves the band only about 1 time in 20."
-)
-export(
-    trace, "score_running_mean.csv", trace_call, "score_trace", key="export-trace", name="trace",
-    rows=cache.TRACE_ROWS,
-)  # fmt: skip
+
+
+def running_mean_section() -> None:
+    st.markdown("**Running mean of s converging to 0**")
+    show_chart("score_running_mean_chart", trace)
+    st.caption(
+        "Shaded: the exact band of ± 2 standard errors, 2·√(I/N), with I the parameter's Fisher "
+        "information — the score's variance is the Fisher information, so the running mean "
+        "leaves the band only about 1 time in 20."
+    )
+    export(
+        trace, "score_running_mean.csv", trace_call, "score_trace", key="export-trace",
+        name="trace", rows=cache.TRACE_ROWS,
+    )  # fmt: skip
 
 
 # --- 4. Fisher information across the parameter ---------------------------------------------------
@@ -159,7 +162,8 @@ def fisher_curve_section() -> None:
     )  # fmt: skip
 
 
-below_first_screen(fisher_curve_section)
+# The first screen ends with the histogram; the rest comes just after it (ui.deferred).
+below_first_screen(running_mean_section, fisher_curve_section)
 
 what_to_notice(
     "E[s] = 0 for every distribution: that is why subtracting a constant baseline b from the "

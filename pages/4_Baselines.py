@@ -112,17 +112,22 @@ st.caption(
     "where they are on average; their n·Var depends on n."
 )
 
-st.subheader("Bias and variance per baseline")
-rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
-tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome, reps=reps)
-st.caption(
-    f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean estimate − "
-    "exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because each f(xᵢ) sits "
-    "inside its own baseline."
-    + (" Leave-one-out needs n ≥ 2, so it is missing at n = 1." if n < 2 else "")
-)
 
-if choice.name == "bandit":
+def bias_and_variance_section() -> None:
+    st.subheader("Bias and variance per baseline")
+    rare_outcome = cache.compute(Call.of("reliability.rare_outcome_warning", problem, n * reps))
+    tables.baseline_bias_and_variance(comparison, n, caveat=rare_outcome, reps=reps)
+    st.caption(
+        f"Each row: {reps:,} independent estimates from n = {n} samples each. Bias = mean "
+        "estimate − exact gradient; only the batch mean is biased, by exactly −∇E[f]/n, because "
+        "each f(xᵢ) sits inside its own baseline."
+        + (" Leave-one-out needs n ≥ 2, so it is missing at n = 1." if n < 2 else "")
+    )
+
+
+def zero_variance_section() -> None:
+    if choice.name != "bandit":
+        return
     terms = cache.compute(Call.of("comparisons.optimal_baseline_terms", problem))
     st.subheader("Zero variance: the optimal baseline of the binary bandit")
     st.markdown(
@@ -132,8 +137,6 @@ if choice.name == "bandit":
         "Monte Carlo estimate with zero variance from a single sample."
     )
     tables.optimal_baseline_terms(terms)
-
-st.subheader("Gradient ascent with and without a baseline")
 
 
 @guarded_fragment
@@ -175,13 +178,23 @@ def gradient_ascent_section() -> None:
            key="export-ascent")  # fmt: skip
 
 
-below_first_screen(gradient_ascent_section)
+def gradient_ascent() -> None:
+    st.subheader("Gradient ascent with and without a baseline")
+    gradient_ascent_section()
 
-st.subheader("Export")
-export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
-       key="export-baselines")  # fmt: skip
-export(curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
-       key="export-curve", name="curve")  # fmt: skip
+
+def export_section() -> None:
+    st.subheader("Export")
+    export(comparison, "baseline_comparison.csv", comparison_call, "baseline_study",
+           key="export-baselines")  # fmt: skip
+    export(curve, "baseline_variance_curve.csv", curve_call, "baseline_variance_curve",
+           key="export-curve", name="curve")  # fmt: skip
+
+
+# The first screen ends with the parabola; everything below it comes just after (ui.deferred).
+below_first_screen(
+    bias_and_variance_section, zero_variance_section, gradient_ascent, export_section
+)
 
 what_to_notice(
     "Every constant b leaves the bias at zero (within its SE); only the variance moves, "

@@ -73,9 +73,11 @@ DRAW_WHEN_READY_SCRIPT = """<style>/* the button is the script's, not the visito
     if (!drawn()) { setTimeout(wait, 40); return; }
     requestAnimationFrame(() => requestAnimationFrame(press));
   };
-  new MutationObserver(() => {
+  const look = () => {
     if (!waiting && document.querySelector(GO)) { waiting = true; wait(); }
-  }).observe(document.body, {childList: true, subtree: true});
+  };
+  new MutationObserver(look).observe(document.body, {childList: true, subtree: true});
+  look();  // a button drawn before this script ran
 })();
 </script>""".replace("__GO__", GO_KEY_PREFIX)
 

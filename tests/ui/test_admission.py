@@ -195,3 +195,50 @@ def test_the_load_bench_holds_only_a_visible_wait_to_its_notice(tmp_path):
     log.write_text("".join(f"2026-12-02 14:54:57.233 {line}\n" for line in lines))
     assert queued_sessions(log) == {"short", "long", "unended"}
     assert visibly_queued_sessions(log) == {"long", "unended"}
+
+
+def _page_with_one_heavy_call():
+    from tests.ui.test_admission import draw
+    from ui import cache
+
+    cache.compute(draw(11))
+
+
+def test_a_page_whose_call_waits_draws_its_notice_and_logs_how_long_it_stood(monkeypatch):
+    """A Monte Carlo call behind a full gate, from a page: the page is sent the "Queued
+    (position k of m)" notice (the server logs QUEUED_LOG when it is drawn) and, once admitted,
+    the notice is cleared and the wait's length logged (QUEUE_OVER_LOG). tests/e2e/test_load.py
+    checks that browsers receive it; this is the page's side, with a wait of a known length."""
+    from streamlit.testing.v1 import AppTest
+
+    logged: list[str] = []
+    monkeypatch.setattr(cache.LOGGER, "info", lambda message, *args: logged.append(message % args))
+    release, holders = _hold_every_slot(cache.GATE)
+
+    def open_the_gate_once_the_notice_stood_a_while():
+        deadline = time.monotonic() + 20
+        while not any(line.startswith("queue notice sent") for line in logged):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        time.sleep(0.6)
+        release.set()
+
+    opener = threading.Thread(target=open_the_gate_once_the_notice_stood_a_while)
+    opener.start()
+    try:
+        app = AppTest.from_function(_page_with_one_heavy_call, default_timeout=30).run()
+    finally:
+        release.set()
+        opener.join(30)
+        for thread in holders:
+            thread.join(10)
+    assert not app.exception
+    assert runs() == [11]
+    sent = [line for line in logged if line.startswith("queue notice sent")]
+    over = [line for line in logged if line.startswith("queue wait over")]
+    assert len(sent) == 1 and sent[0].endswith("at position 1 of 1"), logged
+    assert len(over) == 1, logged
+    waited = float(over[0].split(" after ")[1].removesuffix(" s"))
+    assert 0.6 <= waited < 10, over
+    assert not app.get("progress"), "the notice stayed on the page after the wait"

@@ -40,9 +40,7 @@ def test_lower_sections_come_once_after_the_first_screen(
     page = browser_page
     runs = browser_app.ScriptRuns(page)
     page.add_init_script(WATCH_PLACEHOLDER)
-    start = page.evaluate("Date.now()")
     browser_app.open_app_page(page, streamlit_server, "Bandit_derivation")
-    seconds = (page.evaluate("Date.now()") - start) / 1000
     browser_app.assert_page_healthy(page)
     assert page.evaluate("window.__placeholderSeen"), "the opening run drew every section"
     text = main_text(page)
@@ -50,8 +48,9 @@ def test_lower_sections_come_once_after_the_first_screen(
     assert "Drawing the rest of the page" not in text
     assert runs.finished == 2, f"{runs.finished} runs to open the page, not the page and its rest"
     presses = page.evaluate("window.__sflDeferredPresses")
+    # One press and two runs: the press drew the rest (after the fallback timer's run the
+    # button is gone, and a press after it would make a third run).
     assert presses == 1, f"the page's script pressed {presses} times (the fallback timer drew it)"
-    assert seconds < FALLBACK_S + 1.5, f"drawn after {seconds:.1f} s: the press came late"
     page.wait_for_timeout(FALLBACK_S * 1_000 + 1_000)  # past the timer: one left running reruns
     assert runs.finished == 2, "the lower sections kept rerunning after they were drawn"
 

@@ -5,7 +5,7 @@ theirs by the CPU: numpy its SIMD loops (exp, log, sums: AVX-512 where the CPU h
 OpenBLAS its matrix kernels (`@`, `linalg`). The golden outputs (tests/golden) and the pinned bits
 of tests/core/test_api.py are compared exactly, so on another CPU they differ in the last digits
 (seen: an AMD EPYC with AVX-512, whose OpenBLAS picked its Haswell kernels, differed from the
-files in 9 of 20 golden files, up to the second digit of one mean over 200 natural-gradient runs;
+files in 9 of the 20 golden tests, up to the second digit of one mean over 200 natural-gradient runs;
 with OPENBLAS_CORETYPE=SkylakeX all 20 agreed). `pin_floating_point` fixes both at x86-64-v3
 (AVX2 and FMA, on every x86-64 server since about 2015): numpy's AVX-512 loops off
 (NPY_DISABLE_CPU_FEATURES, numpy's "CPU build options" page), OpenBLAS's Haswell kernels

@@ -13,7 +13,11 @@ fresh-context loads say when the visitor first sees the page, not when all of it
 browser's largest contentful paint (LCP, the W3C Largest Contentful Paint API: the paint of the
 largest text or image in the viewport) and the first screen drawn (the last node added to
 the document, or text changed, inside the first 1400×900 screen, read when the whole page is
-drawn; the page keeps drawing below it). Re-render, two kinds: after a sidebar
+drawn; the page keeps drawing below it). That figure's limit is the floor: a bare Streamlit page
+with the element kinds of a first screen (bench/floor_page.py: sidebar number boxes, a heading,
+LaTeX, metrics, one Altair chart, a static table; none of the app), on its own server, loaded in
+turn with the page; the ratio (the median of each pair's page / floor) is what the app adds to
+what Streamlit's frontend costs on this machine. Re-render, two kinds: after a sidebar
 control (the page's first sidebar slider moved one step, or another option of its first select
 box: the whole page reruns) and after a section control (the first slider in the main area,
 inside the st.fragment of the section it drives, or its first select box: only that section
@@ -25,32 +29,36 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.measure import Timing
 from bench.report import Row, Target
+from tests.e2e.streamlit_helpers import (
+    APP_IDLE_JS,
+    VEGA_CHART,
+    ScriptRuns,
+    discover_pages,
+    served_app,
+    start_streamlit,
+    stop_process_group,
+    wait_for_health,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_PAINT_S = 1.5
 RERENDER_S = 0.3
 # BENCH_BROWSER_PORT: another port, when several checkouts measure on one machine.
 PORT = int(os.environ.get("BENCH_BROWSER_PORT", "8627"))
+# The floor: a bare Streamlit page with the element kinds of a first screen (bench/floor_page.py),
+# on its own server beside the app's.
+FLOOR_SCRIPT = "bench/floor_page.py"
+FLOOR_PORT = PORT + 1
 
-# The page is drawn: the run is over, nothing is loading, the lower sections are in (ui.deferred)
-# and each chart has a canvas or svg.
-_DRAWN = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
-    if (!document.querySelector('[data-testid="stMainBlockContainer"]')) return false;
-    if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]'))
-        return false;
-    if (document.querySelector('[class*="st-key-deferred-pending"]')) return false;
-    return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-        .every((chart) => chart.querySelector('canvas, svg'));
-}"""
+# The page is drawn: the run is over, nothing is loading, the lower sections are in (ui.deferred:
+# the tests' APP_IDLE_JS) and each chart has a canvas or svg.
+_DRAWN = f"""() => ({APP_IDLE_JS})() && [...document.querySelectorAll('{VEGA_CHART}')]
+    .every((chart) => chart.querySelector('canvas, svg'))"""
 SLIDER = '[data-testid="stSidebar"] [data-testid="stSlider"] input[type=range]'
 SELECTBOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 # A section's own controls sit in the main area, inside its st.fragment.
@@ -138,8 +146,6 @@ def _rerender(browser, url: str, section: bool = False) -> float | None:
     sidebar control, or with `section` the first slider of a section's fragment. The run's end
     is the server's script_finished message (tests/e2e ScriptRuns): a fast run may never show
     as running in the page."""
-    from tests.e2e.streamlit_helpers import ScriptRuns
-
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
@@ -182,34 +188,63 @@ def _median_row(label: str, seconds: list[float], target: float) -> Row:
     return Row(label, timing, Target("absolute", target), note=f"runs {runs} s")
 
 
-def browser_rows(rounds: int = 3) -> list[Row]:
-    sys.path.insert(0, str(ROOT))
-    from tests.e2e.streamlit_helpers import discover_pages, served_app
+def _over_floor_row(name: str, paints: list[Paint], floors: list[Paint]) -> Row:
+    """The page's first screen drawn, with the floor page's loaded in turn with it as the
+    limit: the ratio is the median of each pair's page / floor."""
+    ours = [paint.first_screen for paint in paints]
+    limit = [paint.first_screen for paint in floors]
+    ratio = statistics.median(a / b for a, b in zip(ours, limit, strict=True))
+    timing = Timing(statistics.median(ours), statistics.median(limit), ratio, None)
+    runs = ", ".join(f"{value:.2f}" for value in ours)
+    label = f"{name}: first screen drawn, same loads, over the floor's (not the metric)"
+    return Row(label, timing, Target("absolute", FIRST_PAINT_S), note=f"runs {runs} s")
 
+
+def browser_rows(rounds: int = 3) -> list[Row]:
     rows = []
-    with served_app(PORT, ROOT / "artifacts" / "bench-browser-server.log") as (base, browser):
-        for app_page in discover_pages():
-            url, name = f"{base}/{app_page.url_path}", f"/{app_page.url_path}"
-            _first_paint(browser, url)  # the server's caches warm, as after any visit
-            paints = [_first_paint(browser, url) for _ in range(rounds)]
-            drawn = [paint.drawn for paint in paints]
-            rows.append(_median_row(f"{name}: deep-link first paint", drawn, FIRST_PAINT_S))
-            label = f"{name}: first screen drawn, same loads (not the metric)"
-            rows.append(_median_row(label, [p.first_screen for p in paints], FIRST_PAINT_S))
-            label = f"{name}: largest contentful paint, same loads (not the metric)"
-            rows.append(_median_row(label, [p.largest_contentful for p in paints], FIRST_PAINT_S))
-            returning = [paint.drawn for paint in _returning_paints(browser, url, rounds)]
-            label = f"{name}: first paint, returning visitor (static files cached; not the metric)"
-            rows.append(_median_row(label, returning, FIRST_PAINT_S))
-            renders = [_rerender(browser, url) for _ in range(rounds)]
-            if None in renders:
-                rows.append(Row(f"{name}: re-render", None, note="no control to change"))
-            else:
-                label = f"{name}: re-render after a sidebar control (whole page)"
-                rows.append(_median_row(label, renders, RERENDER_S))
-            first = _rerender(browser, url, section=True)
-            if first is not None:  # the page has a section with its own controls
-                sections = [first] + [_rerender(browser, url, True) for _ in range(rounds - 1)]
-                label = f"{name}: re-render after a section control (fragment)"
-                rows.append(_median_row(label, sections, RERENDER_S))
+    floor_log = ROOT / "artifacts" / "bench-browser-floor.log"
+    floor_server = start_streamlit(FLOOR_PORT, floor_log, script=FLOOR_SCRIPT)
+    try:
+        floor_url = f"http://127.0.0.1:{FLOOR_PORT}/"
+        wait_for_health(floor_url.rstrip("/"), floor_server, floor_log)
+        with served_app(PORT, ROOT / "artifacts" / "bench-browser-server.log") as (base, browser):
+            _first_paint(browser, floor_url)  # its server's first run imports altair and pandas
+            floors = []
+            for app_page in discover_pages():
+                url, name = f"{base}/{app_page.url_path}", f"/{app_page.url_path}"
+                _first_paint(browser, url)  # the server's caches warm, as after any visit
+                paints, floor = [], []
+                for _ in range(rounds):  # the page and the floor in turn: a paired ratio
+                    paints.append(_first_paint(browser, url))
+                    floor.append(_first_paint(browser, floor_url))
+                floors += floor
+                drawn = [paint.drawn for paint in paints]
+                rows.append(_median_row(f"{name}: deep-link first paint", drawn, FIRST_PAINT_S))
+                rows.append(_over_floor_row(name, paints, floor))
+                label = f"{name}: largest contentful paint, same loads (not the metric)"
+                largest = [p.largest_contentful for p in paints]
+                rows.append(_median_row(label, largest, FIRST_PAINT_S))
+                returning = [paint.drawn for paint in _returning_paints(browser, url, rounds)]
+                label = (
+                    f"{name}: first paint, returning visitor (static files cached; not the metric)"
+                )
+                rows.append(_median_row(label, returning, FIRST_PAINT_S))
+                renders = [_rerender(browser, url) for _ in range(rounds)]
+                if None in renders:
+                    rows.append(Row(f"{name}: re-render", None, note="no control to change"))
+                else:
+                    label = f"{name}: re-render after a sidebar control (whole page)"
+                    rows.append(_median_row(label, renders, RERENDER_S))
+                first = _rerender(browser, url, section=True)
+                if first is not None:  # the page has a section with its own controls
+                    sections = [first] + [_rerender(browser, url, True) for _ in range(rounds - 1)]
+                    label = f"{name}: re-render after a section control (fragment)"
+                    rows.append(_median_row(label, sections, RERENDER_S))
+            label = "floor: bare Streamlit, a first screen's element kinds, first screen drawn"
+            rows.append(_median_row(label, [p.first_screen for p in floors], FIRST_PAINT_S))
+            renders = [_rerender(browser, floor_url) for _ in range(rounds)]
+            label = "floor: re-render after its sidebar slider (whole page, one chart redrawn)"
+            rows.append(_median_row(label, renders, RERENDER_S))
+    finally:
+        stop_process_group(floor_server)
     return rows

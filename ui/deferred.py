@@ -10,9 +10,11 @@ drawn: the run is over and every chart on the screen has its canvas. That rerun 
 draws the sections and cancels the fallback, a one-shot browser timer (`run_every`,
 `FALLBACK_S`) that reruns it anyway. Every other run draws them inline: the page's own reruns
 (a sidebar control), and a run with no browser behind it (AppTest, a script), which has nobody
-to rerun it. With a fixed timer in place of the script (0.6 s; session 8), the bandit page's
-first 1400×900 screen was drawn at 2.26 s instead of 2.83 s, the whole page at 3.50 s against
-3.63 s (2-core machine, alternating fresh-context loads, medians of 3; bench/RESULTS.md).
+to rerun it. Asked for by the script instead of a fixed 0.6 s timer, Baselines' first
+1400×900 screen was drawn at 2.12–2.62 s instead of 2.62–3.21 s and the surrogate loss's at
+2.45–2.92 s instead of 3.27–3.96 s; where the first screen is itself slow the whole page comes
+0.5–0.8 s later (2-core machine, alternating fresh-context loads, medians of 3; bench/RESULTS.md,
+session 9).
 
 The placeholder is the container keyed `deferred-pending-…`: the browser tests and the bench
 count a page as drawn only once none is left (tests/e2e/streamlit_helpers.APP_IDLE_JS).
@@ -30,8 +32,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from ui.guard import guarded_section, page_guard, page_url_path
 
 # Seconds from the opening run's timer message to the browser's rerun of the lower sections
-# when the page's script has not asked for them first: on the bandit page the script asks at
-# ~1.5–2 s from navigation, about 1 s after the timer starts.
+# when the page's script has not asked for them first. The script asked (the second run began)
+# 0.4 s after the opening run ended on the bandit page (1.6 s from navigation) and 1.4 s after
+# on Group baselines, the latest (3.5 s; fresh-context loads on an idle 2-core machine).
 FALLBACK_S = 3.0
 PENDING_KEY_PREFIX = "deferred-pending"
 GO_KEY_PREFIX = "deferred-go"

@@ -131,15 +131,18 @@ def running(pid: int) -> bool:
         return False
 
 
-def start_streamlit(port: int, log_path: Path, root: Path = REPO_ROOT) -> subprocess.Popen:
+def start_streamlit(
+    port: int, log_path: Path, root: Path = REPO_ROOT, script: str = APP_SCRIPT.name
+) -> subprocess.Popen:
     """Start ``streamlit run app.py`` headless on ``port`` in its own process group (the app
-    of the checkout at `root`: bench/load.py measures another commit's copy this way)."""
+    of the checkout at `root`: bench/load.py measures another commit's copy this way), or
+    another `script` of that checkout, by its path inside it, with the app's config."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(root / APP_SCRIPT.name),
+        str(root / script),
         "--server.headless",
         "true",
         "--server.address",

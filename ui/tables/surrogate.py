@@ -15,10 +15,11 @@ from ui.checks import (
     check_rows,
     exact_check_badge,
     labels,
+    rounding_spread,
     summary_badge,
 )
 from ui.exports import export
-from ui.format import plus_minus_column
+from ui.format import plus_minus, plus_minus_column
 from ui.tables.static import static_table
 
 # Draws shown in the per-sample tables.
@@ -118,7 +119,11 @@ def loss_value_metric(summary: pd.DataFrame) -> None:
     left, right = st.columns(2)
     left.metric(
         f"loss L of this batch (N = {int(row['n']):,})",
-        f"{row['loss']:.5g} ± {row['loss_standard_error']:.2g}",
+        plus_minus(
+            row["loss"],
+            row["loss_standard_error"],
+            rounding_spread(row["loss"], row["expected_loss"]),
+        ),
     )
     right.metric("exact E[L] = −Σₐ π(a) log π(a)·(r(a) − b)", f"{row['expected_loss']:.6g}")
     check = check_rows(summary.iloc[:1], "loss", "expected_loss", "loss_standard_error")[0]
@@ -243,13 +248,18 @@ def fisher_spectrum(spectrum: pd.DataFrame) -> None:
 
 
 def natural_ascent_metrics(table: pd.DataFrame) -> None:
-    """Each rule's mean J at the last step ± SE over runs, its step size and the exact-gradient
-    path's J there."""
+    """Each rule's mean J at the last step ± SE over runs (no ± when every run ends at the same J
+    to rounding: ui.checks.rounding_spread), its step size and the exact-gradient path's J
+    there."""
     last = table[table["step"] == table["step"].max()]
     for column, (_, row) in zip(st.columns(len(last)), last.iterrows(), strict=True):
         column.metric(
             f"{row['method']}: mean J(θ_{int(row['step'])}) over {int(row['runs'])} runs",
-            f"{row['mean_expected_value']:.5g} ± {row['standard_error']:.2g}",
+            plus_minus(
+                row["mean_expected_value"],
+                row["standard_error"],
+                rounding_spread(row["mean_expected_value"], row["exact_path"]),
+            ),
         )
         stopped = int(row["stopped"])
         column.caption(

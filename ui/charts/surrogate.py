@@ -6,8 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import _with_error_bars, category_color, downsample
-from ui.charts.palette import levels_color
+from ui.charts.base import _with_error_bars, downsample
+from ui.charts.palette import levels_color, series_color
 
 STEP_AXIS = alt.X("step:Q", title="step t (one update per step)")
 
@@ -79,7 +79,9 @@ def loss_value_chart(run: pd.DataFrame, curves: pd.DataFrame) -> alt.LayerChart:
 def natural_ascent_chart(table: pd.DataFrame, *, runs: int) -> alt.LayerChart:
     """core.natural_gradient.natural_gradient_ascent: per rule, the mean over runs of the exact
     J(θ_t) inside its ±2 SE band, and the same rule with the exact gradient (dashed)."""
-    color = category_color("method", "update rule", list(table["method"]))
+    # Legend swatches as the lines are drawn (the band's 0.25 opacity would pale them).
+    legend = alt.Legend(orient="bottom", symbolType="stroke", symbolOpacity=1)
+    color = series_color("method", list(table["method"]), "update rule", legend)
     tooltip = [
         alt.Tooltip("method:N", title="rule"),
         alt.Tooltip("step:Q"),

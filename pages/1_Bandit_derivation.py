@@ -91,7 +91,9 @@ st.caption(
 # --- 2. three checks of one number --------------------------------------------------------------
 st.header("2 · Check it three ways")
 last = draws.iloc[-1]
-estimate, standard_error = float(last["running_mean"]), float(last["standard_error"])
+# The ± is the exact SE σ/√n (σ² the exact variance of one draw's term), as the check's is:
+# the sample's own SE is 0 whenever every draw hits one arm.
+estimate, standard_error = float(last["running_mean"]), float(last["exact_standard_error"])
 check = cache.compute(Call.of("checks.mean_checks", problem, n, (estimate,)))[0]
 tables.gradient_three_ways(
     exact, estimate, standard_error, fd, n,

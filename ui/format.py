@@ -124,8 +124,11 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def plus_minus(value: float, standard_error: float, resolution: float = 0.0) -> str:
-    """'1.2065 ± 0.0266' (5 significant figures, the SE to 2), '—' for a missing value.
+def plus_minus(
+    value: float, standard_error: float, resolution: float = 0.0, value_format: str = ".5g"
+) -> str:
+    """'1.2065 ± 0.0266' (the value in `value_format`, 5 significant figures by default; the SE
+    to 2), '—' for a missing value.
 
     Below `resolution` (mean_resolution of the terms behind it) a value is '0'; an SE below it
     means every draw gave the same number, so the value is shown without ±: '0.39894 (no
@@ -135,8 +138,8 @@ def plus_minus(value: float, standard_error: float, resolution: float = 0.0) -> 
         return "—"
     value = 0.0 if abs(value) <= resolution else value
     if abs(standard_error) <= resolution:
-        return f"{value:.5g} (no spread)"
-    return f"{value:.5g} ± {standard_error:.2g}"
+        return f"{value:{value_format}} (no spread)"
+    return f"{value:{value_format}} ± {standard_error:.2g}"
 
 
 def variance_text(value: float, standard_error: float | None = None, resolution: float = 0.0):

@@ -88,6 +88,15 @@ def test_equal_rewards_give_a_zero_gradient_that_every_check_confirms():
     assert metrics["Exact ∇J(θ), closed form"] == "0"
 
 
+def test_zero_rewards_give_every_draw_the_gradient_so_no_plus_minus_is_shown():
+    """r(0) = r(1) = 0: every term r(a)·∇θ log π(a) is 0, the estimate is deterministic."""
+    app = run_page(PAGE, {"r0": 0.0, "r1": 0.0})
+    assert_healthy(app)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Monte Carlo from n = 1,000 draws"] == "0.0000 (no spread)"
+    assert not any("±" in value for value in metrics.values())
+
+
 def test_a_garbage_link_value_for_a_section_control_is_named_in_that_section():
     # steps sits in section 5's fragment, drawn after the page's own link check.
     app = run_page(PAGE, {"steps": "lots", "theta": "x"})
@@ -165,12 +174,19 @@ def test_what_the_log_buys_follows_the_visitors_rewards():
 
 
 def test_two_draws_on_the_same_arm_with_zero_spread_pass_the_exact_check():
-    """θ = 2, n = 2, seed 0: both draws on arm 1 give 1.1920 ± 0 — an outcome of probability
-    σ(2)² = 78%, which the exact Binomial law passes (the plug-in SE of 0 used to fail it)."""
+    """θ = 2, n = 2, seed 0: both draws on arm 1 give 1.1920 — an outcome of probability
+    σ(2)² = 78%, which the exact Binomial law passes (the plug-in SE of 0 used to fail it), and
+    the ± beside it is the exact SE σ/√2, not the sample's 0."""
     app = run_page(PAGE, {"theta": 2.0, "n": 2, "seed": 0})
     assert_healthy(app)
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Monte Carlo from n = 2 draws"] == "1.1920 ± 0"
+    # σ² of one term r(a)·(a − p) by enumerating the two arms: p = σ(2), r = (5, 10).
+    p = 1 / (1 + math.exp(-2.0))
+    terms = {1: 10 * (1 - p), 0: 5 * (0 - p)}
+    mean = p * terms[1] + (1 - p) * terms[0]
+    variance = p * (terms[1] - mean) ** 2 + (1 - p) * (terms[0] - mean) ** 2
+    assert metrics["Monte Carlo from n = 2 draws"] == f"1.1920 ± {math.sqrt(variance / 2):.2g}"
+    assert metrics["Monte Carlo from n = 2 draws"] == "1.1920 ± 1.3"
     badges = [element.value for element in app.success]
     assert any("vs exact: agrees with the exact value" in text for text in badges)
     assert not app.error

@@ -8,7 +8,8 @@ import streamlit as st
 
 import core
 from ui.cache import show_chart
-from ui.checks import agreement, check_badge, exact_check_badge
+from ui.checks import agreement, check_badge, exact_check_badge, rounding_spread
+from ui.format import plus_minus
 from ui.tables.static import static_table
 
 # Draws shown in the bandit's first-draws table.
@@ -57,15 +58,23 @@ def gradient_three_ways(
     check: core.Agreement | None = None,
 ) -> None:
     """One gradient three ways, as metrics side by side: exact (with `exact_note` saying how),
-    Monte Carlo from n draws ± SE checked against it (`check`, from core.checks.mean_checks —
-    exact SE and exact law; without it, the normal approximation on `standard_error`), and
-    core.derivation's finite_difference_check row (its value, step and check)."""
+    Monte Carlo from n draws ± its exact SE `standard_error` (σ/√n), checked against it
+    (`check`, from core.checks.mean_checks — exact SE and exact law; without it, the normal
+    approximation on `standard_error`), and core.derivation's finite_difference_check row (its
+    value, step and check). No ± when the SE is rounding: every draw gives ∇J."""
     exact_col, mc_col, fd_col = st.columns(3)
     with exact_col:
         st.metric("Exact ∇J(θ), closed form", f"{exact:.6g}")
         st.caption(exact_note)
     with mc_col:
-        st.metric(f"Monte Carlo from n = {n:,} draws", f"{estimate:.4f} ± {standard_error:.2g}")
+        shown = plus_minus(
+            estimate, standard_error, rounding_spread(estimate, exact), value_format=".4f"
+        )
+        st.metric(
+            f"Monte Carlo from n = {n:,} draws", shown,
+            help="± its exact standard error σ/√n, with σ² the exact variance of one draw's term "
+            "r(a)·∇θ log π(a).",
+        )  # fmt: skip
         check_badge(check or agreement(estimate, exact, standard_error), "vs exact")
     with fd_col:
         st.metric(

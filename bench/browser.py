@@ -200,8 +200,47 @@ def _over_floor_row(name: str, paints: list[Paint], floors: list[Paint]) -> Row:
     return Row(label, timing, Target("absolute", FIRST_PAINT_S), note=f"runs {runs} s")
 
 
+def _page_rows(
+    browser, url: str, name: str, floor_url: str, rounds: int
+) -> tuple[list[Row], list[Paint]]:
+    """One page's rows — its first paint, its first screen over the floor's (loaded in turn
+    with it), its LCP, a returning visitor's first paint and its re-renders — and the floor's
+    paints of those rounds."""
+    _first_paint(browser, url)  # the server's caches warm, as after any visit
+    paints, floor = [], []
+    for _ in range(rounds):  # the page and the floor in turn: a paired ratio
+        paints.append(_first_paint(browser, url))
+        floor.append(_first_paint(browser, floor_url))
+    rows = [
+        _median_row(f"{name}: deep-link first paint", [p.drawn for p in paints], FIRST_PAINT_S),
+        _over_floor_row(name, paints, floor),
+        _median_row(
+            f"{name}: largest contentful paint, same loads (not the metric)",
+            [p.largest_contentful for p in paints],
+            FIRST_PAINT_S,
+        ),
+        _median_row(
+            f"{name}: first paint, returning visitor (static files cached; not the metric)",
+            [p.drawn for p in _returning_paints(browser, url, rounds)],
+            FIRST_PAINT_S,
+        ),
+    ]
+    renders = [_rerender(browser, url) for _ in range(rounds)]
+    if None in renders:
+        rows.append(Row(f"{name}: re-render", None, note="no control to change"))
+    else:
+        label = f"{name}: re-render after a sidebar control (whole page)"
+        rows.append(_median_row(label, renders, RERENDER_S))
+    first = _rerender(browser, url, section=True)
+    if first is not None:  # the page has a section with its own controls
+        sections = [first] + [_rerender(browser, url, True) for _ in range(rounds - 1)]
+        label = f"{name}: re-render after a section control (fragment)"
+        rows.append(_median_row(label, sections, RERENDER_S))
+    return rows, floor
+
+
 def browser_rows(rounds: int = 3) -> list[Row]:
-    rows = []
+    rows, floors = [], []
     floor_log = ROOT / "artifacts" / "bench-browser-floor.log"
     floor_server = start_streamlit(FLOOR_PORT, floor_log, script=FLOOR_SCRIPT)
     try:
@@ -209,37 +248,11 @@ def browser_rows(rounds: int = 3) -> list[Row]:
         wait_for_health(floor_url.rstrip("/"), floor_server, floor_log)
         with served_app(PORT, ROOT / "artifacts" / "bench-browser-server.log") as (base, browser):
             _first_paint(browser, floor_url)  # its server's first run imports altair and pandas
-            floors = []
             for app_page in discover_pages():
                 url, name = f"{base}/{app_page.url_path}", f"/{app_page.url_path}"
-                _first_paint(browser, url)  # the server's caches warm, as after any visit
-                paints, floor = [], []
-                for _ in range(rounds):  # the page and the floor in turn: a paired ratio
-                    paints.append(_first_paint(browser, url))
-                    floor.append(_first_paint(browser, floor_url))
+                page_rows, floor = _page_rows(browser, url, name, floor_url, rounds)
+                rows += page_rows
                 floors += floor
-                drawn = [paint.drawn for paint in paints]
-                rows.append(_median_row(f"{name}: deep-link first paint", drawn, FIRST_PAINT_S))
-                rows.append(_over_floor_row(name, paints, floor))
-                label = f"{name}: largest contentful paint, same loads (not the metric)"
-                largest = [p.largest_contentful for p in paints]
-                rows.append(_median_row(label, largest, FIRST_PAINT_S))
-                returning = [paint.drawn for paint in _returning_paints(browser, url, rounds)]
-                label = (
-                    f"{name}: first paint, returning visitor (static files cached; not the metric)"
-                )
-                rows.append(_median_row(label, returning, FIRST_PAINT_S))
-                renders = [_rerender(browser, url) for _ in range(rounds)]
-                if None in renders:
-                    rows.append(Row(f"{name}: re-render", None, note="no control to change"))
-                else:
-                    label = f"{name}: re-render after a sidebar control (whole page)"
-                    rows.append(_median_row(label, renders, RERENDER_S))
-                first = _rerender(browser, url, section=True)
-                if first is not None:  # the page has a section with its own controls
-                    sections = [first] + [_rerender(browser, url, True) for _ in range(rounds - 1)]
-                    label = f"{name}: re-render after a section control (fragment)"
-                    rows.append(_median_row(label, sections, RERENDER_S))
             label = "floor: bare Streamlit, a first screen's element kinds, first screen drawn"
             rows.append(_median_row(label, [p.first_screen for p in floors], FIRST_PAINT_S))
             renders = [_rerender(browser, floor_url) for _ in range(rounds)]
